@@ -1,0 +1,66 @@
+//! The command line: `conceptbook [build|check|serve|new]`, `build` when none is given.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "conceptbook",
+    version,
+    about = "Build a searchable static site, with a glossary and a concept graph, from cross-linked Markdown concept notes",
+    long_about = "Build a searchable static site, with a glossary and a concept graph, from cross-linked Markdown concept notes.\n\n\
+        A site is a folder with book.toml and content/ (one Markdown note per concept, TOML front matter between +++ lines). \
+        Run with no command to build the site of the current folder into book/.",
+    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook build --root site --dest out"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the build dir (the default command)
+    Build(BuildArgs),
+    /// Run every validation of `build` and write nothing
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// The site's folder, holding book.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    pub root: PathBuf,
+    /// Print errors only
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Where to write the site (default: book.toml's build-dir, "book")
+    #[arg(long, value_name = "DIR")]
+    pub dest: Option<PathBuf>,
+    /// Print how long each stage took
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// How to print problems: for people, or JSON lines for editors and CI
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

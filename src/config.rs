@@ -1,0 +1,233 @@
+//! `book.toml`: the site's configuration, read once into a [`Config`].
+//!
+//! The file is parsed as TOML into a raw table first, so that an unknown key can be reported
+//! with its line and the closest known key ("did you mean `site-url`?"); then it is
+//! deserialized into typed structs with `deny_unknown_fields`. Every key but `book.title`
+//! has a default.
+
+use crate::error::{suggest, Diagnostic, Pos};
+use crate::paths::RelPath;
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Always ends with `/` when set.
+    pub site_url: Option<String>,
+    pub build_dir: String,
+    /// Link the first mention of another note's title or alias in a body.
+    pub auto_link: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    book: RawBook,
+    #[serde(default)]
+    build: RawBuild,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBook {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    site_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    build_dir: Option<String>,
+    #[serde(default)]
+    auto_link: bool,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+const TOP_KEYS: &[&str] = &["book", "build"];
+const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url"];
+const BUILD_KEYS: &[&str] = &["build-dir", "auto-link"];
+
+pub const FILE: &str = "book.toml";
+
+/// Reads `book.toml` under `root`.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = RelPath::new(FILE);
+    let text = match std::fs::read(root.join(FILE)) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            vec![Diagnostic::error(
+                &path,
+                format!(
+                    "{FILE} is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )]
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Diagnostic::error(&path, format!("no {FILE} in {}", root.display()))
+                .help("run conceptbook in a site's folder, pass --root DIR, or create book.toml with [book] title = \"...\"")]);
+        }
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                &path,
+                format!("cannot read {FILE}: {e}"),
+            )])
+        }
+    };
+    parse(&text)
+}
+
+/// Parses the text of `book.toml`.
+pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let path = RelPath::new(FILE);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let table: toml::Table = toml::from_str(text).map_err(|e| vec![toml_error(&path, text, &e)])?;
+    let mut diags = Vec::new();
+    check_keys(&path, text, &table, None, TOP_KEYS, &mut diags);
+    for (section, keys) in [("book", BOOK_KEYS), ("build", BUILD_KEYS)] {
+        if let Some(toml::Value::Table(t)) = table.get(section) {
+            check_keys(&path, text, t, Some(section), keys, &mut diags);
+        }
+    }
+    if !table.contains_key("book") {
+        diags.push(
+            Diagnostic::error(&path, "missing the [book] table")
+                .help("add:\n  [book]\n  title = \"My concepts\""),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(&path, text, &e)])?;
+    let build_dir = raw.build.build_dir.unwrap_or_else(|| "book".to_string());
+    if build_dir.trim().is_empty() {
+        return Err(vec![Diagnostic::error(&path, "build.build-dir is empty")
+            .help("use a folder name such as \"book\"")]);
+    }
+    let site_url = raw
+        .book
+        .site_url
+        .map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
+    if let Some(url) = &site_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let pos = key_pos(text, "site-url");
+            return Err(vec![Diagnostic::error(
+                &path,
+                format!("site-url `{url}` is not an http(s) URL"),
+            )
+            .at(pos)
+            .help(
+                "write the address the site is served at, e.g. \"https://user.github.io/repo/\"",
+            )]);
+        }
+    }
+    Ok(Config {
+        title: raw.book.title,
+        description: raw.book.description,
+        language: raw.book.language,
+        site_url,
+        build_dir,
+        auto_link: raw.build.auto_link,
+    })
+}
+
+fn check_keys(
+    path: &RelPath,
+    text: &str,
+    table: &toml::Table,
+    section: Option<&str>,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for key in table.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let name = match section {
+            Some(s) => format!("{s}.{key}"),
+            None => key.clone(),
+        };
+        let help = match suggest(key, known.iter().copied()) {
+            Some(k) => format!("did you mean `{k}`? known keys: {}", known.join(", ")),
+            None => format!("known keys: {}", known.join(", ")),
+        };
+        diags.push(
+            Diagnostic::error(path, format!("unknown key `{name}` in {FILE}"))
+                .at(key_pos(text, key))
+                .help(help),
+        );
+    }
+}
+
+/// The position of the first line that assigns `key` (`key =` or `[key]`).
+pub fn key_pos(text: &str, key: &str) -> Pos {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let bare = trimmed.trim_start_matches('[').trim_start_matches('"');
+        if let Some(rest) = bare.strip_prefix(key) {
+            let rest = rest.trim_start_matches('"').trim_start();
+            if rest.starts_with('=') || rest.starts_with(']') {
+                return Pos::of_offset(text, offset + indent);
+            }
+        }
+        offset += line.len();
+    }
+    Pos::default()
+}
+
+/// Turns a TOML error into a diagnostic at its span, with the message's first line.
+pub fn toml_error(path: &RelPath, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let pos = e
+        .span()
+        .map(|s| Pos::of_offset(text, s.start))
+        .unwrap_or_default();
+    let message = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .to_string();
+    Diagnostic::error(path, format!("invalid TOML: {message}")).at(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = parse("[book]\ntitle = \"T\"\n").unwrap();
+        assert_eq!(c.build_dir, "book");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.site_url, None);
+    }
+
+    #[test]
+    fn unknown_key_names_closest() {
+        let err = parse("[book]\ntitle = \"T\"\nsite_url = \"https://x.io\"\n").unwrap_err();
+        assert_eq!(err[0].line, 3);
+        assert!(err[0].message.contains("book.site_url"), "{}", err[0]);
+        assert!(err[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `site-url`"));
+    }
+
+    #[test]
+    fn site_url_gets_a_slash() {
+        let c = parse("[book]\ntitle = \"T\"\nsite-url = \"https://u.github.io/repo\"\n").unwrap();
+        assert_eq!(c.site_url.as_deref(), Some("https://u.github.io/repo/"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Diagnostics: every problem a build finds, with where it happened and how to fix it.
+//!
+//! Stages never stop at the first problem: they collect `Diagnostic`s, and `main` prints
+//! them all, sorted by file, line and column, numbered and counted. A diagnostic carries
+//! the file (`RelPath`), a 1-based line and column where there is one, a message and an
+//! optional `help` (usually "did you mean ...", from [`suggest`]).
+
+use crate::paths::RelPath;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub path: RelPath,
+    /// 1-based; 0 when the problem has no line (a missing key, a whole file).
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: &RelPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: path.clone(),
+            line: 0,
+            column: 0,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(path: &RelPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    pub fn at(mut self, pos: Pos) -> Diagnostic {
+        self.line = pos.line;
+        self.column = pos.column;
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&RelPath, usize, usize, Severity, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {kind}: {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    /// The position of byte `offset` in `text` (column counted in characters).
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos {
+            line,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Sorts diagnostics by file, line and column, and drops exact duplicates.
+pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+    diags
+}
+
+/// The closest candidate to `word` within a small edit distance, if any is close.
+///
+/// Like cargo's `edit_distance`: the bound grows with the word's length, capped at 3, and
+/// nothing is suggested when nothing is close. Case differences are cheap.
+pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = word.to_lowercase();
+    let bound = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let d = strsim::levenshtein(&lower, &c.to_lowercase());
+            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3))
+                .then_some((d, c))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "ab\n低秩x";
+        assert_eq!(Pos::of_offset(text, 0), Pos { line: 1, column: 1 });
+        assert_eq!(Pos::of_offset(text, 3), Pos { line: 2, column: 1 });
+        assert_eq!(
+            Pos::of_offset(text, "ab\n低秩".len()),
+            Pos { line: 2, column: 3 }
+        );
+    }
+
+    #[test]
+    fn suggestions_are_bounded() {
+        let keys = ["title", "summary", "related", "parent"];
+        assert_eq!(suggest("realted", keys), Some("related"));
+        assert_eq!(suggest("Title", keys), Some("title"));
+        assert_eq!(suggest("zzzzzz", keys), None);
+    }
+}

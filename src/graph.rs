@@ -1,0 +1,450 @@
+//! The graph: every reference resolved, the parent tree checked, related and backlinks
+//! gathered, a reading order fixed.
+//!
+//! In: the parsed notes (and the home page, whose links must resolve too). Out: a [`Site`]
+//! whose [`Graph`] holds indices ([`NoteId`]) for parent, children, related, backlinks and
+//! lookups by slug, title and alias, plus every problem found. A reference resolves by
+//! slug, then title, then alias (titles and aliases compare NFKC-folded and case-blind).
+//! `check` stops after this stage.
+
+use crate::config::{key_pos, Config};
+use crate::error::{suggest, Diagnostic, Pos};
+use crate::note::{Home, Note, Ref, RefKind};
+use crate::paths::RelPath;
+use std::collections::{BTreeSet, HashMap};
+use unicode_normalization::UnicodeNormalization;
+
+pub type NoteId = usize;
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub notes: Vec<Note>,
+    pub home: Option<Home>,
+    pub graph: Graph,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    by_slug: HashMap<String, NoteId>,
+    by_title: HashMap<String, NoteId>,
+    by_alias: HashMap<String, NoteId>,
+    by_path: HashMap<String, NoteId>,
+    pub parent: Vec<Option<NoteId>>,
+    /// Sorted by `order`, then title.
+    pub children: Vec<Vec<NoteId>>,
+    pub roots: Vec<NoteId>,
+    /// Both directions: `a.related = [b]` shows b on a and a on b.
+    pub related: Vec<Vec<NoteId>>,
+    /// Every note whose body or front matter points here, in reading order.
+    pub backlinks: Vec<Vec<NoteId>>,
+    /// Depth-first over the tree: the order of prev/next.
+    pub reading_order: Vec<NoteId>,
+    /// Each note's index in `reading_order`.
+    pub position: Vec<usize>,
+    /// Resolved references, all kinds.
+    pub link_count: usize,
+}
+
+/// NFKC-folded, lower-cased, whitespace collapsed: how titles and aliases compare.
+pub fn name_key(s: &str) -> String {
+    let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Graph {
+    pub fn by_slug(&self, slug: &str) -> Option<NoteId> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// Slug, then title, then alias.
+    pub fn resolve_name(&self, target: &str) -> Option<NoteId> {
+        if let Some(&id) = self.by_slug.get(target.trim()) {
+            return Some(id);
+        }
+        let key = name_key(target);
+        self.by_title
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .copied()
+    }
+
+    pub fn resolve(&self, kind: RefKind, target: &str) -> Option<NoteId> {
+        match kind {
+            RefKind::File => self.by_path.get(target).copied(),
+            _ => self.resolve_name(target),
+        }
+    }
+
+    /// The chain from the root down to `id`, inclusive.
+    pub fn ancestry(&self, id: NoteId) -> Vec<NoteId> {
+        let mut chain = vec![id];
+        let mut cur = id;
+        while let Some(p) = self.parent[cur] {
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn prev(&self, id: NoteId) -> Option<NoteId> {
+        let pos = self.position[id];
+        (pos > 0).then(|| self.reading_order[pos - 1])
+    }
+
+    pub fn next(&self, id: NoteId) -> Option<NoteId> {
+        self.reading_order.get(self.position[id] + 1).copied()
+    }
+
+    pub fn descendant_count(&self, id: NoteId) -> usize {
+        self.children[id]
+            .iter()
+            .map(|&c| 1 + self.descendant_count(c))
+            .sum()
+    }
+}
+
+/// Resolves every reference and builds the graph. Diagnostics hold errors and warnings.
+pub fn link(
+    config: Config,
+    notes: Vec<Note>,
+    home: Option<Home>,
+    drafts: &[Note],
+) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut graph = Graph::default();
+    index_names(&notes, &mut graph, &mut diags);
+    let n = notes.len();
+    graph.parent = vec![None; n];
+    graph.related = vec![Vec::new(); n];
+    let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
+    for (id, note) in notes.iter().enumerate() {
+        for r in &note.refs {
+            let Some(target) = resolve_ref(&graph, &notes, drafts, &note.path, r, &mut diags)
+            else {
+                continue;
+            };
+            graph.link_count += 1;
+            if target == id {
+                if r.kind == RefKind::Parent {
+                    diags.push(
+                        Diagnostic::error(&note.path, "a note cannot be its own parent")
+                            .at(r.pos)
+                            .help("remove `parent` to make this note a root, or name another note"),
+                    );
+                } else {
+                    diags.push(
+                        Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug))
+                            .at(r.pos),
+                    );
+                }
+                continue;
+            }
+            match r.kind {
+                RefKind::Parent => graph.parent[id] = Some(target),
+                RefKind::Related => {
+                    graph.related[id].push(target);
+                    graph.related[target].push(id);
+                }
+                RefKind::Wiki | RefKind::File => {}
+            }
+            backlinks[target].insert(id);
+        }
+    }
+    if let Some(home) = &home {
+        for r in &home.refs {
+            if resolve_ref(&graph, &notes, drafts, &home.path, r, &mut diags).is_some() {
+                graph.link_count += 1;
+            }
+        }
+    }
+    break_cycles(&notes, &mut graph, &mut diags);
+    let sort_key = |id: &NoteId| {
+        (
+            notes[*id].front.order.unwrap_or(i64::MAX),
+            name_key(notes[*id].title()),
+            notes[*id].slug.clone(),
+        )
+    };
+    graph.children = vec![Vec::new(); n];
+    for id in 0..n {
+        match graph.parent[id] {
+            Some(p) => graph.children[p].push(id),
+            None => graph.roots.push(id),
+        }
+    }
+    for c in &mut graph.children {
+        c.sort_by_key(sort_key);
+    }
+    graph.roots.sort_by_key(sort_key);
+    graph.reading_order = Vec::with_capacity(n);
+    let mut stack: Vec<NoteId> = graph.roots.iter().rev().copied().collect();
+    while let Some(id) = stack.pop() {
+        graph.reading_order.push(id);
+        stack.extend(graph.children[id].iter().rev());
+    }
+    graph.position = vec![0; n];
+    for (pos, &id) in graph.reading_order.iter().enumerate() {
+        graph.position[id] = pos;
+    }
+    for r in &mut graph.related {
+        r.sort_by_key(|id| graph.position[*id]);
+        r.dedup();
+    }
+    graph.backlinks = backlinks
+        .into_iter()
+        .map(|set| {
+            let mut v: Vec<NoteId> = set.into_iter().collect();
+            v.sort_by_key(|id| graph.position[*id]);
+            v
+        })
+        .collect();
+    for id in 0..n {
+        if graph.parent[id].is_none()
+            && graph.backlinks[id].is_empty()
+            && graph.children[id].is_empty()
+            && n > 1
+        {
+            diags.push(
+                Diagnostic::warning(
+                    &notes[id].path,
+                    format!(
+                        "`{}` is an orphan: it has no parent, no children and nothing links to it",
+                        notes[id].slug
+                    ),
+                )
+                .at(Pos { line: 1, column: 1 })
+                .help("set `parent = \"...\"` or link to it from a related note"),
+            );
+        }
+    }
+    (
+        Site {
+            config,
+            notes,
+            home,
+            graph,
+        },
+        diags,
+    )
+}
+
+/// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
+fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+    for (id, note) in notes.iter().enumerate() {
+        graph.by_path.insert(note.path.to_string(), id);
+        if let Some(&first) = graph.by_slug.get(&note.slug) {
+            diags.push(
+                Diagnostic::error(&note.path, format!("slug `{}` is already used by {}", note.slug, notes[first].path))
+                    .at(Pos { line: 1, column: 1 })
+                    .help("slugs are unique: rename one of the files or set `slug = \"...\"` in its front matter"),
+            );
+        } else {
+            graph.by_slug.insert(note.slug.clone(), id);
+        }
+        let title = name_key(note.title());
+        if let Some(&first) = graph.by_title.get(&title) {
+            diags.push(
+                Diagnostic::warning(
+                    &note.path,
+                    format!(
+                        "title `{}` is also the title of {}",
+                        note.title(),
+                        notes[first].path
+                    ),
+                )
+                .at(key_pos(&note.source, "title"))
+                .help("[[title]] links go to the first; give the notes distinct titles"),
+            );
+        } else {
+            graph.by_title.insert(title, id);
+        }
+    }
+    for (id, note) in notes.iter().enumerate() {
+        let pos = key_pos(&note.source, "aliases");
+        for alias in &note.front.aliases {
+            let key = name_key(alias);
+            match graph.by_alias.get(&key) {
+                Some(&other) if other != id => diags.push(
+                    Diagnostic::error(
+                        &note.path,
+                        format!("alias `{alias}` also names {}", notes[other].path),
+                    )
+                    .at(pos)
+                    .help("an alias names exactly one note: remove it from one of them"),
+                ),
+                Some(_) => {}
+                None => {
+                    graph.by_alias.insert(key.clone(), id);
+                }
+            }
+            let shadow = graph
+                .by_title
+                .get(&key)
+                .or_else(|| graph.by_slug.get(alias.trim()));
+            if let Some(&other) = shadow.filter(|&&o| o != id) {
+                diags.push(
+                    Diagnostic::warning(
+                        &note.path,
+                        format!(
+                            "alias `{alias}` is the title or slug of {}",
+                            notes[other].path
+                        ),
+                    )
+                    .at(pos)
+                    .help(format!(
+                        "[[{alias}]] links to `{}`; remove the alias",
+                        notes[other].slug
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn resolve_ref(
+    graph: &Graph,
+    notes: &[Note],
+    drafts: &[Note],
+    from: &RelPath,
+    r: &Ref,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<NoteId> {
+    let what = match r.kind {
+        RefKind::Parent => "parent",
+        RefKind::Related => "related note",
+        RefKind::Wiki => "link",
+        RefKind::File => "link",
+    };
+    let Some(id) = graph.resolve(r.kind, &r.target) else {
+        let is_draft = drafts.iter().any(|d| match r.kind {
+            RefKind::File => d.path.as_str() == r.target,
+            _ => d.slug == r.target.trim() || name_key(d.title()) == name_key(&r.target),
+        });
+        let (message, help) = if is_draft {
+            (
+                format!("{what} `{}` points to a draft", r.target),
+                Some("publish it (remove `draft = true`) or remove the reference".to_string()),
+            )
+        } else if r.kind == RefKind::File {
+            let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
+            (
+                format!("{what} to `{}`: no such note file", r.target),
+                suggest(&r.target, paths).map(|p| format!("did you mean `{p}`?")),
+            )
+        } else {
+            (
+                format!("{what} `{}` names no note", r.target),
+                suggest_name(notes, &r.target),
+            )
+        };
+        diags.push(Diagnostic::error(from, message).at(r.pos).help_opt(help));
+        return None;
+    };
+    if let Some(anchor) = &r.anchor {
+        let headings = &notes[id].headings;
+        if !headings.iter().any(|h| &h.id == anchor) {
+            let help = suggest(anchor, headings.iter().map(|h| h.id.as_str()))
+                .map(|a| format!("did you mean `#{a}`?"))
+                .or_else(|| {
+                    (!headings.is_empty()).then(|| {
+                        format!(
+                            "its headings: {}",
+                            headings
+                                .iter()
+                                .map(|h| format!("#{}", h.id))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                });
+            diags.push(
+                Diagnostic::error(
+                    from,
+                    format!("`{}` has no heading `#{anchor}`", notes[id].slug),
+                )
+                .at(r.pos)
+                .help_opt(help),
+            );
+            return None;
+        }
+    }
+    Some(id)
+}
+
+/// "did you mean" over slugs, titles and aliases.
+fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
+    let names = notes.iter().flat_map(|n| {
+        std::iter::once(n.slug.as_str())
+            .chain(std::iter::once(n.title()))
+            .chain(n.front.aliases.iter().map(String::as_str))
+    });
+    suggest(target, names).map(|s| {
+        let slug = notes
+            .iter()
+            .find(|n| n.slug == s || n.title() == s || n.front.aliases.iter().any(|a| a == s))
+            .map(|n| n.slug.as_str());
+        match slug {
+            Some(slug) if slug != s => format!("did you mean `{s}` (note `{slug}`)?"),
+            _ => format!("did you mean `{s}`?"),
+        }
+    })
+}
+
+/// Reports each parent cycle once, at its first note, and cuts it there.
+fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+    let n = notes.len();
+    let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
+    for start in 0..n {
+        let mut walk = Vec::new();
+        let mut cur = Some(start);
+        while let Some(id) = cur {
+            match state[id] {
+                2 => break,
+                1 => {
+                    let cycle = &walk[walk.iter().position(|&x| x == id).unwrap_or(0)..];
+                    let first = cycle
+                        .iter()
+                        .copied()
+                        .min_by_key(|&x: &NoteId| &notes[x].path)
+                        .unwrap_or(id);
+                    let mut names: Vec<&str> = Vec::new();
+                    let mut c = first;
+                    loop {
+                        names.push(&notes[c].slug);
+                        c = graph.parent[c].unwrap_or(first);
+                        if c == first {
+                            break;
+                        }
+                    }
+                    names.push(&notes[first].slug);
+                    let pos = notes[first]
+                        .refs
+                        .iter()
+                        .find(|r| r.kind == RefKind::Parent)
+                        .map(|r| r.pos)
+                        .unwrap_or_default();
+                    diags.push(
+                        Diagnostic::error(&notes[first].path, format!("parent cycle: {}", names.join(" → ")))
+                            .at(pos)
+                            .help("the parent chain must end at a root: remove `parent` from one of these notes"),
+                    );
+                    graph.parent[first] = None;
+                    break;
+                }
+                _ => {
+                    state[id] = 1;
+                    walk.push(id);
+                    cur = graph.parent[id];
+                }
+            }
+        }
+        for id in walk {
+            state[id] = 2;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! conceptbook: cross-linked Markdown concept notes in, a searchable static site out.
+//!
+//! The build is a pipeline of values (see [`pipeline`]): `config` → `source` → `note` →
+//! `graph` → `render` → `output`. The binary in `main.rs` parses the command line, runs a
+//! command and prints what happened.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod glossary;
+pub mod graph;
+pub mod highlight;
+pub mod markdown;
+pub mod note;
+pub mod output;
+pub mod paths;
+pub mod pipeline;
+pub mod render;
+pub mod report;
+pub mod search;
+pub mod source;

@@ -1,0 +1,94 @@
+//! The `conceptbook` binary: parse the command line, run the command, print, exit.
+
+use clap::Parser;
+use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
+use conceptbook::{config, output, pipeline, report};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Build(args)) => build(args),
+        Some(Command::Check(args)) => check(args),
+        None => build(cli.build),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    let root = &args.common.root;
+    let mut err = std::io::stderr().lock();
+    let built = match pipeline::build(root) {
+        Ok(b) => b,
+        Err(failed) => {
+            report::diagnostics(&mut err, &failed.diagnostics)?;
+            writeln!(err, "build failed: nothing was written")?;
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let dest = args
+        .dest
+        .clone()
+        .unwrap_or_else(|| root.join(&built.site.config.build_dir));
+    if let Some(reason) = output::refuse_reason(root, &dest) {
+        writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = output::write(&built.output, root, &dest)?;
+    if !args.common.quiet {
+        report::diagnostics(&mut err, &built.warnings)?;
+        let g = &built.site.graph;
+        let terms = built.site.notes.iter().filter(|n| n.front.glossary).count();
+        println!(
+            "built {} notes ({} links, {} glossary terms) into {}: {} files, {} in {:.2} s",
+            built.site.notes.len(),
+            g.link_count,
+            terms,
+            dest.display(),
+            written.files,
+            report::size(written.bytes),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    if args.timings {
+        report::timings(&mut std::io::stdout(), &built.timings)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let root = &args.common.root;
+    let (diags, ok) = match pipeline::build(root) {
+        Ok(b) => (b.warnings, true),
+        Err(f) => (f.diagnostics, false),
+    };
+    match args.format {
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            for d in &diags {
+                writeln!(out, "{}", serde_json::to_string(d)?)?;
+            }
+        }
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            report::diagnostics(&mut err, &diags)?;
+            if ok && !args.common.quiet {
+                writeln!(err, "check passed: no errors")?;
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,479 @@
+//! Notes: one Markdown file each, TOML front matter between `+++` lines, then a body.
+//!
+//! `parse` splits the front matter off, reads it into the raw [`FrontMatter`] (the keys as
+//! the author wrote them, with spans), validates what can be validated inside one file
+//! (required keys, slug syntax, one-line summary) and collects every outgoing reference
+//! (`parent`, `related`, `[[wiki]]` links, relative `other.md#x` links) as a [`Ref`] with its
+//! line and column. Resolving the references is the graph's job.
+
+use crate::config::{key_pos, toml_error};
+use crate::error::{suggest, Diagnostic, Pos};
+use crate::markdown;
+use crate::paths::RelPath;
+use crate::source::SourceFile;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The front matter keys as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub summary: String,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub related: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub order: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default = "default_true")]
+    pub glossary: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+pub const KEYS: &[&str] = &[
+    "title", "summary", "slug", "aliases", "parent", "related", "tags", "order", "draft",
+    "glossary",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Parent,
+    Related,
+    /// `[[target]]` or `[[target|text]]` in the body.
+    Wiki,
+    /// `[text](other.md#x)` in the body; the target is the linked file's `RelPath`.
+    File,
+}
+
+/// A reference from a note to another note, where the author wrote it.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub pos: Pos,
+    pub kind: RefKind,
+}
+
+/// A heading of a body, with its final id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A parsed note: the raw front matter, the source, and what the body refers to.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub slug: String,
+    pub path: RelPath,
+    pub front: FrontMatter,
+    pub source: String,
+    /// Byte offset of the body in `source`.
+    pub body_start: usize,
+    pub refs: Vec<Ref>,
+    pub headings: Vec<Heading>,
+}
+
+impl Note {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+
+    pub fn title(&self) -> &str {
+        &self.front.title
+    }
+}
+
+/// The home page body (`content/index.md`): Markdown with no front matter.
+#[derive(Debug, Clone)]
+pub struct Home {
+    pub path: RelPath,
+    pub source: String,
+    pub refs: Vec<Ref>,
+    pub headings: Vec<Heading>,
+}
+
+pub const HOME_FILE: &str = "content/index.md";
+
+/// Parses every file; the home page is returned apart from the notes. Drafts are dropped.
+pub fn parse_all(files: Vec<SourceFile>) -> (Vec<Note>, Option<Home>, Vec<Diagnostic>, Vec<Note>) {
+    use rayon::prelude::*;
+    let (home_files, note_files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.path.as_str() == HOME_FILE);
+    let results: Vec<Result<Note, Vec<Diagnostic>>> =
+        note_files.into_par_iter().map(parse).collect();
+    let mut notes = Vec::new();
+    let mut drafts = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(n) if n.front.draft => drafts.push(n),
+            Ok(n) => notes.push(n),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let home = home_files
+        .into_iter()
+        .next()
+        .and_then(|f| match parse_home(f) {
+            Ok(h) => Some(h),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        });
+    (notes, home, diags, drafts)
+}
+
+fn parse_home(file: SourceFile) -> Result<Home, Diagnostic> {
+    if split_front_matter(&file.text).is_some() {
+        return Err(Diagnostic::error(&file.path, "the home page takes no front matter")
+            .at(Pos { line: 1, column: 1 })
+            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)"));
+    }
+    let scan = markdown::scan(&file.text);
+    let refs = body_refs(&file.text, 0, &file.path, scan.refs);
+    Ok(Home {
+        path: file.path,
+        refs,
+        headings: scan.headings,
+        source: file.text,
+    })
+}
+
+/// Where the front matter and body are: `(toml_start, toml_end, body_start)` byte offsets.
+/// `None` when the file does not open with a `+++` line; `Some(Err(line_end))` when the
+/// block is never closed.
+pub fn split_front_matter(text: &str) -> Option<Result<(usize, usize, usize), usize>> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "+++" {
+        return None;
+    }
+    let toml_start = (first_end + 1).min(text.len());
+    let mut offset = toml_start;
+    for line in text[toml_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some(Ok((toml_start, offset, offset + line.len())));
+        }
+        offset += line.len();
+    }
+    Some(Err(first_end))
+}
+
+/// Parses one note file.
+pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
+    let path = &file.path;
+    let text = &file.text;
+    let (toml_start, toml_end, body_start) = match split_front_matter(text) {
+        Some(Ok(r)) => r,
+        Some(Err(_)) => {
+            return Err(vec![Diagnostic::error(path, "front matter is not closed")
+                .at(Pos { line: 1, column: 1 })
+                .help("end the front matter with a line holding only +++")])
+        }
+        None => {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "missing front matter"
+            };
+            return Err(vec![Diagnostic::error(
+                path,
+                format!("{what}: a note starts with a +++ block"),
+            )
+            .at(Pos { line: 1, column: 1 })
+            .help(
+                "begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++",
+            )]);
+        }
+    };
+    let fm_text = &text[toml_start..toml_end];
+    let shift = |p: Pos| Pos {
+        line: p.line + text[..toml_start].matches('\n').count(),
+        column: p.column,
+    };
+    let front = parse_front(path, fm_text).map_err(|ds| {
+        ds.into_iter()
+            .map(|mut d| {
+                if d.line > 0 {
+                    let p = shift(Pos {
+                        line: d.line,
+                        column: d.column,
+                    });
+                    d.line = p.line;
+                    d.column = p.column;
+                } else {
+                    d.line = 1;
+                    d.column = 1;
+                }
+                d
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut diags = Vec::new();
+    let slug = front
+        .slug
+        .clone()
+        .unwrap_or_else(|| file.path.file_stem().to_string());
+    if !is_slug(&slug) {
+        let (pos, help) = if front.slug.is_some() {
+            (shift(key_pos(fm_text, "slug")), "a slug is lower-case ASCII letters and digits joined by single hyphens, e.g. `p-tuning-v2`".to_string())
+        } else {
+            (
+                Pos { line: 1, column: 1 },
+                format!(
+                    "rename the file to `{}.md` or set `slug = \"{}\"`",
+                    slugify_ascii(&slug),
+                    slugify_ascii(&slug)
+                ),
+            )
+        };
+        diags.push(
+            Diagnostic::error(path, format!("`{slug}` is not a valid slug"))
+                .at(pos)
+                .help(help),
+        );
+    }
+    let summary = front.summary.trim();
+    if front.title.trim().is_empty() {
+        diags
+            .push(Diagnostic::error(path, "`title` is empty").at(shift(key_pos(fm_text, "title"))));
+    }
+    if summary.is_empty() {
+        diags.push(Diagnostic::error(path, "`summary` is empty").at(shift(key_pos(fm_text, "summary")))
+            .help("write one sentence: it is the glossary definition, the search snippet and the meta description"));
+    } else if summary.contains('\n') {
+        diags.push(
+            Diagnostic::error(path, "`summary` must be one line")
+                .at(shift(key_pos(fm_text, "summary")))
+                .help("keep the summary to one sentence; put the rest in the body"),
+        );
+    }
+    for alias in &front.aliases {
+        if alias.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(path, "an alias is empty").at(shift(key_pos(fm_text, "aliases"))),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut refs = Vec::new();
+    if let Some(p) = &front.parent {
+        refs.push(span_ref(text, toml_start, p, RefKind::Parent));
+    }
+    for r in &front.related {
+        refs.push(span_ref(text, toml_start, r, RefKind::Related));
+    }
+    let scan = markdown::scan(&text[body_start..]);
+    refs.extend(body_refs(text, body_start, path, scan.refs));
+    Ok(Note {
+        slug,
+        path: file.path,
+        front,
+        body_start,
+        refs,
+        headings: scan.headings,
+        source: file.text,
+    })
+}
+
+/// Body references with file positions; `other.md` paths made relative to the root.
+fn body_refs(
+    text: &str,
+    body_start: usize,
+    path: &RelPath,
+    refs: Vec<markdown::BodyRef>,
+) -> Vec<Ref> {
+    refs.into_iter()
+        .map(|r| Ref {
+            target: if r.kind == RefKind::File {
+                path.parent().join(&r.target).to_string()
+            } else {
+                r.target
+            },
+            anchor: r.anchor,
+            pos: Pos::of_offset(text, body_start + r.offset),
+            kind: r.kind,
+        })
+        .collect()
+}
+
+fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -> Ref {
+    // The span covers the quoted string; point at its first character.
+    let start = toml_start + s.span().start + 1;
+    let (target, anchor) = split_anchor(s.get_ref());
+    Ref {
+        target,
+        anchor,
+        pos: Pos::of_offset(text, start),
+        kind,
+    }
+}
+
+/// `slug#anchor` into its two parts.
+pub fn split_anchor(s: &str) -> (String, Option<String>) {
+    match s.split_once('#') {
+        Some((t, a)) => (
+            t.trim().to_string(),
+            Some(a.trim().to_string()).filter(|a| !a.is_empty()),
+        ),
+        None => (s.trim().to_string(), None),
+    }
+}
+
+fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let table: toml::Table = toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])?;
+    let mut diags = Vec::new();
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            let help = match suggest(key, KEYS.iter().copied()) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("known keys: {}", KEYS.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(path, format!("unknown front matter key `{key}`"))
+                    .at(key_pos(fm, key))
+                    .help(help),
+            );
+        }
+    }
+    for key in ["title", "summary"] {
+        if !table.contains_key(key) {
+            diags.push(
+                Diagnostic::error(path, format!("missing required key `{key}`"))
+                    .help(format!("add `{key} = \"...\"` to the front matter")),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])
+}
+
+/// `^[a-z0-9]+(-[a-z0-9]+)*$`
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// A best-effort slug suggestion for a bad one.
+fn slugify_ascii(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "note".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: RelPath::new(path),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        for ok in ["lora", "p-tuning-v2", "gpt4all", "a1"] {
+            assert!(is_slug(ok), "{ok}");
+        }
+        for bad in ["", "LoRA", "p--tuning", "-a", "a-", "a_b", "微调"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_front_matter_and_refs() {
+        let n = parse(file(
+            "content/t/lora.md",
+            "+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\nrelated = [\"x\"]\n+++\n\nSee [[peft|PEFT]] and [q](../q.md#a).\n",
+        ))
+        .unwrap();
+        assert_eq!(n.slug, "lora");
+        let r: Vec<_> = n
+            .refs
+            .iter()
+            .map(|r| (r.target.as_str(), r.kind, r.pos.line, r.pos.column))
+            .collect();
+        assert_eq!(
+            r,
+            vec![
+                ("peft", RefKind::Parent, 4, 11),
+                ("x", RefKind::Related, 5, 13),
+                ("peft", RefKind::Wiki, 8, 5),
+                ("content/q.md", RefKind::File, 8, 23),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = parse(file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\nsummary = \"s\"\nrealted = []\n+++\n",
+        ))
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (4, 1));
+        assert_eq!(e[0].help.as_deref(), Some("did you mean `related`?"));
+    }
+
+    #[test]
+    fn bad_toml_is_located() {
+        let e = parse(file(
+            "content/a.md",
+            "+++\ntitle = \"A\nsummary = \"s\"\n+++\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].line, 2, "{}", e[0]);
+    }
+
+    #[test]
+    fn missing_front_matter() {
+        let e = parse(file("content/a.md", "")).unwrap_err();
+        assert!(e[0].message.contains("empty"));
+        let e = parse(file("content/a.md", "+++\ntitle = \"A\"\n")).unwrap_err();
+        assert!(e[0].message.contains("not closed"));
+    }
+
+    #[test]
+    fn tolerates_spaces_after_fences() {
+        let n = parse(file(
+            "content/a.md",
+            "+++  \ntitle = \"A\"\nsummary = \"s\"\n+++ \nbody",
+        ))
+        .unwrap();
+        assert_eq!(n.body(), "body");
+    }
+}

@@ -1,0 +1,137 @@
+//! Paths relative to a root, always with forward slashes.
+//!
+//! `RelPath` names a file inside the site root (`content/training/lora.md`) or inside the
+//! output (`lora.html`, `css/style.css`). Every internal link in the output is computed by
+//! [`RelPath::href_to`], the one helper that turns "from this page to that file" into a
+//! relative URL, so the same output works on a project site, any host and `file://`.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RelPath(String);
+
+impl RelPath {
+    /// Builds a path from forward-slash segments; `.` segments are dropped and `..` pops.
+    pub fn new(s: &str) -> RelPath {
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in s.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        RelPath(parts.join("/"))
+    }
+
+    /// The path of `path` below `root`, or `None` when it is not below it.
+    pub fn from_fs(root: &Path, path: &Path) -> Option<RelPath> {
+        let rel = path.strip_prefix(root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(RelPath(parts.join("/")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn to_fs(&self, root: &Path) -> PathBuf {
+        self.0
+            .split('/')
+            .fold(root.to_path_buf(), |p, seg| p.join(seg))
+    }
+
+    /// The folder holding this file (`a/b` for `a/b/c.md`, empty for `c.md`).
+    pub fn parent(&self) -> RelPath {
+        match self.0.rfind('/') {
+            Some(i) => RelPath(self.0[..i].to_string()),
+            None => RelPath(String::new()),
+        }
+    }
+
+    /// `self` joined with a relative reference such as `../x.md`.
+    pub fn join(&self, rel: &str) -> RelPath {
+        if self.0.is_empty() {
+            RelPath::new(rel)
+        } else {
+            RelPath::new(&format!("{}/{}", self.0, rel))
+        }
+    }
+
+    pub fn file_stem(&self) -> &str {
+        let name = self.0.rsplit('/').next().unwrap_or("");
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+
+    pub fn extension(&self) -> Option<&str> {
+        let name = self.0.rsplit('/').next()?;
+        name.rsplit_once('.').map(|(_, ext)| ext)
+    }
+
+    /// The relative URL from the page at `self` to the output file `target`.
+    pub fn href_to(&self, target: &RelPath) -> String {
+        let from: Vec<&str> = self.0.split('/').filter(|s| !s.is_empty()).collect();
+        let to: Vec<&str> = target.0.split('/').filter(|s| !s.is_empty()).collect();
+        let from_dirs = &from[..from.len().saturating_sub(1)];
+        let common = from_dirs
+            .iter()
+            .zip(&to)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = "../".repeat(from_dirs.len() - common);
+        out.push_str(&to[common..].join("/"));
+        if out.is_empty() {
+            out.push_str("./");
+        }
+        out
+    }
+}
+
+impl fmt::Display for RelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_segments() {
+        assert_eq!(RelPath::new("./a//b/../c.md").as_str(), "a/c.md");
+        assert_eq!(
+            RelPath::new("content/x/y.md").parent().as_str(),
+            "content/x"
+        );
+        assert_eq!(
+            RelPath::new("content/x").join("../z.md").as_str(),
+            "content/z.md"
+        );
+        assert_eq!(RelPath::new("a/lora.md").file_stem(), "lora");
+    }
+
+    #[test]
+    fn relative_hrefs() {
+        let page = RelPath::new("lora.html");
+        assert_eq!(
+            page.href_to(&RelPath::new("css/style.css")),
+            "css/style.css"
+        );
+        assert_eq!(page.href_to(&RelPath::new("peft.html")), "peft.html");
+        let deep = RelPath::new("tags/x/index.html");
+        assert_eq!(
+            deep.href_to(&RelPath::new("css/style.css")),
+            "../../css/style.css"
+        );
+        assert_eq!(deep.href_to(&RelPath::new("tags/y.html")), "../y.html");
+        assert_eq!(page.href_to(&RelPath::new("")), "./");
+    }
+}

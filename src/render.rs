@@ -1,0 +1,739 @@
+//! Rendering: the linked site in, every output file in memory out.
+//!
+//! Pages are Tera templates fed typed, serializable contexts (`NotePage`, `HomePage`, …).
+//! Note bodies are rendered in parallel. Every internal link is made by
+//! [`RelPath::href_to`], from the page being written, so the output is relocatable.
+//! Nothing here touches the disk: the result is an [`Output`] map that `output::write`
+//! puts in place, or that `check` and `serve` use directly.
+
+use crate::assets::Assets;
+use crate::error::{Diagnostic, Pos};
+use crate::glossary;
+use crate::graph::{NoteId, Site};
+use crate::markdown::{self, LinkTarget, Linker};
+use crate::note::{Heading, RefKind};
+use crate::paths::RelPath;
+use crate::{highlight, search};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Every file of the built site, by output path.
+pub type Output = BTreeMap<RelPath, Vec<u8>>;
+
+pub fn note_page(slug: &str) -> RelPath {
+    RelPath::new(&format!("{slug}.html"))
+}
+
+pub const HOME: &str = "index.html";
+pub const GLOSSARY: &str = "glossary.html";
+pub const TAGS: &str = "tags.html";
+pub const NOT_FOUND: &str = "404.html";
+
+/// Renders the whole site. Diagnostics are formula and template errors.
+pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
+    let tera = templates(assets)?;
+    let labels = Labels::for_language(&site.config.language);
+    let r = Renderer {
+        site,
+        assets,
+        tera: &tera,
+        labels: &labels,
+    };
+    let mut diags = Vec::new();
+    let mut out = Output::new();
+    let notes: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>> = (0..site.notes.len())
+        .into_par_iter()
+        .map(|id| r.note(id))
+        .collect();
+    for page in notes {
+        match page {
+            Ok((path, bytes)) => {
+                out.insert(path, bytes);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    for page in [r.home(), r.glossary(), r.tags(), r.not_found()] {
+        match page {
+            Ok((path, bytes)) => {
+                out.insert(path, bytes);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    for (path, bytes) in &assets.files {
+        out.insert(path.clone(), bytes.clone());
+    }
+    out.insert(
+        RelPath::new("css/highlight.css"),
+        highlight::css().into_bytes(),
+    );
+    out.extend(search::index(site));
+    out.insert(RelPath::new(".nojekyll"), Vec::new());
+    if let Some(url) = &site.config.site_url {
+        out.insert(RelPath::new("sitemap.xml"), sitemap(url, &out).into_bytes());
+    }
+    Ok(out)
+}
+
+/// Compiles the templates once; a syntax error names the template and its line.
+fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut tera = tera::Tera::default();
+    let sources: Vec<(&str, &str)> = assets
+        .templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
+    tera.add_raw_templates(sources).map_err(|e| {
+        let name = assets
+            .templates
+            .keys()
+            .find(|n| e.to_string().contains(&format!("'{n}'")));
+        let path = name
+            .map(|n| assets.templates[n].0.clone())
+            .unwrap_or_else(|| RelPath::new("templates"));
+        let (message, pos) = tera_message(&e);
+        vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
+    })?;
+    Ok(tera)
+}
+
+/// The whole chain of a Tera error on one line, and a position when it gives one.
+fn tera_message(e: &tera::Error) -> (String, Pos) {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    let text = parts.join(": ");
+    // Tera's parse errors carry `--> line:col`.
+    let pos = text
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some(Pos {
+                line: it.next()?.parse().ok()?,
+                column: it.next()?.parse().ok()?,
+            })
+        })
+        .unwrap_or_default();
+    let one_line = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (one_line, pos)
+}
+
+/// Interface strings, by the site's language.
+#[derive(Debug, Serialize)]
+pub struct Labels {
+    search: &'static str,
+    search_hint: &'static str,
+    no_results: &'static str,
+    glossary: &'static str,
+    tags: &'static str,
+    home: &'static str,
+    contents: &'static str,
+    children: &'static str,
+    related: &'static str,
+    backlinks: &'static str,
+    prev: &'static str,
+    next: &'static str,
+    aliases: &'static str,
+    tree: &'static str,
+    skip: &'static str,
+    theme: &'static str,
+    menu: &'static str,
+    not_found: &'static str,
+    not_found_text: &'static str,
+    concepts: &'static str,
+    notes: &'static str,
+    terms: &'static str,
+    anchor: &'static str,
+    glossary_intro: &'static str,
+    tags_intro: &'static str,
+    breadcrumbs: &'static str,
+    built_with: &'static str,
+}
+
+impl Labels {
+    pub fn for_language(lang: &str) -> Labels {
+        if lang.to_lowercase().starts_with("zh") {
+            Labels {
+                search: "搜索",
+                search_hint: "搜索概念（按 / 键）",
+                no_results: "没有找到结果",
+                glossary: "术语表",
+                tags: "标签",
+                home: "首页",
+                contents: "本页目录",
+                children: "子概念",
+                related: "相关概念",
+                backlinks: "反向链接",
+                prev: "上一篇",
+                next: "下一篇",
+                aliases: "又称",
+                tree: "概念树",
+                skip: "跳到正文",
+                theme: "切换深色/浅色",
+                menu: "目录",
+                not_found: "页面不存在",
+                not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
+                concepts: "个概念",
+                notes: "篇笔记",
+                terms: "个术语",
+                anchor: "链接到本节",
+                glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
+                tags_intro: "按标签浏览全部笔记。",
+                breadcrumbs: "位置",
+                built_with: "由 conceptbook 生成",
+            }
+        } else {
+            Labels {
+                search: "Search",
+                search_hint: "Search concepts (press /)",
+                no_results: "No results",
+                glossary: "Glossary",
+                tags: "Tags",
+                home: "Home",
+                contents: "On this page",
+                children: "Subconcepts",
+                related: "Related",
+                backlinks: "Linked from",
+                prev: "Previous",
+                next: "Next",
+                aliases: "Also known as",
+                tree: "Concept tree",
+                skip: "Skip to content",
+                theme: "Toggle dark/light",
+                menu: "Menu",
+                not_found: "Page not found",
+                not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
+                concepts: "concepts",
+                notes: "notes",
+                terms: "terms",
+                anchor: "Link to this section",
+                glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
+                tags_intro: "Browse all notes by tag.",
+                breadcrumbs: "Breadcrumbs",
+                built_with: "Built with conceptbook",
+            }
+        }
+    }
+}
+
+/// What every page's layout needs.
+#[derive(Serialize)]
+struct Base<'a> {
+    site: SiteInfo<'a>,
+    labels: &'a Labels,
+    /// Prefix from this page to the site root (`""` for top-level pages).
+    root: String,
+    page_title: String,
+    description: String,
+    canonical: Option<String>,
+    sidebar: Vec<TreeNode>,
+    /// `<base href>` for the 404 page, when the site URL is known.
+    base_href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'a str,
+}
+
+#[derive(Serialize)]
+struct TreeNode {
+    title: String,
+    href: String,
+    current: bool,
+    open: bool,
+    has_children: bool,
+    children: Vec<TreeNode>,
+}
+
+#[derive(Serialize, Clone)]
+struct NoteLink {
+    slug: String,
+    title: String,
+    summary: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct NotePage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    aliases: &'a [String],
+    tags: Vec<TagLink>,
+    body: String,
+    toc: Vec<TocEntry>,
+    breadcrumbs: Vec<NoteLink>,
+    children: Vec<NoteLink>,
+    related: Vec<NoteLink>,
+    backlinks: Vec<NoteLink>,
+    prev: Option<NoteLink>,
+    next: Option<NoteLink>,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    body: String,
+    roots: Vec<RootCard>,
+    note_count: usize,
+    term_count: usize,
+    tag_count: usize,
+}
+
+#[derive(Serialize)]
+struct RootCard {
+    #[serde(flatten)]
+    link: NoteLink,
+    count: usize,
+    children: Vec<NoteLink>,
+}
+
+#[derive(Serialize)]
+struct GlossaryPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    groups: Vec<GlossaryGroup>,
+}
+
+#[derive(Serialize)]
+struct GlossaryGroup {
+    initial: String,
+    id: String,
+    entries: Vec<GlossaryEntry>,
+}
+
+#[derive(Serialize)]
+struct GlossaryEntry {
+    #[serde(flatten)]
+    link: NoteLink,
+    aliases: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TagsPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    tags: Vec<TagGroup>,
+}
+
+#[derive(Serialize)]
+struct TagGroup {
+    name: String,
+    id: String,
+    notes: Vec<NoteLink>,
+}
+
+#[derive(Serialize)]
+struct NotFoundPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    /// The stylesheet inlined, for when the site's root is not known at build time.
+    inline_css: String,
+}
+
+/// The anchor of a tag on the tags page.
+pub fn tag_id(tag: &str) -> String {
+    format!("tag-{}", markdown::slugify(tag))
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    assets: &'a Assets,
+    tera: &'a tera::Tera,
+    labels: &'a Labels,
+}
+
+/// Resolves body links relative to the page being rendered.
+struct PageLinker<'a> {
+    site: &'a Site,
+    page: &'a RelPath,
+}
+
+impl Linker for PageLinker<'_> {
+    fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
+        let target = match kind {
+            RefKind::File => self.page.parent().join(target).to_string(),
+            _ => target.to_string(),
+        };
+        let id = self.site.graph.resolve(kind, &target)?;
+        let note = &self.site.notes[id];
+        let mut href = self.page.href_to(&note_page(&note.slug));
+        let mut text = note.title().to_string();
+        if let Some(a) = anchor {
+            href = format!("{href}#{a}");
+            if let Some(h) = note.headings.iter().find(|h| h.id == a) {
+                text = format!("{} › {}", note.title(), h.text);
+            }
+        }
+        Some(LinkTarget {
+            href,
+            slug: note.slug.clone(),
+            text,
+        })
+    }
+}
+
+impl<'a> Renderer<'a> {
+    fn base(
+        &self,
+        page: &RelPath,
+        title: &str,
+        description: &str,
+        current: Option<NoteId>,
+    ) -> Base<'a> {
+        let config = &self.site.config;
+        Base {
+            site: SiteInfo {
+                title: &config.title,
+                description: &config.description,
+                lang: &config.language,
+            },
+            labels: self.labels,
+            root: page
+                .href_to(&RelPath::new(""))
+                .trim_start_matches("./")
+                .to_string(),
+            page_title: title.to_string(),
+            description: description.to_string(),
+            canonical: config
+                .site_url
+                .as_ref()
+                .map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
+            sidebar: self.tree(page, &self.site.graph.roots, current, 0),
+            base_href: None,
+        }
+    }
+
+    /// The concept tree around `current`: the roots, the path to the note open, and the
+    /// note's own children; other branches closed. Its size is the path's, not the site's.
+    fn tree(
+        &self,
+        page: &RelPath,
+        level: &[NoteId],
+        current: Option<NoteId>,
+        depth: usize,
+    ) -> Vec<TreeNode> {
+        let path = current
+            .map(|c| self.site.graph.ancestry(c))
+            .unwrap_or_default();
+        level
+            .iter()
+            .map(|&id| {
+                let on_path = path.contains(&id) || (current.is_none() && depth == 0);
+                let children = &self.site.graph.children[id];
+                TreeNode {
+                    title: self.site.notes[id].title().to_string(),
+                    href: page.href_to(&note_page(&self.site.notes[id].slug)),
+                    current: Some(id) == current,
+                    open: on_path && !children.is_empty(),
+                    has_children: !children.is_empty(),
+                    children: if on_path {
+                        self.tree(page, children, current, depth + 1)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn link(&self, page: &RelPath, id: NoteId) -> NoteLink {
+        let note = &self.site.notes[id];
+        NoteLink {
+            slug: note.slug.clone(),
+            title: note.title().to_string(),
+            summary: note.front.summary.trim().to_string(),
+            href: page.href_to(&note_page(&note.slug)),
+        }
+    }
+
+    fn links(&self, page: &RelPath, ids: &[NoteId]) -> Vec<NoteLink> {
+        ids.iter().map(|&id| self.link(page, id)).collect()
+    }
+
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        page: RelPath,
+    ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let context = tera::Context::from_serialize(ctx)
+            .map_err(|e| vec![Diagnostic::error(&page, format!("template context: {e}"))])?;
+        self.tera
+            .render(template, &context)
+            .map(|html| (page, html.into_bytes()))
+            .map_err(|e| {
+                let (message, _) = tera_message(&e);
+                vec![Diagnostic::error(
+                    &RelPath::new(&format!("templates/{template}")),
+                    format!("template error while writing {}: {message}", "page"),
+                )]
+            })
+    }
+
+    /// The body's HTML; formula errors become diagnostics at their line.
+    fn body(
+        &self,
+        page: &RelPath,
+        path: &RelPath,
+        source: &str,
+        body_start: usize,
+        headings: &[Heading],
+    ) -> Result<String, Vec<Diagnostic>> {
+        let linker = PageLinker {
+            site: self.site,
+            page,
+        };
+        let rendered = markdown::render(&source[body_start..], headings, &linker);
+        if rendered.errors.is_empty() {
+            return Ok(rendered.html);
+        }
+        Err(rendered
+            .errors
+            .into_iter()
+            .map(|(offset, message)| {
+                Diagnostic::error(path, message)
+                    .at(Pos::of_offset(source, body_start + offset))
+                    .help(
+                        "check the LaTeX between the $ signs; write \\$ for a literal dollar sign",
+                    )
+            })
+            .collect())
+    }
+
+    fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let site = self.site;
+        let g = &site.graph;
+        let note = &site.notes[id];
+        let page = note_page(&note.slug);
+        let body = self.body(
+            &page,
+            &note.path,
+            &note.source,
+            note.body_start,
+            &note.headings,
+        )?;
+        let children = &g.children[id];
+        let backlinks: Vec<NoteId> = g.backlinks[id]
+            .iter()
+            .copied()
+            .filter(|b| !children.contains(b))
+            .collect();
+        let toc = if note.headings.len() >= 3 {
+            note.headings
+                .iter()
+                .filter(|h| h.level <= 3)
+                .map(|h| TocEntry {
+                    level: h.level,
+                    id: h.id.clone(),
+                    text: h.text.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let ctx = NotePage {
+            base: self.base(&page, note.title(), note.front.summary.trim(), Some(id)),
+            slug: &note.slug,
+            title: note.title(),
+            summary: note.front.summary.trim(),
+            aliases: &note.front.aliases,
+            tags: note
+                .front
+                .tags
+                .iter()
+                .map(|t| TagLink {
+                    name: t.clone(),
+                    href: format!("{}#{}", page.href_to(&RelPath::new(TAGS)), tag_id(t)),
+                })
+                .collect(),
+            body,
+            toc,
+            breadcrumbs: self.links(&page, &g.ancestry(id)),
+            children: self.links(&page, children),
+            related: self.links(&page, &g.related[id]),
+            backlinks: self.links(&page, &backlinks),
+            prev: g.prev(id).map(|p| self.link(&page, p)),
+            next: g.next(id).map(|n| self.link(&page, n)),
+        };
+        self.render("note.html", &ctx, page)
+    }
+
+    fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let site = self.site;
+        let page = RelPath::new(HOME);
+        let body = match &site.home {
+            Some(h) => self.body(&page, &h.path, &h.source, 0, &h.headings)?,
+            None => String::new(),
+        };
+        let roots = site.graph.roots.iter().map(|&id| RootCard {
+            link: self.link(&page, id),
+            count: site.graph.descendant_count(id),
+            children: self.links(&page, &site.graph.children[id]),
+        });
+        let tags: std::collections::BTreeSet<&String> =
+            site.notes.iter().flat_map(|n| &n.front.tags).collect();
+        let ctx = HomePage {
+            base: self.base(&page, &site.config.title, &site.config.description, None),
+            body,
+            roots: roots.collect(),
+            note_count: site.notes.len(),
+            term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
+            tag_count: tags.len(),
+        };
+        self.render("index.html", &ctx, page)
+    }
+
+    fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let page = RelPath::new(GLOSSARY);
+        let groups = glossary::build(self.site)
+            .into_iter()
+            .map(|g| GlossaryGroup {
+                id: format!(
+                    "letter-{}",
+                    if g.initial == "#" {
+                        "other".to_string()
+                    } else {
+                        g.initial.to_lowercase()
+                    }
+                ),
+                initial: g.initial,
+                entries: g
+                    .entries
+                    .iter()
+                    .map(|e| GlossaryEntry {
+                        link: self.link(&page, e.id),
+                        aliases: self.site.notes[e.id].front.aliases.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let ctx = GlossaryPage {
+            base: self.base(
+                &page,
+                self.labels.glossary,
+                self.labels.glossary_intro,
+                None,
+            ),
+            groups,
+        };
+        self.render("glossary.html", &ctx, page)
+    }
+
+    fn tags(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let page = RelPath::new(TAGS);
+        let mut by_tag: BTreeMap<&str, Vec<NoteId>> = BTreeMap::new();
+        for &id in &self.site.graph.reading_order {
+            for t in &self.site.notes[id].front.tags {
+                by_tag.entry(t).or_default().push(id);
+            }
+        }
+        let chinese = self.site.config.language.to_lowercase().starts_with("zh");
+        let mut tags: Vec<TagGroup> = by_tag
+            .into_iter()
+            .map(|(name, ids)| TagGroup {
+                name: name.to_string(),
+                id: tag_id(name),
+                notes: self.links(&page, &ids),
+            })
+            .collect();
+        tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
+        let ctx = TagsPage {
+            base: self.base(&page, self.labels.tags, self.labels.tags_intro, None),
+            tags,
+        };
+        self.render("tags.html", &ctx, page)
+    }
+
+    fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let page = RelPath::new(NOT_FOUND);
+        let mut base = self.base(
+            &page,
+            self.labels.not_found,
+            self.labels.not_found_text,
+            None,
+        );
+        base.canonical = None;
+        base.base_href = self.site.config.site_url.as_ref().map(|u| url_path(u));
+        let inline_css = match base.base_href {
+            Some(_) => String::new(),
+            None => String::from_utf8_lossy(
+                self.assets
+                    .files
+                    .get(&RelPath::new("css/style.css"))
+                    .map_or(&[][..], |v| v),
+            )
+            .into_owned(),
+        };
+        self.render("404.html", &NotFoundPage { base, inline_css }, page)
+    }
+}
+
+/// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
+fn url_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/')
+        .map_or("/".to_string(), |i| rest[i..].to_string())
+}
+
+fn sitemap(url: &str, out: &Output) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in out
+        .keys()
+        .filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND)
+    {
+        let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            markdown::escape(&loc)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths() {
+        assert_eq!(url_path("https://u.github.io/repo/"), "/repo/");
+        assert_eq!(url_path("https://example.com/"), "/");
+    }
+}

@@ -1,0 +1,118 @@
+//! Reading the notes: every `content/**/*.md`, as text, sorted by path.
+//!
+//! Editor droppings (`.#x.md`, `x.md~`, `.DS_Store`, hidden files and folders) are skipped.
+//! A file that is not UTF-8 is a diagnostic naming the byte offset; a UTF-8 BOM is dropped
+//! and CRLF line endings become LF, so positions later are simple line counts.
+
+use crate::error::Diagnostic;
+use crate::paths::RelPath;
+use std::path::Path;
+use walkdir::WalkDir;
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, e.g. `content/training/lora.md`.
+    pub path: RelPath,
+    pub text: String,
+}
+
+/// Reads every Markdown file below `root/content`, sorted by path.
+pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(&RelPath::new(CONTENT_DIR), "no content/ folder")
+                .help("create content/ and add notes, e.g. `conceptbook new my-first-note`"),
+        );
+        return (files, diags);
+    }
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .and_then(|p| RelPath::from_fs(root, p))
+                    .unwrap_or_else(|| RelPath::new(CONTENT_DIR));
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this folder links back to one of its parents".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(
+                    Diagnostic::error(&path, message).help("remove the link or point it elsewhere"),
+                );
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || !name.ends_with(".md") {
+            continue;
+        }
+        let Some(path) = RelPath::from_fs(root, entry.path()) else {
+            continue;
+        };
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => match decode(bytes) {
+                Ok(text) => files.push(SourceFile { path, text }),
+                Err(offset) => diags.push(
+                    Diagnostic::error(&path, format!("not UTF-8: invalid byte at offset {offset}"))
+                        .help("save the file as UTF-8"),
+                ),
+            },
+            Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read: {e}"))),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, diags)
+}
+
+/// Hidden files, editor lock and backup files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, the byte offset.
+pub fn decode(bytes: Vec<u8>) -> Result<String, usize> {
+    let text = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_bom_and_crlf() {
+        assert_eq!(
+            decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(),
+            "a\nb\nc"
+        );
+        assert_eq!(decode(b"ab\xffcd".to_vec()), Err(2));
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for n in [".#x.md", "x.md~", ".DS_Store", "#x.md#", ".x.md.swp"] {
+            assert!(is_ignored(n), "{n}");
+        }
+        assert!(!is_ignored("lora.md"));
+    }
+}

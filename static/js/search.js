@@ -1,0 +1,1 @@
+/* conceptbook search: see issue 4. */
