@@ -137,7 +137,8 @@ pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The closest candidate to `word` within a small edit distance, if any is close.
 ///
 /// Like cargo's `edit_distance`: the bound grows with the word's length, capped at 3, and
-/// nothing is suggested when nothing is close. Case differences are cheap.
+/// nothing is suggested when nothing is close. Case differences are free. Among equally
+/// close candidates the first wins, so callers list the likeliest kind first.
 pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -151,7 +152,7 @@ where
             (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3))
                 .then_some((d, c))
         })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 

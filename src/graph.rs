@@ -203,7 +203,8 @@ pub fn link(
             v
         })
         .collect();
-    for id in 0..n {
+    let has_errors = diags.iter().any(Diagnostic::is_error);
+    for id in (0..n).filter(|_| !has_errors) {
         if graph.parent[id].is_none()
             && graph.backlinks[id].is_empty()
             && graph.children[id].is_empty()
@@ -378,11 +379,11 @@ fn resolve_ref(
 
 /// "did you mean" over slugs, titles and aliases.
 fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
-    let names = notes.iter().flat_map(|n| {
-        std::iter::once(n.slug.as_str())
-            .chain(std::iter::once(n.title()))
-            .chain(n.front.aliases.iter().map(String::as_str))
-    });
+    let names = notes
+        .iter()
+        .map(|n| n.slug.as_str())
+        .chain(notes.iter().map(|n| n.title()))
+        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
     suggest(target, names).map(|s| {
         let slug = notes
             .iter()

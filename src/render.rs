@@ -83,6 +83,7 @@ pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
 /// Compiles the templates once; a syntax error names the template and its line.
 fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
+    tera.set_escape_fn(escape_html);
     let sources: Vec<(&str, &str)> = assets
         .templates
         .iter()
@@ -100,6 +101,11 @@ fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
         vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
     })?;
     Ok(tera)
+}
+
+/// Escapes what HTML needs escaped, and leaves `/` alone so URLs stay readable.
+fn escape_html(s: &str) -> String {
+    markdown::escape(s)
 }
 
 /// The whole chain of a Tera error on one line, and a position when it gives one.

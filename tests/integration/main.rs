@@ -1,0 +1,8 @@
+//! The integration tests: short stories over fixture sites built in temp dirs by the real
+//! binary. One binary for all of them, so they share one compile.
+
+mod support;
+
+mod build;
+mod content;
+mod errors;
