@@ -13,21 +13,119 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 const WORDS: &[&str] = &[
-    "模型", "参数", "训练", "推理", "数据", "向量", "注意力", "梯度", "损失", "权重", "分布", "采样", "语料", "任务",
-    "评估", "对齐", "检索", "生成", "压缩", "蒸馏", "优化器", "学习率", "显存", "算力", "批量", "上下文", "提示",
-    "奖励", "策略", "编码器", "解码器", "分词", "嵌入", "矩阵", "秩", "量化", "精度", "延迟", "吞吐", "缓存",
-    "知识", "推理链", "幻觉", "指令", "偏好", "反馈", "样本", "标注", "基座", "微调", "适配器", "前缀", "层",
+    "模型",
+    "参数",
+    "训练",
+    "推理",
+    "数据",
+    "向量",
+    "注意力",
+    "梯度",
+    "损失",
+    "权重",
+    "分布",
+    "采样",
+    "语料",
+    "任务",
+    "评估",
+    "对齐",
+    "检索",
+    "生成",
+    "压缩",
+    "蒸馏",
+    "优化器",
+    "学习率",
+    "显存",
+    "算力",
+    "批量",
+    "上下文",
+    "提示",
+    "奖励",
+    "策略",
+    "编码器",
+    "解码器",
+    "分词",
+    "嵌入",
+    "矩阵",
+    "秩",
+    "量化",
+    "精度",
+    "延迟",
+    "吞吐",
+    "缓存",
+    "知识",
+    "推理链",
+    "幻觉",
+    "指令",
+    "偏好",
+    "反馈",
+    "样本",
+    "标注",
+    "基座",
+    "微调",
+    "适配器",
+    "前缀",
+    "层",
 ];
 const TERMS: &[&str] = &[
-    "Transformer", "LoRA", "RLHF", "PPO", "BERT", "GPT", "token", "embedding", "KV cache", "softmax", "Adam",
-    "dropout", "LayerNorm", "RoPE", "FlashAttention", "beam search", "top-p", "temperature", "INT4", "FP16",
-    "SFT", "DPO", "RAG", "MoE", "checkpoint", "batch size", "learning rate", "perplexity", "BLEU", "ROUGE",
+    "Transformer",
+    "LoRA",
+    "RLHF",
+    "PPO",
+    "BERT",
+    "GPT",
+    "token",
+    "embedding",
+    "KV cache",
+    "softmax",
+    "Adam",
+    "dropout",
+    "LayerNorm",
+    "RoPE",
+    "FlashAttention",
+    "beam search",
+    "top-p",
+    "temperature",
+    "INT4",
+    "FP16",
+    "SFT",
+    "DPO",
+    "RAG",
+    "MoE",
+    "checkpoint",
+    "batch size",
+    "learning rate",
+    "perplexity",
+    "BLEU",
+    "ROUGE",
 ];
 const CONNECTORS: &[&str] = &[
-    "通常", "因此", "此外", "在实践中", "一般来说", "相比之下", "换句话说", "值得注意的是", "例如", "所以",
+    "通常",
+    "因此",
+    "此外",
+    "在实践中",
+    "一般来说",
+    "相比之下",
+    "换句话说",
+    "值得注意的是",
+    "例如",
+    "所以",
 ];
-const VERBS: &[&str] = &["影响", "决定", "提升", "降低", "依赖", "改变", "约束", "衡量", "描述", "组合"];
-const TAGS: &[&str] = &["基础概念", "架构", "训练", "微调", "对齐", "模型", "应用开发", "部署", "评估", "数据"];
+const VERBS: &[&str] = &[
+    "影响", "决定", "提升", "降低", "依赖", "改变", "约束", "衡量", "描述", "组合",
+];
+const TAGS: &[&str] = &[
+    "基础概念",
+    "架构",
+    "训练",
+    "微调",
+    "对齐",
+    "模型",
+    "应用开发",
+    "部署",
+    "评估",
+    "数据",
+];
 
 /// splitmix64: small, fast, deterministic.
 struct Rng(u64);
@@ -68,20 +166,34 @@ fn args() -> Args {
                 println!("usage: corpus --notes N --out DIR [--seed S]");
                 std::process::exit(0);
             }
-            other => panic!("unknown argument {other}; usage: corpus --notes N --out DIR [--seed S]"),
+            other => {
+                panic!("unknown argument {other}; usage: corpus --notes N --out DIR [--seed S]")
+            }
         }
     }
-    Args { notes, out: out.expect("--out DIR is required"), seed }
+    Args {
+        notes,
+        out: out.expect("--out DIR is required"),
+        seed,
+    }
 }
 
 fn title(i: usize, rng: &mut Rng) -> String {
-    format!("{}{}{}", rng.pick(WORDS), rng.pick(WORDS), to_chinese_number(i))
+    format!(
+        "{}{}{}",
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        to_chinese_number(i)
+    )
 }
 
 /// `i` spelled with Chinese digits, so titles stay distinct and Chinese.
 fn to_chinese_number(i: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    i.to_string().bytes().map(|b| D[(b - b'0') as usize]).collect()
+    i.to_string()
+        .bytes()
+        .map(|b| D[(b - b'0') as usize])
+        .collect()
 }
 
 fn sentence(rng: &mut Rng, links: &mut Vec<String>, out: &mut String) {
@@ -117,9 +229,20 @@ fn body(rng: &mut Rng, mut links: Vec<String>) -> String {
         }
         out.push_str("\n\n");
     }
-    let _ = writeln!(out, "| 项目 | {} | {} |\n| --- | --- | --- |", rng.pick(TERMS), rng.pick(TERMS));
+    let _ = writeln!(
+        out,
+        "| 项目 | {} | {} |\n| --- | --- | --- |",
+        rng.pick(TERMS),
+        rng.pick(TERMS)
+    );
     for _ in 0..3 {
-        let _ = writeln!(out, "| {} | {} | {}% |", rng.pick(WORDS), rng.below(1000), rng.below(100));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}% |",
+            rng.pick(WORDS),
+            rng.below(1000),
+            rng.below(100)
+        );
     }
     if rng.below(2) == 0 {
         let _ = writeln!(
@@ -155,7 +278,11 @@ fn main() -> std::io::Result<()> {
             .filter(|&j| j != i)
             .map(|j| format!("[[c{j}|{}]]", titles[j]))
             .collect();
-        let related: Vec<String> = (0..rng.below(3)).map(|_| rng.below(args.notes)).filter(|&j| j != i).map(|j| format!("\"c{j}\"")).collect();
+        let related: Vec<String> = (0..rng.below(3))
+            .map(|_| rng.below(args.notes))
+            .filter(|&j| j != i)
+            .map(|j| format!("\"c{j}\""))
+            .collect();
         let mut fm = format!(
             "+++\ntitle = \"{}\"\naliases = [\"{} term {i}\", \"别名{}\"]\nsummary = \"{}与{}之间关系的简要说明，涉及 {}。\"\n",
             titles[i],
@@ -171,7 +298,12 @@ fn main() -> std::io::Result<()> {
         if !related.is_empty() {
             let _ = writeln!(fm, "related = [{}]", related.join(", "));
         }
-        let _ = writeln!(fm, "tags = [\"{}\", \"{}\"]\n+++\n", rng.pick(TAGS), rng.pick(TAGS));
+        let _ = writeln!(
+            fm,
+            "tags = [\"{}\", \"{}\"]\n+++\n",
+            rng.pick(TAGS),
+            rng.pick(TAGS)
+        );
         let dir = content.join(format!("g{}", i / 500));
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(format!("{slug}.md")), fm + &body(&mut rng, links))?;

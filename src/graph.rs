@@ -383,7 +383,11 @@ fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
         .iter()
         .map(|n| n.slug.as_str())
         .chain(notes.iter().map(|n| n.title()))
-        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
+        .chain(
+            notes
+                .iter()
+                .flat_map(|n| n.front.aliases.iter().map(String::as_str)),
+        );
     suggest(target, names).map(|s| {
         let slug = notes
             .iter()

@@ -1,8 +1,10 @@
 //! The integration tests: short stories over fixture sites built in temp dirs by the real
 //! binary. One binary for all of them, so they share one compile.
 
+mod browser;
 mod support;
 
 mod build;
 mod content;
 mod errors;
+mod reader;
