@@ -109,23 +109,31 @@ impl Graph {
 }
 
 /// Resolves every reference and builds the graph. Diagnostics hold errors and warnings.
+///
+/// `failed` holds the file stems of notes that did not parse: references to them are
+/// left out rather than reported, since their own errors say what to fix.
 pub fn link(
     config: Config,
     notes: Vec<Note>,
     home: Option<Home>,
     drafts: &[Note],
+    failed: &[String],
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
+    let known = Known {
+        notes: &notes,
+        drafts,
+        failed,
+    };
     let n = notes.len();
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
     for (id, note) in notes.iter().enumerate() {
         for r in &note.refs {
-            let Some(target) = resolve_ref(&graph, &notes, drafts, &note.path, r, &mut diags)
-            else {
+            let Some(target) = resolve_ref(&graph, &known, &note.path, r, &mut diags) else {
                 continue;
             };
             graph.link_count += 1;
@@ -157,7 +165,7 @@ pub fn link(
     }
     if let Some(home) = &home {
         for r in &home.refs {
-            if resolve_ref(&graph, &notes, drafts, &home.path, r, &mut diags).is_some() {
+            if resolve_ref(&graph, &known, &home.path, r, &mut diags).is_some() {
                 graph.link_count += 1;
             }
         }
@@ -307,14 +315,21 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a reference that the graph cannot resolve is checked against.
+struct Known<'a> {
+    notes: &'a [Note],
+    drafts: &'a [Note],
+    failed: &'a [String],
+}
+
 fn resolve_ref(
     graph: &Graph,
-    notes: &[Note],
-    drafts: &[Note],
+    known: &Known,
     from: &RelPath,
     r: &Ref,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<NoteId> {
+    let (notes, drafts) = (known.notes, known.drafts);
     let what = match r.kind {
         RefKind::Parent => "parent",
         RefKind::Related => "related note",
@@ -322,6 +337,13 @@ fn resolve_ref(
         RefKind::File => "link",
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
+        let stem = match r.kind {
+            RefKind::File => RelPath::new(&r.target).file_stem().to_string(),
+            _ => r.target.trim().to_string(),
+        };
+        if known.failed.contains(&stem) {
+            return None;
+        }
         let is_draft = drafts.iter().any(|d| match r.kind {
             RefKind::File => d.path.as_str() == r.target,
             _ => d.slug == r.target.trim() || name_key(d.title()) == name_key(&r.target),

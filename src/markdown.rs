@@ -38,6 +38,8 @@ pub struct BodyRef {
 pub struct Scan {
     pub refs: Vec<BodyRef>,
     pub headings: Vec<Heading>,
+    /// Byte offsets of formulas that do not parse, with the parser's message.
+    pub math_errors: Vec<(usize, String)>,
 }
 
 /// Finds the references and headings of a body.
@@ -60,7 +62,15 @@ pub fn scan(body: &str) -> Scan {
                     });
                 }
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => {
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(message) = tex_error(&t) {
+                    scan.math_errors.push((range.start, message));
+                }
+                if let Some((_, _, text)) = &mut heading {
+                    text.push_str(&t);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, text)) = &mut heading {
                     text.push_str(&t);
                 }
@@ -182,17 +192,9 @@ pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
 }
 
-/// A rendered body.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub html: String,
-    /// Byte offsets in the body of formulas that failed, with the parser's message.
-    pub errors: Vec<(usize, String)>,
-}
-
-/// Renders a body to HTML. `headings` are the ids `scan` gave this same body.
-pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered {
-    let mut out = Rendered::default();
+/// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
+/// formulas `scan` has checked.
+pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut heading_index = 0;
     let mut code: Option<(String, String)> = None; // (lang, text)
@@ -289,31 +291,36 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::InlineMath(src) => events.push(math(&src, false, range.start, &mut out.errors)),
-            Event::DisplayMath(src) => events.push(math(&src, true, range.start, &mut out.errors)),
+            Event::InlineMath(src) => events.push(math(&src, false)),
+            Event::DisplayMath(src) => events.push(math(&src, true)),
             other => events.push(other),
         }
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
 }
 
-fn math<'a>(
-    src: &str,
-    display: bool,
-    offset: usize,
-    errors: &mut Vec<(usize, String)>,
-) -> Event<'a> {
+/// Why a formula does not parse, if it does not.
+fn tex_error(src: &str) -> Option<String> {
+    let storage = pulldown_latex::Storage::new();
+    let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
+    let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
+    Some(format!(
+        "formula does not parse: {detail} in `{}`",
+        src.trim()
+    ))
+}
+
+/// MathML for a formula that `scan` has checked; one that fails anyway shows as code.
+fn math<'a>(src: &str, display: bool) -> Event<'a> {
     use pulldown_latex::{config::DisplayMode, Parser as TexParser, RenderConfig, Storage};
     let storage = Storage::new();
     let parsed: Vec<_> = TexParser::new(src, &storage).collect();
-    if let Some(Err(e)) = parsed.iter().find(|r| r.is_err()) {
-        let detail = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
-        errors.push((
-            offset,
-            format!("formula does not parse: {detail} in `{}`", src.trim()),
-        ));
-        return Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    let fallback =
+        || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    if parsed.iter().any(Result::is_err) {
+        return fallback();
     }
     let config = RenderConfig {
         display_mode: if display {
@@ -329,10 +336,7 @@ fn math<'a>(
         html.push_str("<div class=\"math-display\">");
     }
     if pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).is_err() {
-        errors.push((
-            offset,
-            format!("formula could not be rendered: `{}`", src.trim()),
-        ));
+        return fallback();
     }
     if display {
         html.push_str("</div>");
@@ -367,7 +371,7 @@ mod tests {
 
     fn html(body: &str) -> String {
         let s = scan(body);
-        render(body, &s.headings, &Fixed).html
+        render(body, &s.headings, &Fixed)
     }
 
     #[test]
@@ -390,11 +394,11 @@ mod tests {
 
     #[test]
     fn math_becomes_mathml_and_errors_carry_offsets() {
-        let r = render("a $x^2$ b", &[], &Fixed);
-        assert!(r.html.contains("<math"), "{}", r.html);
-        let r = render("ok\n\n$\\nosuch{x}$", &[], &Fixed);
-        assert_eq!(r.errors.len(), 1);
-        assert_eq!(r.errors[0].0, 4);
+        let html = render("a $x^2$ b", &[], &Fixed);
+        assert!(html.contains("<math"), "{html}");
+        let s = scan("ok\n\n$\\nosuch{x}$");
+        assert_eq!(s.math_errors.len(), 1);
+        assert_eq!(s.math_errors[0].0, 4);
     }
 
     #[test]

@@ -105,44 +105,63 @@ pub struct Home {
 
 pub const HOME_FILE: &str = "content/index.md";
 
-/// Parses every file; the home page is returned apart from the notes. Drafts are dropped.
-pub fn parse_all(files: Vec<SourceFile>) -> (Vec<Note>, Option<Home>, Vec<Diagnostic>, Vec<Note>) {
+/// Every file parsed: the notes, the home page, drafts apart, and what failed.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub notes: Vec<Note>,
+    pub home: Option<Home>,
+    pub drafts: Vec<Note>,
+    /// File stems of notes that failed to parse: references to them are not reported
+    /// again, since their own errors say what to fix.
+    pub failed: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses every file; the home page is returned apart from the notes.
+pub fn parse_all(files: Vec<SourceFile>) -> Parsed {
     use rayon::prelude::*;
     let (home_files, note_files): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.path.as_str() == HOME_FILE);
-    let results: Vec<Result<Note, Vec<Diagnostic>>> =
-        note_files.into_par_iter().map(parse).collect();
-    let mut notes = Vec::new();
-    let mut drafts = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(n) if n.front.draft => drafts.push(n),
-            Ok(n) => notes.push(n),
-            Err(d) => diags.extend(d),
+    let results: Vec<(String, Result<Note, Vec<Diagnostic>>)> = note_files
+        .into_par_iter()
+        .map(|f| (f.path.file_stem().to_string(), parse(f)))
+        .collect();
+    let mut parsed = Parsed::default();
+    for (stem, result) in results {
+        match result {
+            Ok(n) if n.front.draft => parsed.drafts.push(n),
+            Ok(n) => parsed.notes.push(n),
+            Err(d) => {
+                parsed.failed.push(stem);
+                parsed.diagnostics.extend(d);
+            }
         }
     }
-    let home = home_files
-        .into_iter()
-        .next()
-        .and_then(|f| match parse_home(f) {
-            Ok(h) => Some(h),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        });
-    (notes, home, diags, drafts)
+    if let Some(f) = home_files.into_iter().next() {
+        match parse_home(f) {
+            Ok(h) => parsed.home = Some(h),
+            Err(d) => parsed.diagnostics.extend(d),
+        }
+    }
+    parsed
 }
 
-fn parse_home(file: SourceFile) -> Result<Home, Diagnostic> {
+fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
     if split_front_matter(&file.text).is_some() {
-        return Err(Diagnostic::error(&file.path, "the home page takes no front matter")
+        return Err(vec![Diagnostic::error(&file.path, "the home page takes no front matter")
             .at(Pos { line: 1, column: 1 })
-            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)"));
+            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)")]);
     }
     let scan = markdown::scan(&file.text);
+    if !scan.math_errors.is_empty() {
+        return Err(math_diagnostics(
+            &file.path,
+            &file.text,
+            0,
+            scan.math_errors,
+        ));
+    }
     let refs = body_refs(&file.text, 0, &file.path, scan.refs);
     Ok(Home {
         path: file.path,
@@ -278,6 +297,9 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         refs.push(span_ref(text, toml_start, r, RefKind::Related));
     }
     let scan = markdown::scan(&text[body_start..]);
+    if !scan.math_errors.is_empty() {
+        return Err(math_diagnostics(path, text, body_start, scan.math_errors));
+    }
     refs.extend(body_refs(text, body_start, path, scan.refs));
     Ok(Note {
         slug,
@@ -288,6 +310,22 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         headings: scan.headings,
         source: file.text,
     })
+}
+
+fn math_diagnostics(
+    path: &RelPath,
+    text: &str,
+    body_start: usize,
+    errors: Vec<(usize, String)>,
+) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .map(|(offset, message)| {
+            Diagnostic::error(path, message)
+                .at(Pos::of_offset(text, body_start + offset))
+                .help("check the LaTeX between the $ signs; write \\$ for a literal dollar sign")
+        })
+        .collect()
 }
 
 /// Body references with file positions; `other.md` paths made relative to the root.

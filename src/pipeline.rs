@@ -61,12 +61,17 @@ pub fn load(
     timings: &mut Timings,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (files, mut diags) = timings.time("read", || source::read_all(root));
-    let (notes, home, parse_diags, drafts) = timings.time("parse", || note::parse_all(files));
-    diags.extend(parse_diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    let (site, link_diags) = timings.time("link", || graph::link(config, notes, home, &drafts));
+    let parsed = timings.time("parse", || note::parse_all(files));
+    diags.extend(parsed.diagnostics);
+    let (site, link_diags) = timings.time("link", || {
+        graph::link(
+            config,
+            parsed.notes,
+            parsed.home,
+            &parsed.drafts,
+            &parsed.failed,
+        )
+    });
     diags.extend(link_diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -500,46 +500,29 @@ impl<'a> Renderer<'a> {
     ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let context = tera::Context::from_serialize(ctx)
             .map_err(|e| vec![Diagnostic::error(&page, format!("template context: {e}"))])?;
-        self.tera
-            .render(template, &context)
-            .map(|html| (page, html.into_bytes()))
-            .map_err(|e| {
+        match self.tera.render(template, &context) {
+            Ok(html) => Ok((page, html.into_bytes())),
+            Err(e) => {
                 let (message, _) = tera_message(&e);
-                vec![Diagnostic::error(
-                    &RelPath::new(&format!("templates/{template}")),
-                    format!("template error while writing {}: {message}", "page"),
-                )]
-            })
+                let path = RelPath::new(&format!("templates/{template}"));
+                Err(vec![Diagnostic::error(
+                    &path,
+                    format!("template error while writing {page}: {message}"),
+                )])
+            }
+        }
     }
 
-    /// The body's HTML; formula errors become diagnostics at their line.
-    fn body(
-        &self,
-        page: &RelPath,
-        path: &RelPath,
-        source: &str,
-        body_start: usize,
-        headings: &[Heading],
-    ) -> Result<String, Vec<Diagnostic>> {
-        let linker = PageLinker {
-            site: self.site,
-            page,
-        };
-        let rendered = markdown::render(&source[body_start..], headings, &linker);
-        if rendered.errors.is_empty() {
-            return Ok(rendered.html);
-        }
-        Err(rendered
-            .errors
-            .into_iter()
-            .map(|(offset, message)| {
-                Diagnostic::error(path, message)
-                    .at(Pos::of_offset(source, body_start + offset))
-                    .help(
-                        "check the LaTeX between the $ signs; write \\$ for a literal dollar sign",
-                    )
-            })
-            .collect())
+    /// The body's HTML, links relative to `page`.
+    fn body(&self, page: &RelPath, body: &str, headings: &[Heading]) -> String {
+        markdown::render(
+            body,
+            headings,
+            &PageLinker {
+                site: self.site,
+                page,
+            },
+        )
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -547,13 +530,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let body = self.body(
-            &page,
-            &note.path,
-            &note.source,
-            note.body_start,
-            &note.headings,
-        )?;
+        let body = self.body(&page, note.body(), &note.headings);
         let children = &g.children[id];
         let backlinks: Vec<NoteId> = g.backlinks[id]
             .iter()
@@ -604,7 +581,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = RelPath::new(HOME);
         let body = match &site.home {
-            Some(h) => self.body(&page, &h.path, &h.source, 0, &h.headings)?,
+            Some(h) => self.body(&page, &h.source, &h.headings),
             None => String::new(),
         };
         let roots = site.graph.roots.iter().map(|&id| RootCard {
