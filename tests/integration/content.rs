@@ -114,7 +114,8 @@ fn the_real_site_builds_clean_and_holds_the_concept_map() {
                 .extension()
                 .is_some_and(|x| x == "html"))
             .count(),
-        55 + 4
+        55 + 5,
+        "notes, home, glossary, tags, 404 and the concept map"
     );
     check_links(&dest);
 }
