@@ -362,8 +362,9 @@ fn tex_error(src: &str) -> Option<String> {
 /// out: in Chinese they are too often part of another word.
 pub struct Terms {
     matcher: aho_corasick::AhoCorasick,
-    /// The slug each pattern names.
-    slugs: Vec<String>,
+    /// The slug each pattern names; `None` for a name that is never linked (book.toml's
+    /// `auto-link-skip`) but still keeps shorter names inside it from matching.
+    slugs: Vec<Option<String>>,
     /// Word segmentation, loaded when some name has a Chinese edge.
     jieba: Option<jieba_rs::Jieba>,
 }
@@ -377,9 +378,10 @@ impl std::fmt::Debug for Terms {
 }
 
 impl Terms {
-    /// `names` are (name, slug) pairs; a name listed twice keeps its first slug.
-    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> Terms {
-        let mut by_name: std::collections::BTreeMap<&str, &str> = Default::default();
+    /// `names` are (name, slug) pairs, the slug `None` for a name never to link; a name
+    /// listed twice keeps its first slug.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Terms {
+        let mut by_name: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
         for (name, slug) in names {
             let name = name.trim();
             let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
@@ -396,7 +398,7 @@ impl Terms {
         });
         Terms {
             matcher,
-            slugs: by_name.values().map(|s| s.to_string()).collect(),
+            slugs: by_name.values().map(|s| s.map(str::to_string)).collect(),
             jieba: cjk_edge.then(jieba_rs::Jieba::new),
         }
     }
@@ -457,7 +459,9 @@ fn link_run<'a>(
     // Word boundaries (byte offsets) of `text`, segmented on first need.
     let mut words: Option<std::collections::BTreeSet<usize>> = None;
     for m in terms.matcher.find_iter(text) {
-        let slug = &terms.slugs[m.pattern().as_usize()];
+        let Some(slug) = &terms.slugs[m.pattern().as_usize()] else {
+            continue; // a name never linked: it only keeps the names inside it quiet
+        };
         if done.contains(slug) || !stands_alone(text, m.start(), m.end()) {
             continue;
         }
@@ -649,7 +653,7 @@ mod tests {
         fn new(current: &'static str) -> Glossary {
             let names = NOTES
                 .iter()
-                .flat_map(|(slug, names)| names.iter().map(move |n| (*n, *slug)));
+                .flat_map(|(slug, names)| names.iter().map(move |n| (*n, Some(*slug))));
             Glossary {
                 terms: Terms::new(names),
                 current,
@@ -737,10 +741,21 @@ mod tests {
     }
 
     #[test]
+    fn a_name_never_linked_still_shadows_the_names_inside_it() {
+        let g = Glossary {
+            terms: Terms::new([("全量微调", None), ("微调", Some("fine-tuning"))]),
+            current: "peft",
+        };
+        let html = render("全量微调之后再说微调。", &[], &g);
+        assert_eq!(auto_links(&html), pairs(&[("fine-tuning", "微调")]));
+        assert!(html.starts_with("<p>全量微调之后再说<a"), "{html}");
+    }
+
+    #[test]
     fn auto_link_respects_chinese_word_edges() {
         // 索引 inside 搜索引擎, 微调 inside 微调整 (to adjust slightly): not words here.
         let g = Glossary {
-            terms: Terms::new([("索引", "chains"), ("微调", "fine-tuning")]),
+            terms: Terms::new([("索引", Some("chains")), ("微调", Some("fine-tuning"))]),
             current: "peft",
         };
         let html = render("支持搜索引擎，稍作微调整。", &[], &g);

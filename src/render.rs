@@ -383,7 +383,7 @@ struct MapPage<'a> {
     /// The maps from the top one down to this one (one entry on the top map).
     chain: Vec<MapLink>,
     /// The note at the top of a sub-map.
-    root: Option<NoteLink>,
+    map_root: Option<NoteLink>,
     /// How many subtrees this map folds into maps of their own.
     folded: usize,
     svg: String,
@@ -481,8 +481,8 @@ struct PageLinker<'a> {
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
 
-/// The names auto-linking looks for: every note's title and aliases, but those book.toml's
-/// `auto-link-skip` lists.
+/// The names auto-linking looks for: every note's title and aliases; those book.toml's
+/// `auto-link-skip` lists are never linked.
 fn auto_link_terms(site: &Site) -> Terms {
     let skip: std::collections::BTreeSet<String> = site
         .config
@@ -490,16 +490,15 @@ fn auto_link_terms(site: &Site) -> Terms {
         .iter()
         .map(|s| crate::graph::name_key(s))
         .collect();
-    Terms::new(
-        site.notes
-            .iter()
-            .flat_map(|n| {
-                std::iter::once(n.title())
-                    .chain(n.front.aliases.iter().map(String::as_str))
-                    .map(move |name| (name, n.slug.as_str()))
+    Terms::new(site.notes.iter().flat_map(|n| {
+        let skip = &skip;
+        std::iter::once(n.title())
+            .chain(n.front.aliases.iter().map(String::as_str))
+            .map(move |name| {
+                let linked = !skip.contains(&crate::graph::name_key(name));
+                (name, linked.then_some(n.slug.as_str()))
             })
-            .filter(|(name, _)| !skip.contains(&crate::graph::name_key(name))),
-    )
+    }))
 }
 
 impl Linker for PageLinker<'_> {
@@ -876,7 +875,7 @@ impl<'a> Renderer<'a> {
             heading,
             intro,
             chain,
-            root: root.map(|r| self.link(&page, r)),
+            map_root: root.map(|r| self.link(&page, r)),
             folded: plan.maps[m].folded.len(),
             svg,
         };

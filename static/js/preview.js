@@ -31,7 +31,10 @@
   }
 
   function place(a) {
-    var rects = a.getClientRects();
+    // A box on the map is placed by its rectangle (its link also holds hidden curves); a
+    // link wrapped over two lines, by its first line.
+    var shape = a.querySelector && a.querySelector("rect");
+    var rects = shape ? [shape.getBoundingClientRect()] : a.getClientRects();
     var r = rects.length ? rects[0] : a.getBoundingClientRect();
     var vw = document.documentElement.clientWidth, vh = window.innerHeight;
     var w = tip.offsetWidth, h = tip.offsetHeight;

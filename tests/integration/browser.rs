@@ -120,6 +120,31 @@ impl WebDriverCompatibleCommand for ConsoleLog {
     }
 }
 
+/// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`), for
+/// what WebDriver cannot do: emulate print media or a dark system theme.
+#[derive(Debug)]
+pub struct Cdp(pub &'static str, pub serde_json::Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, sid: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", sid.unwrap()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Emulates CSS media: `print` or `screen`, and `prefers-color-scheme` (`light`, `dark`).
+pub async fn emulate(c: &Client, media: &str, scheme: &str) {
+    c.issue_cmd(Cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": media, "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+    ))
+    .await
+    .expect("Emulation.setEmulatedMedia");
+}
+
 /// The console's SEVERE entries since the last call (errors, exceptions, failed loads),
 /// leaving out the browser's own favicon request.
 pub async fn console_errors(c: &Client) -> Vec<String> {

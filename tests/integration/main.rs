@@ -7,5 +7,8 @@ mod support;
 mod build;
 mod content;
 mod errors;
+mod map;
+mod previews;
+mod publish;
 mod reader;
 mod snapshots;
