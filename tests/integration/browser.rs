@@ -145,6 +145,16 @@ pub async fn emulate(c: &Client, media: &str, scheme: &str) {
     .expect("Emulation.setEmulatedMedia");
 }
 
+/// Emulates a phone's screen, `width` CSS pixels wide (a headless window is at least 500).
+pub async fn phone(c: &Client, width: u32, height: u32) {
+    c.issue_cmd(Cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true }),
+    ))
+    .await
+    .expect("Emulation.setDeviceMetricsOverride");
+}
+
 /// The console's SEVERE entries since the last call (errors, exceptions, failed loads),
 /// leaving out the browser's own favicon request.
 pub async fn console_errors(c: &Client) -> Vec<String> {
