@@ -309,6 +309,17 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
             }
             Event::InlineMath(src) => events.push(math(&src, false)),
             Event::DisplayMath(src) => events.push(math(&src, true)),
+            // A table scrolls sideways in a box of its own that the keyboard can reach.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>".into()));
+            }
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
                 match event {
                     Event::Start(_) => image_depth += 1,
@@ -566,7 +577,7 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     };
     let mut html = String::new();
     if display {
-        html.push_str("<div class=\"math-display\">");
+        html.push_str("<div class=\"math-display\" tabindex=\"0\">"); // scrolls when wide
     }
     if pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).is_err() {
         return fallback();

@@ -33,7 +33,7 @@ const FLAGS: &[&str] = &[
 ];
 
 /// The path of `bin`, or `None` after saying loudly that the test is skipped.
-fn need(bin: &str) -> Option<PathBuf> {
+pub fn need(bin: &str) -> Option<PathBuf> {
     if Path::new(bin).is_file() {
         return Some(bin.into());
     }

@@ -4,6 +4,7 @@
 mod browser;
 mod support;
 
+mod a11y;
 mod build;
 mod content;
 mod errors;
