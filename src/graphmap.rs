@@ -4,8 +4,9 @@
 //! In: the linked [`Site`]. Out: a [`Plan`] that cuts the forest into maps of at most
 //! [`BUDGET`] nodes, and the SVG markup of a map ([`map_svg`]) or of a note's neighbourhood
 //! ([`neighbourhood_svg`]). The top map (`graph.html`) shows the roots and as much below them
-//! as fits, breadth first; a node whose children do not fit is drawn folded, with a `+N`
-//! badge linking to its own map (`map/<slug>.html`), cut the same way. Every node is thus
+//! as fits, breadth first (the last fifth of the room going to whole small subtrees); a node
+//! whose children do not fit is drawn folded, with a `+N` badge linking to its own map
+//! (`map/<slug>.html`), cut the same way. Every node is thus
 //! drawn in full on exactly one map and folded on at most one other, so the output grows
 //! linearly with the site, and a map of 10,000 notes is as easy to read as one of 50.
 //!
@@ -103,15 +104,34 @@ pub fn plan(site: &Site) -> Plan {
             None => g.roots.clone(),
             Some(r) => vec![r],
         };
-        let mut folded = BTreeMap::new();
+        // Breadth first while four fifths of the map are free, then the last fifth goes to
+        // whole subtrees that fit, smallest first, so that few maps hold only a node or two.
+        let mut pending = Vec::new();
         let mut i = 0;
         while i < shown.len() {
             let u = shown[i];
             i += 1;
             let kids = &g.children[u];
-            if kids.is_empty() || Some(u) == root || shown.len() + kids.len() <= BUDGET {
+            if kids.is_empty() || Some(u) == root || shown.len() + kids.len() <= BUDGET * 4 / 5 {
                 home[u] = index;
                 shown.extend(kids);
+            } else {
+                pending.push(u);
+            }
+        }
+        pending.sort_by_key(|&u| size[u]); // stable: breadth-first order among equals
+        let mut folded = BTreeMap::new();
+        for u in pending {
+            if shown.len() + size[u] <= BUDGET {
+                home[u] = index;
+                let start = shown.len();
+                shown.extend(&g.children[u]);
+                let mut j = start;
+                while j < shown.len() {
+                    home[shown[j]] = index;
+                    shown.extend(&g.children[shown[j]]);
+                    j += 1;
+                }
             } else {
                 folded.insert(u, index + 1 + queue.len());
                 queue.push_back((Some(u), Some(index)));
