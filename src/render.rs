@@ -13,7 +13,7 @@ use crate::graph::{NoteId, Site};
 use crate::markdown::{self, LinkTarget, Linker};
 use crate::note::{Heading, RefKind};
 use crate::paths::RelPath;
-use crate::{highlight, search};
+use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -68,10 +68,6 @@ pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
-    out.insert(
-        RelPath::new("css/highlight.css"),
-        highlight::css().into_bytes(),
-    );
     out.extend(search::index(site));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
@@ -440,36 +436,48 @@ impl<'a> Renderer<'a> {
                 .site_url
                 .as_ref()
                 .map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
-            sidebar: self.tree(page, &self.site.graph.roots, current, 0),
+            sidebar: self.tree(page, current),
             base_href: None,
         }
     }
 
-    /// The concept tree around `current`: the roots, the path to the note open, and the
-    /// note's own children; other branches closed. Its size is the path's, not the site's.
-    fn tree(
+    /// The concept tree around `current`: the roots, the path down to the note open, the
+    /// note's siblings and children. Siblings of the note's ancestors are shown where a
+    /// level is small, so a page's tree grows with its path, never with the site.
+    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> Vec<TreeNode> {
+        let path = current
+            .map(|c| self.site.graph.ancestry(c))
+            .unwrap_or_default();
+        self.tree_level(page, &self.site.graph.roots, current, &path, true)
+    }
+
+    fn tree_level(
         &self,
         page: &RelPath,
         level: &[NoteId],
         current: Option<NoteId>,
-        depth: usize,
+        path: &[NoteId],
+        show_all: bool,
     ) -> Vec<TreeNode> {
-        let path = current
-            .map(|c| self.site.graph.ancestry(c))
-            .unwrap_or_default();
+        const SMALL_LEVEL: usize = 12;
+        let graph = &self.site.graph;
+        let show_all =
+            show_all || level.len() <= SMALL_LEVEL || current.is_some_and(|c| level.contains(&c));
         level
             .iter()
+            .filter(|id| show_all || path.contains(id))
             .map(|&id| {
-                let on_path = path.contains(&id) || (current.is_none() && depth == 0);
-                let children = &self.site.graph.children[id];
+                let children = &graph.children[id];
+                let open = !children.is_empty()
+                    && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
                 TreeNode {
                     title: self.site.notes[id].title().to_string(),
                     href: page.href_to(&note_page(&self.site.notes[id].slug)),
                     current: Some(id) == current,
-                    open: on_path && !children.is_empty(),
+                    open,
                     has_children: !children.is_empty(),
-                    children: if on_path {
-                        self.tree(page, children, current, depth + 1)
+                    children: if open {
+                        self.tree_level(page, children, current, path, Some(id) == current)
                     } else {
                         Vec::new()
                     },
