@@ -43,7 +43,10 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
         return Ok(ExitCode::FAILURE);
     }
+    let write_start = Instant::now();
     let written = output::write(&built.output, root, &dest)?;
+    let mut timings = built.timings.clone();
+    timings.stages.push(("write", write_start.elapsed()));
     if !args.common.quiet {
         report::diagnostics(&mut err, &built.warnings)?;
         let g = &built.site.graph;
@@ -60,7 +63,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.timings {
-        report::timings(&mut std::io::stdout(), &built.timings)?;
+        report::timings(&mut std::io::stdout(), &timings)?;
     }
     Ok(ExitCode::SUCCESS)
 }
