@@ -117,31 +117,57 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every file; the home page is returned apart from the notes.
+/// One file, parsed.
+#[derive(Debug, Clone)]
+pub enum ParsedFile {
+    Note(Note),
+    Draft(Note),
+    Home(Home),
+    Failed {
+        stem: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// Parses one file of `content/`: the home page, a note, a draft, or what is wrong.
+pub fn parse_file(file: SourceFile) -> ParsedFile {
+    if file.path.as_str() == HOME_FILE {
+        return match parse_home(file) {
+            Ok(h) => ParsedFile::Home(h),
+            Err(diagnostics) => ParsedFile::Failed {
+                stem: String::new(),
+                diagnostics,
+            },
+        };
+    }
+    let stem = file.path.file_stem().to_string();
+    match parse(file) {
+        Ok(n) if n.front.draft => ParsedFile::Draft(n),
+        Ok(n) => ParsedFile::Note(n),
+        Err(diagnostics) => ParsedFile::Failed { stem, diagnostics },
+    }
+}
+
+/// Parses every file, in parallel.
 pub fn parse_all(files: Vec<SourceFile>) -> Parsed {
     use rayon::prelude::*;
-    let (home_files, note_files): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|f| f.path.as_str() == HOME_FILE);
-    let results: Vec<(String, Result<Note, Vec<Diagnostic>>)> = note_files
-        .into_par_iter()
-        .map(|f| (f.path.file_stem().to_string(), parse(f)))
-        .collect();
+    assemble(files.into_par_iter().map(parse_file).collect::<Vec<_>>())
+}
+
+/// Sorts parsed files into notes, drafts, the home page and failures, keeping their order.
+pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
     let mut parsed = Parsed::default();
-    for (stem, result) in results {
-        match result {
-            Ok(n) if n.front.draft => parsed.drafts.push(n),
-            Ok(n) => parsed.notes.push(n),
-            Err(d) => {
-                parsed.failed.push(stem);
-                parsed.diagnostics.extend(d);
+    for file in files {
+        match file {
+            ParsedFile::Note(n) => parsed.notes.push(n),
+            ParsedFile::Draft(n) => parsed.drafts.push(n),
+            ParsedFile::Home(h) => parsed.home = Some(h),
+            ParsedFile::Failed { stem, diagnostics } => {
+                if !stem.is_empty() {
+                    parsed.failed.push(stem);
+                }
+                parsed.diagnostics.extend(diagnostics);
             }
-        }
-    }
-    if let Some(f) = home_files.into_iter().next() {
-        match parse_home(f) {
-            Ok(h) => parsed.home = Some(h),
-            Err(d) => parsed.diagnostics.extend(d),
         }
     }
     parsed

@@ -30,54 +30,87 @@ pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
 pub const NOT_FOUND: &str = "404.html";
 
-/// Renders the whole site. Diagnostics are formula and template errors.
+/// Renders the whole site. Diagnostics are template errors.
 pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
-    let tera = templates(assets)?;
-    let labels = Labels::for_language(&site.config.language);
-    let r = Renderer {
-        site,
-        assets,
-        tera: &tera,
-        labels: &labels,
-    };
-    let mut diags = Vec::new();
-    let mut out = Output::new();
-    let notes: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>> = (0..site.notes.len())
-        .into_par_iter()
-        .map(|id| r.note(id))
-        .collect();
-    for page in notes {
-        match page {
-            Ok((path, bytes)) => {
-                out.insert(path, bytes);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    for page in [r.home(), r.glossary(), r.tags(), r.not_found()] {
-        match page {
-            Ok((path, bytes)) => {
-                out.insert(path, bytes);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    site_with(site, assets, &compile(assets)?)
+}
+
+/// Renders the whole site with templates compiled before.
+pub fn site_with(
+    site: &Site,
+    assets: &Assets,
+    templates: &Templates,
+) -> Result<Output, Vec<Diagnostic>> {
+    let ids: Vec<NoteId> = (0..site.notes.len()).collect();
+    let mut out = note_pages(site, assets, templates, &ids)?;
+    out.extend(index_pages(site, assets, templates)?);
+    add_files(site, assets, &mut out);
+    Ok(out)
+}
+
+/// The pages of the notes `ids`, rendered in parallel.
+pub fn note_pages(
+    site: &Site,
+    assets: &Assets,
+    templates: &Templates,
+    ids: &[NoteId],
+) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, assets, templates);
+    let pages: Vec<_> = ids.par_iter().map(|&id| r.note(id)).collect();
+    collect(pages)
+}
+
+/// The pages that list the whole site: home, glossary, tags, 404.
+pub fn index_pages(
+    site: &Site,
+    assets: &Assets,
+    templates: &Templates,
+) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, assets, templates);
+    collect(vec![r.home(), r.glossary(), r.tags(), r.not_found()])
+}
+
+/// Everything that is not a page: static files, the search index, `.nojekyll`, and the
+/// sitemap (which lists the pages already in `out`).
+pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
     out.extend(search::index(site));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
-        out.insert(RelPath::new("sitemap.xml"), sitemap(url, &out).into_bytes());
+        let xml = sitemap(url, out);
+        out.insert(RelPath::new("sitemap.xml"), xml.into_bytes());
     }
-    Ok(out)
 }
 
-/// Compiles the templates once; a syntax error names the template and its line.
-fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
+fn collect(
+    pages: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>>,
+) -> Result<Output, Vec<Diagnostic>> {
+    let mut out = Output::new();
+    let mut diags = Vec::new();
+    for page in pages {
+        match page {
+            Ok((path, bytes)) => {
+                out.insert(path, bytes);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Templates compiled once, for as many renders as needed.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+/// Compiles the templates; a syntax error names the template and its line.
+pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.set_escape_fn(escape_html);
     let sources: Vec<(&str, &str)> = assets
@@ -96,7 +129,7 @@ fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
         let (message, pos) = tera_message(&e);
         vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
     })?;
-    Ok(tera)
+    Ok(Templates { tera })
 }
 
 /// Escapes what HTML needs escaped, and leaves `/` alone so URLs stay readable.
@@ -169,76 +202,81 @@ pub struct Labels {
 }
 
 impl Labels {
-    pub fn for_language(lang: &str) -> Labels {
+    pub fn for_language(lang: &str) -> &'static Labels {
         if lang.to_lowercase().starts_with("zh") {
-            Labels {
-                search: "搜索",
-                search_hint: "搜索概念（按 / 键）",
-                no_results: "没有找到结果",
-                glossary: "术语表",
-                tags: "标签",
-                home: "首页",
-                contents: "本页目录",
-                children: "子概念",
-                related: "相关概念",
-                backlinks: "反向链接",
-                prev: "上一篇",
-                next: "下一篇",
-                aliases: "又称",
-                tree: "概念树",
-                skip: "跳到正文",
-                theme: "切换深色/浅色",
-                menu: "目录",
-                not_found: "页面不存在",
-                not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
-                concepts: "个概念",
-                notes: "篇笔记",
-                terms: "个术语",
-                anchor: "链接到本节",
-                glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
-                tags_intro: "按标签浏览全部笔记。",
-                breadcrumbs: "位置",
-                built_with: "由 conceptbook 生成",
-            }
+            &ZH
         } else {
-            Labels {
-                search: "Search",
-                search_hint: "Search concepts (press /)",
-                no_results: "No results",
-                glossary: "Glossary",
-                tags: "Tags",
-                home: "Home",
-                contents: "On this page",
-                children: "Subconcepts",
-                related: "Related",
-                backlinks: "Linked from",
-                prev: "Previous",
-                next: "Next",
-                aliases: "Also known as",
-                tree: "Concept tree",
-                skip: "Skip to content",
-                theme: "Toggle dark/light",
-                menu: "Menu",
-                not_found: "Page not found",
-                not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
-                concepts: "concepts",
-                notes: "notes",
-                terms: "terms",
-                anchor: "Link to this section",
-                glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
-                tags_intro: "Browse all notes by tag.",
-                breadcrumbs: "Breadcrumbs",
-                built_with: "Built with conceptbook",
-            }
+            &EN
         }
     }
 }
+
+static ZH: Labels = Labels {
+    search: "搜索",
+    search_hint: "搜索概念（按 / 键）",
+    no_results: "没有找到结果",
+    glossary: "术语表",
+    tags: "标签",
+    home: "首页",
+    contents: "本页目录",
+    children: "子概念",
+    related: "相关概念",
+    backlinks: "反向链接",
+    prev: "上一篇",
+    next: "下一篇",
+    aliases: "又称",
+    tree: "概念树",
+    skip: "跳到正文",
+    theme: "切换深色/浅色",
+    menu: "目录",
+    not_found: "页面不存在",
+    not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
+    concepts: "个概念",
+    notes: "篇笔记",
+    terms: "个术语",
+    anchor: "链接到本节",
+    glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
+    tags_intro: "按标签浏览全部笔记。",
+    breadcrumbs: "位置",
+    built_with: "由 conceptbook 生成",
+};
+
+static EN: Labels = Labels {
+    search: "Search",
+    search_hint: "Search concepts (press /)",
+    no_results: "No results",
+    glossary: "Glossary",
+    tags: "Tags",
+    home: "Home",
+    contents: "On this page",
+    children: "Subconcepts",
+    related: "Related",
+    backlinks: "Linked from",
+    prev: "Previous",
+    next: "Next",
+    aliases: "Also known as",
+    tree: "Concept tree",
+    skip: "Skip to content",
+    theme: "Toggle dark/light",
+    menu: "Menu",
+    not_found: "Page not found",
+    not_found_text:
+        "There is no page at this address. Try the home page, the glossary or the search above.",
+    concepts: "concepts",
+    notes: "notes",
+    terms: "terms",
+    anchor: "Link to this section",
+    glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
+    tags_intro: "Browse all notes by tag.",
+    breadcrumbs: "Breadcrumbs",
+    built_with: "Built with conceptbook",
+};
 
 /// What every page's layout needs.
 #[derive(Serialize)]
 struct Base<'a> {
     site: SiteInfo<'a>,
-    labels: &'a Labels,
+    labels: &'static Labels,
     /// Prefix from this page to the site root (`""` for top-level pages).
     root: String,
     page_title: String,
@@ -377,7 +415,7 @@ struct Renderer<'a> {
     site: &'a Site,
     assets: &'a Assets,
     tera: &'a tera::Tera,
-    labels: &'a Labels,
+    labels: &'static Labels,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -411,6 +449,16 @@ impl Linker for PageLinker<'_> {
 }
 
 impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
+        let labels = Labels::for_language(&site.config.language);
+        Renderer {
+            site,
+            assets,
+            tera: &templates.tera,
+            labels,
+        }
+    }
+
     fn base(
         &self,
         page: &RelPath,

@@ -7,5 +7,6 @@ mod support;
 mod build;
 mod content;
 mod errors;
+mod incremental;
 mod reader;
 mod snapshots;
