@@ -21,9 +21,7 @@ fn main() {
         start.elapsed().as_secs_f64() * 1000.0,
         session.site().notes.len()
     );
-    let note = session.site().notes[session.site().notes.len() / 2]
-        .path
-        .to_fs(&root);
+    let note = session.site().notes[session.site().notes.len() / 2].path.to_fs(&root);
     let original = std::fs::read_to_string(&note).unwrap();
     let mut times = Vec::new();
     for i in 0..runs {
@@ -34,17 +32,12 @@ fn main() {
         };
         std::fs::write(&note, text).unwrap();
         let t = Instant::now();
-        let report = session
-            .rebuild(std::slice::from_ref(&note))
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let report = session.rebuild(std::slice::from_ref(&note)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         println!("rebuild {}: {ms:.1} ms ({:?})", i + 1, report.rebuilt);
         times.push(ms);
     }
     std::fs::write(&note, original).unwrap();
     times.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "median rebuild after editing one note's body: {:.1} ms",
-        times[times.len() / 2]
-    );
+    println!("median rebuild after editing one note's body: {:.1} ms", times[times.len() / 2]);
 }

@@ -63,10 +63,7 @@ impl Graph {
             return Some(id);
         }
         let key = name_key(target);
-        self.by_title
-            .get(&key)
-            .or_else(|| self.by_alias.get(&key))
-            .copied()
+        self.by_title.get(&key).or_else(|| self.by_alias.get(&key)).copied()
     }
 
     pub fn resolve(&self, kind: RefKind, target: &str) -> Option<NoteId> {
@@ -101,10 +98,7 @@ impl Graph {
     }
 
     pub fn descendant_count(&self, id: NoteId) -> usize {
-        self.children[id]
-            .iter()
-            .map(|&c| 1 + self.descendant_count(c))
-            .sum()
+        self.children[id].iter().map(|&c| 1 + self.descendant_count(c)).sum()
     }
 }
 
@@ -122,11 +116,7 @@ pub fn link(
     let mut diags = Vec::new();
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
-    let known = Known {
-        notes: &notes,
-        drafts,
-        failed,
-    };
+    let known = Known { notes: &notes, drafts, failed };
     let n = notes.len();
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
@@ -145,10 +135,7 @@ pub fn link(
                             .help("remove `parent` to make this note a root, or name another note"),
                     );
                 } else {
-                    diags.push(
-                        Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug))
-                            .at(r.pos),
-                    );
+                    diags.push(Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug)).at(r.pos));
                 }
                 continue;
             }
@@ -172,11 +159,7 @@ pub fn link(
     }
     break_cycles(&notes, &mut graph, &mut diags);
     let sort_key = |id: &NoteId| {
-        (
-            notes[*id].front.order.unwrap_or(i64::MAX),
-            name_key(notes[*id].title()),
-            notes[*id].slug.clone(),
-        )
+        (notes[*id].front.order.unwrap_or(i64::MAX), name_key(notes[*id].title()), notes[*id].slug.clone())
     };
     graph.children = vec![Vec::new(); n];
     for id in 0..n {
@@ -213,33 +196,18 @@ pub fn link(
         .collect();
     let has_errors = diags.iter().any(Diagnostic::is_error);
     for id in (0..n).filter(|_| !has_errors) {
-        if graph.parent[id].is_none()
-            && graph.backlinks[id].is_empty()
-            && graph.children[id].is_empty()
-            && n > 1
-        {
+        if graph.parent[id].is_none() && graph.backlinks[id].is_empty() && graph.children[id].is_empty() && n > 1 {
             diags.push(
                 Diagnostic::warning(
                     &notes[id].path,
-                    format!(
-                        "`{}` is an orphan: it has no parent, no children and nothing links to it",
-                        notes[id].slug
-                    ),
+                    format!("`{}` is an orphan: it has no parent, no children and nothing links to it", notes[id].slug),
                 )
                 .at(Pos { line: 1, column: 1 })
                 .help("set `parent = \"...\"` or link to it from a related note"),
             );
         }
     }
-    (
-        Site {
-            config,
-            notes,
-            home,
-            graph,
-        },
-        diags,
-    )
+    (Site { config, notes, home, graph }, diags)
 }
 
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
@@ -260,11 +228,7 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::warning(
                     &note.path,
-                    format!(
-                        "title `{}` is also the title of {}",
-                        note.title(),
-                        notes[first].path
-                    ),
+                    format!("title `{}` is also the title of {}", note.title(), notes[first].path),
                 )
                 .at(key_pos(&note.source, "title"))
                 .help("[[title]] links go to the first; give the notes distinct titles"),
@@ -279,36 +243,24 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             let key = name_key(alias);
             match graph.by_alias.get(&key) {
                 Some(&other) if other != id => diags.push(
-                    Diagnostic::error(
-                        &note.path,
-                        format!("alias `{alias}` also names {}", notes[other].path),
-                    )
-                    .at(pos)
-                    .help("an alias names exactly one note: remove it from one of them"),
+                    Diagnostic::error(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
+                        .at(pos)
+                        .help("an alias names exactly one note: remove it from one of them"),
                 ),
                 Some(_) => {}
                 None => {
                     graph.by_alias.insert(key.clone(), id);
                 }
             }
-            let shadow = graph
-                .by_title
-                .get(&key)
-                .or_else(|| graph.by_slug.get(alias.trim()));
+            let shadow = graph.by_title.get(&key).or_else(|| graph.by_slug.get(alias.trim()));
             if let Some(&other) = shadow.filter(|&&o| o != id) {
                 diags.push(
                     Diagnostic::warning(
                         &note.path,
-                        format!(
-                            "alias `{alias}` is the title or slug of {}",
-                            notes[other].path
-                        ),
+                        format!("alias `{alias}` is the title or slug of {}", notes[other].path),
                     )
                     .at(pos)
-                    .help(format!(
-                        "[[{alias}]] links to `{}`; remove the alias",
-                        notes[other].slug
-                    )),
+                    .help(format!("[[{alias}]] links to `{}`; remove the alias", notes[other].slug)),
                 );
             }
         }
@@ -322,13 +274,7 @@ struct Known<'a> {
     failed: &'a [String],
 }
 
-fn resolve_ref(
-    graph: &Graph,
-    known: &Known,
-    from: &RelPath,
-    r: &Ref,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<NoteId> {
+fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mut Vec<Diagnostic>) -> Option<NoteId> {
     let (notes, drafts) = (known.notes, known.drafts);
     let what = match r.kind {
         RefKind::Parent => "parent",
@@ -360,10 +306,7 @@ fn resolve_ref(
                 suggest(&r.target, paths).map(|p| format!("did you mean `{p}`?")),
             )
         } else {
-            (
-                format!("{what} `{}` names no note", r.target),
-                suggest_name(notes, &r.target),
-            )
+            (format!("{what} `{}` names no note", r.target), suggest_name(notes, &r.target))
         };
         diags.push(Diagnostic::error(from, message).at(r.pos).help_opt(help));
         return None;
@@ -377,21 +320,14 @@ fn resolve_ref(
                     (!headings.is_empty()).then(|| {
                         format!(
                             "its headings: {}",
-                            headings
-                                .iter()
-                                .map(|h| format!("#{}", h.id))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
                         )
                     })
                 });
             diags.push(
-                Diagnostic::error(
-                    from,
-                    format!("`{}` has no heading `#{anchor}`", notes[id].slug),
-                )
-                .at(r.pos)
-                .help_opt(help),
+                Diagnostic::error(from, format!("`{}` has no heading `#{anchor}`", notes[id].slug))
+                    .at(r.pos)
+                    .help_opt(help),
             );
             return None;
         }
@@ -405,11 +341,7 @@ fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
         .iter()
         .map(|n| n.slug.as_str())
         .chain(notes.iter().map(|n| n.title()))
-        .chain(
-            notes
-                .iter()
-                .flat_map(|n| n.front.aliases.iter().map(String::as_str)),
-        );
+        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
     suggest(target, names).map(|s| {
         let slug = notes
             .iter()
@@ -434,11 +366,7 @@ fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) 
                 2 => break,
                 1 => {
                     let cycle = &walk[walk.iter().position(|&x| x == id).unwrap_or(0)..];
-                    let first = cycle
-                        .iter()
-                        .copied()
-                        .min_by_key(|&x: &NoteId| &notes[x].path)
-                        .unwrap_or(id);
+                    let first = cycle.iter().copied().min_by_key(|&x: &NoteId| &notes[x].path).unwrap_or(id);
                     let mut names: Vec<&str> = Vec::new();
                     let mut c = first;
                     loop {
@@ -449,12 +377,8 @@ fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) 
                         }
                     }
                     names.push(&notes[first].slug);
-                    let pos = notes[first]
-                        .refs
-                        .iter()
-                        .find(|r| r.kind == RefKind::Parent)
-                        .map(|r| r.pos)
-                        .unwrap_or_default();
+                    let pos =
+                        notes[first].refs.iter().find(|r| r.kind == RefKind::Parent).map(|r| r.pos).unwrap_or_default();
                     diags.push(
                         Diagnostic::error(&notes[first].path, format!("parent cycle: {}", names.join(" → ")))
                             .at(pos)

@@ -71,34 +71,23 @@ impl Kinds {
             return Some("cm");
         }
         if stack.iter().any(|s| self.string.is_prefix_of(*s)) {
-            let escape = stack.last().is_some_and(|s| {
-                Scope::new("constant.character.escape").is_ok_and(|e| e.is_prefix_of(*s))
-            });
+            let escape =
+                stack.last().is_some_and(|s| Scope::new("constant.character.escape").is_ok_and(|e| e.is_prefix_of(*s)));
             return Some(if escape { "e" } else { "s" });
         }
-        stack.iter().rev().find_map(|scope| {
-            self.by_innermost
-                .iter()
-                .find(|(p, _)| p.is_prefix_of(*scope))
-                .map(|(_, k)| *k)
-        })
+        stack
+            .iter()
+            .rev()
+            .find_map(|scope| self.by_innermost.iter().find(|(p, _)| p.is_prefix_of(*scope)).map(|(_, k)| *k))
     }
 }
 
 /// A `<pre>` block for `code` written in `lang` (a fence's first word; may be empty).
 pub fn code_block(code: &str, lang: &str) -> String {
     let set = syntaxes();
-    let syntax = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
-        .flatten();
-    let lang_attr = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" data-lang=\"{}\"", escape(lang))
-    };
-    let inner = syntax
-        .and_then(|s| highlight(code, ParseState::new(s), set))
-        .unwrap_or_else(|| escape(code));
+    let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
+    let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(lang)) };
+    let inner = syntax.and_then(|s| highlight(code, ParseState::new(s), set)).unwrap_or_else(|| escape(code));
     format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
 }
 
@@ -113,11 +102,7 @@ fn highlight(code: &str, mut state: ParseState, set: &SyntaxSet) -> Option<Strin
             stack.apply(op).ok()?;
             let text = &line[range];
             if !text.is_empty() {
-                let kind = if text.trim().is_empty() {
-                    run.0
-                } else {
-                    kinds.classify(stack.as_slice())
-                };
+                let kind = if text.trim().is_empty() { run.0 } else { kinds.classify(stack.as_slice()) };
                 if kind != run.0 {
                     flush(&mut out, &mut run);
                     run.0 = kind;
@@ -154,15 +139,14 @@ mod tests {
     #[test]
     fn highlights_known_languages_compactly() {
         let html = code_block("def f(x):\n    return \"s\"  # c\n", "python");
-        assert!(html.contains("<span class=\"hl-k\">def </span><span class=\"hl-f\">f</span>(<span class=\"hl-v\">x</span>)"), "{html}");
         assert!(
-            html.contains("<span class=\"hl-s\">&quot;s&quot;  </span>"),
+            html.contains(
+                "<span class=\"hl-k\">def </span><span class=\"hl-f\">f</span>(<span class=\"hl-v\">x</span>)"
+            ),
             "{html}"
         );
-        assert!(
-            html.contains("<span class=\"hl-cm\"># c\n</span>"),
-            "{html}"
-        );
+        assert!(html.contains("<span class=\"hl-s\">&quot;s&quot;  </span>"), "{html}");
+        assert!(html.contains("<span class=\"hl-cm\"># c\n</span>"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"));
     }
 

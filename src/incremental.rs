@@ -60,10 +60,8 @@ pub struct Report {
 impl Session {
     /// A full build of the site at `root`, kept in memory.
     pub fn new(root: &Path) -> Result<Session, Failed> {
-        let fail = |diagnostics: Vec<Diagnostic>| Failed {
-            diagnostics: sorted(diagnostics),
-            timings: Timings::default(),
-        };
+        let fail =
+            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
         let config = config::load(root).map_err(fail)?;
         let (assets, asset_diags) = assets::load(root);
         if !asset_diags.is_empty() {
@@ -71,21 +69,11 @@ impl Session {
         }
         let templates = render::compile(&assets).map_err(fail)?;
         let (sources, read_diags) = source::read_all(root);
-        let files: BTreeMap<RelPath, (String, ParsedFile)> = sources
-            .into_par_iter()
-            .map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f))))
-            .collect();
+        let files: BTreeMap<RelPath, (String, ParsedFile)> =
+            sources.into_par_iter().map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f)))).collect();
         let (site, warnings) = link(config, &files, read_diags).map_err(fail)?;
         let output = render::site_with(&site, &assets, &templates).map_err(fail)?;
-        Ok(Session {
-            root: root.to_path_buf(),
-            assets,
-            templates,
-            files,
-            site,
-            output,
-            warnings,
-        })
+        Ok(Session { root: root.to_path_buf(), assets, templates, files, site, output, warnings })
     }
 
     pub fn output(&self) -> &Output {
@@ -114,54 +102,34 @@ impl Session {
         });
         if restart {
             *self = Session::new(&self.root)?;
-            return Ok(Report {
-                rebuilt: Rebuilt::Full,
-                elapsed: start.elapsed(),
-            });
+            return Ok(Report { rebuilt: Rebuilt::Full, elapsed: start.elapsed() });
         }
-        let content: Vec<RelPath> = rels
-            .into_iter()
-            .filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/")))
-            .collect();
+        let content: Vec<RelPath> =
+            rels.into_iter().filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/"))).collect();
         let edited = self.reread(&content);
         if edited.is_empty() {
-            return Ok(Report {
-                rebuilt: Rebuilt::Nothing,
-                elapsed: start.elapsed(),
-            });
+            return Ok(Report { rebuilt: Rebuilt::Nothing, elapsed: start.elapsed() });
         }
-        let (site, warnings) =
-            link(self.site.config.clone(), &self.files, Vec::new()).map_err(|d| Failed {
-                diagnostics: sorted(d),
-                timings: Timings::default(),
-            })?;
+        let (site, warnings) = link(self.site.config.clone(), &self.files, Vec::new())
+            .map_err(|d| Failed { diagnostics: sorted(d), timings: Timings::default() })?;
         let rebuilt = self.render_changes(&site, &edited)?;
         self.site = site;
         self.warnings = warnings;
-        Ok(Report {
-            rebuilt,
-            elapsed: start.elapsed(),
-        })
+        Ok(Report { rebuilt, elapsed: start.elapsed() })
     }
 
     fn relative(&self, p: &Path) -> Option<RelPath> {
         if p.is_relative() {
             return Some(RelPath::new(&p.to_string_lossy().replace('\\', "/")));
         }
-        RelPath::from_fs(&self.root, p).or_else(|| {
-            RelPath::from_fs(
-                &crate::output::resolve(&self.root),
-                &crate::output::resolve(p),
-            )
-        })
+        RelPath::from_fs(&self.root, p)
+            .or_else(|| RelPath::from_fs(&crate::output::resolve(&self.root), &crate::output::resolve(p)))
     }
 
     /// Re-reads the changed content paths; returns those whose text really changed. A
     /// folder, or anything unexpected, makes it re-read the whole of `content/`.
     fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
-        let simple = paths
-            .iter()
-            .all(|p| p.extension() == Some("md") && !p.to_fs(&self.root).is_dir());
+        let simple = paths.iter().all(|p| p.extension() == Some("md") && !p.to_fs(&self.root).is_dir());
         let fresh: Vec<SourceFile> = if simple {
             paths
                 .iter()
@@ -169,10 +137,7 @@ impl Session {
                 .filter_map(|p| {
                     let bytes = std::fs::read(p.to_fs(&self.root)).ok()?;
                     let text = source::decode(bytes).unwrap_or_default();
-                    Some(SourceFile {
-                        path: p.clone(),
-                        text,
-                    })
+                    Some(SourceFile { path: p.clone(), text })
                 })
                 .collect()
         } else {
@@ -181,54 +146,31 @@ impl Session {
         let mut edited = BTreeSet::new();
         let present: BTreeSet<RelPath> = fresh.iter().map(|f| f.path.clone()).collect();
         let gone: Vec<RelPath> = if simple {
-            paths
-                .iter()
-                .filter(|p| !present.contains(*p) && self.files.contains_key(*p))
-                .cloned()
-                .collect()
+            paths.iter().filter(|p| !present.contains(*p) && self.files.contains_key(*p)).cloned().collect()
         } else {
-            self.files
-                .keys()
-                .filter(|p| !present.contains(*p))
-                .cloned()
-                .collect()
+            self.files.keys().filter(|p| !present.contains(*p)).cloned().collect()
         };
         for p in gone {
             self.files.remove(&p);
             edited.insert(p);
         }
         for f in fresh {
-            if self
-                .files
-                .get(&f.path)
-                .is_some_and(|(old, _)| *old == f.text)
-            {
+            if self.files.get(&f.path).is_some_and(|(old, _)| *old == f.text) {
                 continue;
             }
             edited.insert(f.path.clone());
-            self.files
-                .insert(f.path.clone(), (f.text.clone(), note::parse_file(f)));
+            self.files.insert(f.path.clone(), (f.text.clone(), note::parse_file(f)));
         }
         edited
     }
 
     /// Renders what `edited` can have changed into the output, or fails keeping it.
-    fn render_changes(
-        &mut self,
-        site: &Site,
-        edited: &BTreeSet<RelPath>,
-    ) -> Result<Rebuilt, Failed> {
-        let fail = |diagnostics: Vec<Diagnostic>| Failed {
-            diagnostics: sorted(diagnostics),
-            timings: Timings::default(),
-        };
+    fn render_changes(&mut self, site: &Site, edited: &BTreeSet<RelPath>) -> Result<Rebuilt, Failed> {
+        let fail =
+            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
         let old = &self.site;
         let same_shape = old.notes.len() == site.notes.len()
-            && old
-                .notes
-                .iter()
-                .zip(&site.notes)
-                .all(|(a, b)| shape(a) == shape(b))
+            && old.notes.iter().zip(&site.notes).all(|(a, b)| shape(a) == shape(b))
             && old.home.is_some() == site.home.is_some();
         if !same_shape {
             self.output = render::site_with(site, &self.assets, &self.templates).map_err(fail)?;
@@ -248,19 +190,14 @@ impl Session {
             }
         }
         let ids: Vec<NoteId> = pages.into_iter().collect();
-        let mut fresh =
-            render::note_pages(site, &self.assets, &self.templates, &ids).map_err(fail)?;
+        let mut fresh = render::note_pages(site, &self.assets, &self.templates, &ids).map_err(fail)?;
         if edited.contains(&RelPath::new(note::HOME_FILE)) {
             fresh.extend(render::index_pages(site, &self.assets, &self.templates).map_err(fail)?);
         }
         let count = fresh.len();
         self.output.extend(fresh);
         render::add_files(site, &self.assets, &mut self.output);
-        Ok(if count == 0 {
-            Rebuilt::Nothing
-        } else {
-            Rebuilt::Pages(count)
-        })
+        Ok(if count == 0 { Rebuilt::Nothing } else { Rebuilt::Pages(count) })
     }
 }
 
@@ -274,9 +211,7 @@ fn shape(n: &Note) -> impl PartialEq + '_ {
         .filter(|r| matches!(r.kind, note::RefKind::Parent | note::RefKind::Related))
         .map(|r| (r.target.as_str(), r.anchor.as_deref()))
         .collect();
-    (
-        &n.slug, &n.path, &f.title, &f.summary, &f.aliases, &f.tags, f.order, f.glossary, refs,
-    )
+    (&n.slug, &n.path, &f.title, &f.summary, &f.aliases, &f.tags, f.order, f.glossary, refs)
 }
 
 fn link(
@@ -286,13 +221,7 @@ fn link(
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let parsed = note::assemble(files.values().map(|(_, p)| p.clone()));
     diags.extend(parsed.diagnostics);
-    let (site, link_diags) = graph::link(
-        config,
-        parsed.notes,
-        parsed.home,
-        &parsed.drafts,
-        &parsed.failed,
-    );
+    let (site, link_diags) = graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed);
     diags.extend(link_diags);
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)

@@ -35,10 +35,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let dest = args
-        .dest
-        .clone()
-        .unwrap_or_else(|| root.join(&built.site.config.build_dir));
+    let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
     if let Some(reason) = output::refuse_reason(root, &dest) {
         writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
         return Ok(ExitCode::FAILURE);
@@ -89,9 +86,5 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -8,9 +8,7 @@
 
 use crate::highlight;
 use crate::note::{split_anchor, Heading, RefKind};
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -55,11 +53,7 @@ pub fn scan(body: &str) -> Scan {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, text)) = heading.take() {
                     let id = ids.allocate(explicit.as_deref(), &text);
-                    scan.headings.push(Heading {
-                        level,
-                        id,
-                        text: text.trim().to_string(),
-                    });
+                    scan.headings.push(Heading { level, id, text: text.trim().to_string() });
                 }
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
@@ -75,11 +69,7 @@ pub fn scan(body: &str) -> Scan {
                     text.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(r) = classify_link(link_type, &dest_url, range.start) {
                     scan.refs.push(r);
                 }
@@ -94,12 +84,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
     match link_type {
         LinkType::WikiLink { .. } => {
             let (target, anchor) = split_anchor(dest);
-            Some(BodyRef {
-                offset,
-                kind: RefKind::Wiki,
-                target,
-                anchor,
-            })
+            Some(BodyRef { offset, kind: RefKind::Wiki, target, anchor })
         }
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
@@ -128,9 +113,7 @@ struct IdAllocator {
 
 impl IdAllocator {
     fn allocate(&mut self, explicit: Option<&str>, text: &str) -> String {
-        let base = explicit
-            .map(str::to_string)
-            .unwrap_or_else(|| slugify(text));
+        let base = explicit.map(str::to_string).unwrap_or_else(|| slugify(text));
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         if *n == 1 {
@@ -217,17 +200,11 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
-                events.push(Event::Html(
-                    format!("<{} id=\"{}\">", level, escape(id)).into(),
-                ));
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
+                events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
                 heading_index += 1;
                 events.push(Event::Html(
                     format!(
@@ -240,48 +217,38 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match classify_link(link_type, &dest_url, range.start) {
-                Some(r) => {
-                    in_special_link = true;
-                    let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
-                    let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                    match resolved {
-                        Some(t) => {
-                            events.push(Event::Html(
-                                format!(
-                                    "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                                    escape(&t.href),
-                                    escape(&t.slug)
-                                )
-                                .into(),
-                            ));
-                            if !piped {
-                                events.push(Event::Text(t.text.into()));
-                                skip_link_text = true;
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match classify_link(link_type, &dest_url, range.start) {
+                    Some(r) => {
+                        in_special_link = true;
+                        let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
+                        let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        match resolved {
+                            Some(t) => {
+                                events.push(Event::Html(
+                                    format!(
+                                        "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
+                                        escape(&t.href),
+                                        escape(&t.slug)
+                                    )
+                                    .into(),
+                                ));
+                                if !piped {
+                                    events.push(Event::Text(t.text.into()));
+                                    skip_link_text = true;
+                                }
                             }
+                            None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                         }
-                        None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                     }
+                    None => events.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
                 }
-                None => events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })),
-            },
+            }
             Event::End(TagEnd::Link) => {
                 skip_link_text = false;
                 if in_special_link {
@@ -306,10 +273,7 @@ fn tex_error(src: &str) -> Option<String> {
     let storage = pulldown_latex::Storage::new();
     let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
     let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-    Some(format!(
-        "formula does not parse: {detail} in `{}`",
-        src.trim()
-    ))
+    Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
 }
 
 /// MathML for a formula that `scan` has checked; one that fails anyway shows as code.
@@ -317,17 +281,12 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     use pulldown_latex::{config::DisplayMode, Parser as TexParser, RenderConfig, Storage};
     let storage = Storage::new();
     let parsed: Vec<_> = TexParser::new(src, &storage).collect();
-    let fallback =
-        || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    let fallback = || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
     if parsed.iter().any(Result::is_err) {
         return fallback();
     }
     let config = RenderConfig {
-        display_mode: if display {
-            DisplayMode::Block
-        } else {
-            DisplayMode::Inline
-        },
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
         annotation: Some(src.trim()),
         ..RenderConfig::default()
     };
@@ -359,10 +318,7 @@ mod tests {
     impl Linker for Fixed {
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
-                href: format!(
-                    "peft.html{}",
-                    anchor.map(|a| format!("#{a}")).unwrap_or_default()
-                ),
+                href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
                 slug: "peft".into(),
                 text: "参数高效微调".into(),
             })
@@ -379,15 +335,14 @@ mod tests {
         let s = scan("## 常见误解\n## GPT-3.5\n## 常见误解\n## Custom {#gpt-4}\n");
         let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["常见误解", "gpt-3-5", "常见误解-1", "gpt-4"]);
-        assert!(html("## 常见误解\n")
-            .contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
+        assert!(html("## 常见误解\n").contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
     }
 
     #[test]
     fn wiki_links_take_the_title_unless_piped() {
-        assert!(html("[[peft]]").contains(
-            "<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"
-        ));
+        assert!(
+            html("[[peft]]").contains("<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>")
+        );
         assert!(html("[[peft|高效微调]]").contains(">高效微调</a>"));
         assert!(html("[[peft#x|y]]").contains("href=\"peft.html#x\""));
     }

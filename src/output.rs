@@ -54,14 +54,14 @@ pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
     if dest.exists() && !replaceable(&dest)? {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("{} exists and is not a conceptbook output (no .nojekyll in it); remove it or choose another build-dir", dest.display()),
+            format!(
+                "{} exists and is not a conceptbook output (no .nojekyll in it); remove it or choose another build-dir",
+                dest.display()
+            ),
         ));
     }
     let parent = dest.parent().unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "book".into());
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     std::fs::create_dir_all(parent)?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -105,11 +105,7 @@ fn replaceable(dest: &Path) -> io::Result<bool> {
 /// many is the slowest part of a large build.)
 fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
     std::fs::create_dir_all(dir)?;
-    let mut dirs: Vec<RelPath> = output
-        .keys()
-        .map(RelPath::parent)
-        .filter(|p| !p.as_str().is_empty())
-        .collect();
+    let mut dirs: Vec<RelPath> = output.keys().map(RelPath::parent).filter(|p| !p.as_str().is_empty()).collect();
     dirs.dedup();
     for d in dirs {
         std::fs::create_dir_all(d.to_fs(dir))?;
@@ -133,8 +129,7 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
 }
 
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
-    let same_len =
-        std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    let same_len = std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
     same_len && std::fs::read(old).is_ok_and(|b| b == bytes)
 }
 
@@ -154,10 +149,7 @@ pub fn resolve(p: &Path) -> PathBuf {
     let mut existing = normal.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_owned()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();

@@ -36,11 +36,7 @@ pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
 }
 
 /// Renders the whole site with templates compiled before.
-pub fn site_with(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-) -> Result<Output, Vec<Diagnostic>> {
+pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
     let mut out = note_pages(site, assets, templates, &ids)?;
     out.extend(index_pages(site, assets, templates)?);
@@ -61,11 +57,7 @@ pub fn note_pages(
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404.
-pub fn index_pages(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-) -> Result<Output, Vec<Diagnostic>> {
+pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, assets, templates);
     collect(vec![r.home(), r.glossary(), r.tags(), r.not_found()])
 }
@@ -84,9 +76,7 @@ pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
     }
 }
 
-fn collect(
-    pages: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>>,
-) -> Result<Output, Vec<Diagnostic>> {
+fn collect(pages: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>>) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let mut diags = Vec::new();
     for page in pages {
@@ -113,19 +103,11 @@ pub struct Templates {
 pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.set_escape_fn(escape_html);
-    let sources: Vec<(&str, &str)> = assets
-        .templates
-        .iter()
-        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
-        .collect();
+    let sources: Vec<(&str, &str)> =
+        assets.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| {
-        let name = assets
-            .templates
-            .keys()
-            .find(|n| e.to_string().contains(&format!("'{n}'")));
-        let path = name
-            .map(|n| assets.templates[n].0.clone())
-            .unwrap_or_else(|| RelPath::new("templates"));
+        let name = assets.templates.keys().find(|n| e.to_string().contains(&format!("'{n}'")));
+        let path = name.map(|n| assets.templates[n].0.clone()).unwrap_or_else(|| RelPath::new("templates"));
         let (message, pos) = tera_message(&e);
         vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
     })?;
@@ -151,21 +133,11 @@ fn tera_message(e: &tera::Error) -> (String, Pos) {
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some(Pos {
-                line: it.next()?.parse().ok()?,
-                column: it.next()?.parse().ok()?,
-            })
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some(Pos { line: it.next()?.parse().ok()?, column: it.next()?.parse().ok()? })
         })
         .unwrap_or_default();
-    let one_line = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let one_line = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     (one_line, pos)
 }
 
@@ -260,8 +232,7 @@ static EN: Labels = Labels {
     theme: "Toggle dark/light",
     menu: "Menu",
     not_found: "Page not found",
-    not_found_text:
-        "There is no page at this address. Try the home page, the glossary or the search above.",
+    not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
     concepts: "concepts",
     notes: "notes",
     terms: "terms",
@@ -440,50 +411,25 @@ impl Linker for PageLinker<'_> {
                 text = format!("{} › {}", note.title(), h.text);
             }
         }
-        Some(LinkTarget {
-            href,
-            slug: note.slug.clone(),
-            text,
-        })
+        Some(LinkTarget { href, slug: note.slug.clone(), text })
     }
 }
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
         let labels = Labels::for_language(&site.config.language);
-        Renderer {
-            site,
-            assets,
-            tera: &templates.tera,
-            labels,
-        }
+        Renderer { site, assets, tera: &templates.tera, labels }
     }
 
-    fn base(
-        &self,
-        page: &RelPath,
-        title: &str,
-        description: &str,
-        current: Option<NoteId>,
-    ) -> Base<'a> {
+    fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
         let config = &self.site.config;
         Base {
-            site: SiteInfo {
-                title: &config.title,
-                description: &config.description,
-                lang: &config.language,
-            },
+            site: SiteInfo { title: &config.title, description: &config.description, lang: &config.language },
             labels: self.labels,
-            root: page
-                .href_to(&RelPath::new(""))
-                .trim_start_matches("./")
-                .to_string(),
+            root: page.href_to(&RelPath::new("")).trim_start_matches("./").to_string(),
             page_title: title.to_string(),
             description: description.to_string(),
-            canonical: config
-                .site_url
-                .as_ref()
-                .map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
+            canonical: config.site_url.as_ref().map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
             sidebar: self.tree(page, current),
             base_href: None,
         }
@@ -493,9 +439,7 @@ impl<'a> Renderer<'a> {
     /// note's siblings and children. Siblings of the note's ancestors are shown where a
     /// level is small, so a page's tree grows with its path, never with the site.
     fn tree(&self, page: &RelPath, current: Option<NoteId>) -> Vec<TreeNode> {
-        let path = current
-            .map(|c| self.site.graph.ancestry(c))
-            .unwrap_or_default();
+        let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
         self.tree_level(page, &self.site.graph.roots, current, &path, true)
     }
 
@@ -509,15 +453,14 @@ impl<'a> Renderer<'a> {
     ) -> Vec<TreeNode> {
         const SMALL_LEVEL: usize = 12;
         let graph = &self.site.graph;
-        let show_all =
-            show_all || level.len() <= SMALL_LEVEL || current.is_some_and(|c| level.contains(&c));
+        let show_all = show_all || level.len() <= SMALL_LEVEL || current.is_some_and(|c| level.contains(&c));
         level
             .iter()
             .filter(|id| show_all || path.contains(id))
             .map(|&id| {
                 let children = &graph.children[id];
-                let open = !children.is_empty()
-                    && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
+                let open =
+                    !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
                 TreeNode {
                     title: self.site.notes[id].title().to_string(),
                     href: page.href_to(&note_page(&self.site.notes[id].slug)),
@@ -561,24 +504,14 @@ impl<'a> Renderer<'a> {
             Err(e) => {
                 let (message, _) = tera_message(&e);
                 let path = RelPath::new(&format!("templates/{template}"));
-                Err(vec![Diagnostic::error(
-                    &path,
-                    format!("template error while writing {page}: {message}"),
-                )])
+                Err(vec![Diagnostic::error(&path, format!("template error while writing {page}: {message}"))])
             }
         }
     }
 
     /// The body's HTML, links relative to `page`.
     fn body(&self, page: &RelPath, body: &str, headings: &[Heading]) -> String {
-        markdown::render(
-            body,
-            headings,
-            &PageLinker {
-                site: self.site,
-                page,
-            },
-        )
+        markdown::render(body, headings, &PageLinker { site: self.site, page })
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -588,20 +521,12 @@ impl<'a> Renderer<'a> {
         let page = note_page(&note.slug);
         let body = self.body(&page, note.body(), &note.headings);
         let children = &g.children[id];
-        let backlinks: Vec<NoteId> = g.backlinks[id]
-            .iter()
-            .copied()
-            .filter(|b| !children.contains(b))
-            .collect();
+        let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
         let toc = if note.headings.len() >= 3 {
             note.headings
                 .iter()
                 .filter(|h| h.level <= 3)
-                .map(|h| TocEntry {
-                    level: h.level,
-                    id: h.id.clone(),
-                    text: h.text.clone(),
-                })
+                .map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() })
                 .collect()
         } else {
             Vec::new()
@@ -645,8 +570,7 @@ impl<'a> Renderer<'a> {
             count: site.graph.descendant_count(id),
             children: self.links(&page, &site.graph.children[id]),
         });
-        let tags: std::collections::BTreeSet<&String> =
-            site.notes.iter().flat_map(|n| &n.front.tags).collect();
+        let tags: std::collections::BTreeSet<&String> = site.notes.iter().flat_map(|n| &n.front.tags).collect();
         let ctx = HomePage {
             base: self.base(&page, &site.config.title, &site.config.description, None),
             body,
@@ -663,14 +587,7 @@ impl<'a> Renderer<'a> {
         let groups = glossary::build(self.site)
             .into_iter()
             .map(|g| GlossaryGroup {
-                id: format!(
-                    "letter-{}",
-                    if g.initial == "#" {
-                        "other".to_string()
-                    } else {
-                        g.initial.to_lowercase()
-                    }
-                ),
+                id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
                 initial: g.initial,
                 entries: g
                     .entries
@@ -682,15 +599,8 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
-        let ctx = GlossaryPage {
-            base: self.base(
-                &page,
-                self.labels.glossary,
-                self.labels.glossary_intro,
-                None,
-            ),
-            groups,
-        };
+        let ctx =
+            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -705,39 +615,24 @@ impl<'a> Renderer<'a> {
         let chinese = self.site.config.language.to_lowercase().starts_with("zh");
         let mut tags: Vec<TagGroup> = by_tag
             .into_iter()
-            .map(|(name, ids)| TagGroup {
-                name: name.to_string(),
-                id: tag_id(name),
-                notes: self.links(&page, &ids),
-            })
+            .map(|(name, ids)| TagGroup { name: name.to_string(), id: tag_id(name), notes: self.links(&page, &ids) })
             .collect();
         tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
-        let ctx = TagsPage {
-            base: self.base(&page, self.labels.tags, self.labels.tags_intro, None),
-            tags,
-        };
+        let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
         self.render("tags.html", &ctx, page)
     }
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(NOT_FOUND);
-        let mut base = self.base(
-            &page,
-            self.labels.not_found,
-            self.labels.not_found_text,
-            None,
-        );
+        let mut base = self.base(&page, self.labels.not_found, self.labels.not_found_text, None);
         base.canonical = None;
         base.base_href = self.site.config.site_url.as_ref().map(|u| url_path(u));
         let inline_css = match base.base_href {
             Some(_) => String::new(),
-            None => String::from_utf8_lossy(
-                self.assets
-                    .files
-                    .get(&RelPath::new("css/style.css"))
-                    .map_or(&[][..], |v| v),
-            )
-            .into_owned(),
+            None => {
+                String::from_utf8_lossy(self.assets.files.get(&RelPath::new("css/style.css")).map_or(&[][..], |v| v))
+                    .into_owned()
+            }
         };
         self.render("404.html", &NotFoundPage { base, inline_css }, page)
     }
@@ -746,21 +641,16 @@ impl<'a> Renderer<'a> {
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
 fn url_path(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/')
-        .map_or("/".to_string(), |i| rest[i..].to_string())
+    rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
 }
 
 fn sitemap(url: &str, out: &Output) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for path in out
-        .keys()
-        .filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND)
-    {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in out.keys().filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND) {
         let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            markdown::escape(&loc)
-        ));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::escape(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml
