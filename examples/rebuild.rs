@@ -34,7 +34,9 @@ fn main() {
         let t = Instant::now();
         let report = session.rebuild(std::slice::from_ref(&note)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         let ms = t.elapsed().as_secs_f64() * 1000.0;
-        println!("rebuild {}: {ms:.1} ms ({:?})", i + 1, report.rebuilt);
+        let steps: Vec<String> =
+            report.timings.stages.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
+        println!("rebuild {}: {ms:.1} ms ({:?}; {})", i + 1, report.rebuilt, steps.join(", "));
         times.push(ms);
     }
     std::fs::write(&note, original).unwrap();

@@ -12,6 +12,7 @@ use crate::error::{suggest, Diagnostic, Pos};
 use crate::note::{Home, Note, Ref, RefKind};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 pub type NoteId = usize;
@@ -19,7 +20,7 @@ pub type NoteId = usize;
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub notes: Vec<Note>,
+    pub notes: Vec<Arc<Note>>,
     pub home: Option<Home>,
     pub graph: Graph,
 }
@@ -48,8 +49,20 @@ pub struct Graph {
 
 /// NFKC-folded, lower-cased, whitespace collapsed: how titles and aliases compare.
 pub fn name_key(s: &str) -> String {
-    let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut key = String::with_capacity(s.len());
+    let mut push_word = |word: &str| {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    };
+    if s.is_ascii() {
+        s.split_ascii_whitespace().for_each(|w| push_word(&w.to_ascii_lowercase()));
+    } else {
+        let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
+        folded.split_whitespace().for_each(push_word);
+    }
+    key
 }
 
 impl Graph {
@@ -108,9 +121,9 @@ impl Graph {
 /// left out rather than reported, since their own errors say what to fix.
 pub fn link(
     config: Config,
-    notes: Vec<Note>,
+    notes: Vec<Arc<Note>>,
     home: Option<Home>,
-    drafts: &[Note],
+    drafts: &[Arc<Note>],
     failed: &[String],
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -158,9 +171,8 @@ pub fn link(
         }
     }
     break_cycles(&notes, &mut graph, &mut diags);
-    let sort_key = |id: &NoteId| {
-        (notes[*id].front.order.unwrap_or(i64::MAX), name_key(notes[*id].title()), notes[*id].slug.clone())
-    };
+    let title_keys: Vec<&str> = notes.iter().map(|n| n.title_key.as_str()).collect();
+    let sort_key = |id: &NoteId| (notes[*id].front.order.unwrap_or(i64::MAX), &title_keys[*id], &notes[*id].slug);
     graph.children = vec![Vec::new(); n];
     for id in 0..n {
         match graph.parent[id] {
@@ -211,7 +223,7 @@ pub fn link(
 }
 
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
-fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     for (id, note) in notes.iter().enumerate() {
         graph.by_path.insert(note.path.to_string(), id);
         if let Some(&first) = graph.by_slug.get(&note.slug) {
@@ -223,7 +235,7 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         } else {
             graph.by_slug.insert(note.slug.clone(), id);
         }
-        let title = name_key(note.title());
+        let title = note.title_key.clone();
         if let Some(&first) = graph.by_title.get(&title) {
             diags.push(
                 Diagnostic::warning(
@@ -238,13 +250,13 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (id, note) in notes.iter().enumerate() {
-        let pos = key_pos(&note.source, "aliases");
-        for alias in &note.front.aliases {
-            let key = name_key(alias);
+        let pos = || key_pos(&note.source, "aliases");
+        for (alias, key) in note.front.aliases.iter().zip(&note.alias_keys) {
+            let key = key.clone();
             match graph.by_alias.get(&key) {
                 Some(&other) if other != id => diags.push(
                     Diagnostic::error(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
-                        .at(pos)
+                        .at(pos())
                         .help("an alias names exactly one note: remove it from one of them"),
                 ),
                 Some(_) => {}
@@ -259,7 +271,7 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
                         &note.path,
                         format!("alias `{alias}` is the title or slug of {}", notes[other].path),
                     )
-                    .at(pos)
+                    .at(pos())
                     .help(format!("[[{alias}]] links to `{}`; remove the alias", notes[other].slug)),
                 );
             }
@@ -269,8 +281,8 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
 
 /// What a reference that the graph cannot resolve is checked against.
 struct Known<'a> {
-    notes: &'a [Note],
-    drafts: &'a [Note],
+    notes: &'a [Arc<Note>],
+    drafts: &'a [Arc<Note>],
     failed: &'a [String],
 }
 
@@ -336,7 +348,7 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
 }
 
 /// "did you mean" over slugs, titles and aliases.
-fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
+fn suggest_name(notes: &[Arc<Note>], target: &str) -> Option<String> {
     let names = notes
         .iter()
         .map(|n| n.slug.as_str())
@@ -355,7 +367,7 @@ fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
 }
 
 /// Reports each parent cycle once, at its first note, and cuts it there.
-fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+fn break_cycles(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     let n = notes.len();
     let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
     for start in 0..n {

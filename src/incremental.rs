@@ -55,6 +55,8 @@ pub enum Rebuilt {
 pub struct Report {
     pub rebuilt: Rebuilt,
     pub elapsed: Duration,
+    /// Time per step: read, link, render.
+    pub timings: Timings,
 }
 
 impl Session {
@@ -102,20 +104,22 @@ impl Session {
         });
         if restart {
             *self = Session::new(&self.root)?;
-            return Ok(Report { rebuilt: Rebuilt::Full, elapsed: start.elapsed() });
+            return Ok(Report { rebuilt: Rebuilt::Full, elapsed: start.elapsed(), timings: Timings::default() });
         }
         let content: Vec<RelPath> =
             rels.into_iter().filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/"))).collect();
-        let edited = self.reread(&content);
+        let mut timings = Timings::default();
+        let edited = timings.time("read", || self.reread(&content));
         if edited.is_empty() {
-            return Ok(Report { rebuilt: Rebuilt::Nothing, elapsed: start.elapsed() });
+            return Ok(Report { rebuilt: Rebuilt::Nothing, elapsed: start.elapsed(), timings });
         }
-        let (site, warnings) = link(self.site.config.clone(), &self.files, Vec::new())
+        let (site, warnings) = timings
+            .time("link", || link(self.site.config.clone(), &self.files, Vec::new()))
             .map_err(|d| Failed { diagnostics: sorted(d), timings: Timings::default() })?;
-        let rebuilt = self.render_changes(&site, &edited)?;
+        let rebuilt = timings.time("render", || self.render_changes(&site, &edited))?;
         self.site = site;
         self.warnings = warnings;
-        Ok(Report { rebuilt, elapsed: start.elapsed() })
+        Ok(Report { rebuilt, elapsed: start.elapsed(), timings })
     }
 
     fn relative(&self, p: &Path) -> Option<RelPath> {

@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// The front matter keys as written.
@@ -75,11 +76,14 @@ pub struct Note {
     pub slug: String,
     pub path: RelPath,
     pub front: FrontMatter,
-    pub source: String,
+    pub source: Arc<str>,
     /// Byte offset of the body in `source`.
     pub body_start: usize,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
+    /// The title and aliases as lookups compare them (`graph::name_key`).
+    pub title_key: String,
+    pub alias_keys: Vec<String>,
 }
 
 impl Note {
@@ -96,7 +100,7 @@ impl Note {
 #[derive(Debug, Clone)]
 pub struct Home {
     pub path: RelPath,
-    pub source: String,
+    pub source: Arc<str>,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
 }
@@ -106,9 +110,9 @@ pub const HOME_FILE: &str = "content/index.md";
 /// Every file parsed: the notes, the home page, drafts apart, and what failed.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub notes: Vec<Note>,
+    pub notes: Vec<Arc<Note>>,
     pub home: Option<Home>,
-    pub drafts: Vec<Note>,
+    pub drafts: Vec<Arc<Note>>,
     /// File stems of notes that failed to parse: references to them are not reported
     /// again, since their own errors say what to fix.
     pub failed: Vec<String>,
@@ -118,8 +122,8 @@ pub struct Parsed {
 /// One file, parsed.
 #[derive(Debug, Clone)]
 pub enum ParsedFile {
-    Note(Note),
-    Draft(Note),
+    Note(Arc<Note>),
+    Draft(Arc<Note>),
     Home(Home),
     Failed { stem: String, diagnostics: Vec<Diagnostic> },
 }
@@ -134,8 +138,8 @@ pub fn parse_file(file: SourceFile) -> ParsedFile {
     }
     let stem = file.path.file_stem().to_string();
     match parse(file) {
-        Ok(n) if n.front.draft => ParsedFile::Draft(n),
-        Ok(n) => ParsedFile::Note(n),
+        Ok(n) if n.front.draft => ParsedFile::Draft(Arc::new(n)),
+        Ok(n) => ParsedFile::Note(Arc::new(n)),
         Err(diagnostics) => ParsedFile::Failed { stem, diagnostics },
     }
 }
@@ -176,7 +180,7 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
         return Err(math_diagnostics(&file.path, &file.text, 0, scan.math_errors));
     }
     let refs = body_refs(&file.text, 0, &file.path, scan.refs);
-    Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text })
+    Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
 }
 
 /// Where the front matter and body are: `(toml_start, toml_end, body_start)` byte offsets.
@@ -291,7 +295,19 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         return Err(math_diagnostics(path, text, body_start, scan.math_errors));
     }
     refs.extend(body_refs(text, body_start, path, scan.refs));
-    Ok(Note { slug, path: file.path, front, body_start, refs, headings: scan.headings, source: file.text })
+    let title_key = crate::graph::name_key(&front.title);
+    let alias_keys = front.aliases.iter().map(|a| crate::graph::name_key(a)).collect();
+    Ok(Note {
+        slug,
+        path: file.path,
+        front,
+        body_start,
+        refs,
+        headings: scan.headings,
+        source: file.text.into(),
+        title_key,
+        alias_keys,
+    })
 }
 
 fn math_diagnostics(path: &RelPath, text: &str, body_start: usize, errors: Vec<(usize, String)>) -> Vec<Diagnostic> {

@@ -24,7 +24,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         self.stages.push((name, start.elapsed()));
