@@ -62,11 +62,7 @@ impl Plan {
 
     /// From `from`, the link to where note `id` is drawn in full: `graph.html#n-lora`.
     pub fn locate(&self, site: &Site, from: &RelPath, id: NoteId) -> String {
-        format!(
-            "{}#{}",
-            from.href_to(&self.page(site, self.home[id])),
-            node_id(&site.notes[id].slug)
-        )
+        format!("{}#{}", from.href_to(&self.page(site, self.home[id])), node_id(&site.notes[id].slug))
     }
 
     /// The chain of maps from the top map down to `m`, inclusive.
@@ -137,12 +133,7 @@ pub fn plan(site: &Site) -> Plan {
                 queue.push_back((Some(u), Some(index)));
             }
         }
-        maps.push(MapSpec {
-            root,
-            parent_map,
-            shown,
-            folded,
-        });
+        maps.push(MapSpec { root, parent_map, shown, folded });
     }
     Plan { maps, home, size }
 }
@@ -237,12 +228,7 @@ fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
     };
     let expanded = |u: NoteId| !spec.folded.contains_key(&u);
     // Index of each drawn node in `placed`, which follows `spec.shown`.
-    let index: BTreeMap<NoteId, usize> = spec
-        .shown
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i))
-        .collect();
+    let index: BTreeMap<NoteId, usize> = spec.shown.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let mut placed: Vec<Placed> = spec
         .shown
         .iter()
@@ -251,15 +237,7 @@ fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
             let (label, cut) = fit(title, FONT, MAX_LABEL);
             let w = text_em(&label) * FONT + 2.0 * PAD;
             let folded = spec.folded.get(&id).map(|&sub| (sub, plan.size[id]));
-            Placed {
-                id,
-                depth: 0,
-                row: 0.0,
-                label,
-                cut,
-                w,
-                folded,
-            }
+            Placed { id, depth: 0, row: 0.0, label, cut, w, folded }
         })
         .collect();
     for i in 0..spec.shown.len() {
@@ -342,11 +320,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
     // A related pair's curve, the same from either end: an arc on the right of two nodes in
     // one column, an S-curve between columns.
     let related_path = |p: &Placed, q: &Placed| {
-        let (a, b) = if (q.depth, q.row) < (p.depth, p.row) {
-            (q, p)
-        } else {
-            (p, q)
-        };
+        let (a, b) = if (q.depth, q.row) < (p.depth, p.row) { (q, p) } else { (p, q) };
         let (ax, ay, by) = (col_x[a.depth] + a.w, cy(a), cy(b));
         let (c1, c2, bx) = if a.depth == b.depth {
             let bx = col_x[b.depth] + b.w;
@@ -414,11 +388,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
         }
         // Its related notes on this map: shown while the node is hovered, focused or
         // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
-        let related: String = g.related[p.id]
-            .iter()
-            .filter_map(|r| at.get(r))
-            .map(|q| related_path(p, q))
-            .collect();
+        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
         if !related.is_empty() {
             let _ = write!(svg, "<g class=\"rel\">{related}</g>");
         }
@@ -512,11 +482,7 @@ fn cap(kind: Kind) -> usize {
 fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) -> Vec<Item> {
     let mut out: Vec<Item> = ids
         .iter()
-        .take(if ids.len() > cap(kind) {
-            cap(kind) - 1
-        } else {
-            cap(kind)
-        })
+        .take(if ids.len() > cap(kind) { cap(kind) - 1 } else { cap(kind) })
         .map(|&id| {
             let note = &site.notes[id];
             let (label, cut) = fit(note.title(), NB_FONT, NB_MAX);
@@ -554,21 +520,12 @@ pub fn neighbourhood_svg(
 ) -> Option<String> {
     let g = &site.graph;
     let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
-    let backlinks: Vec<NoteId> = backlinks
-        .iter()
-        .copied()
-        .filter(|b| !parent.contains(b) && !g.related[id].contains(b))
-        .collect();
+    let backlinks: Vec<NoteId> =
+        backlinks.iter().copied().filter(|b| !parent.contains(b) && !g.related[id].contains(b)).collect();
     let mut left = items(site, page, Kind::Parent, &parent, "");
     left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
     let mut right = items(site, page, Kind::Child, &g.children[id], "children-h");
-    right.extend(items(
-        site,
-        page,
-        Kind::Related,
-        &g.related[id],
-        "related-h",
-    ));
+    right.extend(items(site, page, Kind::Related, &g.related[id], "related-h"));
     if left.is_empty() && right.is_empty() {
         return None;
     }
@@ -581,17 +538,9 @@ pub fn neighbourhood_svg(
     let rows = left.len().max(right.len()).max(1) as f64;
     let height = rows * NB_ROW - (NB_ROW - NB_BOX) + 8.0;
     let lx = 4.0;
-    let cx = if left.is_empty() {
-        4.0
-    } else {
-        lx + lw + NB_GAP
-    };
+    let cx = if left.is_empty() { 4.0 } else { lx + lw + NB_GAP };
     let rx = cx + cw + NB_GAP;
-    let width = if right.is_empty() {
-        cx + cw + 4.0
-    } else {
-        rx + rw + 4.0
-    };
+    let width = if right.is_empty() { cx + cw + 4.0 } else { rx + rw + 4.0 };
     let mid = height / 2.0;
     let column_top = |n: usize| mid - (n as f64 * NB_ROW - (NB_ROW - NB_BOX)) / 2.0;
 
@@ -612,11 +561,7 @@ pub fn neighbourhood_svg(
             let bw = box_w(item);
             // Left boxes hug the middle; right ones start at the column.
             let bx = if side == 0 { x + w - bw } else { x };
-            let (x1, x2) = if side == 0 {
-                (bx + bw, cx)
-            } else {
-                (cx + cw, bx)
-            };
+            let (x1, x2) = if side == 0 { (bx + bw, cx) } else { (cx + cw, bx) };
             let m = (x1 + x2) / 2.0;
             let _ = write!(
                 svg,
@@ -638,17 +583,11 @@ pub fn neighbourhood_svg(
                 kind = item.kind.class(),
                 link = if more { " more" } else { " note-link" },
                 href = escape(&item.href),
-                slug = item
-                    .slug
-                    .as_ref()
-                    .map(|s| format!(" data-slug=\"{}\"", escape(s)))
-                    .unwrap_or_default()
+                slug = item.slug.as_ref().map(|s| format!(" data-slug=\"{}\"", escape(s))).unwrap_or_default()
             );
             let title = match (&item.title, more) {
                 (Some(t), _) => Some(t.clone()),
-                (None, true) => Some((text.more)(
-                    item.label.trim_start_matches('+').parse().unwrap_or(0),
-                )),
+                (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
                 _ => None,
             };
             if let Some(t) = title {

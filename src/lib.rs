@@ -12,6 +12,7 @@ pub mod glossary;
 pub mod graph;
 pub mod graphmap;
 pub mod highlight;
+pub mod incremental;
 pub mod markdown;
 pub mod note;
 pub mod output;

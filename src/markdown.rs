@@ -8,9 +8,7 @@
 
 use crate::highlight;
 use crate::note::{split_anchor, Heading, RefKind};
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -55,11 +53,7 @@ pub fn scan(body: &str) -> Scan {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, text)) = heading.take() {
                     let id = ids.allocate(explicit.as_deref(), &text);
-                    scan.headings.push(Heading {
-                        level,
-                        id,
-                        text: text.trim().to_string(),
-                    });
+                    scan.headings.push(Heading { level, id, text: text.trim().to_string() });
                 }
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
@@ -75,11 +69,7 @@ pub fn scan(body: &str) -> Scan {
                     text.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(r) = classify_link(link_type, &dest_url, range.start) {
                     scan.refs.push(r);
                 }
@@ -94,12 +84,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
     match link_type {
         LinkType::WikiLink { .. } => {
             let (target, anchor) = split_anchor(dest);
-            Some(BodyRef {
-                offset,
-                kind: RefKind::Wiki,
-                target,
-                anchor,
-            })
+            Some(BodyRef { offset, kind: RefKind::Wiki, target, anchor })
         }
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
@@ -128,9 +113,7 @@ struct IdAllocator {
 
 impl IdAllocator {
     fn allocate(&mut self, explicit: Option<&str>, text: &str) -> String {
-        let base = explicit
-            .map(str::to_string)
-            .unwrap_or_else(|| slugify(text));
+        let base = explicit.map(str::to_string).unwrap_or_else(|| slugify(text));
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         if *n == 1 {
@@ -228,17 +211,11 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 in_heading = true;
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
-                events.push(Event::Html(
-                    format!("<{} id=\"{}\">", level, escape(id)).into(),
-                ));
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
+                events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
                 heading_index += 1;
                 in_heading = false;
                 events.push(Event::Html(
@@ -252,51 +229,41 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match classify_link(link_type, &dest_url, range.start) {
-                Some(r) => {
-                    in_special_link = true;
-                    let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
-                    let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                    match resolved {
-                        Some(t) => {
-                            events.push(Event::Html(
-                                format!(
-                                    "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                                    escape(&t.href),
-                                    escape(&t.slug)
-                                )
-                                .into(),
-                            ));
-                            if !piped {
-                                events.push(Event::Text(t.text.into()));
-                                skip_link_text = true;
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match classify_link(link_type, &dest_url, range.start) {
+                    Some(r) => {
+                        in_special_link = true;
+                        let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
+                        let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        match resolved {
+                            Some(t) => {
+                                events.push(Event::Html(
+                                    format!(
+                                        "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
+                                        escape(&t.href),
+                                        escape(&t.slug)
+                                    )
+                                    .into(),
+                                ));
+                                if !piped {
+                                    events.push(Event::Text(t.text.into()));
+                                    skip_link_text = true;
+                                }
                             }
+                            None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                         }
-                        None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
+                    }
+                    None => {
+                        link_depth += 1;
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
                     }
                 }
-                None => {
-                    link_depth += 1;
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }))
-                }
-            },
+            }
             Event::End(TagEnd::Link) => {
                 skip_link_text = false;
                 if in_special_link {
@@ -311,9 +278,7 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
             Event::DisplayMath(src) => events.push(math(&src, true)),
             // A table scrolls sideways in a box of its own that the keyboard can reach.
             Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html(
-                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
-                ));
+                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
                 events.push(event);
             }
             Event::End(TagEnd::Table) => {
@@ -332,10 +297,7 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 events.push(event);
             }
             Event::Text(t) => {
-                if auto.is_some()
-                    && !(in_heading || in_special_link || in_footnote)
-                    && link_depth + image_depth == 0
-                {
+                if auto.is_some() && !(in_heading || in_special_link || in_footnote) && link_depth + image_depth == 0 {
                     linkable.push(events.len());
                 }
                 events.push(Event::Text(t));
@@ -356,10 +318,7 @@ fn tex_error(src: &str) -> Option<String> {
     let storage = pulldown_latex::Storage::new();
     let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
     let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-    Some(format!(
-        "formula does not parse: {detail} in `{}`",
-        src.trim()
-    ))
+    Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
 }
 
 /// The names of a site's notes (titles and aliases), for linking their first mention.
@@ -376,15 +335,13 @@ pub struct Terms {
     /// The slug each pattern names; `None` for a name that is never linked (book.toml's
     /// `auto-link-skip`) but still keeps shorter names inside it from matching.
     slugs: Vec<Option<String>>,
-    /// Word segmentation, loaded when some name has a Chinese edge.
-    jieba: Option<jieba_rs::Jieba>,
+    /// Word segmentation, when some name has a Chinese edge.
+    jieba: Option<&'static jieba_rs::Jieba>,
 }
 
 impl std::fmt::Debug for Terms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Terms")
-            .field("names", &self.slugs.len())
-            .finish()
+        f.debug_struct("Terms").field("names", &self.slugs.len()).finish()
     }
 }
 
@@ -404,14 +361,9 @@ impl Terms {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(by_name.keys())
             .expect("names make a valid automaton");
-        let cjk_edge = by_name.keys().any(|n| {
-            n.chars().next().is_some_and(is_cjk) || n.chars().next_back().is_some_and(is_cjk)
-        });
-        Terms {
-            matcher,
-            slugs: by_name.values().map(|s| s.map(str::to_string)).collect(),
-            jieba: cjk_edge.then(jieba_rs::Jieba::new),
-        }
+        let cjk_edge =
+            by_name.keys().any(|n| n.chars().next().is_some_and(is_cjk) || n.chars().next_back().is_some_and(is_cjk));
+        Terms { matcher, slugs: by_name.values().map(|s| s.map(str::to_string)).collect(), jieba: cjk_edge.then(jieba) }
     }
 }
 
@@ -424,12 +376,7 @@ pub struct AutoLink<'a> {
 
 /// Links the first mention of each term in the `linkable` Text events (adjacent ones are
 /// read as one run, so a term split across events is still found).
-fn link_terms<'a>(
-    events: Vec<Event<'a>>,
-    linkable: &[usize],
-    auto: &AutoLink,
-    linker: &dyn Linker,
-) -> Vec<Event<'a>> {
+fn link_terms<'a>(events: Vec<Event<'a>>, linkable: &[usize], auto: &AutoLink, linker: &dyn Linker) -> Vec<Event<'a>> {
     let mut done = auto.skip.clone();
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut run = String::new();
@@ -443,13 +390,7 @@ fn link_terms<'a>(
             }
         }
         if !run.is_empty() {
-            link_run(
-                &std::mem::take(&mut run),
-                auto.terms,
-                &mut done,
-                linker,
-                &mut out,
-            );
+            link_run(&std::mem::take(&mut run), auto.terms, &mut done, linker, &mut out);
         }
         out.push(event);
     }
@@ -476,18 +417,12 @@ fn link_run<'a>(
         if done.contains(slug) || !stands_alone(text, m.start(), m.end()) {
             continue;
         }
-        let (first, last_char) = (
-            text[m.start()..].chars().next(),
-            text[..m.end()].chars().next_back(),
-        );
+        let (first, last_char) = (text[m.start()..].chars().next(), text[..m.end()].chars().next_back());
         let edges = [(first, m.start()), (last_char, m.end())];
         if let Some(jieba) = &terms.jieba {
             if edges.iter().any(|(c, _)| c.is_some_and(is_cjk)) {
                 let words = words.get_or_insert_with(|| boundaries(jieba, text));
-                if edges
-                    .iter()
-                    .any(|&(c, at)| c.is_some_and(is_cjk) && !words.contains(&at))
-                {
+                if edges.iter().any(|&(c, at)| c.is_some_and(is_cjk) && !words.contains(&at)) {
                     continue;
                 }
             }
@@ -514,6 +449,13 @@ fn link_run<'a>(
     if last < text.len() {
         out.push(Event::Text(text[last..].to_string().into()));
     }
+}
+
+/// jieba's dictionary, loaded once per process on first need (about 0.1 s): `serve`
+/// rebuilds and the tests' many sites share it. It is never changed after loading.
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
 /// Where words start and end in `text`, as jieba cuts it (no HMM guessing of new words, so
@@ -561,17 +503,12 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     use pulldown_latex::{config::DisplayMode, Parser as TexParser, RenderConfig, Storage};
     let storage = Storage::new();
     let parsed: Vec<_> = TexParser::new(src, &storage).collect();
-    let fallback =
-        || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    let fallback = || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
     if parsed.iter().any(Result::is_err) {
         return fallback();
     }
     let config = RenderConfig {
-        display_mode: if display {
-            DisplayMode::Block
-        } else {
-            DisplayMode::Inline
-        },
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
         annotation: Some(src.trim()),
         ..RenderConfig::default()
     };
@@ -603,10 +540,7 @@ mod tests {
     impl Linker for Fixed {
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
-                href: format!(
-                    "peft.html{}",
-                    anchor.map(|a| format!("#{a}")).unwrap_or_default()
-                ),
+                href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
                 slug: "peft".into(),
                 text: "参数高效微调".into(),
             })
@@ -623,15 +557,14 @@ mod tests {
         let s = scan("## 常见误解\n## GPT-3.5\n## 常见误解\n## Custom {#gpt-4}\n");
         let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["常见误解", "gpt-3-5", "常见误解-1", "gpt-4"]);
-        assert!(html("## 常见误解\n")
-            .contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
+        assert!(html("## 常见误解\n").contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
     }
 
     #[test]
     fn wiki_links_take_the_title_unless_piped() {
-        assert!(html("[[peft]]").contains(
-            "<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"
-        ));
+        assert!(
+            html("[[peft]]").contains("<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>")
+        );
         assert!(html("[[peft|高效微调]]").contains(">高效微调</a>"));
         assert!(html("[[peft#x|y]]").contains("href=\"peft.html#x\""));
     }
@@ -662,30 +595,18 @@ mod tests {
 
     impl Glossary {
         fn new(current: &'static str) -> Glossary {
-            let names = NOTES
-                .iter()
-                .flat_map(|(slug, names)| names.iter().map(move |n| (*n, Some(*slug))));
-            Glossary {
-                terms: Terms::new(names),
-                current,
-            }
+            let names = NOTES.iter().flat_map(|(slug, names)| names.iter().map(move |n| (*n, Some(*slug))));
+            Glossary { terms: Terms::new(names), current }
         }
     }
 
     impl Linker for Glossary {
         fn resolve(&self, _: RefKind, target: &str, _: Option<&str>) -> Option<LinkTarget> {
             let (slug, names) = NOTES.iter().find(|(s, _)| *s == target)?;
-            Some(LinkTarget {
-                href: format!("{slug}.html"),
-                slug: slug.to_string(),
-                text: names[0].to_string(),
-            })
+            Some(LinkTarget { href: format!("{slug}.html"), slug: slug.to_string(), text: names[0].to_string() })
         }
         fn auto_link(&self) -> Option<AutoLink<'_>> {
-            Some(AutoLink {
-                terms: &self.terms,
-                skip: [self.current.to_string()].into(),
-            })
+            Some(AutoLink { terms: &self.terms, skip: [self.current.to_string()].into() })
         }
     }
 
@@ -708,44 +629,28 @@ mod tests {
     }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
     fn auto_link_takes_the_longest_term_and_only_the_first_mention() {
         let html = auto("全量微调不同于微调。再说微调和全量微调。", "lora");
-        assert_eq!(
-            auto_links(&html),
-            pairs(&[("full-fine-tuning", "全量微调"), ("fine-tuning", "微调")])
-        );
+        assert_eq!(auto_links(&html), pairs(&[("full-fine-tuning", "全量微调"), ("fine-tuning", "微调")]));
         // 微调 inside 全量微调 is never linked on its own, even after 全量微调 was.
         assert_eq!(auto_links(&auto("全量微调，全量微调。", "lora")).len(), 1);
         let html = auto("参数高效微调里最常用的是 LoRA。", "fine-tuning");
-        assert_eq!(
-            auto_links(&html),
-            pairs(&[("peft", "参数高效微调"), ("lora", "LoRA")])
-        );
+        assert_eq!(auto_links(&html), pairs(&[("peft", "参数高效微调"), ("lora", "LoRA")]));
     }
 
     #[test]
     fn auto_link_respects_latin_word_edges() {
         // LoRA inside QLoRA, Chain inside Chain-of-Thought or LangChain, GPT-3 in GPT-3.5
-        let html = auto(
-            "QLoRA 与 LoRA-based 方法；Chain-of-Thought；LangChain；GPT-3.5。",
-            "peft",
-        );
+        let html = auto("QLoRA 与 LoRA-based 方法；Chain-of-Thought；LangChain；GPT-3.5。", "peft");
         assert_eq!(auto_links(&html), vec![]);
         let html = auto("用 LoRA 微调 GPT-3，再看 Chain。", "peft");
         assert_eq!(
             auto_links(&html),
-            pairs(&[
-                ("lora", "LoRA"),
-                ("fine-tuning", "微调"),
-                ("gpt", "GPT-3"),
-                ("chains", "Chain")
-            ])
+            pairs(&[("lora", "LoRA"), ("fine-tuning", "微调"), ("gpt", "GPT-3"), ("chains", "Chain")])
         );
         // One-character names are never matched: 链 alone stays text.
         assert_eq!(auto_links(&auto("一条链。", "peft")), vec![]);
@@ -753,10 +658,8 @@ mod tests {
 
     #[test]
     fn a_name_never_linked_still_shadows_the_names_inside_it() {
-        let g = Glossary {
-            terms: Terms::new([("全量微调", None), ("微调", Some("fine-tuning"))]),
-            current: "peft",
-        };
+        let g =
+            Glossary { terms: Terms::new([("全量微调", None), ("微调", Some("fine-tuning"))]), current: "peft" };
         let html = render("全量微调之后再说微调。", &[], &g);
         assert_eq!(auto_links(&html), pairs(&[("fine-tuning", "微调")]));
         assert!(html.starts_with("<p>全量微调之后再说<a"), "{html}");
@@ -772,10 +675,7 @@ mod tests {
         let html = render("支持搜索引擎，稍作微调整。", &[], &g);
         assert_eq!(auto_links(&html), vec![]);
         let html = render("建好索引后再微调模型。", &[], &g);
-        assert_eq!(
-            auto_links(&html),
-            pairs(&[("chains", "索引"), ("fine-tuning", "微调")])
-        );
+        assert_eq!(auto_links(&html), pairs(&[("chains", "索引"), ("fine-tuning", "微调")]));
     }
 
     #[test]
@@ -785,10 +685,7 @@ mod tests {
         // The heading, inline code, both links, the code block and the image alt keep
         // their text; the note itself (微调) is never linked; LoRA is, in the prose.
         assert_eq!(auto_links(&html), pairs(&[("lora", "LoRA")]));
-        assert!(
-            html.contains("<h2 id=\"lora-原理\">LoRA 原理<a class=\"anchor\""),
-            "{html}"
-        );
+        assert!(html.contains("<h2 id=\"lora-原理\">LoRA 原理<a class=\"anchor\""), "{html}");
         assert!(html.contains("<code>LoRA</code>"), "{html}");
         // Nor inside a footnote: citations keep their titles as written.
         let html = auto("正文[^1]。\n\n[^1]: Hu et al., LoRA, 2021\n", "peft");
@@ -806,10 +703,7 @@ mod tests {
             self.0.resolve(k, t, a)
         }
         fn auto_link(&self) -> Option<AutoLink<'_>> {
-            Some(AutoLink {
-                terms: &self.0.terms,
-                skip: ["peft".to_string(), "lora".to_string()].into(),
-            })
+            Some(AutoLink { terms: &self.0.terms, skip: ["peft".to_string(), "lora".to_string()].into() })
         }
     }
 

@@ -31,19 +31,14 @@ pub fn inject(html: String, site: &Site) -> String {
         // Slugs are `[a-z0-9-]`, so the attribute value needs no unescaping.
         if let Some(id) = site.graph.by_slug(slug) {
             let note = &site.notes[id];
-            data.insert(
-                slug.to_string(),
-                serde_json::json!([note.title(), note.front.summary.trim()]),
-            );
+            data.insert(slug.to_string(), serde_json::json!([note.title(), note.front.summary.trim()]));
         }
     }
     if data.is_empty() {
         return html;
     }
     // `<` escaped so that no `</script>` or `<!--` in a summary can end the element.
-    let json = serde_json::Value::Object(data)
-        .to_string()
-        .replace('<', "\\u003c");
+    let json = serde_json::Value::Object(data).to_string().replace('<', "\\u003c");
     let script = format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n");
     match html.rfind("</body>") {
         Some(at) => {

@@ -55,12 +55,7 @@ fn npm_tools() -> Option<PathBuf> {
             .current_dir(&dir)
             .output()
             .expect("run npm ci");
-        assert!(
-            run.status.success(),
-            "npm ci in {}:\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&run.stderr)
-        );
+        assert!(run.status.success(), "npm ci in {}:\n{}", dir.display(), String::from_utf8_lossy(&run.stderr));
         std::fs::write(&stamp, &lock).unwrap();
     }
     Some(dir)
@@ -70,16 +65,9 @@ fn npm_tools() -> Option<PathBuf> {
 fn real_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("book");
-    let run = Command::new(BIN)
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--dest"])
-        .arg(&dest)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run =
+        Command::new(BIN).args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--dest"]).arg(&dest).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     out
 }
 
@@ -92,10 +80,7 @@ fn save(name: &str, report: &str) {
 /// Whether the built search UI does anything yet (issue 4 replaces a stub).
 fn search_is_built(out: &Path) -> bool {
     let js = std::fs::read_to_string(out.join("js/search.js")).unwrap_or_default();
-    let code: String = js
-        .split("*/")
-        .map(|part| part.split("/*").next().unwrap_or(""))
-        .collect();
+    let code: String = js.split("*/").map(|part| part.split("/*").next().unwrap_or("")).collect();
     !code.trim().is_empty()
 }
 
@@ -115,10 +100,7 @@ async fn axe_finds_no_serious_or_critical_violation() {
     let out = site.path().join("book");
     let search = search_is_built(&out);
     if !search {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED axe over search results: js/search.js is still a stub (issue 4)"
-        );
+        let _ = writeln!(std::io::stderr(), "SKIPPED axe over search results: js/search.js is still a stub (issue 4)");
     }
     let base = serve(out, "/");
     with_browser((1280, 900), move |c| async move {
@@ -141,28 +123,15 @@ async fn axe_finds_no_serious_or_critical_violation() {
                 if query.is_some() && !search {
                     continue;
                 }
-                let name = if width == 360 {
-                    format!("{name} @360")
-                } else {
-                    name.to_string()
-                };
+                let name = if width == 360 { format!("{name} @360") } else { name.to_string() };
                 c.goto(&format!("{base}{page}")).await.unwrap();
-                c.execute(
-                    "document.documentElement.dataset.theme = arguments[0]",
-                    vec![theme.into()],
-                )
-                .await
-                .unwrap();
+                c.execute("document.documentElement.dataset.theme = arguments[0]", vec![theme.into()]).await.unwrap();
                 if let Some(q) = query {
                     let input = c.find(Locator::Id("q")).await.unwrap();
                     input.send_keys(q).await.unwrap();
                     let mut shown = 0;
                     for _ in 0..60 {
-                        shown = c
-                            .find_all(Locator::Css("#search-results li"))
-                            .await
-                            .unwrap()
-                            .len();
+                        shown = c.find_all(Locator::Css("#search-results li")).await.unwrap().len();
                         if shown > 0 {
                             break;
                         }
@@ -170,18 +139,13 @@ async fn axe_finds_no_serious_or_critical_violation() {
                     }
                     assert!(shown > 0, "search shows results for {q}");
                 }
-                c.execute(&format!("{axe}\n;return true"), vec![])
-                    .await
-                    .unwrap();
+                c.execute(&format!("{axe}\n;return true"), vec![]).await.unwrap();
                 let violations = c.execute_async(RUN_AXE, vec![]).await.unwrap();
                 let violations = violations.as_array().unwrap();
                 let mut counts = std::collections::BTreeMap::<String, Vec<String>>::new();
                 for v in violations {
                     let impact = v["impact"].as_str().unwrap_or("unknown").to_string();
-                    counts
-                        .entry(impact.clone())
-                        .or_default()
-                        .push(v["id"].as_str().unwrap().to_string());
+                    counts.entry(impact.clone()).or_default().push(v["id"].as_str().unwrap().to_string());
                     if impact == "serious" || impact == "critical" {
                         failures.push(format!("{theme} {name}: {v:#}"));
                     }
@@ -190,10 +154,7 @@ async fn axe_finds_no_serious_or_critical_violation() {
                     report,
                     "  {theme:5} {name:20} {} violations{}",
                     violations.len(),
-                    counts
-                        .iter()
-                        .map(|(k, ids)| format!(" {k}: {}", ids.join(", ")))
-                        .collect::<String>()
+                    counts.iter().map(|(k, ids)| format!(" {k}: {}", ids.join(", "))).collect::<String>()
                 );
             }
         }
@@ -211,9 +172,7 @@ fn lighthouse_scores_accessibility_and_best_practices_at_95_or_more() {
     let site = real_site();
     let base = serve(site.path().join("book"), "/");
     let cli = tools.join("node_modules/lighthouse/cli/index.js");
-    let mut report = String::from(
-        "Lighthouse 12 (default mobile emulation, simulated throttling), loopback server:\n",
-    );
+    let mut report = String::from("Lighthouse 12 (default mobile emulation, simulated throttling), loopback server:\n");
     let mut failures = Vec::new();
     for page in ["index.html", "lora.html", "graph.html"] {
         let profile = tempfile::tempdir().unwrap();
@@ -225,29 +184,16 @@ fn lighthouse_scores_accessibility_and_best_practices_at_95_or_more() {
         let run = Command::new("node")
             .arg(&cli)
             .arg(format!("{base}{page}"))
-            .args([
-                "--quiet",
-                "--output=json",
-                "--only-categories=accessibility,best-practices,performance",
-            ])
+            .args(["--quiet", "--output=json", "--only-categories=accessibility,best-practices,performance"])
             .arg(format!("--output-path={}", json.display()))
             .arg(format!("--chrome-flags={flags}"))
             .env("CHROME_PATH", "/usr/bin/chromium")
             .output()
             .expect("run lighthouse");
-        assert!(
-            run.status.success(),
-            "lighthouse {page}:\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let result: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert!(run.status.success(), "lighthouse {page}:\n{}", String::from_utf8_lossy(&run.stderr));
+        let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
         let score = |cat: &str| result["categories"][cat]["score"].as_f64().unwrap_or(0.0) * 100.0;
-        let (a11y, practices, perf) = (
-            score("accessibility"),
-            score("best-practices"),
-            score("performance"),
-        );
+        let (a11y, practices, perf) = (score("accessibility"), score("best-practices"), score("performance"));
         let _ = writeln!(
             report,
             "  {page:12} accessibility {a11y:.0}, best practices {practices:.0}, performance {perf:.0}"

@@ -8,6 +8,7 @@ mod a11y;
 mod build;
 mod content;
 mod errors;
+mod incremental;
 mod map;
 mod previews;
 mod publish;

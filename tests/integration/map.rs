@@ -12,43 +12,21 @@ use std::time::Duration;
 fn site() -> SiteTest {
     SiteTest::new()
         .simple("llm", "大语言模型", "order = 1", "见 [[fine-tuning]]。")
-        .simple(
-            "fine-tuning",
-            "微调",
-            "order = 2",
-            "全量与 [[peft]]，见 [[quantization]]。",
-        )
+        .simple("fine-tuning", "微调", "order = 2", "全量与 [[peft]]，见 [[quantization]]。")
         .simple(
             "peft",
             "参数高效微调",
             "parent = \"fine-tuning\"\nrelated = [\"quantization\"]",
             "最常用的是 [[lora]]。",
         )
-        .simple(
-            "lora",
-            "LoRA（低秩适配）",
-            "parent = \"peft\"\nrelated = [\"quantization\"]",
-            "冻结原权重。",
-        )
-        .simple(
-            "quantization",
-            "模型量化",
-            "parent = \"llm\"",
-            "与 [[lora]] 结合。",
-        )
-        .simple(
-            "rlhf",
-            "RLHF（基于人类反馈的强化学习）",
-            "parent = \"fine-tuning\"",
-            "对齐。",
-        )
+        .simple("lora", "LoRA（低秩适配）", "parent = \"peft\"\nrelated = [\"quantization\"]", "冻结原权重。")
+        .simple("quantization", "模型量化", "parent = \"llm\"", "与 [[lora]] 结合。")
+        .simple("rlhf", "RLHF（基于人类反馈的强化学习）", "parent = \"fine-tuning\"", "对齐。")
 }
 
 /// The `<a …>` start tag of the node `n-<slug>` on a map page.
 fn node<'a>(html: &'a str, slug: &str) -> &'a str {
-    let at = html
-        .find(&format!("id=\"n-{slug}\""))
-        .unwrap_or_else(|| panic!("node n-{slug}"));
+    let at = html.find(&format!("id=\"n-{slug}\"")).unwrap_or_else(|| panic!("node n-{slug}"));
     let start = html[..at].rfind('<').unwrap();
     &html[start..start + html[start..].find('>').unwrap() + 1]
 }
@@ -70,63 +48,33 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
             || map.contains(">RLHF（基于人类反馈的强化学习）</text>")
     );
     // One solid curve per parent link; related pairs drawn inside both of their nodes.
-    let tree =
-        &map[map.find("class=\"edges-tree\"").unwrap()..map.find("class=\"nodes\"").unwrap()];
-    assert_eq!(
-        tree.matches("<path").count(),
-        4,
-        "peft, lora, quantization, rlhf have parents"
-    );
-    assert_eq!(
-        map.matches("<g class=\"rel\">").count(),
-        3,
-        "peft, lora, quantization"
-    );
-    assert!(
-        map.contains("class=\"show-related\""),
-        "a toggle for all related links"
-    );
+    let tree = &map[map.find("class=\"edges-tree\"").unwrap()..map.find("class=\"nodes\"").unwrap()];
+    assert_eq!(tree.matches("<path").count(), 4, "peft, lora, quantization, rlhf have parents");
+    assert_eq!(map.matches("<g class=\"rel\">").count(), 3, "peft, lora, quantization");
+    assert!(map.contains("class=\"show-related\""), "a toggle for all related links");
     // The map is reachable from every page and from the home page's text.
     for page in ["index.html", "lora.html", "glossary.html", "tags.html"] {
-        assert!(
-            text_of_class(&site.read(page), "top-links").contains("概念图"),
-            "{page}"
-        );
+        assert!(text_of_class(&site.read(page), "top-links").contains("概念图"), "{page}");
     }
-    assert!(site
-        .read("index.html")
-        .contains("· <a href=\"graph.html\">概念图</a>"));
+    assert!(site.read("index.html").contains("· <a href=\"graph.html\">概念图</a>"));
 
     // peft's neighbourhood: parent and backlinks left, children and related right, the
     // middle box and the link under it to its place on the map.
     let peft = site.read("peft.html");
     let nb = &peft[peft.find("<svg class=\"nb-svg\"").unwrap()..];
     let nb = &nb[..nb.find("</svg>").unwrap()];
-    for (class, slug) in [
-        ("parent", "fine-tuning"),
-        ("child", "lora"),
-        ("related", "quantization"),
-    ] {
+    for (class, slug) in [("parent", "fine-tuning"), ("child", "lora"), ("related", "quantization")] {
         assert!(
-            nb.contains(&format!(
-                "<a class=\"node {class} note-link\" href=\"{slug}.html\" data-slug=\"{slug}\">"
-            )),
+            nb.contains(&format!("<a class=\"node {class} note-link\" href=\"{slug}.html\" data-slug=\"{slug}\">")),
             "{class} {slug} in {nb}"
         );
     }
     assert!(nb.contains("<a class=\"node self\" href=\"graph.html#n-peft\">"));
-    assert!(
-        peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>")
-    );
+    assert!(peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>"));
     // lora is linked from quantization's body, which is also related: drawn once, as related.
     let lora = site.read("lora.html");
     let nb = &lora[lora.find("<svg class=\"nb-svg\"").unwrap()..];
-    assert_eq!(
-        nb[..nb.find("</svg>").unwrap()]
-            .matches("data-slug=\"quantization\"")
-            .count(),
-        1
-    );
+    assert_eq!(nb[..nb.find("</svg>").unwrap()].matches("data-slug=\"quantization\"").count(), 1);
     check_links(&site.out());
 }
 
@@ -137,9 +85,7 @@ fn big_site(roots: usize, kids: usize, grandkids: usize, flat: usize) -> (SiteTe
     let mut count = 0;
     let mut add = |s: SiteTest, slug: &str, parent: Option<&str>| {
         count += 1;
-        let extra = parent
-            .map(|p| format!("parent = \"{p}\""))
-            .unwrap_or_default();
+        let extra = parent.map(|p| format!("parent = \"{p}\"")).unwrap_or_default();
         s.simple(slug, &format!("概念 {slug}"), &extra, "正文。")
     };
     for r in 0..roots {
@@ -168,10 +114,7 @@ fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
     let out = site.out();
     let maps: Vec<_> = walkdir(&out)
         .into_iter()
-        .filter(|p| {
-            p.file_name().unwrap() == "graph.html"
-                || p.parent().unwrap().file_name().unwrap() == "map"
-        })
+        .filter(|p| p.file_name().unwrap() == "graph.html" || p.parent().unwrap().file_name().unwrap() == "map")
         .collect();
     let mut report = String::new();
     let mut boxes = 0;
@@ -185,10 +128,7 @@ fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
         // `big` and its 300 leaves.
         let is_big = path.ends_with("map/big.html");
         assert!(n <= 250 || (is_big && n == 301), "{report}");
-        for id in attrs(&html, "id")
-            .into_iter()
-            .filter(|i| i.starts_with("n-"))
-        {
+        for id in attrs(&html, "id").into_iter().filter(|i| i.starts_with("n-")) {
             *homes.entry(id).or_default() += 1;
         }
     }
@@ -196,29 +136,17 @@ fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
     // above); so all the maps together grow linearly with the site.
     assert_eq!(homes.len(), notes, "{report}");
     assert!(homes.values().all(|&n| n <= 2));
-    assert!(
-        boxes <= 2 * notes,
-        "{boxes} boxes for {notes} notes\n{report}"
-    );
+    assert!(boxes <= 2 * notes, "{boxes} boxes for {notes} notes\n{report}");
     let top = site.read("graph.html");
     for root in ["r0", "r1", "r2", "big"] {
-        assert!(
-            top.contains(&format!("id=\"n-{root}\"")),
-            "the top map shows every root"
-        );
+        assert!(top.contains(&format!("id=\"n-{root}\"")), "the top map shows every root");
     }
-    assert!(
-        top.contains("<a class=\"more\" href=\"map/big.html\">"),
-        "big is folded"
-    );
+    assert!(top.contains("<a class=\"more\" href=\"map/big.html\">"), "big is folded");
     assert!(top.contains("<title>其下还有 300 个概念：打开这部分的概念图</title>"));
     assert!(top.len() < 200_000, "graph.html is {} bytes", top.len());
     let sub = site.read("map/big.html");
     assert!(sub.contains("<h1>概念图 · 概念 big</h1>"));
-    assert!(
-        text_of_class(&sub, "breadcrumbs").starts_with("概念图"),
-        "a sub-map leads back up"
-    );
+    assert!(text_of_class(&sub, "breadcrumbs").starts_with("概念图"), "a sub-map leads back up");
     // Each note's "on the map" link goes to the map that draws it in full: check_links
     // follows every link, fragment included, on every page and map.
     let leaf = site.read("big-7.html");

@@ -4,9 +4,7 @@
 
 use crate::browser::*;
 use crate::support::*;
-use fantoccini::actions::{
-    InputSource, MouseActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT,
-};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use std::collections::BTreeMap;
@@ -42,36 +40,20 @@ fn a_page_carries_the_previews_of_exactly_the_notes_it_links_to() {
     site.build().ok();
     let page = site.read("peft.html");
     let data = preview_data(&page).expect("peft.html has preview data");
-    let linked: Vec<String> = attrs(&page, "data-slug")
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let linked: Vec<String> =
+        attrs(&page, "data-slug").into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     assert_eq!(data.keys().cloned().collect::<Vec<_>>(), linked);
-    assert_eq!(
-        data["lora"],
-        ["LoRA（低秩适配）", "LoRA（低秩适配）的一句话定义。"]
-    );
+    assert_eq!(data["lora"], ["LoRA（低秩适配）", "LoRA（低秩适配）的一句话定义。"]);
     // A summary cannot end the script element it travels in.
     let home = site.read("fine-tuning.html");
     assert!(home.contains("\\u003c/script>"), "escaped");
-    assert_eq!(
-        home.matches("</script>").count(),
-        5,
-        "theme, site.js, search.js, preview.js, data"
-    );
-    assert_eq!(
-        preview_data(&home).unwrap()["peft"][1],
-        "只训练少量参数的微调方法总称，含 </script> 与 <!-- 也无妨。"
-    );
+    assert_eq!(home.matches("</script>").count(), 5, "theme, site.js, search.js, preview.js, data");
+    assert_eq!(preview_data(&home).unwrap()["peft"][1], "只训练少量参数的微调方法总称，含 </script> 与 <!-- 也无妨。");
     // The glossary and tags pages show every summary already: no data there.
     for page in ["glossary.html", "tags.html", "404.html"] {
         assert!(preview_data(&site.read(page)).is_none(), "{page}");
     }
-    assert!(
-        preview_data(&site.read("graph.html")).is_some(),
-        "the map has previews"
-    );
+    assert!(preview_data(&site.read("graph.html")).is_some(), "the map has previews");
     assert!(site.read("index.html").contains("js/preview.js"));
 }
 
@@ -79,27 +61,12 @@ fn a_page_carries_the_previews_of_exactly_the_notes_it_links_to() {
 fn terms_are_linked_on_first_mention_when_book_toml_asks() {
     let body = "全量微调之外，还有参数高效微调。微调的成本取决于参数量，模型不能凭记忆作答。LoRA 和 QLoRA 都常见。\n\n## 微调\n\n再说一次微调与 `LoRA`。\n";
     let notes = |s: SiteTest| {
-        s.simple(
-            "fine-tuning",
-            "微调",
-            "aliases = [\"Fine-tuning\", \"精调\"]",
-            "",
-        )
-        .simple(
-            "full-fine-tuning",
-            "全量微调",
-            "parent = \"fine-tuning\"",
-            "",
-        )
-        .simple("peft", "参数高效微调", "parent = \"fine-tuning\"", "")
-        .simple(
-            "lora",
-            "LoRA（低秩适配）",
-            "parent = \"peft\"\naliases = [\"LoRA\"]",
-            "",
-        )
-        .simple("memory", "记忆", "", "见 [[fine-tuning]]。")
-        .simple("notes", "笔记", "parent = \"fine-tuning\"", body)
+        s.simple("fine-tuning", "微调", "aliases = [\"Fine-tuning\", \"精调\"]", "")
+            .simple("full-fine-tuning", "全量微调", "parent = \"fine-tuning\"", "")
+            .simple("peft", "参数高效微调", "parent = \"fine-tuning\"", "")
+            .simple("lora", "LoRA（低秩适配）", "parent = \"peft\"\naliases = [\"LoRA\"]", "")
+            .simple("memory", "记忆", "", "见 [[fine-tuning]]。")
+            .simple("notes", "笔记", "parent = \"fine-tuning\"", body)
     };
     // Off by default: the body's text stays text.
     let off = notes(SiteTest::new());
@@ -134,10 +101,7 @@ fn terms_are_linked_on_first_mention_when_book_toml_asks() {
         ]
     );
     let data = preview_data(&page).unwrap();
-    assert!(
-        data.contains_key("peft") && data.contains_key("lora"),
-        "with their previews"
-    );
+    assert!(data.contains_key("peft") && data.contains_key("lora"), "with their previews");
     check_links(&on.out());
 }
 

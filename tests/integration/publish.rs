@@ -13,11 +13,9 @@ fn repo() -> &'static Path {
 }
 
 fn workflow() -> Yaml {
-    let text = std::fs::read_to_string(repo().join(".github/workflows/pages.yml"))
-        .expect(".github/workflows/pages.yml");
-    YamlLoader::load_from_str(&text)
-        .expect("the workflow is YAML")
-        .remove(0)
+    let text =
+        std::fs::read_to_string(repo().join(".github/workflows/pages.yml")).expect(".github/workflows/pages.yml");
+    YamlLoader::load_from_str(&text).expect("the workflow is YAML").remove(0)
 }
 
 fn steps(job: &Yaml) -> &[Yaml] {
@@ -29,11 +27,7 @@ fn step<'a>(job: &'a Yaml, action: &str) -> (usize, &'a Yaml) {
     steps(job)
         .iter()
         .enumerate()
-        .find(|(_, s)| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.split('@').next() == Some(action))
-        })
+        .find(|(_, s)| s["uses"].as_str().is_some_and(|u| u.split('@').next() == Some(action)))
         .unwrap_or_else(|| panic!("a step uses {action}"))
 }
 
@@ -43,21 +37,14 @@ fn build_command() -> (usize, String) {
     steps(&w["jobs"]["build"])
         .iter()
         .enumerate()
-        .find_map(|(i, s)| {
-            s["run"]
-                .as_str()
-                .filter(|r| r.contains("cargo run"))
-                .map(|r| (i, r.trim().to_string()))
-        })
+        .find_map(|(i, s)| s["run"].as_str().filter(|r| r.contains("cargo run")).map(|r| (i, r.trim().to_string())))
         .expect("a step runs cargo")
 }
 
 /// The README's "Publish on GitHub Pages" section.
 fn readme_section() -> String {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let start = readme
-        .find("## Publish on GitHub Pages")
-        .expect("README has a Publish on GitHub Pages section");
+    let start = readme.find("## Publish on GitHub Pages").expect("README has a Publish on GitHub Pages section");
     let rest = &readme[start + 3..];
     rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
 }
@@ -66,17 +53,10 @@ fn readme_section() -> String {
 fn pages_workflow_builds_on_push_to_main_and_deploys_book() {
     let w = workflow();
     // Triggers: every push to main, and by hand.
-    let branches: Vec<&str> = w["on"]["push"]["branches"]
-        .as_vec()
-        .expect("on.push.branches")
-        .iter()
-        .filter_map(Yaml::as_str)
-        .collect();
+    let branches: Vec<&str> =
+        w["on"]["push"]["branches"].as_vec().expect("on.push.branches").iter().filter_map(Yaml::as_str).collect();
     assert_eq!(branches, ["main"]);
-    assert!(
-        !w["on"]["workflow_dispatch"].is_badvalue(),
-        "can be run by hand"
-    );
+    assert!(!w["on"]["workflow_dispatch"].is_badvalue(), "can be run by hand");
     // Permissions: what deploy-pages needs, and no more.
     let p = &w["permissions"];
     assert_eq!(p["pages"].as_str(), Some("write"));
@@ -85,10 +65,7 @@ fn pages_workflow_builds_on_push_to_main_and_deploys_book() {
     assert_eq!(p.as_hash().unwrap().len(), 3, "no other permission");
     // One deployment at a time; a newer push does not cut a deployment short.
     assert_eq!(w["concurrency"]["group"].as_str(), Some("pages"));
-    assert_eq!(
-        w["concurrency"]["cancel-in-progress"].as_bool(),
-        Some(false)
-    );
+    assert_eq!(w["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
 
     let build = &w["jobs"]["build"];
     let (checkout, _) = step(build, "actions/checkout");
@@ -100,28 +77,15 @@ fn pages_workflow_builds_on_push_to_main_and_deploys_book() {
     // Cargo's downloads and the target dir are cached, keyed by the lock file.
     let cached = cache_step["with"]["path"].as_str().unwrap();
     assert!(cached.contains("~/.cargo/registry") && cached.contains("target"));
-    assert!(cache_step["with"]["key"]
-        .as_str()
-        .unwrap()
-        .contains("hashFiles('Cargo.lock')"));
+    assert!(cache_step["with"]["key"].as_str().unwrap().contains("hashFiles('Cargo.lock')"));
     // The build is the README's command, told the Pages URL that configure-pages found.
-    let id = configure_step["id"]
-        .as_str()
-        .expect("configure-pages has an id");
+    let id = configure_step["id"].as_str().expect("configure-pages has an id");
     assert!(command.starts_with("cargo run --release"), "{command}");
-    assert!(
-        command.contains(&format!(
-            "--site-url \"${{{{ steps.{id}.outputs.base_url }}}}/\""
-        )),
-        "{command}"
-    );
+    assert!(command.contains(&format!("--site-url \"${{{{ steps.{id}.outputs.base_url }}}}/\"")), "{command}");
     // What is uploaded is what the build writes: book.toml's build-dir.
     let config = std::fs::read_to_string(repo().join("book.toml")).unwrap();
-    let build_dir = if config.contains("build-dir") {
-        panic!("update this test: book.toml sets build-dir")
-    } else {
-        "book"
-    };
+    let build_dir =
+        if config.contains("build-dir") { panic!("update this test: book.toml sets build-dir") } else { "book" };
     assert_eq!(upload_step["with"]["path"].as_str(), Some(build_dir));
 
     let deploy = &w["jobs"]["deploy"];
@@ -142,17 +106,11 @@ fn pages_workflow_builds_on_push_to_main_and_deploys_book() {
 fn the_readme_says_the_three_steps_and_the_workflows_command() {
     let section = readme_section();
     let (_, command) = build_command();
-    assert!(
-        section.contains(&command),
-        "the README shows the workflow's build command `{command}`:\n{section}"
-    );
+    assert!(section.contains(&command), "the README shows the workflow's build command `{command}`:\n{section}");
     for step in ["1. ", "2. ", "3. "] {
         assert!(section.contains(step), "step {step}in:\n{section}");
     }
-    assert!(
-        section.contains("GitHub Actions"),
-        "the Pages source to pick"
-    );
+    assert!(section.contains("GitHub Actions"), "the Pages source to pick");
     assert!(section.contains(".github/workflows/pages.yml"));
 }
 
@@ -170,18 +128,8 @@ fn pages_site() -> SiteTest {
             "parent = \"fine-tuning\"\naliases = [\"PEFT\"]\nrelated = [\"quantization\"]",
             "见 [[lora]] 与 [[fine-tuning#分类|分类]]。\n\n```python\nimport peft\n```\n",
         )
-        .simple(
-            "lora",
-            "LoRA（低秩适配）",
-            "parent = \"peft\"",
-            "$$W = W_0 + BA$$\n\n[上一级](peft.md)\n",
-        )
-        .simple(
-            "quantization",
-            "量化",
-            "tags = [\"部署\"]",
-            "与 [[lora]] 结合即 QLoRA。\n",
-        )
+        .simple("lora", "LoRA（低秩适配）", "parent = \"peft\"", "$$W = W_0 + BA$$\n\n[上一级](peft.md)\n")
+        .simple("quantization", "量化", "tags = [\"部署\"]", "与 [[lora]] 结合即 QLoRA。\n")
         .file("content/index.md", "从 [[fine-tuning]] 开始。\n")
 }
 
@@ -193,10 +141,7 @@ fn the_workflows_command_builds_for_the_pages_url() {
         .split_once(" -- ")
         .expect("cargo run … -- ARGS")
         .1
-        .replace(
-            "${{ steps.pages.outputs.base_url }}",
-            "https://user.github.io/repo",
-        )
+        .replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo")
         .split_whitespace()
         .map(|a| a.trim_matches('"').to_string())
         .collect();
@@ -204,12 +149,8 @@ fn the_workflows_command_builds_for_the_pages_url() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     site.run(&args).ok();
     let lora = site.read("lora.html");
-    assert!(
-        lora.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/lora.html\">")
-    );
-    assert!(site
-        .read("index.html")
-        .contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/\">"));
+    assert!(lora.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/lora.html\">"));
+    assert!(site.read("index.html").contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/\">"));
     let sitemap = site.read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://user.github.io/repo/graph.html</loc>"));
     assert!(!sitemap.contains("404.html"));
@@ -223,20 +164,16 @@ fn site_url_flag_overrides_book_toml_and_is_checked() {
         "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\nsite-url = \"https://old.example.com/docs/\"\n",
     );
     site.build().ok();
-    assert!(site
-        .read("lora.html")
-        .contains("https://old.example.com/docs/lora.html"));
-    site.run(&["build", "--site-url", "https://user.github.io/repo"])
-        .ok();
+    assert!(site.read("lora.html").contains("https://old.example.com/docs/lora.html"));
+    site.run(&["build", "--site-url", "https://user.github.io/repo"]).ok();
     let lora = site.read("lora.html");
-    assert!(
-        lora.contains("https://user.github.io/repo/lora.html"),
-        "a / is added"
-    );
+    assert!(lora.contains("https://user.github.io/repo/lora.html"), "a / is added");
     assert!(!lora.contains("old.example.com"));
-    site.run(&["build", "--site-url", "user.github.io/repo"])
-        .failed()
-        .says(&["--site-url", "is not an http(s) URL", "help:"]);
+    site.run(&["build", "--site-url", "user.github.io/repo"]).failed().says(&[
+        "--site-url",
+        "is not an http(s) URL",
+        "help:",
+    ]);
 }
 
 /// The site as GitHub Pages serves a project site: under `/repo/`, `404.html` for any
@@ -245,18 +182,12 @@ fn site_url_flag_overrides_book_toml_and_is_checked() {
 #[tokio::test(flavor = "multi_thread")]
 async fn under_a_repo_prefix_every_link_and_asset_resolves() {
     let site = pages_site();
-    site.run(&["build", "--site-url", "https://user.github.io/repo/"])
-        .ok();
+    site.run(&["build", "--site-url", "https://user.github.io/repo/"]).ok();
     let out = site.out();
     let pages: Vec<String> = walkdir(&out)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .map(|p| {
-            p.strip_prefix(&out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
         .filter(|p| p != "404.html")
         .collect();
     assert!(pages.contains(&"graph.html".to_string()), "{pages:?}");
@@ -265,30 +196,13 @@ async fn under_a_repo_prefix_every_link_and_asset_resolves() {
         let mut checked = 0;
         for page in &pages {
             c.goto(&format!("{base}{page}")).await.unwrap();
-            let result = c
-                .execute_async(CHECK_REFS, vec![])
-                .await
-                .expect("link check");
-            let problems: Vec<String> = result["problems"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p.to_string())
-                .collect();
+            let result = c.execute_async(CHECK_REFS, vec![]).await.expect("link check");
+            let problems: Vec<String> = result["problems"].as_array().unwrap().iter().map(|p| p.to_string()).collect();
             assert!(problems.is_empty(), "{page}: {problems:?}");
             checked += result["checked"].as_u64().unwrap();
-            let sticky = c
-                .execute(
-                    "return getComputedStyle(document.querySelector('.topbar')).position",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            assert_eq!(
-                sticky.as_str(),
-                Some("sticky"),
-                "{page}: the stylesheet applies"
-            );
+            let sticky =
+                c.execute("return getComputedStyle(document.querySelector('.topbar')).position", vec![]).await.unwrap();
+            assert_eq!(sticky.as_str(), Some("sticky"), "{page}: the stylesheet applies");
             let errors = console_errors(&c).await;
             assert!(errors.is_empty(), "{page}: {errors:?}");
         }
@@ -296,39 +210,17 @@ async fn under_a_repo_prefix_every_link_and_asset_resolves() {
         // A missing nested path gets 404.html; its <base href="/repo/"> (from --site-url)
         // makes its styles, scripts and links work at any depth.
         c.goto(&format!("{base}a/b/c/missing.html")).await.unwrap();
-        let h1 = c
-            .find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
         assert_eq!(h1, "页面不存在");
-        let sticky = c
-            .execute(
-                "return getComputedStyle(document.querySelector('.topbar')).position",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let sticky =
+            c.execute("return getComputedStyle(document.querySelector('.topbar')).position", vec![]).await.unwrap();
         assert_eq!(sticky.as_str(), Some("sticky"));
         let result = c.execute_async(CHECK_REFS, vec![]).await.unwrap();
         assert_eq!(result["problems"], serde_json::json!([]), "404 page links");
-        c.find(Locator::Css(".top-links a[href='graph.html']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        assert_eq!(
-            c.current_url().await.unwrap().as_str(),
-            format!("{base}graph.html")
-        );
-        let errors: Vec<String> = console_errors(&c)
-            .await
-            .into_iter()
-            .filter(|e| !e.contains("missing.html"))
-            .collect();
+        c.find(Locator::Css(".top-links a[href='graph.html']")).await.unwrap().click().await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().as_str(), format!("{base}graph.html"));
+        let errors: Vec<String> =
+            console_errors(&c).await.into_iter().filter(|e| !e.contains("missing.html")).collect();
         assert!(errors.is_empty(), "{errors:?}");
     })
     .await;

@@ -40,12 +40,7 @@ fn glossary_page() {
 fn error_report() {
     let s = site()
         .simple("a", "甲", "parent = \"lroa\"\nrealted = []", "")
-        .simple(
-            "b",
-            "乙",
-            "parent = \"peft\"",
-            "见 [[fine-tuning#分娄]] 与 [[nothing-like-it]]。\n",
-        )
+        .simple("b", "乙", "parent = \"peft\"", "见 [[fine-tuning#分娄]] 与 [[nothing-like-it]]。\n")
         .simple("c", "丙", "parent = \"a\"", "$\\nosuch$\n");
     let run = s.build().failed();
     insta::assert_snapshot!(run.stderr);
