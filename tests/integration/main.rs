@@ -8,3 +8,4 @@ mod build;
 mod content;
 mod errors;
 mod reader;
+mod search;
