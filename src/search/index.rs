@@ -19,7 +19,7 @@
 //! and encoded (see [`super::encode`]); output is sorted, so builds are byte-identical.
 
 use super::encode;
-use super::tokenize::{Folded, Mode};
+use super::tokenize::{Folded, Kind, Mode};
 use super::{Doc, Labels};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,7 +41,7 @@ const IMPACT_MAX: u64 = 31;
 /// Pinyin readings kept per name.
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
-const PARTITIONS: usize = 64;
+const PARTITIONS: usize = 16;
 pub const FORMAT_VERSION: u32 = 1;
 
 pub const FLAG_START: u32 = 2;
@@ -57,9 +57,15 @@ impl Hasher for Fx {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
-            self.add(b as u64);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ (rest.len() as u64) << 59);
         }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
     }
     fn write_u8(&mut self, b: u8) {
         self.add(b as u64);
@@ -86,8 +92,49 @@ fn fx(s: &str) -> u64 {
     h.finish()
 }
 
+/// A term with a 64-bit key worked out once: the code points themselves for a CJK
+/// unigram or bigram (no collision possible), a hash with the top bit set for a word.
+/// Maps hash only the key; equality still compares the text.
+#[derive(Clone, Copy)]
+struct TermKey<'a> {
+    key: u64,
+    text: &'a str,
+}
+
+impl<'a> TermKey<'a> {
+    fn new(text: &'a str, kind: Kind) -> TermKey<'a> {
+        let key = match kind {
+            Kind::Cjk => {
+                text.chars().fold(0u64, |k, c| k << 21 | c as u64)
+                    | (text.len() as u64 > 4) as u64 * (1 << 62)
+            }
+            Kind::Word => fx(text) | 1 << 63,
+        };
+        TermKey { key, text }
+    }
+
+    fn partition(&self) -> usize {
+        (self.key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % PARTITIONS
+    }
+}
+
+impl std::hash::Hash for TermKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.key);
+    }
+}
+
+impl PartialEq for TermKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.text == other.text
+    }
+}
+
+impl Eq for TermKey<'_> {}
+
 /// One term of one note: how often in summary and body, and where in the names.
 struct TermStat {
+    key: u64,
     /// Range of the term in `DocTerms::arena`.
     off: u32,
     len: u32,
@@ -109,8 +156,11 @@ struct DocTerms {
 }
 
 impl DocTerms {
-    fn term(&self, t: &TermStat) -> &str {
-        &self.arena[t.off as usize..(t.off + t.len) as usize]
+    fn term(&self, t: &TermStat) -> TermKey<'_> {
+        TermKey {
+            key: t.key,
+            text: &self.arena[t.off as usize..(t.off + t.len) as usize],
+        }
     }
 }
 
@@ -208,11 +258,13 @@ pub fn names_of(doc: &Doc, pinyin: bool) -> Vec<String> {
 /// The slot of `term` in `stats`, added on first sight.
 fn slot<'a>(
     term: &'a str,
-    index: &mut FxMap<&'a str, usize>,
-    stats: &mut Vec<(&'a str, [u32; 2])>,
+    kind: Kind,
+    index: &mut FxMap<TermKey<'a>, usize>,
+    stats: &mut Vec<(TermKey<'a>, [u32; 2])>,
 ) -> usize {
-    *index.entry(term).or_insert_with(|| {
-        stats.push((term, [0, 0]));
+    let key = TermKey::new(term, kind);
+    *index.entry(key).or_insert_with(|| {
+        stats.push((key, [0, 0]));
         stats.len() - 1
     })
 }
@@ -224,8 +276,9 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
         .collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
-    let mut index: FxMap<&str, usize> = FxMap::default();
-    let mut stats: Vec<(&str, [u32; 2])> = Vec::new();
+    let mut index: FxMap<TermKey, usize> = FxMap::default();
+    index.reserve(doc.body.len() / 4 + 64);
+    let mut stats: Vec<(TermKey, [u32; 2])> = Vec::with_capacity(doc.body.len() / 4 + 64);
     let mut name_pos: Vec<(usize, u32)> = Vec::new();
     let mut len = [0u32; 3];
     let mut base = 0;
@@ -246,7 +299,7 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
             if t.pos + t.span - 1 == last {
                 flags |= FLAG_END;
             }
-            let i = slot(t.term, &mut index, &mut stats);
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
             name_pos.push((i, (base + t.pos) * 4 + flags));
         }
         len[0] += last + 1;
@@ -255,15 +308,15 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     for (field, folded) in [(0, &summary), (1, &body)] {
         let mut end = 0;
         folded.each(Mode::Doc, |t| {
-            let i = slot(t.term, &mut index, &mut stats);
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
             stats[i].1[field] += 1;
             end = t.pos + t.span;
         });
         len[field + 1] = end;
     }
     name_pos.sort_unstable();
-    let mut order: Vec<(usize, u64)> = (0..stats.len())
-        .map(|i| (i, fx(stats[i].0) % PARTITIONS as u64))
+    let mut order: Vec<(usize, usize)> = (0..stats.len())
+        .map(|i| (i, stats[i].0.partition()))
         .collect();
     order.sort_unstable_by_key(|&(i, p)| (p, i));
     let mut d = DocTerms {
@@ -286,13 +339,14 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     for &(i, p) in &order {
         let (term, tf) = stats[i];
         d.terms.push(TermStat {
+            key: term.key,
             off: d.arena.len() as u32,
-            len: term.len() as u32,
+            len: term.text.len() as u32,
             tf,
             names: name_ranges[i],
         });
-        d.arena.push_str(term);
-        d.partition[p as usize + 1] += 1;
+        d.arena.push_str(term.text);
+        d.partition[p + 1] += 1;
     }
     for p in 0..PARTITIONS {
         d.partition[p + 1] += d.partition[p];
@@ -300,41 +354,75 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     d
 }
 
-/// Corpus-wide numbers the impacts need.
-struct Corpus {
+/// BM25 with everything but the term frequency worked out in advance.
+struct Scorer {
+    /// Per note and field: `K1 * (1 - b + b * len / avg_len)`.
+    norm: Vec<[f64; 3]>,
     docs: f64,
-    avg_len: [f64; 3],
+    /// Quantization: the best possible score maps to [`IMPACT_MAX`].
     scale: f64,
 }
 
-impl Corpus {
-    fn impact(&self, df: usize, tf: u32, len: u32, field: usize) -> u64 {
-        let idf = (1.0 + (self.docs - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+impl Scorer {
+    fn new(docs: &[DocTerms]) -> Scorer {
+        let n = docs.len().max(1) as f64;
+        let mut avg = [0.0f64; 3];
+        for d in docs {
+            for f in 0..3 {
+                avg[f] += d.len[f] as f64 / n;
+            }
+        }
+        let avg = avg.map(|a| a.max(1.0));
+        let best = (1.0 + (docs.len() as f64 - 0.5) / 1.5).ln() * (K1 + 1.0);
+        Scorer {
+            norm: docs
+                .iter()
+                .map(|d| {
+                    std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d.len[f] as f64 / avg[f]))
+                })
+                .collect(),
+            docs: docs.len() as f64,
+            scale: IMPACT_MAX as f64 / best.max(1e-9),
+        }
+    }
+
+    fn idf(&self, df: usize) -> f64 {
+        (1.0 + (self.docs - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
+    }
+
+    /// A field's BM25 impact, quantized to 1..=31.
+    fn impact(&self, idf: f64, tf: u32, doc: u32, field: usize) -> u64 {
         let tf = tf as f64;
-        let norm = 1.0 - B[field] + B[field] * len as f64 / self.avg_len[field];
-        let bm25 = idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+        let bm25 = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize][field]);
         ((bm25 * self.scale).round() as u64).clamp(1, IMPACT_MAX)
     }
 }
 
+/// One note's share of a term, copied out of its [`DocTerms`] while gathering.
+struct Hit {
+    doc: u32,
+    tf: [u32; 2],
+    names: (u32, u32),
+}
+
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
-fn postings(corpus: &Corpus, docs: &[DocTerms], hits: &[(u32, u32)]) -> String {
+fn postings(scorer: &Scorer, docs: &[DocTerms], hits: &[Hit]) -> String {
     let mut out = String::with_capacity(hits.len() * 3);
+    let idf = scorer.idf(hits.len());
     let mut prev: i64 = -1;
-    for &(d, t) in hits {
-        let doc = &docs[d as usize];
-        let stat = &doc.terms[t as usize];
-        let names = &doc.names[stat.names.0 as usize..stat.names.1 as usize];
+    for h in hits {
+        let names: &[u32] = if h.names.0 == h.names.1 {
+            &[]
+        } else {
+            &docs[h.doc as usize].names[h.names.0 as usize..h.names.1 as usize]
+        };
         let mask = u64::from(!names.is_empty())
-            | u64::from(stat.tf[0] > 0) << 1
-            | u64::from(stat.tf[1] > 0) << 2;
-        encode::push(&mut out, (d as i64 - prev - 1) as u64 * 8 + mask);
-        prev = d as i64;
+            | u64::from(h.tf[0] > 0) << 1
+            | u64::from(h.tf[1] > 0) << 2;
+        encode::push(&mut out, (h.doc as i64 - prev - 1) as u64 * 8 + mask);
+        prev = h.doc as i64;
         if !names.is_empty() {
-            encode::push(
-                &mut out,
-                corpus.impact(hits.len(), names.len() as u32, doc.len[0], 0),
-            );
+            encode::push(&mut out, scorer.impact(idf, names.len() as u32, h.doc, 0));
             encode::push(&mut out, names.len() as u64);
             let mut prev_pos = 0;
             for &e in names {
@@ -344,11 +432,8 @@ fn postings(corpus: &Corpus, docs: &[DocTerms], hits: &[(u32, u32)]) -> String {
             }
         }
         for field in 0..2 {
-            if stat.tf[field] > 0 {
-                encode::push(
-                    &mut out,
-                    corpus.impact(hits.len(), stat.tf[field], doc.len[field + 1], field + 1),
-                );
+            if h.tf[field] > 0 {
+                encode::push(&mut out, scorer.impact(idf, h.tf[field], h.doc, field + 1));
             }
         }
     }
@@ -365,36 +450,29 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Every term with its posting list, in JavaScript's string order.
+/// Every term with its posting list, in JavaScript's string order. Each hash partition
+/// of the terms is gathered and encoded by one task, reading every note's terms of that
+/// partition in note order.
 fn all_postings(docs: &[DocTerms]) -> Vec<(String, String)> {
-    let n = docs.len().max(1) as f64;
-    let mut avg_len = [0.0; 3];
-    for d in docs {
-        for f in 0..3 {
-            avg_len[f] += d.len[f] as f64 / n;
-        }
-    }
-    let n = docs.len() as f64;
-    let best = (1.0 + (n - 0.5) / 1.5).ln() * (K1 + 1.0);
-    let corpus = Corpus {
-        docs: n,
-        avg_len: avg_len.map(|a: f64| a.max(1.0)),
-        scale: IMPACT_MAX as f64 / best.max(1e-9),
-    };
+    let scorer = Scorer::new(docs);
     let mut terms: Vec<(String, String)> = (0..PARTITIONS)
         .into_par_iter()
         .flat_map_iter(|p| {
-            let mut by_term: FxMap<&str, Vec<(u32, u32)>> = FxMap::default();
+            let mut by_term: FxMap<TermKey, Vec<Hit>> = FxMap::default();
             for (d, doc) in docs.iter().enumerate() {
-                for t in doc.partition[p]..doc.partition[p + 1] {
-                    let term = doc.term(&doc.terms[t as usize]);
-                    by_term.entry(term).or_default().push((d as u32, t));
+                let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
+                for t in &doc.terms[range] {
+                    by_term.entry(doc.term(t)).or_default().push(Hit {
+                        doc: d as u32,
+                        tf: t.tf,
+                        names: t.names,
+                    });
                 }
             }
-            let corpus = &corpus;
+            let scorer = &scorer;
             by_term
                 .into_iter()
-                .map(move |(term, hits)| (term.to_string(), postings(corpus, docs, &hits)))
+                .map(move |(term, hits)| (term.text.to_string(), postings(scorer, docs, &hits)))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -434,8 +512,12 @@ struct Manifest<'a> {
 
 /// The files of `search/`, by path below the output root.
 pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+    let t0 = std::time::Instant::now();
     let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
+    eprintln!("doc_terms {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     let postings = all_postings(&terms);
+    eprintln!("postings {:?}", t0.elapsed());
     drop(terms);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();

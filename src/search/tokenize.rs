@@ -125,7 +125,7 @@ impl Folded {
         while let Some((start, c)) = it.next() {
             let mut end = start + c.len_utf8();
             while let Some(&(i, m)) = it.peek() {
-                if !is_combining_mark(m) {
+                if (m as u32) < 0x300 || !is_combining_mark(m) {
                     break;
                 }
                 end = i + m.len_utf8();
