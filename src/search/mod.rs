@@ -52,6 +52,8 @@ pub struct Labels {
     pub more: &'static str,
     pub partial: &'static str,
     pub aliases: &'static str,
+    /// The keyboard, in the panel's footer.
+    pub keys: &'static str,
 }
 
 impl Labels {
@@ -66,6 +68,7 @@ impl Labels {
                 more: "前 {n} 个结果",
                 partial: "没有完全匹配的结果，以下是部分匹配",
                 aliases: "又称",
+                keys: "↑↓ 选择　↵ 打开　Esc 关闭",
             }
         } else {
             Labels {
@@ -77,6 +80,7 @@ impl Labels {
                 more: "Top {n} results",
                 partial: "No note matches every word; showing partial matches",
                 aliases: "Also",
+                keys: "↑↓ select · ↵ open · Esc close",
             }
         }
     }

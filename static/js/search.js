@@ -504,7 +504,7 @@
 
   /* A window of `text` around its first match. */
   function snippet(parent, text, rs) {
-    var before = 30, after = 90;
+    var before = 24, after = 80;
     var a = Math.max(0, rs[0][0] - before), b = Math.min(text.length, rs[0][0] + after);
     // do not cut a surrogate pair or a word in two
     while (a > 0 && a > rs[0][0] - before - 12 && /[\p{L}\p{N}]/u.test(text[a - 1]) && !isCjk(text.charCodeAt(a - 1))) a--;
@@ -674,10 +674,13 @@
       withManifest(function () {});
       if (input.value.trim() && (current.length || statusEl.textContent)) open(true);
     });
-    input.addEventListener("input", function () {
+    function later() {
       clearTimeout(timer);
       timer = setTimeout(run, manifest ? 0 : 30);
-    });
+    }
+    // While an input method composes (pinyin letters before 微调), wait for the text.
+    input.addEventListener("input", function (e) { if (!e.isComposing) later(); });
+    input.addEventListener("compositionend", later);
     input.addEventListener("keydown", onKey);
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -726,12 +729,19 @@
         node.parentNode.replaceChild(frag, node);
       });
     }
-    if (first && first.scrollIntoView) first.scrollIntoView({ block: "center" });
+    if (first && first.scrollIntoView) {
+      var r = first.getBoundingClientRect(), top = input ? input.getBoundingClientRect().bottom : 0;
+      if (r.top < top || r.bottom > innerHeight) first.scrollIntoView({ block: "center" });
+    }
   }
 
   // ------------------------------------------------------------------ the global
   window.conceptbookSearch = {
-    manifest: function (m) { manifest = m; labels = m.labels; },
+    manifest: function (m) {
+      manifest = m; labels = m.labels;
+      var keys = panel && panel.querySelector(".search-keys");
+      if (keys) keys.textContent = labels.keys || "";
+    },
     terms: function (k, terms, lists) { shards[k] = { terms: terms, lists: lists }; },
     docs: function (k, records) {
       chunks[k] = records.map(function (r) {

@@ -530,3 +530,135 @@ async fn wait_for_marks(c: &Client) -> Vec<String> {
     }
     panic!("no highlighted match on the page");
 }
+
+/// The panel on a desktop and on a 360 px phone (a 360 px frame: headless Chromium keeps
+/// windows at least 500 px wide), light and dark: it fits the viewport and shows its
+/// rows. Screenshots land in the target dir for people to look at.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_panel_fits_desktops_and_phones_in_both_themes() {
+    let (keep, dest) = real_site();
+    std::fs::write(
+        dest.join("phone-frame.html"),
+        "<!DOCTYPE html><meta charset=\"utf-8\"><title>360</title><body style=\"margin:0;background:#777\">\
+         <iframe src=\"lora.html\" style=\"width:360px;height:740px;border:0;display:block\"></iframe>",
+    )
+    .unwrap();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        for (layout, page) in [("desktop", "lora.html"), ("phone", "phone-frame.html")] {
+            for theme in ["light", "dark"] {
+                c.goto(&format!("file://{}/{page}", dest.display()))
+                    .await
+                    .unwrap();
+                if layout == "phone" {
+                    c.enter_frame(0).await.unwrap();
+                }
+                c.execute(
+                    "document.documentElement.dataset.theme = arguments[0]",
+                    vec![theme.into()],
+                )
+                .await
+                .unwrap();
+                query(&c, "微调").await;
+                let fits = c
+                    .execute(
+                        "var r = document.getElementById('search-panel').getBoundingClientRect();\
+                         return [r.left, r.right, innerWidth, r.height, document.querySelectorAll('#search-results li').length]",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let f: Vec<f64> = serde_json::from_value(fits).unwrap();
+                if layout == "phone" {
+                    assert_eq!(f[2], 360.0, "the frame is a 360 px viewport");
+                }
+                assert!(
+                    f[0] >= 0.0 && f[1] <= f[2],
+                    "{layout} {theme}: the panel stays on screen: {f:?}"
+                );
+                assert!(f[3] > 100.0 && f[4] >= 3.0, "{layout} {theme}: rows show: {f:?}");
+                c.enter_parent_frame().await.unwrap();
+                screenshot(&c, &format!("search-{layout}-{theme}")).await;
+            }
+            c.goto(&format!("file://{}/lora.html?hl=%E4%BD%8E%E7%A7%A9", dest.display()))
+                .await
+                .unwrap();
+            wait_for_marks(&c).await;
+            screenshot(&c, "search-hl").await;
+            no_console_errors(&c, "screenshots").await;
+        }
+    })
+    .await;
+}
+
+/// Notes whose names and text look like markup show as text; search works on the 404
+/// page a host serves at any depth, and its hits lead to the notes.
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_notes_is_text_and_the_404_page_searches() {
+    let site = SiteTest::new()
+        .simple(
+            "xss",
+            "<img src=x onerror=alert(1)> 标题",
+            "aliases = [\"<b>粗体别名</b>\"]",
+            "正文里的 <script>alert(2)</script> 与 &lt;i&gt; 都是字。",
+        )
+        .simple("lora", "LoRA", "", "低秩适配。");
+    site.build().ok();
+    let out = site.out();
+    let http = serve(out.clone(), "/repo/");
+    with_browser((1280, 900), move |c| async move {
+        c.goto(&format!("{http}index.html")).await.unwrap();
+        for q in ["标题", "粗体别名", "alert", "onerror"] {
+            query(&c, q).await;
+            assert_eq!(shown(&c).await, ["xss"], "{q}");
+            let injected = c
+                .execute(
+                    "return document.querySelectorAll('#search-panel img, #search-panel b, #search-panel script, #search-panel i').length",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(injected.as_u64(), Some(0), "{q}: markup stays text");
+        }
+        let title = c
+            .find(Locator::Css("#search-results .hit-title"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(title, "<img src=x onerror=alert(1)> 标题");
+        assert!(c.get_alert_text().await.is_err(), "no alert");
+        // the 404 page, served for a missing path deep under the project prefix
+        c.goto(&format!("{http}a/b/c/missing")).await.unwrap();
+        for _ in 0..100 {
+            let ready = c
+                .execute("return !!window.conceptbookSearch", vec![])
+                .await
+                .unwrap();
+            if ready.as_bool() == Some(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        query(&c, "低秩").await;
+        assert_eq!(shown(&c).await, ["lora"]);
+        let q = c.find(Locator::Id("q")).await.unwrap();
+        q.send_keys(&Key::Enter.to_string()).await.unwrap();
+        wait_for_url(&c, "lora.html").await;
+        assert!(c
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .starts_with(&format!("{http}lora.html?hl=")));
+        wait_for_marks(&c).await;
+        let errors: Vec<String> = console_errors(&c)
+            .await
+            .into_iter()
+            .filter(|e| !e.contains("missing") && !e.contains("404"))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    })
+    .await;
+}
