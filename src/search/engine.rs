@@ -228,6 +228,9 @@ impl Index {
             return res;
         }
         res.files.insert("search/index.js".to_string());
+        if self.manifest.shards.is_empty() {
+            return res;
+        }
         let plan = Plan::new(q);
         let toks: Vec<TokenDocs> = plan
             .tokens
@@ -753,6 +756,12 @@ mod tests {
             doc("other", "丁", &[], "四。", "别的。"),
         ]);
         assert_eq!(slugs(&ix, "量化"), ["dense", "short", "long"]);
+    }
+
+    #[test]
+    fn an_empty_site_finds_nothing() {
+        let ix = load(&[]);
+        assert!(ix.search("lora", LIMIT).hits.is_empty());
     }
 
     #[test]

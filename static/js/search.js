@@ -399,6 +399,7 @@
     }
     withManifest(function (err) {
       if (err) { cb(err); return; }
+      if (!manifest.shards.length) { cb(null, { hits: [], partial: false, plan: pl, ms: 0 }); return; }
       var need = [];
       pl.toks.forEach(function (t, i) {
         shardsFor(t.t, pl.prefix && i === pl.toks.length - 1).forEach(function (k) {
