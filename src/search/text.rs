@@ -1,10 +1,10 @@
 //! A note body as the reader sees it, in plain text: what search indexes and quotes.
 //!
 //! Markdown in, text out, one pass of pulldown-cmark over the same options the renderer
-//! uses. Wiki links without their own text show the target's title, as on the page; code is
-//! kept (readers search for `peft` and `import`); formulas, HTML tags, HTML blocks and link
-//! targets are left out, since the page does not show them as text. Blocks end with a newline, so
-//! words of neighbouring cells or paragraphs never run together.
+//! uses. Wiki links without their own text show the target's title, as on the page; code
+//! is kept (readers search for `peft` and `import`); formulas, HTML tags, HTML blocks and
+//! link targets are left out, since the page does not show them as text. Blocks end with a
+//! newline, so words of neighbouring cells or paragraphs never run together.
 
 use crate::markdown;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
