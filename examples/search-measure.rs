@@ -41,15 +41,9 @@ const QUERIES: &[&str] = &[
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let build_only = args.iter().any(|a| a == "--build-only");
-    let roots: Vec<PathBuf> = args
-        .iter()
-        .filter(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .collect();
+    let roots: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     if roots.is_empty() {
-        eprintln!(
-            "usage: search-measure [--build-only] SITE_ROOT... (each built into SITE_ROOT/book)"
-        );
+        eprintln!("usage: search-measure [--build-only] SITE_ROOT... (each built into SITE_ROOT/book)");
         std::process::exit(2);
     }
     let rt = tokio::runtime::Runtime::new().expect("tokio");
@@ -61,8 +55,7 @@ fn main() {
 fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
     let config = config::load(root).unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
     let mut timings = pipeline::Timings::default();
-    let (site, _) = pipeline::load(root, config, &mut timings)
-        .unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
+    let (site, _) = pipeline::load(root, config, &mut timings).unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
     let notes = site.notes.len();
     let mut build_ms = Vec::new();
     for _ in 0..3 {
@@ -73,11 +66,7 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
     }
     build_ms.sort_by(f64::total_cmp);
     if build_only {
-        println!(
-            "{}: index build {:.0} ms (median of 3)",
-            root.display(),
-            build_ms[1]
-        );
+        println!("{}: index build {:.0} ms (median of 3)", root.display(), build_ms[1]);
         return;
     }
     let book = root.join("book");
@@ -98,10 +87,7 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
     }
     let total = terms + docs + manifest;
     println!("\n## {} ({notes} notes)\n", root.display());
-    println!(
-        "index build (in process, median of 3): {:.0} ms",
-        build_ms[1]
-    );
+    println!("index build (in process, median of 3): {:.0} ms", build_ms[1]);
     println!(
         "index: {files} files, {:.1} MB = terms {:.1} MB + doc chunks {:.1} MB + manifest {:.1} KB; {:.2} KB per note",
         mb(total),
@@ -111,15 +97,8 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
         total as f64 / 1024.0 / notes as f64
     );
     let index = Index::open(&book).expect("index loads");
-    println!(
-        "{} terms in {} shards\n",
-        index.term_count(),
-        index.shard_count()
-    );
-    let url = format!(
-        "file://{}/index.html",
-        book.canonicalize().unwrap().display()
-    );
+    println!("{} terms in {} shards\n", index.term_count(), index.shard_count());
+    let url = format!("file://{}/index.html", book.canonicalize().unwrap().display());
     let rows = rt.block_on(browser(url, dir.clone()));
     println!("| query | hits | files | KB loaded | cold ms | compute ms | warm ms | top hit |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -176,26 +155,12 @@ async fn browser(url: String, dir: PathBuf) -> Vec<Row> {
     let mut rows = Vec::new();
     for q in QUERIES {
         c.client.goto(&url).await.unwrap();
-        let cold = c
-            .client
-            .execute_async(QUERY_JS, vec![(*q).into()])
-            .await
-            .unwrap();
-        let warm = c
-            .client
-            .execute_async(QUERY_JS, vec![(*q).into()])
-            .await
-            .unwrap();
+        let cold = c.client.execute_async(QUERY_JS, vec![(*q).into()]).await.unwrap();
+        let warm = c.client.execute_async(QUERY_JS, vec![(*q).into()]).await.unwrap();
         assert!(cold.get("error").is_none(), "{q}: {cold}");
         let loaded: Vec<String> = serde_json::from_value(cold["loaded"].clone()).unwrap();
-        let bytes = loaded
-            .iter()
-            .map(|f| {
-                std::fs::metadata(dir.join(f.trim_start_matches("search/")))
-                    .unwrap()
-                    .len()
-            })
-            .sum();
+        let bytes =
+            loaded.iter().map(|f| std::fs::metadata(dir.join(f.trim_start_matches("search/"))).unwrap().len()).sum();
         rows.push(Row {
             slugs: serde_json::from_value(cold["slugs"].clone()).unwrap(),
             files: loaded.len(),
@@ -218,11 +183,7 @@ struct Chrome {
 
 impl Chrome {
     async fn start() -> Chrome {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = tokio::process::Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -231,10 +192,7 @@ impl Chrome {
             .spawn()
             .expect("chromedriver (apt-get install chromium chromium-driver)");
         for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -260,11 +218,7 @@ impl Chrome {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("chromedriver session");
-        Chrome {
-            client,
-            driver,
-            _profile: profile,
-        }
+        Chrome { client, driver, _profile: profile }
     }
 
     async fn stop(mut self) {

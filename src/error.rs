@@ -41,10 +41,7 @@ impl Diagnostic {
     }
 
     pub fn warning(path: &RelPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
     pub fn at(mut self, pos: Pos) -> Diagnostic {
@@ -68,13 +65,7 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (&RelPath, usize, usize, Severity, &str) {
-        (
-            &self.path,
-            self.line,
-            self.column,
-            self.severity,
-            &self.message,
-        )
+        (&self.path, self.line, self.column, self.severity, &self.message)
     }
 }
 
@@ -113,10 +104,7 @@ impl Pos {
         let before = &text[..floor_char_boundary(text, offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Pos {
-            line,
-            column: before[line_start..].chars().count() + 1,
-        }
+        Pos { line, column: before[line_start..].chars().count() + 1 }
     }
 }
 
@@ -149,8 +137,7 @@ where
         .into_iter()
         .filter_map(|c| {
             let d = strsim::levenshtein(&lower, &c.to_lowercase());
-            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3))
-                .then_some((d, c))
+            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3)).then_some((d, c))
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -165,10 +152,7 @@ mod tests {
         let text = "ab\n低秩x";
         assert_eq!(Pos::of_offset(text, 0), Pos { line: 1, column: 1 });
         assert_eq!(Pos::of_offset(text, 3), Pos { line: 2, column: 1 });
-        assert_eq!(
-            Pos::of_offset(text, "ab\n低秩".len()),
-            Pos { line: 2, column: 3 }
-        );
+        assert_eq!(Pos::of_offset(text, "ab\n低秩".len()), Pos { line: 2, column: 3 });
     }
 
     #[test]

@@ -6,10 +6,7 @@ use std::io::Write;
 
 /// Prints every diagnostic, numbered, then a count line.
 pub fn diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) -> std::io::Result<()> {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diags.len() - errors;
     for (i, d) in diags.iter().enumerate() {
         writeln!(out, "[{}/{}] {d}", i + 1, diags.len())?;

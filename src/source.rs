@@ -39,18 +39,14 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| RelPath::from_fs(root, p))
-                    .unwrap_or_else(|| RelPath::new(CONTENT_DIR));
+                let path =
+                    e.path().and_then(|p| RelPath::from_fs(root, p)).unwrap_or_else(|| RelPath::new(CONTENT_DIR));
                 let message = if e.loop_ancestor().is_some() {
                     "symbolic link loop: this folder links back to one of its parents".to_string()
                 } else {
                     format!("cannot read: {e}")
                 };
-                diags.push(
-                    Diagnostic::error(&path, message).help("remove the link or point it elsewhere"),
-                );
+                diags.push(Diagnostic::error(&path, message).help("remove the link or point it elsewhere"));
                 continue;
             }
         };
@@ -84,15 +80,8 @@ pub fn is_ignored(name: &str) -> bool {
 /// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, the byte offset.
 pub fn decode(bytes: Vec<u8>) -> Result<String, usize> {
     let text = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    })
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
 #[cfg(test)]
@@ -101,10 +90,7 @@ mod tests {
 
     #[test]
     fn decodes_bom_and_crlf() {
-        assert_eq!(
-            decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(),
-            "a\nb\nc"
-        );
+        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(), "a\nb\nc");
         assert_eq!(decode(b"ab\xffcd".to_vec()), Err(2));
     }
 

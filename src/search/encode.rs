@@ -43,10 +43,7 @@ fn digit(b: u8) -> u64 {
 
 impl<'a> Reader<'a> {
     pub fn new(s: &'a str) -> Reader<'a> {
-        Reader {
-            bytes: s.as_bytes(),
-            at: 0,
-        }
+        Reader { bytes: s.as_bytes(), at: 0 }
     }
 
     pub fn done(&self) -> bool {

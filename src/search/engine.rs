@@ -103,49 +103,34 @@ impl Index {
     pub fn load(read: impl Fn(&str) -> Option<Vec<u8>>) -> Result<Index, String> {
         let get = |p: &str| read(p).ok_or_else(|| format!("{p} is missing"));
         let args = script_args(&get("search/index.js")?, "manifest")?;
-        let manifest: Manifest =
-            serde_json::from_value(args[0].clone()).map_err(|e| e.to_string())?;
+        let manifest: Manifest = serde_json::from_value(args[0].clone()).map_err(|e| e.to_string())?;
         if manifest.version != FORMAT_VERSION {
             return Err(format!("index format {} unknown", manifest.version));
         }
         let mut terms = Vec::new();
         for k in 0..manifest.shards.len() {
             let args = script_args(&get(&format!("search/terms-{k}.js"))?, "terms")?;
-            let (names, lists): (Vec<String>, Vec<String>) =
-                serde_json::from_value(args[1].clone())
-                    .and_then(|n| Ok((n, serde_json::from_value(args[2].clone())?)))
-                    .map_err(|e| e.to_string())?;
+            let (names, lists): (Vec<String>, Vec<String>) = serde_json::from_value(args[1].clone())
+                .and_then(|n| Ok((n, serde_json::from_value(args[2].clone())?)))
+                .map_err(|e| e.to_string())?;
             terms.extend(names.into_iter().zip(lists).map(|(t, p)| (t, p, k)));
         }
         let mut docs = Vec::with_capacity(manifest.docs);
         for k in 0..manifest.docs.div_ceil(manifest.chunk.max(1)) {
             let args = script_args(&get(&format!("search/docs-{k}.js"))?, "docs")?;
-            let records: Vec<(
-                String,
-                String,
-                Vec<String>,
-                String,
-                Vec<String>,
-                Vec<String>,
-                String,
-            )> = serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
-            docs.extend(records.into_iter().map(
-                |(slug, title, crumbs, summary, tags, aliases, body)| DocData {
-                    slug,
-                    title,
-                    crumbs,
-                    summary,
-                    tags,
-                    aliases,
-                    body,
-                },
-            ));
+            let records: Vec<(String, String, Vec<String>, String, Vec<String>, Vec<String>, String)> =
+                serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+            docs.extend(records.into_iter().map(|(slug, title, crumbs, summary, tags, aliases, body)| DocData {
+                slug,
+                title,
+                crumbs,
+                summary,
+                tags,
+                aliases,
+                body,
+            }));
         }
-        Ok(Index {
-            manifest,
-            terms,
-            docs,
-        })
+        Ok(Index { manifest, terms, docs })
     }
 
     /// Reads the index of a site built into `dir`.
@@ -162,20 +147,14 @@ impl Index {
     }
 
     fn lower_bound(&self, t: &str) -> usize {
-        self.terms
-            .partition_point(|(x, _, _)| js_order(x, t) == std::cmp::Ordering::Less)
+        self.terms.partition_point(|(x, _, _)| js_order(x, t) == std::cmp::Ordering::Less)
     }
 
     /// The terms a query token matches: itself, and when `prefix`, the terms it begins
     /// (at most [`MAX_EXPANSIONS`], from the shard of the token and the next ones whose
     /// first term it begins, at most [`MAX_PREFIX_SHARDS`] in all: those are the shards
     /// the browser loads).
-    fn matches(
-        &self,
-        token: &str,
-        prefix: bool,
-        files: &mut BTreeSet<String>,
-    ) -> Vec<(usize, bool)> {
+    fn matches(&self, token: &str, prefix: bool, files: &mut BTreeSet<String>) -> Vec<(usize, bool)> {
         let first_shard = self.shard_of(token);
         files.insert(format!("search/terms-{first_shard}.js"));
         if prefix {
@@ -195,10 +174,7 @@ impl Index {
         if prefix {
             let mut n = 0;
             while let Some((t, _, shard)) = self.terms.get(i) {
-                if !t.starts_with(token)
-                    || n >= MAX_EXPANSIONS
-                    || shard - first_shard >= MAX_PREFIX_SHARDS
-                {
+                if !t.starts_with(token) || n >= MAX_EXPANSIONS || shard - first_shard >= MAX_PREFIX_SHARDS {
                     break;
                 }
                 out.push((i, false));
@@ -212,8 +188,7 @@ impl Index {
     /// The shard whose range holds `t`.
     fn shard_of(&self, t: &str) -> usize {
         let s = &self.manifest.shards;
-        s.partition_point(|x| js_order(x, t) != std::cmp::Ordering::Greater)
-            .saturating_sub(1)
+        s.partition_point(|x| js_order(x, t) != std::cmp::Ordering::Greater).saturating_sub(1)
     }
 
     fn doc_file(&self, doc: usize) -> String {
@@ -270,12 +245,7 @@ impl Index {
         }
         for h in hits {
             res.files.insert(self.doc_file(h.doc));
-            res.hits.push(Hit {
-                doc: h.doc,
-                slug: self.docs[h.doc].slug.clone(),
-                tier: h.tier,
-                score: h.score,
-            });
+            res.hits.push(Hit { doc: h.doc, slug: self.docs[h.doc].slug.clone(), tier: h.tier, score: h.score });
         }
         res
     }
@@ -301,13 +271,8 @@ impl Plan {
             }
         }
         let last = tokens.last().expect("a plan has tokens");
-        let prefix =
-            last.kind == Kind::Word && (last.term.chars().count() >= 2 || tokens.len() > 1);
-        Plan {
-            tokens,
-            chunks,
-            prefix,
-        }
+        let prefix = last.kind == Kind::Word && (last.term.chars().count() >= 2 || tokens.len() > 1);
+        Plan { tokens, chunks, prefix }
     }
 }
 
@@ -323,12 +288,7 @@ struct TokenDocs {
 
 impl TokenDocs {
     fn gather(index: &Index, terms: &[(usize, bool)], n: usize) -> TokenDocs {
-        let mut t = TokenDocs {
-            mask: vec![0; n],
-            score: vec![0; n],
-            names: HashMap::new(),
-            docs: Vec::new(),
-        };
+        let mut t = TokenDocs { mask: vec![0; n], score: vec![0; n], names: HashMap::new(), docs: Vec::new() };
         for &(i, exact) in terms {
             let mut r = Reader::new(&index.terms[i].1);
             let mut doc: i64 = -1;
@@ -415,30 +375,18 @@ fn names_phrase(
     let first = range.start;
     let base = plan.tokens[first].pos;
     let empty = Vec::new();
-    let lists: Vec<&Vec<(u32, u32, bool)>> = range
-        .clone()
-        .map(|i| toks[i].names.get(&doc).unwrap_or(&empty))
-        .collect();
+    let lists: Vec<&Vec<(u32, u32, bool)>> = range.clone().map(|i| toks[i].names.get(&doc).unwrap_or(&empty)).collect();
     let mut best = None;
     for &(p, flags, _) in lists[0] {
         if whole && flags & FLAG_START == 0 {
             continue;
         }
-        let mut how = if flags & FLAG_START != 0 {
-            InNames::Begins
-        } else {
-            InNames::Inside
-        };
+        let mut how = if flags & FLAG_START != 0 { InNames::Begins } else { InNames::Inside };
         let all = range.clone().enumerate().all(|(k, i)| {
             let want = p + (plan.tokens[i].pos - base);
             lists[k].iter().any(|&(q, f, exact)| {
-                if q == want && k + 1 == lists.len() && f & FLAG_END != 0 && how == InNames::Begins
-                {
-                    how = if exact {
-                        InNames::Exact
-                    } else {
-                        InNames::Completes
-                    };
+                if q == want && k + 1 == lists.len() && f & FLAG_END != 0 && how == InNames::Begins {
+                    how = if exact { InNames::Exact } else { InNames::Completes };
                 }
                 q == want
             })
@@ -451,10 +399,7 @@ fn names_phrase(
 }
 
 fn candidates(plan: &Plan, toks: &[TokenDocs]) -> Vec<Cand> {
-    let rarest = toks
-        .iter()
-        .min_by_key(|t| t.docs.len())
-        .expect("a plan has tokens");
+    let rarest = toks.iter().min_by_key(|t| t.docs.len()).expect("a plan has tokens");
     let mut out = Vec::new();
     'doc: for &d in &rarest.docs {
         if toks.iter().any(|t| t.mask[d] == 0) {
@@ -483,20 +428,8 @@ fn candidates(plan: &Plan, toks: &[TokenDocs]) -> Vec<Cand> {
             None if chunks.iter().all(|c| c.0 || c.1) => 2,
             None => 1,
         };
-        let verify = tier < 3
-            && plan
-                .chunks
-                .iter()
-                .zip(&chunks)
-                .any(|(r, c)| r.len() > 1 && !c.0);
-        out.push(Cand {
-            doc: d,
-            tier,
-            names: 0,
-            score: toks.iter().map(|t| t.score[d]).sum(),
-            chunks,
-            verify,
-        });
+        let verify = tier < 3 && plan.chunks.iter().zip(&chunks).any(|(r, c)| r.len() > 1 && !c.0);
+        out.push(Cand { doc: d, tier, names: 0, score: toks.iter().map(|t| t.score[d]).sum(), chunks, verify });
     }
     out
 }
@@ -537,17 +470,13 @@ pub fn text_phrase(plan: &Plan, range: std::ops::Range<usize>, text: &Folded) ->
         let q = &plan.tokens[i].term;
         term == q || (plan.prefix && i == last && term.starts_with(q.as_str()))
     };
-    let mut starts: Vec<u32> = at
-        .iter()
-        .filter(|(_, terms)| terms.iter().any(|t| matches(range.start, t)))
-        .map(|(&p, _)| p)
-        .collect();
+    let mut starts: Vec<u32> =
+        at.iter().filter(|(_, terms)| terms.iter().any(|t| matches(range.start, t))).map(|(&p, _)| p).collect();
     starts.sort_unstable();
     starts.into_iter().any(|p| {
-        range.clone().all(|i| {
-            at.get(&(p + plan.tokens[i].pos - base))
-                .is_some_and(|terms| terms.iter().any(|t| matches(i, t)))
-        })
+        range
+            .clone()
+            .all(|i| at.get(&(p + plan.tokens[i].pos - base)).is_some_and(|terms| terms.iter().any(|t| matches(i, t))))
     })
 }
 
@@ -570,12 +499,7 @@ fn partial_candidates(toks: &[TokenDocs]) -> Vec<Cand> {
             names: toks
                 .iter()
                 .map(|t| match t.names.get(&d) {
-                    Some(l)
-                        if l.iter()
-                            .any(|&(_, f, exact)| f == FLAG_START | FLAG_END && exact) =>
-                    {
-                        2
-                    }
+                    Some(l) if l.iter().any(|&(_, f, exact)| f == FLAG_START | FLAG_END && exact) => 2,
                     Some(_) => 1,
                     None => 0,
                 })
@@ -611,29 +535,13 @@ mod tests {
     }
 
     fn slugs(ix: &Index, q: &str) -> Vec<String> {
-        ix.search(q, LIMIT)
-            .hits
-            .into_iter()
-            .map(|h| h.slug)
-            .collect()
+        ix.search(q, LIMIT).hits.into_iter().map(|h| h.slug).collect()
     }
 
     fn site() -> Index {
         load(&[
-            doc(
-                "body-only",
-                "正文提及",
-                &[],
-                "一句话。",
-                "这里顺带说到 LoRA 和低秩适配，还有奖励的模型。",
-            ),
-            doc(
-                "summary",
-                "摘要提及",
-                &[],
-                "与 LoRA 低秩适配相关的方法。",
-                "正文。",
-            ),
+            doc("body-only", "正文提及", &[], "一句话。", "这里顺带说到 LoRA 和低秩适配，还有奖励的模型。"),
+            doc("summary", "摘要提及", &[], "与 LoRA 低秩适配相关的方法。", "正文。"),
             doc(
                 "lora",
                 "LoRA（低秩适配）",
@@ -641,57 +549,19 @@ mod tests {
                 "冻结权重，只训练低秩矩阵。",
                 "LoRA 是常用的 PEFT 方法。",
             ),
-            doc(
-                "lora-ext",
-                "LoRA 变体",
-                &[],
-                "基于 LoRA 的改进。",
-                "QLoRA 与 LoRA+。",
-            ),
-            doc(
-                "alpaca",
-                "Alpaca",
-                &["Alpaca-LoRA"],
-                "斯坦福的模型。",
-                "用 LoRA 微调。",
-            ),
-            doc(
-                "rlhf",
-                "RLHF",
-                &["奖励模型", "Reward Model"],
-                "人类反馈。",
-                "先训练奖励模型，再用 PPO 优化。",
-            ),
-            doc(
-                "fine-tuning",
-                "微调",
-                &["Fine-tuning"],
-                "在预训练模型上继续训练。",
-                "微调分全量微调与高效微调。",
-            ),
-            doc(
-                "gpt",
-                "GPT 系列",
-                &["GPT-3.5", "gpt-3.5-turbo"],
-                "OpenAI 的模型。",
-                "GPT-3 之后是 GPT-3.5 与 GPT-4。",
-            ),
+            doc("lora-ext", "LoRA 变体", &[], "基于 LoRA 的改进。", "QLoRA 与 LoRA+。"),
+            doc("alpaca", "Alpaca", &["Alpaca-LoRA"], "斯坦福的模型。", "用 LoRA 微调。"),
+            doc("rlhf", "RLHF", &["奖励模型", "Reward Model"], "人类反馈。", "先训练奖励模型，再用 PPO 优化。"),
+            doc("fine-tuning", "微调", &["Fine-tuning"], "在预训练模型上继续训练。", "微调分全量微调与高效微调。"),
+            doc("gpt", "GPT 系列", &["GPT-3.5", "gpt-3.5-turbo"], "OpenAI 的模型。", "GPT-3 之后是 GPT-3.5 与 GPT-4。"),
         ])
     }
 
     #[test]
     fn tiers_exact_then_prefix_then_names_then_summary_then_body() {
         let ix = site();
-        assert_eq!(
-            slugs(&ix, "lora"),
-            ["lora", "lora-ext", "alpaca", "summary", "body-only"]
-        );
-        let tiers: Vec<u8> = ix
-            .search("lora", LIMIT)
-            .hits
-            .iter()
-            .map(|h| h.tier)
-            .collect();
+        assert_eq!(slugs(&ix, "lora"), ["lora", "lora-ext", "alpaca", "summary", "body-only"]);
+        let tiers: Vec<u8> = ix.search("lora", LIMIT).hits.iter().map(|h| h.tier).collect();
         assert_eq!(tiers, [6, 4, 3, 2, 1]);
         assert_eq!(slugs(&ix, "LoRA")[0], "lora");
         assert_eq!(slugs(&ix, "Ｌｏｒａ")[0], "lora", "full width folds");
@@ -744,13 +614,7 @@ mod tests {
     #[test]
     fn bm25_prefers_denser_and_shorter_notes() {
         let ix = load(&[
-            doc(
-                "long",
-                "甲",
-                &[],
-                "一。",
-                &format!("量化{}", "其他内容。".repeat(60)),
-            ),
+            doc("long", "甲", &[], "一。", &format!("量化{}", "其他内容。".repeat(60))),
             doc("dense", "乙", &[], "二。", "量化，量化，再量化。"),
             doc("short", "丙", &[], "三。", "量化。"),
             doc("other", "丁", &[], "四。", "别的。"),

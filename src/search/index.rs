@@ -105,8 +105,7 @@ impl<'a> TermKey<'a> {
     fn new(text: &'a str, kind: Kind) -> TermKey<'a> {
         let key = match kind {
             Kind::Cjk => {
-                text.chars().fold(0u64, |k, c| k << 21 | c as u64)
-                    | (text.len() as u64 > 4) as u64 * (1 << 62)
+                text.chars().fold(0u64, |k, c| k << 21 | c as u64) | (text.len() as u64 > 4) as u64 * (1 << 62)
             }
             Kind::Word => fx(text) | 1 << 63,
         };
@@ -157,10 +156,7 @@ struct DocTerms {
 
 impl DocTerms {
     fn term(&self, t: &TermStat) -> TermKey<'_> {
-        TermKey {
-            key: t.key,
-            text: &self.arena[t.off as usize..(t.off + t.len) as usize],
-        }
+        TermKey { key: t.key, text: &self.arena[t.off as usize..(t.off + t.len) as usize] }
     }
 }
 
@@ -238,16 +234,9 @@ pub fn names_of(doc: &Doc, pinyin: bool) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let written = std::iter::once(&doc.title).chain(&doc.aliases);
-    let py: Vec<String> = if pinyin {
-        written.clone().flat_map(|n| pinyin_names(n)).collect()
-    } else {
-        Vec::new()
-    };
+    let py: Vec<String> = if pinyin { written.clone().flat_map(|n| pinyin_names(n)).collect() } else { Vec::new() };
     for n in written.chain(py.iter()) {
-        let key: Vec<String> = super::tokenize::tokenize(n, Mode::Query)
-            .into_iter()
-            .map(|t| t.term)
-            .collect();
+        let key: Vec<String> = super::tokenize::tokenize(n, Mode::Query).into_iter().map(|t| t.term).collect();
         if !key.is_empty() && seen.insert(key) {
             names.push(n.clone());
         }
@@ -270,10 +259,7 @@ fn slot<'a>(
 }
 
 fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
-    let names: Vec<Folded> = names_of(doc, pinyin)
-        .iter()
-        .map(|n| Folded::new(n))
-        .collect();
+    let names: Vec<Folded> = names_of(doc, pinyin).iter().map(|n| Folded::new(n)).collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
     let mut index: FxMap<TermKey, usize> = FxMap::default();
@@ -285,10 +271,9 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     for name in &names {
         let mut toks = Vec::new();
         name.each(Mode::Doc, |t| toks.push(t));
-        let (Some(first), Some(last)) = (
-            toks.iter().map(|t| t.pos).min(),
-            toks.iter().map(|t| t.pos + t.span - 1).max(),
-        ) else {
+        let (Some(first), Some(last)) =
+            (toks.iter().map(|t| t.pos).min(), toks.iter().map(|t| t.pos + t.span - 1).max())
+        else {
             continue;
         };
         for t in &toks {
@@ -315,9 +300,7 @@ fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
         len[field + 1] = end;
     }
     name_pos.sort_unstable();
-    let mut order: Vec<(usize, usize)> = (0..stats.len())
-        .map(|i| (i, stats[i].0.partition()))
-        .collect();
+    let mut order: Vec<(usize, usize)> = (0..stats.len()).map(|i| (i, stats[i].0.partition())).collect();
     order.sort_unstable_by_key(|&(i, p)| (p, i));
     let mut d = DocTerms {
         arena: String::new(),
@@ -377,9 +360,7 @@ impl Scorer {
         Scorer {
             norm: docs
                 .iter()
-                .map(|d| {
-                    std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d.len[f] as f64 / avg[f]))
-                })
+                .map(|d| std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d.len[f] as f64 / avg[f])))
                 .collect(),
             docs: docs.len() as f64,
             scale: IMPACT_MAX as f64 / best.max(1e-9),
@@ -416,9 +397,7 @@ fn postings(scorer: &Scorer, docs: &[DocTerms], hits: &[Hit]) -> String {
         } else {
             &docs[h.doc as usize].names[h.names.0 as usize..h.names.1 as usize]
         };
-        let mask = u64::from(!names.is_empty())
-            | u64::from(h.tf[0] > 0) << 1
-            | u64::from(h.tf[1] > 0) << 2;
+        let mask = u64::from(!names.is_empty()) | u64::from(h.tf[0] > 0) << 1 | u64::from(h.tf[1] > 0) << 2;
         encode::push(&mut out, (h.doc as i64 - prev - 1) as u64 * 8 + mask);
         prev = h.doc as i64;
         if !names.is_empty() {
@@ -462,11 +441,7 @@ fn all_postings(docs: &[DocTerms]) -> Vec<(String, String)> {
             for (d, doc) in docs.iter().enumerate() {
                 let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
                 for t in &doc.terms[range] {
-                    by_term.entry(doc.term(t)).or_default().push(Hit {
-                        doc: d as u32,
-                        tf: t.tf,
-                        names: t.names,
-                    });
+                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names });
                 }
             }
             let scorer = &scorer;
@@ -482,20 +457,10 @@ fn all_postings(docs: &[DocTerms]) -> Vec<(String, String)> {
 
 /// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
 /// aliases, body text.
-type DocRecord<'a> = (
-    &'a str,
-    &'a str,
-    &'a [String],
-    &'a str,
-    &'a [String],
-    &'a [String],
-    &'a str,
-);
+type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a [String], &'a str);
 
 fn record(d: &Doc) -> DocRecord<'_> {
-    (
-        &d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body,
-    )
+    (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body)
 }
 
 #[derive(Serialize)]
@@ -512,12 +477,8 @@ struct Manifest<'a> {
 
 /// The files of `search/`, by path below the output root.
 pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
-    let t0 = std::time::Instant::now();
     let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
-    eprintln!("doc_terms {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let postings = all_postings(&terms);
-    eprintln!("postings {:?}", t0.elapsed());
     drop(terms);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
@@ -531,18 +492,10 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
         }
         let k = shards.len();
         shards.push(if k == 0 { "" } else { &postings[start].0 });
-        files.insert(
-            format!("search/terms-{k}.js"),
-            shard_js(k, &postings[start..end]),
-        );
+        files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let avg: usize = docs
-        .iter()
-        .map(|d| record_size(d))
-        .sum::<usize>()
-        .checked_div(docs.len())
-        .unwrap_or(1);
+    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
     let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
     let chunks: Vec<(String, Vec<u8>)> = docs
         .par_chunks(chunk)
@@ -550,25 +503,13 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
         .map(|(k, ds)| {
             let records: Vec<DocRecord> = ds.iter().map(record).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
-            (
-                format!("search/docs-{k}.js"),
-                format!("conceptbookSearch.docs({k},{json});\n").into_bytes(),
-            )
+            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},{json});\n").into_bytes())
         })
         .collect();
     files.extend(chunks);
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        docs: docs.len(),
-        chunk,
-        shards,
-        labels,
-    };
+    let manifest = Manifest { version: FORMAT_VERSION, docs: docs.len(), chunk, shards, labels };
     let json = serde_json::to_string(&manifest).expect("manifest serializes");
-    files.insert(
-        "search/index.js".to_string(),
-        format!("conceptbookSearch.manifest({json});\n").into_bytes(),
-    );
+    files.insert("search/index.js".to_string(), format!("conceptbookSearch.manifest({json});\n").into_bytes());
     files
 }
 
@@ -577,12 +518,7 @@ fn record_size(d: &Doc) -> usize {
         + d.title.len()
         + d.summary.len()
         + d.body.len()
-        + d.crumbs
-            .iter()
-            .chain(&d.tags)
-            .chain(&d.aliases)
-            .map(|s| s.len() + 3)
-            .sum::<usize>()
+        + d.crumbs.iter().chain(&d.tags).chain(&d.aliases).map(|s| s.len() + 3).sum::<usize>()
         + 20
 }
 
@@ -637,9 +573,6 @@ mod tests {
         assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":1,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
         assert!(shard.starts_with("conceptbookSearch.terms(0,[\""));
-        assert!(
-            js_order("\u{FFFD}", "𠀀").is_gt(),
-            "UTF-16 order, as in JavaScript"
-        );
+        assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");
     }
 }

@@ -26,6 +26,9 @@ use crate::paths::RelPath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The folder of the index in the output, with its slash.
+pub const DIR: &str = "search/";
+
 /// One searchable note, as the index and the result list need it.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
@@ -94,10 +97,7 @@ fn is_chinese(lang: &str) -> bool {
 pub fn docs(site: &Site) -> Vec<Doc> {
     use rayon::prelude::*;
     let g = &site.graph;
-    let title_of = |target: &str| {
-        g.resolve(RefKind::Wiki, target)
-            .map(|id| site.notes[id].title().to_string())
-    };
+    let title_of = |target: &str| g.resolve(RefKind::Wiki, target).map(|id| site.notes[id].title().to_string());
     g.reading_order
         .par_iter()
         .map(|&id| {
@@ -107,10 +107,7 @@ pub fn docs(site: &Site) -> Vec<Doc> {
                 slug: note.slug.clone(),
                 title: note.title().to_string(),
                 aliases: note.front.aliases.clone(),
-                crumbs: chain[..chain.len() - 1]
-                    .iter()
-                    .map(|&a| site.notes[a].title().to_string())
-                    .collect(),
+                crumbs: chain[..chain.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect(),
                 summary: note.front.summary.trim().to_string(),
                 tags: note.front.tags.clone(),
                 body: text::plain(note.body(), &title_of),

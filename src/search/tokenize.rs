@@ -117,10 +117,7 @@ pub struct Folded {
 impl Folded {
     /// Folds `text` segment by segment (a character and the combining marks after it).
     pub fn new(text: &str) -> Folded {
-        let mut f = Folded {
-            text: String::with_capacity(text.len()),
-            chars: Vec::with_capacity(text.len()),
-        };
+        let mut f = Folded { text: String::with_capacity(text.len()), chars: Vec::with_capacity(text.len()) };
         let mut it = text.char_indices().peekable();
         while let Some((start, c)) = it.next() {
             let mut end = start + c.len_utf8();
@@ -166,12 +163,7 @@ impl Folded {
         } else {
             Class::Other
         };
-        self.chars.push(FoldedChar {
-            at: self.text.len() as u32,
-            start: start as u32,
-            end: end as u32,
-            class,
-        });
+        self.chars.push(FoldedChar { at: self.text.len() as u32, start: start as u32, end: end as u32, class });
         self.text.push(c);
     }
 
@@ -269,10 +261,7 @@ mod tests {
     use super::*;
 
     fn terms(text: &str, mode: Mode) -> Vec<(String, u32)> {
-        tokenize(text, mode)
-            .into_iter()
-            .map(|t| (t.term, t.pos))
-            .collect()
+        tokenize(text, mode).into_iter().map(|t| (t.term, t.pos)).collect()
     }
 
     fn t(pairs: &[(&str, u32)]) -> Vec<(String, u32)> {
@@ -283,69 +272,36 @@ mod tests {
     fn latin_words_fold_case_and_width() {
         assert_eq!(terms("LoRA", Mode::Query), t(&[("lora", 0)]));
         assert_eq!(terms("ＧＰＴ－４", Mode::Query), t(&[("gpt", 0), ("4", 1)]));
-        assert_eq!(
-            terms("Low-Rank Adaptation", Mode::Doc),
-            t(&[("low", 0), ("rank", 1), ("adaptation", 2)])
-        );
+        assert_eq!(terms("Low-Rank Adaptation", Mode::Doc), t(&[("low", 0), ("rank", 1), ("adaptation", 2)]));
     }
 
     #[test]
     fn versions_keep_their_dots() {
         assert_eq!(
             terms("GPT-3.5 and gpt-3.5-turbo.", Mode::Doc),
-            t(&[
-                ("gpt", 0),
-                ("3.5", 1),
-                ("and", 2),
-                ("gpt", 3),
-                ("3.5", 4),
-                ("turbo", 5)
-            ])
+            t(&[("gpt", 0), ("3.5", 1), ("and", 2), ("gpt", 3), ("3.5", 4), ("turbo", 5)])
         );
-        assert_eq!(
-            terms("P-Tuning v2", Mode::Query),
-            t(&[("p", 0), ("tuning", 1), ("v2", 2)])
-        );
-        assert_eq!(
-            terms("e.g. 1.", Mode::Doc),
-            t(&[("e", 0), ("g", 1), ("1", 2)])
-        );
+        assert_eq!(terms("P-Tuning v2", Mode::Query), t(&[("p", 0), ("tuning", 1), ("v2", 2)]));
+        assert_eq!(terms("e.g. 1.", Mode::Doc), t(&[("e", 0), ("g", 1), ("1", 2)]));
     }
 
     #[test]
     fn chinese_documents_give_unigrams_and_bigrams() {
         assert_eq!(
             terms("奖励模型", Mode::Doc),
-            t(&[
-                ("奖", 0),
-                ("奖励", 0),
-                ("励", 1),
-                ("励模", 1),
-                ("模", 2),
-                ("模型", 2),
-                ("型", 3)
-            ])
+            t(&[("奖", 0), ("奖励", 0), ("励", 1), ("励模", 1), ("模", 2), ("模型", 2), ("型", 3)])
         );
-        assert_eq!(
-            terms("奖励模型", Mode::Query),
-            t(&[("奖励", 0), ("励模", 1), ("模型", 2)])
-        );
+        assert_eq!(terms("奖励模型", Mode::Query), t(&[("奖励", 0), ("励模", 1), ("模型", 2)]));
         assert_eq!(terms("秩", Mode::Query), t(&[("秩", 0)]));
     }
 
     #[test]
     fn mixed_text_and_chunks() {
         let toks = tokenize("token 上限", Mode::Query);
-        let got: Vec<_> = toks
-            .iter()
-            .map(|t| (t.term.as_str(), t.pos, t.space_before))
-            .collect();
+        let got: Vec<_> = toks.iter().map(|t| (t.term.as_str(), t.pos, t.space_before)).collect();
         assert_eq!(got, [("token", 0, false), ("上限", 1, true)]);
         // punctuation separates runs but keeps positions consecutive
-        assert_eq!(
-            terms("LoRA（低秩）", Mode::Doc),
-            t(&[("lora", 0), ("低", 1), ("低秩", 1), ("秩", 2)])
-        );
+        assert_eq!(terms("LoRA（低秩）", Mode::Doc), t(&[("lora", 0), ("低", 1), ("低秩", 1), ("秩", 2)]));
     }
 
     #[test]
@@ -362,32 +318,20 @@ mod tests {
 
     #[test]
     fn combining_marks_stay_in_their_word() {
-        assert_eq!(
-            terms("Cafe\u{301} crème", Mode::Doc),
-            t(&[("café", 0), ("crème", 1)])
-        );
+        assert_eq!(terms("Cafe\u{301} crème", Mode::Doc), t(&[("café", 0), ("crème", 1)]));
         assert_eq!(terms("ΣΟΦΟΣ", Mode::Doc)[0].0, "σοφοσ");
     }
 
     #[test]
     fn long_blobs_are_skipped_but_counted() {
         let blob = "a".repeat(MAX_WORD + 1);
-        assert_eq!(
-            terms(&format!("x {blob} y"), Mode::Doc),
-            t(&[("x", 0), ("y", 2)])
-        );
+        assert_eq!(terms(&format!("x {blob} y"), Mode::Doc), t(&[("x", 0), ("y", 2)]));
     }
 
     #[test]
     fn kana_and_hangul() {
-        assert_eq!(
-            terms("カタカナ", Mode::Query),
-            t(&[("カタ", 0), ("タカ", 1), ("カナ", 2)])
-        );
-        assert_eq!(
-            terms("한국어 검색", Mode::Query),
-            t(&[("한국어", 0), ("검색", 1)])
-        );
+        assert_eq!(terms("カタカナ", Mode::Query), t(&[("カタ", 0), ("タカ", 1), ("カナ", 2)]));
+        assert_eq!(terms("한국어 검색", Mode::Query), t(&[("한국어", 0), ("검색", 1)]));
         // half-width katakana folds to full width
         assert_eq!(terms("ｶﾅ", Mode::Query), t(&[("カナ", 0)]));
     }

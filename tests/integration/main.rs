@@ -7,5 +7,7 @@ mod support;
 mod build;
 mod content;
 mod errors;
+mod incremental;
 mod reader;
 mod search;
+mod snapshots;

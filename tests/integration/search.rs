@@ -58,21 +58,12 @@ fn real_site() -> (tempfile::TempDir, PathBuf) {
         .arg(&dest)
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     (out, dest)
 }
 
 fn top(index: &Index, q: &str) -> Vec<String> {
-    index
-        .search(q, LIMIT)
-        .hits
-        .into_iter()
-        .map(|h| h.slug)
-        .collect()
+    index.search(q, LIMIT).hits.into_iter().map(|h| h.slug).collect()
 }
 
 #[test]
@@ -82,37 +73,23 @@ fn the_real_notes_answer_the_issue_queries() {
     assert_eq!(index.docs.len(), 55);
     for (q, want) in QUERIES {
         let got = top(&index, q);
-        assert!(
-            got.iter().take(3).any(|s| s == want),
-            "{q:?} should find {want} in the top 3, got {got:?}"
-        );
+        assert!(got.iter().take(3).any(|s| s == want), "{q:?} should find {want} in the top 3, got {got:?}");
     }
     // exact names come first
-    for (q, want) in [
-        ("微调", "fine-tuning"),
-        ("LoRA", "lora"),
-        ("奖励模型", "rlhf"),
-    ] {
+    for (q, want) in [("微调", "fine-tuning"), ("LoRA", "lora"), ("奖励模型", "rlhf")] {
         assert_eq!(top(&index, q)[0], want, "{q}");
     }
     assert_eq!(top(&index, "weitiao")[0], "fine-tuning", "pinyin");
     assert_eq!(top(&index, "lor")[0], "lora", "prefix while typing");
     assert_eq!(top(&index, "ＧＰＴ－３．５")[0], "gpt", "full width");
-    assert!(
-        top(&index, "秩").contains(&"lora".to_string()),
-        "one character"
-    );
+    assert!(top(&index, "秩").contains(&"lora".to_string()), "one character");
 }
 
 /// A site where each field of the ranking can be seen.
 fn ranked_site() -> SiteTest {
     SiteTest::new()
         .simple("mention", "顺带提及", "", "正文里说到 LoRA 与低秩矩阵。")
-        .note(
-            "summary-hit",
-            "title = \"摘要命中\"\nsummary = \"一种 LoRA 的用法。\"",
-            "正文。",
-        )
+        .note("summary-hit", "title = \"摘要命中\"\nsummary = \"一种 LoRA 的用法。\"", "正文。")
         .simple(
             "lora",
             "LoRA（低秩适配）",
@@ -120,12 +97,7 @@ fn ranked_site() -> SiteTest {
             "冻结权重，只训练低秩矩阵。",
         )
         .simple("qlora", "LoRA 量化版", "", "QLoRA。")
-        .simple(
-            "draft",
-            "草稿里的 LoRA",
-            "draft = true",
-            "不该被搜到：LoRA 独有词 zzqx。",
-        )
+        .simple("draft", "草稿里的 LoRA", "draft = true", "不该被搜到：LoRA 独有词 zzqx。")
 }
 
 #[test]
@@ -133,10 +105,7 @@ fn names_outrank_summaries_outrank_bodies_and_drafts_stay_out() {
     let site = ranked_site();
     site.build().ok();
     let index = Index::open(&site.out()).unwrap();
-    assert_eq!(
-        top(&index, "lora"),
-        ["lora", "qlora", "summary-hit", "mention"]
-    );
+    assert_eq!(top(&index, "lora"), ["lora", "qlora", "summary-hit", "mention"]);
     assert!(top(&index, "zzqx").is_empty(), "drafts are not indexed");
     assert_eq!(top(&index, "低秩矩阵"), ["lora", "mention"]);
     assert_eq!(top(&index, "矩阵 lora"), ["lora", "mention"], "AND");
@@ -146,28 +115,16 @@ fn names_outrank_summaries_outrank_bodies_and_drafts_stay_out() {
 fn bodies_are_indexed_as_the_reader_sees_them() {
     let site = SiteTest::new()
         .simple("peft", "参数高效微调", "", "总称。")
-        .simple(
-            "lora",
-            "LoRA",
-            "",
-            "属于 [[peft]]。\n\n```python\nimport peft_tools\n```\n\n公式 $\\alpha_{xyz}$。\n",
-        )
+        .simple("lora", "LoRA", "", "属于 [[peft]]。\n\n```python\nimport peft_tools\n```\n\n公式 $\\alpha_{xyz}$。\n")
         .file("content/index.md", "首页独有词 qqhome。\n");
     site.build().ok();
     let index = Index::open(&site.out()).unwrap();
     let lora = index.docs.iter().find(|d| d.slug == "lora").unwrap();
     assert!(lora.body.contains("属于 参数高效微调"), "{}", lora.body);
-    assert_eq!(
-        top(&index, "高效微调"),
-        ["peft", "lora"],
-        "link text is the title"
-    );
+    assert_eq!(top(&index, "高效微调"), ["peft", "lora"], "link text is the title");
     assert_eq!(top(&index, "peft_tools"), ["lora"], "code is searchable");
     assert!(top(&index, "xyz").is_empty(), "formula source is not text");
-    assert!(
-        top(&index, "qqhome").is_empty(),
-        "the home page is not a note"
-    );
+    assert!(top(&index, "qqhome").is_empty(), "the home page is not a note");
 }
 
 #[test]
@@ -185,10 +142,7 @@ fn the_index_is_deterministic_sharded_and_relative() {
     for (path, bytes) in first.iter().filter(|(k, _)| k.starts_with("search/")) {
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with("conceptbookSearch."), "{path} is a script");
-        assert!(
-            !text.contains(".html"),
-            "{path}: hrefs are built by the client"
-        );
+        assert!(!text.contains(".html"), "{path}: hrefs are built by the client");
     }
 }
 
@@ -199,10 +153,7 @@ fn english_sites_get_english_labels() {
         .simple("a", "Alpha", "", "text");
     site.build().ok();
     let manifest = site.read("search/index.js");
-    assert!(
-        manifest.contains("\"no_results\":\"No results\""),
-        "{manifest}"
-    );
+    assert!(manifest.contains("\"no_results\":\"No results\""), "{manifest}");
 }
 
 // ---------------------------------------------------------------- in the browser
@@ -218,13 +169,8 @@ async fn query(c: &Client, text: &str) {
 /// Waits until the panel shows the answer to `text`.
 async fn settle(c: &Client, text: &str) {
     for _ in 0..200 {
-        let done = c
-            .execute(
-                "var q=document.getElementById('q');return q.dataset.answered===q.value",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let done =
+            c.execute("var q=document.getElementById('q');return q.dataset.answered===q.value", vec![]).await.unwrap();
         if done.as_bool() == Some(true) {
             return;
         }
@@ -246,12 +192,7 @@ async fn shown(c: &Client) -> Vec<String> {
 }
 
 async fn status(c: &Client) -> String {
-    c.find(Locator::Css(".search-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    c.find(Locator::Css(".search-status")).await.unwrap().text().await.unwrap()
 }
 
 async fn no_console_errors(c: &Client, at: &str) {
@@ -273,11 +214,7 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
         .chain(MORE.iter().copied())
         .map(|q| {
             let r = index.search(q, LIMIT);
-            (
-                q.to_string(),
-                r.hits.into_iter().map(|h| h.slug).collect(),
-                r.partial,
-            )
+            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial)
         })
         .collect();
     with_browser((1280, 900), move |c| async move {
@@ -352,16 +289,7 @@ fn tokens_json(text: &str) -> serde_json::Value {
     let toks: Vec<serde_json::Value> = tokenize(text, Mode::Doc)
         .into_iter()
         .chain(tokenize(text, Mode::Query))
-        .map(|t| {
-            serde_json::json!([
-                t.term,
-                t.pos,
-                t.span,
-                utf16(t.start),
-                utf16(t.end),
-                t.space_before
-            ])
-        })
+        .map(|t| serde_json::json!([t.term, t.pos, t.span, utf16(t.start), utf16(t.end), t.space_before]))
         .collect();
     serde_json::Value::Array(toks)
 }
