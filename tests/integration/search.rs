@@ -156,6 +156,33 @@ fn english_sites_get_english_labels() {
     assert!(manifest.contains("\"no_results\":\"No results\""), "{manifest}");
 }
 
+#[test]
+fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
+    use conceptbook::incremental::Session;
+    let long = "很长的正文，".repeat(800);
+    let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
+    let mut session = Session::new(site.root()).unwrap();
+    let docs = |o: &conceptbook::render::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
+    assert_eq!(docs(session.output()), 3, "one long note per doc chunk");
+    let edited: Vec<std::path::PathBuf> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            let path = site.root().join(format!("content/{n}.md"));
+            let text = std::fs::read_to_string(&path).unwrap().replace(&long, "短。");
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    session.rebuild(&edited).unwrap();
+    let full = conceptbook::pipeline::build(site.root()).unwrap().output;
+    assert_eq!(docs(&full), 1, "short notes share a chunk");
+    assert_eq!(
+        session.output().keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "the incremental output is the full build's"
+    );
+}
+
 // ---------------------------------------------------------------- in the browser
 
 /// Types `text` into the search box and waits until the client has answered it.
