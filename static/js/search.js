@@ -691,6 +691,10 @@
       input.focus();
       input.select();
     });
+    // Focus leaving the box closes the panel; a press inside the panel keeps the focus in
+    // the box (the click still opens a hit).
+    panel.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    input.addEventListener("blur", function () { open(false); });
     document.addEventListener("mousedown", function (e) {
       if (!panel.hidden && !input.parentNode.contains(e.target)) open(false);
     });

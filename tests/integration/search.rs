@@ -420,6 +420,13 @@ async fn keyboard_highlighting_and_hostile_queries() {
             settle(&c, "lora").await;
             c.find(Locator::Css(".site-footer")).await.unwrap().click().await.unwrap();
             assert!(!c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            // Tab moves on and closes the panel
+            q.click().await.unwrap();
+            q.send_keys("lora").await.unwrap();
+            settle(&c, "lora").await;
+            assert!(c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            q.send_keys(&Key::Tab.to_string()).await.unwrap();
+            assert!(!c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
             // a clear "no results"
             query(&c, "zzqqxxyy").await;
             assert!(shown(&c).await.is_empty());
@@ -442,6 +449,10 @@ async fn keyboard_highlighting_and_hostile_queries() {
                 .unwrap();
             assert_eq!(imgs.as_u64(), Some(0), "?hl= is text too");
             assert!(c.get_alert_text().await.is_err());
+            // a click on a hit opens it
+            query(&c, "奖励模型").await;
+            c.find(Locator::Css("#search-results [role=option] a")).await.unwrap().click().await.unwrap();
+            wait_for_url(&c, "rlhf.html?hl=").await;
             no_console_errors(&c, &base).await;
         }
     })
