@@ -50,7 +50,7 @@ impl<'a> Reader<'a> {
         self.at >= self.bytes.len()
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn read(&mut self) -> u64 {
         let mut n = 0;
         while let Some(&b) = self.bytes.get(self.at) {
             self.at += 1;
@@ -77,7 +77,7 @@ mod tests {
         }
         assert_eq!(&s[..3], "01V");
         let mut r = Reader::new(&s);
-        let back: Vec<u64> = nums.iter().map(|_| r.next()).collect();
+        let back: Vec<u64> = nums.iter().map(|_| r.read()).collect();
         assert_eq!(back, nums);
         assert!(r.done());
     }

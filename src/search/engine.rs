@@ -61,6 +61,9 @@ pub struct DocData {
     pub body: String,
 }
 
+/// A doc chunk's record: slug, title, crumbs, summary, tags, aliases, body.
+type Record = (String, String, Vec<String>, String, Vec<String>, Vec<String>, String);
+
 /// A loaded index.
 pub struct Index {
     manifest: Manifest,
@@ -118,8 +121,7 @@ impl Index {
         let mut docs = Vec::with_capacity(manifest.docs);
         for k in 0..manifest.docs.div_ceil(manifest.chunk.max(1)) {
             let args = script_args(&get(&format!("search/docs-{k}.js"))?, "docs")?;
-            let records: Vec<(String, String, Vec<String>, String, Vec<String>, Vec<String>, String)> =
-                serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+            let records: Vec<Record> = serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
             docs.extend(records.into_iter().map(|(slug, title, crumbs, summary, tags, aliases, body)| DocData {
                 slug,
                 title,
@@ -293,27 +295,27 @@ impl TokenDocs {
             let mut r = Reader::new(&index.terms[i].1);
             let mut doc: i64 = -1;
             while !r.done() {
-                let head = r.next();
+                let head = r.read();
                 doc += (head / 8) as i64 + 1;
                 let d = doc as usize;
                 let mask = (head % 8) as u8;
                 let (mut qn, mut qs, mut qb) = (0, 0, 0);
                 if mask & NAMES != 0 {
-                    qn = r.next();
-                    let count = r.next();
+                    qn = r.read();
+                    let count = r.read();
                     let mut pos = 0;
                     let list = t.names.entry(d).or_default();
                     for _ in 0..count {
-                        let v = r.next() as u32;
+                        let v = r.read() as u32;
                         pos += v / 4;
                         list.push((pos, v & 3, exact));
                     }
                 }
                 if mask & SUMMARY != 0 {
-                    qs = r.next();
+                    qs = r.read();
                 }
                 if mask & BODY != 0 {
-                    qb = r.next();
+                    qb = r.read();
                 }
                 if t.mask[d] == 0 {
                     t.docs.push(d);

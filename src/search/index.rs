@@ -104,9 +104,7 @@ struct TermKey<'a> {
 impl<'a> TermKey<'a> {
     fn new(text: &'a str, kind: Kind) -> TermKey<'a> {
         let key = match kind {
-            Kind::Cjk => {
-                text.chars().fold(0u64, |k, c| k << 21 | c as u64) | (text.len() as u64 > 4) as u64 * (1 << 62)
-            }
+            Kind::Cjk => text.chars().fold(0u64, |k, c| (k << 21) | c as u64) | (u64::from(text.len() > 4) << 62),
             Kind::Word => fx(text) | 1 << 63,
         };
         TermKey { key, text }
@@ -351,8 +349,8 @@ impl Scorer {
         let n = docs.len().max(1) as f64;
         let mut avg = [0.0f64; 3];
         for d in docs {
-            for f in 0..3 {
-                avg[f] += d.len[f] as f64 / n;
+            for (a, len) in avg.iter_mut().zip(d.len) {
+                *a += len as f64 / n;
             }
         }
         let avg = avg.map(|a| a.max(1.0));
@@ -495,7 +493,7 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
+    let avg: usize = docs.iter().map(record_size).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
     let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
     let chunks: Vec<(String, Vec<u8>)> = docs
         .par_chunks(chunk)

@@ -38,15 +38,12 @@ pub fn plain(body: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
                 | TagEnd::TableRow
                 | TagEnd::BlockQuote(_)
                 | TagEnd::FootnoteDefinition,
-            ) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            Event::TaskListMarker(_) | Event::Rule => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            )
+            | Event::TaskListMarker(_)
+            | Event::Rule
+                if !out.ends_with('\n') =>
+            {
+                out.push('\n');
             }
             _ => {}
         }
