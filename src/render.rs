@@ -71,6 +71,8 @@ pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
+    // The index replaces the previous one whole: a rebuild may need fewer shards.
+    out.retain(|path, _| !path.as_str().starts_with(search::DIR));
     out.extend(search::index(site));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {

@@ -13,4 +13,5 @@ mod map;
 mod previews;
 mod publish;
 mod reader;
+mod search;
 mod snapshots;
