@@ -579,11 +579,10 @@ pub fn neighbourhood_svg(
             let more = item.slug.is_none();
             let _ = write!(
                 nodes,
-                "<a class=\"node {kind}{link}\" href=\"{href}\"{slug}>",
+                "<a class=\"node {kind}{more}\" href=\"{href}\">",
                 kind = item.kind.class(),
-                link = if more { " more" } else { " note-link" },
+                more = if more { " more" } else { "" },
                 href = escape(&item.href),
-                slug = item.slug.as_ref().map(|s| format!(" data-slug=\"{}\"", escape(s))).unwrap_or_default()
             );
             let title = match (&item.title, more) {
                 (Some(t), _) => Some(t.clone()),

@@ -65,7 +65,7 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
     let nb = &nb[..nb.find("</svg>").unwrap()];
     for (class, slug) in [("parent", "fine-tuning"), ("child", "lora"), ("related", "quantization")] {
         assert!(
-            nb.contains(&format!("<a class=\"node {class} note-link\" href=\"{slug}.html\" data-slug=\"{slug}\">")),
+            nb.contains(&format!("<a class=\"node {class}\" href=\"{slug}.html\">")),
             "{class} {slug} in {nb}"
         );
     }
@@ -74,7 +74,7 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
     // lora is linked from quantization's body, which is also related: drawn once, as related.
     let lora = site.read("lora.html");
     let nb = &lora[lora.find("<svg class=\"nb-svg\"").unwrap()..];
-    assert_eq!(nb[..nb.find("</svg>").unwrap()].matches("data-slug=\"quantization\"").count(), 1);
+    assert_eq!(nb[..nb.find("</svg>").unwrap()].matches("href=\"quantization.html\"").count(), 1);
     check_links(&site.out());
 }
 
