@@ -24,6 +24,7 @@ fn main() {
     let note = session.site().notes[session.site().notes.len() / 2].path.to_fs(&root);
     let original = std::fs::read_to_string(&note).unwrap();
     let mut times = Vec::new();
+    let mut search_times = Vec::new();
     for i in 0..runs {
         let text = if i % 2 == 0 {
             format!("{original}\n另外补充一句说明，第 {i} 次编辑。\n")
@@ -34,6 +35,8 @@ fn main() {
         let t = Instant::now();
         let report = session.rebuild(std::slice::from_ref(&note)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let search = session.refresh_search().map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+        search_times.push(search);
         let steps: Vec<String> =
             report.timings.stages.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
         println!("rebuild {}: {ms:.1} ms ({:?}; {})", i + 1, report.rebuilt, steps.join(", "));
@@ -41,5 +44,7 @@ fn main() {
     }
     std::fs::write(&note, original).unwrap();
     times.sort_by(|a, b| a.total_cmp(b));
+    search_times.sort_by(|a, b| a.total_cmp(b));
     println!("median rebuild after editing one note's body: {:.1} ms", times[times.len() / 2]);
+    println!("median search index refresh after it: {:.1} ms", search_times[search_times.len() / 2]);
 }

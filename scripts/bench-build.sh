@@ -16,7 +16,7 @@ bin=target/release/conceptbook
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '| notes | wall (median of %s) | peak memory | output | search index | rebuild after one edit |\n| --- | --- | --- | --- | --- | --- |\n' "$runs"
+printf '| notes | wall (median of %s) | peak memory | output | search index | rebuild after one edit | search refresh after it |\n| --- | --- | --- | --- | --- | --- | --- |\n' "$runs"
 for n in "${sizes[@]}"; do
   site="$work/corpus-$n"
   target/release/examples/corpus --notes "$n" --out "$site" > /dev/null
@@ -31,7 +31,9 @@ for n in "${sizes[@]}"; do
   mem=$(printf '%s\n' "${mems[@]}" | median)
   size=$(du -sb "$site/book" | cut -f1)
   index=$( (du -sb "$site/book/search" 2>/dev/null || echo 0) | cut -f1)
-  rebuild=$(target/release/examples/rebuild "$site" 7 | awk '/median/ {print $(NF-1)}')
-  printf '| %s | %s s | %s MiB | %s MB | %s MB | %s ms |\n' "$n" "$wall" "$((mem / 1024))" \
-    "$(awk "BEGIN {printf \"%.1f\", $size / 1e6}")" "$(awk "BEGIN {printf \"%.1f\", $index / 1e6}")" "$rebuild"
+  rb=$(target/release/examples/rebuild "$site" 7)
+  rebuild=$(echo "$rb" | awk '/median rebuild/ {print $(NF-1)}')
+  refresh=$(echo "$rb" | awk '/median search/ {print $(NF-1)}')
+  printf '| %s | %s s | %s MiB | %s MB | %s MB | %s ms | %s ms |\n' "$n" "$wall" "$((mem / 1024))" \
+    "$(awk "BEGIN {printf \"%.1f\", $size / 1e6}")" "$(awk "BEGIN {printf \"%.1f\", $index / 1e6}")" "$rebuild" "$refresh"
 done

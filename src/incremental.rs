@@ -7,7 +7,8 @@
 //! - when only bodies changed (no note added, removed, renamed or re-titled, no front
 //!   matter changed), re-renders the edited notes' pages, the pages whose backlinks changed,
 //!   and the pages that link into an edited note whose headings changed; the home page if
-//!   `content/index.md` changed; and the search index;
+//!   `content/index.md` changed; and then, in [`Session::refresh_search`], the search
+//!   index, reusing each unchanged note's terms;
 //! - otherwise renders every page again with the compiled templates;
 //! - and when `book.toml`, `templates/` or `static/` changed, starts over.
 //!
@@ -21,6 +22,7 @@ use crate::note::{self, Note, ParsedFile};
 use crate::paths::RelPath;
 use crate::pipeline::{Failed, Timings};
 use crate::render::{self, Output, Templates};
+use crate::search;
 use crate::source::{self, SourceFile, CONTENT_DIR};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +38,10 @@ pub struct Session {
     site: Site,
     output: Output,
     warnings: Vec<Diagnostic>,
+    /// Each note's search terms, kept across body-only rebuilds.
+    search: search::Cache,
+    /// Body edits were rendered, but the search index is not rebuilt yet.
+    search_stale: bool,
 }
 
 /// What a rebuild did.
@@ -74,8 +80,19 @@ impl Session {
         let files: BTreeMap<RelPath, (String, ParsedFile)> =
             sources.into_par_iter().map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f)))).collect();
         let (site, warnings) = link(config, &files, read_diags).map_err(fail)?;
-        let output = render::site_with(&site, &assets, &templates).map_err(fail)?;
-        Ok(Session { root: root.to_path_buf(), assets, templates, files, site, output, warnings })
+        let mut search = search::Cache::default();
+        let output = render::site_cached(&site, &assets, &templates, &mut search).map_err(fail)?;
+        Ok(Session {
+            root: root.to_path_buf(),
+            assets,
+            templates,
+            files,
+            site,
+            output,
+            warnings,
+            search,
+            search_stale: false,
+        })
     }
 
     pub fn output(&self) -> &Output {
@@ -177,7 +194,9 @@ impl Session {
             && old.notes.iter().zip(&site.notes).all(|(a, b)| shape(a) == shape(b))
             && old.home.is_some() == site.home.is_some();
         if !same_shape {
-            self.output = render::site_with(site, &self.assets, &self.templates).map_err(fail)?;
+            self.search.clear(); // titles shown inside other notes' text may have changed
+            self.search_stale = false;
+            self.output = render::site_cached(site, &self.assets, &self.templates, &mut self.search).map_err(fail)?;
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
@@ -200,8 +219,28 @@ impl Session {
         }
         let count = fresh.len();
         self.output.extend(fresh);
-        render::add_files(site, &self.assets, &mut self.output);
+        self.search_stale = true;
         Ok(if count == 0 { Rebuilt::Nothing } else { Rebuilt::Pages(count) })
+    }
+
+    /// Whether the search index still reflects the notes before the last body edit.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Brings the search index up to date after body edits. [`Session::rebuild`] leaves this
+    /// for afterwards, so that `serve` can reload the edited page first: the index must
+    /// weigh every note again (its scores depend on all of them), which takes longer than
+    /// the page. Returns how long it took, or `None` when there was nothing to do.
+    pub fn refresh_search(&mut self) -> Option<Duration> {
+        if !self.search_stale {
+            return None;
+        }
+        let start = Instant::now();
+        self.output.retain(|path, _| !path.as_str().starts_with(search::DIR));
+        self.output.extend(search::index_cached(&self.site, &mut self.search));
+        self.search_stale = false;
+        Some(start.elapsed())
     }
 }
 

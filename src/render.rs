@@ -39,10 +39,20 @@ pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
 
 /// Renders the whole site with templates compiled before.
 pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    site_cached(site, assets, templates, &mut search::Cache::default())
+}
+
+/// [`site_with`], keeping each note's search terms in `cache` for later rebuilds.
+pub fn site_cached(
+    site: &Site,
+    assets: &Assets,
+    templates: &Templates,
+    cache: &mut search::Cache,
+) -> Result<Output, Vec<Diagnostic>> {
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
     let mut out = note_pages(site, assets, templates, &ids)?;
     out.extend(index_pages(site, assets, templates)?);
-    add_files(site, assets, &mut out);
+    add_files_cached(site, assets, &mut out, cache);
     Ok(out)
 }
 
@@ -68,12 +78,17 @@ pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Resul
 /// Everything that is not a page: static files, the search index, `.nojekyll`, and the
 /// sitemap (which lists the pages already in `out`).
 pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
+    add_files_cached(site, assets, out, &mut search::Cache::default());
+}
+
+/// [`add_files`], with the search index reusing what `cache` kept from the last build.
+pub fn add_files_cached(site: &Site, assets: &Assets, out: &mut Output, cache: &mut search::Cache) {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
     // The index replaces the previous one whole: a rebuild may need fewer shards.
     out.retain(|path, _| !path.as_str().starts_with(search::DIR));
-    out.extend(search::index(site));
+    out.extend(search::index_cached(site, cache));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
         let xml = sitemap(url, out);

@@ -141,7 +141,7 @@ struct TermStat {
 }
 
 /// Everything the index needs from one note, terms grouped by hash partition.
-struct DocTerms {
+pub struct DocTerms {
     arena: String,
     terms: Vec<TermStat>,
     /// `partition[p]..partition[p + 1]` indexes `terms`.
@@ -256,7 +256,7 @@ fn slot<'a>(
     })
 }
 
-fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
+pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     let names: Vec<Folded> = names_of(doc, pinyin).iter().map(|n| Folded::new(n)).collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
@@ -345,7 +345,7 @@ struct Scorer {
 }
 
 impl Scorer {
-    fn new(docs: &[DocTerms]) -> Scorer {
+    fn new(docs: &[&DocTerms]) -> Scorer {
         let n = docs.len().max(1) as f64;
         let mut avg = [0.0f64; 3];
         for d in docs {
@@ -385,7 +385,7 @@ struct Hit {
 }
 
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
-fn postings(scorer: &Scorer, docs: &[DocTerms], hits: &[Hit]) -> String {
+fn postings(scorer: &Scorer, docs: &[&DocTerms], hits: &[Hit]) -> String {
     let mut out = String::with_capacity(hits.len() * 3);
     let idf = scorer.idf(hits.len());
     let mut prev: i64 = -1;
@@ -430,7 +430,7 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// Every term with its posting list, in JavaScript's string order. Each hash partition
 /// of the terms is gathered and encoded by one task, reading every note's terms of that
 /// partition in note order.
-fn all_postings(docs: &[DocTerms]) -> Vec<(String, String)> {
+fn all_postings(docs: &[&DocTerms]) -> Vec<(String, String)> {
     let scorer = Scorer::new(docs);
     let mut terms: Vec<(String, String)> = (0..PARTITIONS)
         .into_par_iter()
@@ -476,8 +476,14 @@ struct Manifest<'a> {
 /// The files of `search/`, by path below the output root.
 pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
-    let postings = all_postings(&terms);
-    drop(terms);
+    let docs: Vec<&Doc> = docs.iter().collect();
+    build_from(&docs, &terms.iter().collect::<Vec<_>>(), labels)
+}
+
+/// The files of `search/` from notes whose terms were worked out already (`doc_terms`),
+/// in the same order.
+pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+    let postings = all_postings(terms);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
     let mut start = 0;
@@ -493,13 +499,13 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let avg: usize = docs.iter().map(record_size).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
+    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
     let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
     let chunks: Vec<(String, Vec<u8>)> = docs
         .par_chunks(chunk)
         .enumerate()
         .map(|(k, ds)| {
-            let records: Vec<DocRecord> = ds.iter().map(record).collect();
+            let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
             (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},{json});\n").into_bytes())
         })

@@ -20,11 +20,12 @@ pub mod index;
 pub mod text;
 pub mod tokenize;
 
-use crate::graph::Site;
-use crate::note::RefKind;
+use crate::graph::{NoteId, Site};
+use crate::note::{Note, RefKind};
 use crate::paths::RelPath;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The folder of the index in the output, with its slash.
 pub const DIR: &str = "search/";
@@ -96,32 +97,75 @@ fn is_chinese(lang: &str) -> bool {
 /// The searchable notes of a site, in reading order, bodies rendered to text in parallel.
 pub fn docs(site: &Site) -> Vec<Doc> {
     use rayon::prelude::*;
+    site.graph.reading_order.par_iter().map(|&id| doc(site, id)).collect()
+}
+
+fn doc(site: &Site, id: NoteId) -> Doc {
     let g = &site.graph;
     let title_of = |target: &str| g.resolve(RefKind::Wiki, target).map(|id| site.notes[id].title().to_string());
-    g.reading_order
-        .par_iter()
-        .map(|&id| {
-            let note = &site.notes[id];
-            let chain = g.ancestry(id);
-            Doc {
-                slug: note.slug.clone(),
-                title: note.title().to_string(),
-                aliases: note.front.aliases.clone(),
-                crumbs: chain[..chain.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect(),
-                summary: note.front.summary.trim().to_string(),
-                tags: note.front.tags.clone(),
-                body: text::plain(note.body(), &title_of),
-            }
-        })
-        .collect()
+    let note = &site.notes[id];
+    let chain = g.ancestry(id);
+    Doc {
+        slug: note.slug.clone(),
+        title: note.title().to_string(),
+        aliases: note.front.aliases.clone(),
+        crumbs: chain[..chain.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect(),
+        summary: note.front.summary.trim().to_string(),
+        tags: note.front.tags.clone(),
+        body: text::plain(note.body(), &title_of),
+    }
 }
 
 /// The files of the search index, by path below the output root.
 pub fn index(site: &Site) -> BTreeMap<RelPath, Vec<u8>> {
-    let docs = docs(site);
+    index_cached(site, &mut Cache::default())
+}
+
+/// What the index made of each note last time, for `serve`'s rebuilds: a note whose
+/// parse result (the same `Arc`) and breadcrumb are unchanged is not tokenized again.
+/// Clear it when titles may have changed (they show inside other notes' text).
+#[derive(Default)]
+pub struct Cache {
+    by_slug: HashMap<String, (Arc<Note>, Arc<Doc>, Arc<index::DocTerms>)>,
+}
+
+impl Cache {
+    pub fn clear(&mut self) {
+        self.by_slug.clear();
+    }
+}
+
+/// [`index`], reusing what `cache` holds and refilling it.
+pub fn index_cached(site: &Site, cache: &mut Cache) -> BTreeMap<RelPath, Vec<u8>> {
+    use rayon::prelude::*;
+    let pinyin = is_chinese(&site.config.language);
+    let prepared: Vec<(Arc<Doc>, Arc<index::DocTerms>)> = site
+        .graph
+        .reading_order
+        .par_iter()
+        .map(|&id| {
+            let note = &site.notes[id];
+            if let Some((old, doc, terms)) = cache.by_slug.get(&note.slug) {
+                let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
+                    && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
+                if Arc::ptr_eq(old, note) && crumbs_same {
+                    return (doc.clone(), terms.clone());
+                }
+            }
+            let doc = doc(site, id);
+            let terms = index::doc_terms(&doc, pinyin);
+            (Arc::new(doc), Arc::new(terms))
+        })
+        .collect();
+    cache.by_slug = site
+        .graph
+        .reading_order
+        .iter()
+        .zip(&prepared)
+        .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d.clone(), t.clone())))
+        .collect();
     let labels = Labels::for_language(&site.config.language);
-    index::build(&docs, is_chinese(&site.config.language), &labels)
-        .into_iter()
-        .map(|(path, bytes)| (RelPath::new(&path), bytes))
-        .collect()
+    let docs: Vec<&Doc> = prepared.iter().map(|(d, _)| d.as_ref()).collect();
+    let terms: Vec<&index::DocTerms> = prepared.iter().map(|(_, t)| t.as_ref()).collect();
+    index::build_from(&docs, &terms, &labels).into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
 }

@@ -14,7 +14,8 @@ fn site() -> SiteTest {
         .file("content/index.md", "从 [[lora]] 开始。\n")
 }
 
-fn assert_same_as_full_build(session: &Session, s: &SiteTest) {
+fn assert_same_as_full_build(session: &mut Session, s: &SiteTest) {
+    session.refresh_search();
     let full = pipeline::build(s.root()).unwrap_or_else(|f| panic!("{:?}", f.diagnostics)).output;
     let inc = session.output();
     assert_eq!(full.keys().collect::<Vec<_>>(), inc.keys().collect::<Vec<_>>());
@@ -31,7 +32,7 @@ fn body_edits_rerender_only_what_they_touch() {
     let s = s.simple("lora", "LoRA", "parent = \"peft\"", "属于 [[fine-tuning#分类|微调]]，对比 [[rlhf]]。\n");
     let r = session.rebuild(&[s.root().join("content/lora.md")]).unwrap();
     assert_eq!(r.rebuilt, Rebuilt::Pages(2));
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
     // renaming a heading others link to is an error, and the last good output stays
     let before = session.output().clone();
     let s = s.simple("fine-tuning", "微调", "order = 1", "## 类别\n\n见 [[peft]]。\n");
@@ -41,7 +42,7 @@ fn body_edits_rerender_only_what_they_touch() {
     // fixing it recovers
     let s = s.simple("fine-tuning", "微调", "order = 1", "## 分类\n\n见 [[peft]]，新的一句。\n");
     session.rebuild(&[s.root().join("content/fine-tuning.md")]).unwrap();
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
 }
 
 #[test]
@@ -51,22 +52,22 @@ fn front_matter_and_structure_edits_rerender_everything() {
     let s = s.simple("rlhf", "基于人类反馈的强化学习", "parent = \"fine-tuning\"", "对齐。\n");
     let r = session.rebuild(&[s.root().join("content/rlhf.md")]).unwrap();
     assert_eq!(r.rebuilt, Rebuilt::AllPages);
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
     // a new note, then a deleted one
     let s = s.simple("dpo", "DPO", "parent = \"rlhf\"", "直接偏好优化。\n");
     session.rebuild(&[s.root().join("content/dpo.md")]).unwrap();
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
     std::fs::remove_file(s.root().join("content/dpo.md")).unwrap();
     session.rebuild(&[s.root().join("content/dpo.md")]).unwrap();
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
     // the home page, then the configuration
     let s = s.file("content/index.md", "欢迎。从 [[peft]] 开始。\n");
     session.rebuild(&[s.root().join("content/index.md")]).unwrap();
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
     let s = s.file("book.toml", "[book]\ntitle = \"新标题\"\nlanguage = \"zh-CN\"\n");
     let r = session.rebuild(&[s.root().join("book.toml")]).unwrap();
     assert_eq!(r.rebuilt, Rebuilt::Full);
-    assert_same_as_full_build(&session, &s);
+    assert_same_as_full_build(&mut session, &s);
 }
 
 #[test]

@@ -64,10 +64,7 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
     let nb = &peft[peft.find("<svg class=\"nb-svg\"").unwrap()..];
     let nb = &nb[..nb.find("</svg>").unwrap()];
     for (class, slug) in [("parent", "fine-tuning"), ("child", "lora"), ("related", "quantization")] {
-        assert!(
-            nb.contains(&format!("<a class=\"node {class}\" href=\"{slug}.html\">")),
-            "{class} {slug} in {nb}"
-        );
+        assert!(nb.contains(&format!("<a class=\"node {class}\" href=\"{slug}.html\">")), "{class} {slug} in {nb}");
     }
     assert!(nb.contains("<a class=\"node self\" href=\"graph.html#n-peft\">"));
     assert!(peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>"));
