@@ -125,6 +125,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 format!("site-url `{url}` is not an http(s) URL"),
             )
             .at(pos)
+            .spanning(pos.rest_of_line(text))
             .help(
                 "write the address the site is served at, e.g. \"https://user.github.io/repo/\"",
             )]);
@@ -163,6 +164,7 @@ fn check_keys(
         diags.push(
             Diagnostic::error(path, format!("unknown key `{name}` in {FILE}"))
                 .at(key_pos(text, key))
+                .spanning(key.chars().count())
                 .help(help),
         );
     }
@@ -192,13 +194,21 @@ pub fn toml_error(path: &RelPath, text: &str, e: &toml::de::Error) -> Diagnostic
         .span()
         .map(|s| Pos::of_offset(text, s.start))
         .unwrap_or_default();
+    // The span, cut at the end of its first line.
+    let span = e.span().map_or(0, |s| {
+        let end = s.end.min(text.len());
+        text.get(s.start.min(end)..end)
+            .map_or(0, |t| t.split('\n').next().unwrap_or("").chars().count())
+    });
     let message = e
         .message()
         .lines()
         .next()
         .unwrap_or("invalid TOML")
         .to_string();
-    Diagnostic::error(path, format!("invalid TOML: {message}")).at(pos)
+    Diagnostic::error(path, format!("invalid TOML: {message}"))
+        .at(pos)
+        .spanning(span)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
-use conceptbook::{config, output, pipeline, report};
+use conceptbook::{config, output, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Build(args)) => build(args),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::New(args)) => scaffold::run(args),
         None => build(cli.build),
     };
     match result {
@@ -27,10 +29,11 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = &args.common.root;
     let mut err = std::io::stderr().lock();
+    let color = report::color_on_stderr();
     let built = match pipeline::build(root) {
         Ok(b) => b,
         Err(failed) => {
-            report::diagnostics(&mut err, &failed.diagnostics)?;
+            report::diagnostics(&mut err, &failed.diagnostics, root, color)?;
             writeln!(err, "build failed: nothing was written")?;
             return Ok(ExitCode::FAILURE);
         }
@@ -45,7 +48,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     let written = output::write(&built.output, root, &dest)?;
     if !args.common.quiet {
-        report::diagnostics(&mut err, &built.warnings)?;
+        report::diagnostics(&mut err, &built.warnings, root, color)?;
         let g = &built.site.graph;
         let terms = built.site.notes.iter().filter(|n| n.front.glossary).count();
         println!(
@@ -73,14 +76,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            for d in &diags {
-                writeln!(out, "{}", serde_json::to_string(d)?)?;
-            }
+            writeln!(std::io::stdout().lock(), "{}", report::json(&diags))?;
         }
         Format::Human => {
             let mut err = std::io::stderr().lock();
-            report::diagnostics(&mut err, &diags)?;
+            report::diagnostics(&mut err, &diags, root, report::color_on_stderr())?;
             if ok && !args.common.quiet {
                 writeln!(err, "check passed: no errors")?;
             }

@@ -29,6 +29,8 @@ pub fn options() -> Options {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyRef {
     pub offset: usize,
+    /// The length of the whole link in the source, in characters.
+    pub len: usize,
     pub kind: RefKind,
     pub target: String,
     pub anchor: Option<String>,
@@ -70,7 +72,8 @@ pub fn scan(body: &str) -> Scan {
                 dest_url,
                 ..
             }) => {
-                if let Some(r) = classify_link(link_type, &dest_url, range.start) {
+                if let Some(mut r) = classify_link(link_type, &dest_url, range.start) {
+                    r.len = body[range].chars().count();
                     scan.refs.push(r);
                 }
             }
@@ -86,6 +89,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
             let (target, anchor) = split_anchor(dest);
             Some(BodyRef {
                 offset,
+                len: 0,
                 kind: RefKind::Wiki,
                 target,
                 anchor,
@@ -96,6 +100,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
             let is_relative = !path.contains(':') && !path.starts_with('/');
             (is_relative && path.ends_with(".md")).then(|| BodyRef {
                 offset,
+                len: 0,
                 kind: RefKind::File,
                 target: percent_decode(&path),
                 anchor,

@@ -7,7 +7,7 @@
 //! line and column. Resolving the references is the graph's job.
 
 use crate::config::{key_pos, toml_error};
-use crate::error::{suggest, Diagnostic, Pos};
+use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
 use crate::paths::RelPath;
 use crate::source::SourceFile;
@@ -60,6 +60,8 @@ pub struct Ref {
     pub target: String,
     pub anchor: Option<String>,
     pub pos: Pos,
+    /// How many characters the reference spans from `pos` (the link, or the quoted slug).
+    pub len: usize,
     pub kind: RefKind,
 }
 
@@ -239,31 +241,54 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
                 ),
             )
         };
+        let span = if front.slug.is_some() {
+            pos.rest_of_line(text)
+        } else {
+            0
+        };
         diags.push(
             Diagnostic::error(path, format!("`{slug}` is not a valid slug"))
                 .at(pos)
+                .spanning(span)
                 .help(help),
         );
     }
     let summary = front.summary.trim();
+    // A key's whole `key = value` line, in file coordinates.
+    let line_of = |key: &str| {
+        let pos = shift(key_pos(fm_text, key));
+        (pos, pos.rest_of_line(text))
+    };
     if front.title.trim().is_empty() {
-        diags
-            .push(Diagnostic::error(path, "`title` is empty").at(shift(key_pos(fm_text, "title"))));
+        let (pos, span) = line_of("title");
+        diags.push(
+            Diagnostic::error(path, "`title` is empty")
+                .at(pos)
+                .spanning(span)
+                .help("write the term this note explains: it is the page title and the glossary entry"),
+        );
     }
     if summary.is_empty() {
-        diags.push(Diagnostic::error(path, "`summary` is empty").at(shift(key_pos(fm_text, "summary")))
+        let (pos, span) = line_of("summary");
+        diags.push(Diagnostic::error(path, "`summary` is empty").at(pos).spanning(span)
             .help("write one sentence: it is the glossary definition, the search snippet and the meta description"));
     } else if summary.contains('\n') {
+        let (pos, span) = line_of("summary");
         diags.push(
             Diagnostic::error(path, "`summary` must be one line")
-                .at(shift(key_pos(fm_text, "summary")))
+                .at(pos)
+                .spanning(span)
                 .help("keep the summary to one sentence; put the rest in the body"),
         );
     }
     for alias in &front.aliases {
         if alias.trim().is_empty() {
+            let (pos, span) = line_of("aliases");
             diags.push(
-                Diagnostic::error(path, "an alias is empty").at(shift(key_pos(fm_text, "aliases"))),
+                Diagnostic::error(path, "an alias is empty")
+                    .at(pos)
+                    .spanning(span)
+                    .help("remove the empty string from `aliases`"),
             );
         }
     }
@@ -297,6 +322,7 @@ fn body_refs(
     path: &RelPath,
     refs: Vec<markdown::BodyRef>,
 ) -> Vec<Ref> {
+    let mut positions = Positions::new(text);
     refs.into_iter()
         .map(|r| Ref {
             target: if r.kind == RefKind::File {
@@ -305,7 +331,8 @@ fn body_refs(
                 r.target
             },
             anchor: r.anchor,
-            pos: Pos::of_offset(text, body_start + r.offset),
+            pos: positions.at(body_start + r.offset),
+            len: r.len,
             kind: r.kind,
         })
         .collect()
@@ -319,6 +346,7 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
         target,
         anchor,
         pos: Pos::of_offset(text, start),
+        len: s.get_ref().chars().count(),
         kind,
     }
 }
@@ -346,6 +374,7 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
             diags.push(
                 Diagnostic::error(path, format!("unknown front matter key `{key}`"))
                     .at(key_pos(fm, key))
+                    .spanning(key.chars().count())
                     .help(help),
             );
         }
@@ -376,7 +405,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// A best-effort slug suggestion for a bad one.
-fn slugify_ascii(s: &str) -> String {
+pub fn slugify_ascii(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

@@ -8,3 +8,10 @@ mod build;
 mod content;
 mod errors;
 mod reader;
+
+// The author's loop (issue 5): serve, check, new, hostile input, fuzzing.
+mod check;
+mod fuzz;
+mod hostile;
+mod new;
+mod serve;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# How long `conceptbook serve` takes to rebuild after one note is edited, on synthetic
+# corpora. Prints the server's own "built N notes after a change to ... in X ms" lines.
+#
+#   benchmarks/serve-rebuild.sh [NOTES...]     # default: 1000 10000
+#
+# Each corpus is generated once under ${TMPDIR:-/tmp}/conceptbook-corpus-N. Three edits
+# per corpus, a second apart; the server is stopped with Ctrl-C (SIGINT) at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin conceptbook --example corpus
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/conceptbook"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+for n in "${sizes[@]}"; do
+  dir="${TMPDIR:-/tmp}/conceptbook-corpus-$n"
+  [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" >/dev/null
+  work="$(mktemp -d)"
+  log="$work/serve.log"
+  "$bin" serve --root "$dir" --port 0 >"$log" 2>&1 &
+  pid=$!
+  until grep -q '^serving' "$log"; do sleep 0.2; done
+  note="$(find "$dir/content" -name '*.md' | sort | awk 'NR == 1')"
+  cp "$note" "$work/note.orig"
+  for i in 1 2 3; do
+    before=$(grep -c ' after ' "$log" || true)
+    printf '\n编辑第 %s 次。\n' "$i" >>"$note"
+    until [ "$(grep -c ' after ' "$log" || true)" -gt "$before" ]; do sleep 0.1; done
+    sleep 1
+  done
+  kill -INT "$pid"
+  wait "$pid" || true
+  cp "$work/note.orig" "$note"
+  echo "== $n notes"
+  grep -E '^built' "$log"
+  rm -r "$work"
+done
