@@ -146,6 +146,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut log = Log {
         root: root.clone(),
         color,
+        quiet: args.common.quiet,
         warnings: Vec::new(),
         failing: false,
     };
@@ -231,6 +232,8 @@ fn open_browser(url: &str) {
 struct Log {
     root: PathBuf,
     color: bool,
+    /// Errors only: no line for a good build, no warnings.
+    quiet: bool,
     /// The warnings last printed, so a rebuild repeats them only when they change.
     warnings: Vec<Diagnostic>,
     failing: bool,
@@ -253,19 +256,21 @@ impl Log {
         let mut err = std::io::stderr().lock();
         match result {
             Ok(built) => {
-                if built.warnings != self.warnings {
+                if built.warnings != self.warnings && !self.quiet {
                     let _ = report::diagnostics(&mut err, &built.warnings, &self.root, self.color);
-                    self.warnings = built.warnings;
                 }
+                self.warnings = built.warnings;
                 let verb = if self.failing {
                     "fixed: built"
                 } else {
                     "built"
                 };
-                println!(
-                    "{verb} {} notes{what} in {ms:.0} ms",
-                    built.site.notes.len()
-                );
+                if !self.quiet || self.failing {
+                    println!(
+                        "{verb} {} notes{what} in {ms:.0} ms",
+                        built.site.notes.len()
+                    );
+                }
                 self.failing = false;
                 Ok(built.output)
             }

@@ -309,8 +309,9 @@ pub fn inject(page: &str, state: &State) -> String {
         server = state.server,
     );
     let at = page
-        .to_ascii_lowercase()
-        .rfind("</body>")
+        .as_bytes()
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(page.len());
     let mut out = String::with_capacity(page.len() + overlay.len() + script.len() + 1);
     out.push_str(&page[..at]);
