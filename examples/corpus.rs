@@ -99,33 +99,10 @@ const TERMS: &[&str] = &[
     "BLEU",
     "ROUGE",
 ];
-const CONNECTORS: &[&str] = &[
-    "通常",
-    "因此",
-    "此外",
-    "在实践中",
-    "一般来说",
-    "相比之下",
-    "换句话说",
-    "值得注意的是",
-    "例如",
-    "所以",
-];
-const VERBS: &[&str] = &[
-    "影响", "决定", "提升", "降低", "依赖", "改变", "约束", "衡量", "描述", "组合",
-];
-const TAGS: &[&str] = &[
-    "基础概念",
-    "架构",
-    "训练",
-    "微调",
-    "对齐",
-    "模型",
-    "应用开发",
-    "部署",
-    "评估",
-    "数据",
-];
+const CONNECTORS: &[&str] =
+    &["通常", "因此", "此外", "在实践中", "一般来说", "相比之下", "换句话说", "值得注意的是", "例如", "所以"];
+const VERBS: &[&str] = &["影响", "决定", "提升", "降低", "依赖", "改变", "约束", "衡量", "描述", "组合"];
+const TAGS: &[&str] = &["基础概念", "架构", "训练", "微调", "对齐", "模型", "应用开发", "部署", "评估", "数据"];
 
 /// splitmix64: small, fast, deterministic.
 struct Rng(u64);
@@ -171,29 +148,17 @@ fn args() -> Args {
             }
         }
     }
-    Args {
-        notes,
-        out: out.expect("--out DIR is required"),
-        seed,
-    }
+    Args { notes, out: out.expect("--out DIR is required"), seed }
 }
 
 fn title(i: usize, rng: &mut Rng) -> String {
-    format!(
-        "{}{}{}",
-        rng.pick(WORDS),
-        rng.pick(WORDS),
-        to_chinese_number(i)
-    )
+    format!("{}{}{}", rng.pick(WORDS), rng.pick(WORDS), to_chinese_number(i))
 }
 
 /// `i` spelled with Chinese digits, so titles stay distinct and Chinese.
 fn to_chinese_number(i: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    i.to_string()
-        .bytes()
-        .map(|b| D[(b - b'0') as usize])
-        .collect()
+    i.to_string().bytes().map(|b| D[(b - b'0') as usize]).collect()
 }
 
 fn sentence(rng: &mut Rng, links: &mut Vec<String>, out: &mut String) {
@@ -229,20 +194,9 @@ fn body(rng: &mut Rng, mut links: Vec<String>) -> String {
         }
         out.push_str("\n\n");
     }
-    let _ = writeln!(
-        out,
-        "| 项目 | {} | {} |\n| --- | --- | --- |",
-        rng.pick(TERMS),
-        rng.pick(TERMS)
-    );
+    let _ = writeln!(out, "| 项目 | {} | {} |\n| --- | --- | --- |", rng.pick(TERMS), rng.pick(TERMS));
     for _ in 0..3 {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {}% |",
-            rng.pick(WORDS),
-            rng.below(1000),
-            rng.below(100)
-        );
+        let _ = writeln!(out, "| {} | {} | {}% |", rng.pick(WORDS), rng.below(1000), rng.below(100));
     }
     if rng.below(2) == 0 {
         let _ = writeln!(
@@ -278,11 +232,8 @@ fn main() -> std::io::Result<()> {
             .filter(|&j| j != i)
             .map(|j| format!("[[c{j}|{}]]", titles[j]))
             .collect();
-        let related: Vec<String> = (0..rng.below(3))
-            .map(|_| rng.below(args.notes))
-            .filter(|&j| j != i)
-            .map(|j| format!("\"c{j}\""))
-            .collect();
+        let related: Vec<String> =
+            (0..rng.below(3)).map(|_| rng.below(args.notes)).filter(|&j| j != i).map(|j| format!("\"c{j}\"")).collect();
         let mut fm = format!(
             "+++\ntitle = \"{}\"\naliases = [\"{} term {i}\", \"别名{}\"]\nsummary = \"{}与{}之间关系的简要说明，涉及 {}。\"\n",
             titles[i],
@@ -298,12 +249,7 @@ fn main() -> std::io::Result<()> {
         if !related.is_empty() {
             let _ = writeln!(fm, "related = [{}]", related.join(", "));
         }
-        let _ = writeln!(
-            fm,
-            "tags = [\"{}\", \"{}\"]\n+++\n",
-            rng.pick(TAGS),
-            rng.pick(TAGS)
-        );
+        let _ = writeln!(fm, "tags = [\"{}\", \"{}\"]\n+++\n", rng.pick(TAGS), rng.pick(TAGS));
         let dir = content.join(format!("g{}", i / 500));
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(format!("{slug}.md")), fm + &body(&mut rng, links))?;

@@ -34,15 +34,9 @@ pub fn load(root: &Path) -> (Assets, Vec<Diagnostic>) {
     for (name, bytes) in embedded(&TEMPLATES) {
         match String::from_utf8(bytes) {
             Ok(text) => {
-                assets.templates.insert(
-                    name.clone(),
-                    (RelPath::new(&format!("{TEMPLATES_DIR}/{name}")), text),
-                );
+                assets.templates.insert(name.clone(), (RelPath::new(&format!("{TEMPLATES_DIR}/{name}")), text));
             }
-            Err(_) => diags.push(Diagnostic::error(
-                &RelPath::new(&name),
-                "embedded template is not UTF-8",
-            )),
+            Err(_) => diags.push(Diagnostic::error(&RelPath::new(&name), "embedded template is not UTF-8")),
         }
     }
     for (name, bytes) in embedded(&STATIC) {
@@ -55,10 +49,7 @@ pub fn load(root: &Path) -> (Assets, Vec<Diagnostic>) {
             }
             Err(e) => diags.push(Diagnostic::error(
                 &path,
-                format!(
-                    "not UTF-8: invalid byte at offset {}",
-                    e.utf8_error().valid_up_to()
-                ),
+                format!("not UTF-8: invalid byte at offset {}", e.utf8_error().valid_up_to()),
             )),
         }
     }
@@ -74,10 +65,7 @@ pub fn template(root: &Path, name: &str) -> Option<(RelPath, String)> {
     let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
     match std::fs::read(path.to_fs(root)) {
         Ok(bytes) => String::from_utf8(bytes).ok().map(|text| (path, text)),
-        Err(_) => TEMPLATES
-            .get_file(name)
-            .and_then(|f| f.contents_utf8())
-            .map(|text| (path, text.to_string())),
+        Err(_) => TEMPLATES.get_file(name).and_then(|f| f.contents_utf8()).map(|text| (path, text.to_string())),
     }
 }
 
@@ -99,11 +87,7 @@ fn embedded(dir: &Dir<'static>) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Files below `root/dir`: (name relative to `dir`, path relative to root, bytes).
-fn site_files(
-    root: &Path,
-    dir: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(String, RelPath, Vec<u8>)> {
+fn site_files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, RelPath, Vec<u8>)> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
@@ -117,10 +101,8 @@ fn site_files(
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let (Some(name), Some(path)) = (
-                    RelPath::from_fs(&base, e.path()),
-                    RelPath::from_fs(root, e.path()),
-                ) else {
+                let (Some(name), Some(path)) = (RelPath::from_fs(&base, e.path()), RelPath::from_fs(root, e.path()))
+                else {
                     continue;
                 };
                 match std::fs::read(e.path()) {
@@ -129,10 +111,7 @@ fn site_files(
                 }
             }
             Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                &RelPath::new(dir),
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::error(&RelPath::new(dir), format!("cannot read: {e}"))),
         }
     }
     out

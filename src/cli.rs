@@ -27,14 +27,12 @@ pub enum Command {
     /// Run every validation of `build` and write nothing
     Check(CheckArgs),
     /// Serve the site on 127.0.0.1 (this machine only); rebuild on change and reload open pages
-    #[command(
-        long_about = "Build the site in memory and serve it at http://127.0.0.1:PORT/.\n\n\
+    #[command(long_about = "Build the site in memory and serve it at http://127.0.0.1:PORT/.\n\n\
             Binds 127.0.0.1 only: the site is reachable from this machine, not from the network. \
             When PORT is taken, the next free port is used. Watches content/, templates/, static/ \
             and book.toml; after a save the site is rebuilt and open pages reload. A save that \
             breaks the site keeps the last good version up and shows the errors in the terminal \
-            and over the page; fixing them recovers. Nothing is written to disk. Ctrl-C stops it."
-    )]
+            and over the page; fixing them recovers. Nothing is written to disk. Ctrl-C stops it.")]
     Serve(ServeArgs),
     /// Scaffold a note: write content/SLUG.md with its front matter
     New(NewArgs),

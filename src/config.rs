@@ -66,22 +66,15 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
             vec![Diagnostic::error(
                 &path,
-                format!(
-                    "{FILE} is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
+                format!("{FILE} is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
             )]
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::error(&path, format!("no {FILE} in {}", root.display()))
-                .help("run conceptbook in a site's folder, pass --root DIR, or create book.toml with [book] title = \"...\"")]);
+            return Err(vec![Diagnostic::error(&path, format!("no {FILE} in {}", root.display())).help(
+                "run conceptbook in a site's folder, pass --root DIR, or create book.toml with [book] title = \"...\"",
+            )]);
         }
-        Err(e) => {
-            return Err(vec![Diagnostic::error(
-                &path,
-                format!("cannot read {FILE}: {e}"),
-            )])
-        }
+        Err(e) => return Err(vec![Diagnostic::error(&path, format!("cannot read {FILE}: {e}"))]),
     };
     parse(&text)
 }
@@ -100,8 +93,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     if !table.contains_key("book") {
         diags.push(
-            Diagnostic::error(&path, "missing the [book] table")
-                .help("add:\n  [book]\n  title = \"My concepts\""),
+            Diagnostic::error(&path, "missing the [book] table").help("add:\n  [book]\n  title = \"My concepts\""),
         );
     }
     if !diags.is_empty() {
@@ -110,25 +102,18 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(&path, text, &e)])?;
     let build_dir = raw.build.build_dir.unwrap_or_else(|| "book".to_string());
     if build_dir.trim().is_empty() {
-        return Err(vec![Diagnostic::error(&path, "build.build-dir is empty")
-            .help("use a folder name such as \"book\"")]);
+        return Err(vec![
+            Diagnostic::error(&path, "build.build-dir is empty").help("use a folder name such as \"book\"")
+        ]);
     }
-    let site_url = raw
-        .book
-        .site_url
-        .map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
+    let site_url = raw.book.site_url.map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
     if let Some(url) = &site_url {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             let pos = key_pos(text, "site-url");
-            return Err(vec![Diagnostic::error(
-                &path,
-                format!("site-url `{url}` is not an http(s) URL"),
-            )
-            .at(pos)
-            .spanning(pos.rest_of_line(text))
-            .help(
-                "write the address the site is served at, e.g. \"https://user.github.io/repo/\"",
-            )]);
+            return Err(vec![Diagnostic::error(&path, format!("site-url `{url}` is not an http(s) URL"))
+                .at(pos)
+                .spanning(pos.rest_of_line(text))
+                .help("write the address the site is served at, e.g. \"https://user.github.io/repo/\"")]);
         }
     }
     Ok(Config {
@@ -190,25 +175,14 @@ pub fn key_pos(text: &str, key: &str) -> Pos {
 
 /// Turns a TOML error into a diagnostic at its span, with the message's first line.
 pub fn toml_error(path: &RelPath, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let pos = e
-        .span()
-        .map(|s| Pos::of_offset(text, s.start))
-        .unwrap_or_default();
+    let pos = e.span().map(|s| Pos::of_offset(text, s.start)).unwrap_or_default();
     // The span, cut at the end of its first line.
     let span = e.span().map_or(0, |s| {
         let end = s.end.min(text.len());
-        text.get(s.start.min(end)..end)
-            .map_or(0, |t| t.split('\n').next().unwrap_or("").chars().count())
+        text.get(s.start.min(end)..end).map_or(0, |t| t.split('\n').next().unwrap_or("").chars().count())
     });
-    let message = e
-        .message()
-        .lines()
-        .next()
-        .unwrap_or("invalid TOML")
-        .to_string();
-    Diagnostic::error(path, format!("invalid TOML: {message}"))
-        .at(pos)
-        .spanning(span)
+    let message = e.message().lines().next().unwrap_or("invalid TOML").to_string();
+    Diagnostic::error(path, format!("invalid TOML: {message}")).at(pos).spanning(span)
 }
 
 #[cfg(test)]
@@ -228,11 +202,7 @@ mod tests {
         let err = parse("[book]\ntitle = \"T\"\nsite_url = \"https://x.io\"\n").unwrap_err();
         assert_eq!(err[0].line, 3);
         assert!(err[0].message.contains("book.site_url"), "{}", err[0]);
-        assert!(err[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .contains("did you mean `site-url`"));
+        assert!(err[0].help.as_deref().unwrap().contains("did you mean `site-url`"));
     }
 
     #[test]

@@ -46,10 +46,7 @@ impl Diagnostic {
     }
 
     pub fn warning(path: &RelPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
     pub fn at(mut self, pos: Pos) -> Diagnostic {
@@ -85,13 +82,7 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (&RelPath, usize, usize, Severity, &str) {
-        (
-            &self.path,
-            self.line,
-            self.column,
-            self.severity,
-            &self.message,
-        )
+        (&self.path, self.line, self.column, self.severity, &self.message)
     }
 }
 
@@ -130,10 +121,7 @@ impl Pos {
         let before = &text[..floor_char_boundary(text, offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Pos {
-            line,
-            column: before[line_start..].chars().count() + 1,
-        }
+        Pos { line, column: before[line_start..].chars().count() + 1 }
     }
 
     /// How many characters of `text`'s line `self.line` lie from `self.column` to the end of
@@ -142,10 +130,7 @@ impl Pos {
         let Some(line) = self.line.checked_sub(1).and_then(|i| text.lines().nth(i)) else {
             return 0;
         };
-        line.trim_end()
-            .chars()
-            .skip(self.column.saturating_sub(1))
-            .count()
+        line.trim_end().chars().skip(self.column.saturating_sub(1)).count()
     }
 }
 
@@ -159,11 +144,7 @@ pub struct Positions<'a> {
 
 impl<'a> Positions<'a> {
     pub fn new(text: &'a str) -> Positions<'a> {
-        Positions {
-            text,
-            offset: 0,
-            pos: Pos { line: 1, column: 1 },
-        }
+        Positions { text, offset: 0, pos: Pos { line: 1, column: 1 } }
     }
 
     /// The position of byte `offset` (as [`Pos::of_offset`]); cheap when offsets grow.
@@ -202,8 +183,8 @@ pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The closest candidate to `word` within a small edit distance, if any is close.
 ///
 /// Like cargo's `edit_distance` (here the optimal-string-alignment distance, so that a
-/// swapped pair of letters, `petf` for `peft`, counts as one edit): the bound grows with the word's length, capped at 3, and
-/// nothing is suggested when nothing is close. Case differences are free. Among equally
+/// swapped pair of letters, `petf` for `peft`, counts as one edit): the bound grows with
+/// the word's length, capped at 3, and nothing is suggested when nothing is close. Case differences are free. Among equally
 /// close candidates the first wins, so callers list the likeliest kind first.
 pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
@@ -215,8 +196,7 @@ where
         .into_iter()
         .filter_map(|c| {
             let d = strsim::osa_distance(&lower, &c.to_lowercase());
-            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3))
-                .then_some((d, c))
+            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3)).then_some((d, c))
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -231,10 +211,7 @@ mod tests {
         let text = "ab\n低秩x";
         assert_eq!(Pos::of_offset(text, 0), Pos { line: 1, column: 1 });
         assert_eq!(Pos::of_offset(text, 3), Pos { line: 2, column: 1 });
-        assert_eq!(
-            Pos::of_offset(text, "ab\n低秩".len()),
-            Pos { line: 2, column: 3 }
-        );
+        assert_eq!(Pos::of_offset(text, "ab\n低秩".len()), Pos { line: 2, column: 3 });
     }
 
     #[test]

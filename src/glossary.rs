@@ -31,12 +31,8 @@ pub fn build(site: &Site) -> Vec<Group> {
         .filter(|(_, n)| n.front.glossary)
         .map(|(id, n)| {
             let sort_key = sort_key(n.title(), chinese);
-            let initial = sort_key
-                .chars()
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .filter(char::is_ascii_uppercase)
-                .unwrap_or('#');
+            let initial =
+                sort_key.chars().next().map(|c| c.to_ascii_uppercase()).filter(char::is_ascii_uppercase).unwrap_or('#');
             (initial, Entry { id, sort_key })
         })
         .collect();
@@ -53,10 +49,7 @@ pub fn build(site: &Site) -> Vec<Group> {
         let initial = initial.to_string();
         match groups.last_mut() {
             Some(g) if g.initial == initial => g.entries.push(entry),
-            _ => groups.push(Group {
-                initial,
-                entries: vec![entry],
-            }),
+            _ => groups.push(Group { initial, entries: vec![entry] }),
         }
     }
     groups
@@ -74,8 +67,7 @@ pub fn sort_key(term: &str, chinese: bool) -> String {
             None => key.extend(c.to_lowercase()),
         }
     }
-    key.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    key.trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
 #[cfg(test)]
@@ -85,13 +77,7 @@ mod tests {
     #[test]
     fn pinyin_keys() {
         assert_eq!(sort_key("量化", true), "liang hua ");
-        assert_eq!(
-            sort_key("LoRA（低秩适配）", true)
-                .chars()
-                .take(4)
-                .collect::<String>(),
-            "lora"
-        );
+        assert_eq!(sort_key("LoRA（低秩适配）", true).chars().take(4).collect::<String>(), "lora");
         assert!(sort_key("微调", true) < sort_key("自注意力", true));
         assert!(sort_key("“引号”开头", true).starts_with("yin"));
     }

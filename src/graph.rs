@@ -12,6 +12,7 @@ use crate::error::{suggest, Diagnostic, Pos};
 use crate::note::{Home, Note, Ref, RefKind};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 pub type NoteId = usize;
@@ -19,7 +20,7 @@ pub type NoteId = usize;
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub notes: Vec<Note>,
+    pub notes: Vec<Arc<Note>>,
     pub home: Option<Home>,
     pub graph: Graph,
 }
@@ -48,8 +49,20 @@ pub struct Graph {
 
 /// NFKC-folded, lower-cased, whitespace collapsed: how titles and aliases compare.
 pub fn name_key(s: &str) -> String {
-    let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut key = String::with_capacity(s.len());
+    let mut push_word = |word: &str| {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    };
+    if s.is_ascii() {
+        s.split_ascii_whitespace().for_each(|w| push_word(&w.to_ascii_lowercase()));
+    } else {
+        let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
+        folded.split_whitespace().for_each(push_word);
+    }
+    key
 }
 
 impl Graph {
@@ -63,10 +76,7 @@ impl Graph {
             return Some(id);
         }
         let key = name_key(target);
-        self.by_title
-            .get(&key)
-            .or_else(|| self.by_alias.get(&key))
-            .copied()
+        self.by_title.get(&key).or_else(|| self.by_alias.get(&key)).copied()
     }
 
     pub fn resolve(&self, kind: RefKind, target: &str) -> Option<NoteId> {
@@ -101,31 +111,32 @@ impl Graph {
     }
 
     pub fn descendant_count(&self, id: NoteId) -> usize {
-        self.children[id]
-            .iter()
-            .map(|&c| 1 + self.descendant_count(c))
-            .sum()
+        self.children[id].iter().map(|&c| 1 + self.descendant_count(c)).sum()
     }
 }
 
 /// Resolves every reference and builds the graph. Diagnostics hold errors and warnings.
+///
+/// `failed` holds the file stems of notes that did not parse: references to them are
+/// left out rather than reported, since their own errors say what to fix.
 pub fn link(
     config: Config,
-    notes: Vec<Note>,
+    notes: Vec<Arc<Note>>,
     home: Option<Home>,
-    drafts: &[Note],
+    drafts: &[Arc<Note>],
+    failed: &[String],
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
+    let known = Known { notes: &notes, drafts, failed };
     let n = notes.len();
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
     for (id, note) in notes.iter().enumerate() {
         for r in &note.refs {
-            let Some(target) = resolve_ref(&graph, &notes, drafts, &note.path, r, &mut diags)
-            else {
+            let Some(target) = resolve_ref(&graph, &known, &note.path, r, &mut diags) else {
                 continue;
             };
             graph.link_count += 1;
@@ -160,19 +171,14 @@ pub fn link(
     }
     if let Some(home) = &home {
         for r in &home.refs {
-            if resolve_ref(&graph, &notes, drafts, &home.path, r, &mut diags).is_some() {
+            if resolve_ref(&graph, &known, &home.path, r, &mut diags).is_some() {
                 graph.link_count += 1;
             }
         }
     }
     break_cycles(&notes, &mut graph, &mut diags);
-    let sort_key = |id: &NoteId| {
-        (
-            notes[*id].front.order.unwrap_or(i64::MAX),
-            name_key(notes[*id].title()),
-            notes[*id].slug.clone(),
-        )
-    };
+    let title_keys: Vec<&str> = notes.iter().map(|n| n.title_key.as_str()).collect();
+    let sort_key = |id: &NoteId| (notes[*id].front.order.unwrap_or(i64::MAX), &title_keys[*id], &notes[*id].slug);
     graph.children = vec![Vec::new(); n];
     for id in 0..n {
         match graph.parent[id] {
@@ -208,18 +214,11 @@ pub fn link(
         .collect();
     let has_errors = diags.iter().any(Diagnostic::is_error);
     for id in (0..n).filter(|_| !has_errors) {
-        if graph.parent[id].is_none()
-            && graph.backlinks[id].is_empty()
-            && graph.children[id].is_empty()
-            && n > 1
-        {
+        if graph.parent[id].is_none() && graph.backlinks[id].is_empty() && graph.children[id].is_empty() && n > 1 {
             diags.push(
                 Diagnostic::warning(
                     &notes[id].path,
-                    format!(
-                        "`{}` is an orphan: it has no parent, no children and nothing links to it",
-                        notes[id].slug
-                    ),
+                    format!("`{}` is an orphan: it has no parent, no children and nothing links to it", notes[id].slug),
                 )
                 .at(title_pos(&notes[id]))
                 .spanning(title_pos(&notes[id]).rest_of_line(&notes[id].source))
@@ -227,15 +226,7 @@ pub fn link(
             );
         }
     }
-    (
-        Site {
-            config,
-            notes,
-            home,
-            graph,
-        },
-        diags,
-    )
+    (Site { config, notes, home, graph }, diags)
 }
 
 /// Where a note's `title = ...` line is (line 1 when it cannot be found).
@@ -249,7 +240,7 @@ fn title_pos(note: &Note) -> Pos {
 }
 
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
-fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     for (id, note) in notes.iter().enumerate() {
         graph.by_path.insert(note.path.to_string(), id);
         if let Some(&first) = graph.by_slug.get(&note.slug) {
@@ -261,16 +252,12 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         } else {
             graph.by_slug.insert(note.slug.clone(), id);
         }
-        let title = name_key(note.title());
+        let title = note.title_key.clone();
         if let Some(&first) = graph.by_title.get(&title) {
             diags.push(
                 Diagnostic::warning(
                     &note.path,
-                    format!(
-                        "title `{}` is also the title of {}",
-                        note.title(),
-                        notes[first].path
-                    ),
+                    format!("title `{}` is also the title of {}", note.title(), notes[first].path),
                 )
                 .at(title_pos(note))
                 .spanning(title_pos(note).rest_of_line(&note.source))
@@ -281,58 +268,47 @@ fn index_names(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (id, note) in notes.iter().enumerate() {
-        let pos = key_pos(&note.source, "aliases");
-        let span = pos.rest_of_line(&note.source);
-        for alias in &note.front.aliases {
-            let key = name_key(alias);
+        let pos = || key_pos(&note.source, "aliases");
+        let span = pos().rest_of_line(&note.source);
+        for (alias, key) in note.front.aliases.iter().zip(&note.alias_keys) {
+            let key = key.clone();
             match graph.by_alias.get(&key) {
                 Some(&other) if other != id => diags.push(
-                    Diagnostic::error(
-                        &note.path,
-                        format!("alias `{alias}` also names {}", notes[other].path),
-                    )
-                    .at(pos)
-                    .spanning(span)
-                    .help("an alias names exactly one note: remove it from one of them"),
+                    Diagnostic::error(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
+                        .at(pos())
+                        .spanning(span)
+                        .help("an alias names exactly one note: remove it from one of them"),
                 ),
                 Some(_) => {}
                 None => {
                     graph.by_alias.insert(key.clone(), id);
                 }
             }
-            let shadow = graph
-                .by_title
-                .get(&key)
-                .or_else(|| graph.by_slug.get(alias.trim()));
+            let shadow = graph.by_title.get(&key).or_else(|| graph.by_slug.get(alias.trim()));
             if let Some(&other) = shadow.filter(|&&o| o != id) {
                 diags.push(
                     Diagnostic::warning(
                         &note.path,
-                        format!(
-                            "alias `{alias}` is the title or slug of {}",
-                            notes[other].path
-                        ),
+                        format!("alias `{alias}` is the title or slug of {}", notes[other].path),
                     )
-                    .at(pos)
+                    .at(pos())
                     .spanning(span)
-                    .help(format!(
-                        "[[{alias}]] links to `{}`; remove the alias",
-                        notes[other].slug
-                    )),
+                    .help(format!("[[{alias}]] links to `{}`; remove the alias", notes[other].slug)),
                 );
             }
         }
     }
 }
 
-fn resolve_ref(
-    graph: &Graph,
-    notes: &[Note],
-    drafts: &[Note],
-    from: &RelPath,
-    r: &Ref,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<NoteId> {
+/// What a reference that the graph cannot resolve is checked against.
+struct Known<'a> {
+    notes: &'a [Arc<Note>],
+    drafts: &'a [Arc<Note>],
+    failed: &'a [String],
+}
+
+fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mut Vec<Diagnostic>) -> Option<NoteId> {
+    let (notes, drafts) = (known.notes, known.drafts);
     let what = match r.kind {
         RefKind::Parent => "parent",
         RefKind::Related => "related note",
@@ -340,6 +316,13 @@ fn resolve_ref(
         RefKind::File => "link",
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
+        let stem = match r.kind {
+            RefKind::File => RelPath::new(&r.target).file_stem().to_string(),
+            _ => r.target.trim().to_string(),
+        };
+        if known.failed.contains(&stem) {
+            return None;
+        }
         let is_draft = drafts.iter().any(|d| match r.kind {
             RefKind::File => d.path.as_str() == r.target,
             _ => d.slug == r.target.trim() || name_key(d.title()) == name_key(&r.target),
@@ -356,17 +339,9 @@ fn resolve_ref(
                 suggest(&r.target, paths).map(|p| format!("did you mean `{p}`?")),
             )
         } else {
-            (
-                format!("{what} `{}` names no note", r.target),
-                suggest_name(notes, &r.target),
-            )
+            (format!("{what} `{}` names no note", r.target), suggest_name(notes, &r.target))
         };
-        diags.push(
-            Diagnostic::error(from, message)
-                .at(r.pos)
-                .spanning(r.len)
-                .help_opt(help),
-        );
+        diags.push(Diagnostic::error(from, message).at(r.pos).spanning(r.len).help_opt(help));
         return None;
     };
     if let Some(anchor) = &r.anchor {
@@ -378,22 +353,15 @@ fn resolve_ref(
                     (!headings.is_empty()).then(|| {
                         format!(
                             "its headings: {}",
-                            headings
-                                .iter()
-                                .map(|h| format!("#{}", h.id))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
                         )
                     })
                 });
             diags.push(
-                Diagnostic::error(
-                    from,
-                    format!("`{}` has no heading `#{anchor}`", notes[id].slug),
-                )
-                .at(r.pos)
-                .spanning(r.len)
-                .help_opt(help),
+                Diagnostic::error(from, format!("`{}` has no heading `#{anchor}`", notes[id].slug))
+                    .at(r.pos)
+                    .spanning(r.len)
+                    .help_opt(help),
             );
             return None;
         }
@@ -402,16 +370,12 @@ fn resolve_ref(
 }
 
 /// "did you mean" over slugs, titles and aliases.
-fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
+fn suggest_name(notes: &[Arc<Note>], target: &str) -> Option<String> {
     let names = notes
         .iter()
         .map(|n| n.slug.as_str())
         .chain(notes.iter().map(|n| n.title()))
-        .chain(
-            notes
-                .iter()
-                .flat_map(|n| n.front.aliases.iter().map(String::as_str)),
-        );
+        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
     suggest(target, names).map(|s| {
         let slug = notes
             .iter()
@@ -425,7 +389,7 @@ fn suggest_name(notes: &[Note], target: &str) -> Option<String> {
 }
 
 /// Reports each parent cycle once, at its first note, and cuts it there.
-fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+fn break_cycles(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     let n = notes.len();
     let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
     for start in 0..n {
@@ -436,11 +400,7 @@ fn break_cycles(notes: &[Note], graph: &mut Graph, diags: &mut Vec<Diagnostic>) 
                 2 => break,
                 1 => {
                     let cycle = &walk[walk.iter().position(|&x| x == id).unwrap_or(0)..];
-                    let first = cycle
-                        .iter()
-                        .copied()
-                        .min_by_key(|&x: &NoteId| &notes[x].path)
-                        .unwrap_or(id);
+                    let first = cycle.iter().copied().min_by_key(|&x: &NoteId| &notes[x].path).unwrap_or(id);
                     let mut names: Vec<&str> = Vec::new();
                     let mut c = first;
                     loop {

@@ -1,111 +1,135 @@
-//! Code highlighting at build time, with syntect, into class-based HTML.
+//! Code highlighting at build time, with syntect, into compact class-based HTML.
 //!
-//! The syntax and theme sets are loaded once per process from syntect's bundled binary
-//! dumps. Code gets `hl-*` classes; [`css`] writes one stylesheet with a light theme and a
-//! dark one that applies when the system or the reader's toggle asks for dark. An unknown
-//! language is rendered as escaped plain text, never an error.
+//! syntect parses each fenced block with the syntax named by the fence (its bundled
+//! syntaxes, loaded once per process from the binary dump). Rather than one span per scope
+//! (dozens of long class names per line), each run of text is classified into one of a few
+//! token kinds (keyword, string, comment, number, function, type, …) and written as
+//! `<span class="hl-k">`: output stays small, and `static/css/highlight.css` colours the
+//! kinds for light and dark themes (a site can override that file). An unknown language is
+//! escaped plain text, never an error.
 
 use crate::markdown::escape;
 use std::sync::OnceLock;
-use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::easy::ScopeRangeIterator;
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
-
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-const LIGHT: &str = "InspiredGitHub";
-const DARK: &str = "base16-ocean.dark";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// Scope prefixes and the token kind they mean, most specific first. Comments and strings
+/// win wherever they appear in the stack; otherwise the innermost scope decides.
+fn kinds() -> &'static Kinds {
+    static KINDS: OnceLock<Kinds> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let s = |name: &str| Scope::new(name).expect("valid scope");
+        Kinds {
+            comment: s("comment"),
+            string: s("string"),
+            by_innermost: vec![
+                (s("constant.numeric"), "n"),
+                (s("constant.character.escape"), "e"),
+                (s("constant"), "c"),
+                (s("keyword.operator"), "o"),
+                (s("keyword"), "k"),
+                (s("storage.type"), "k"),
+                (s("storage.modifier"), "k"),
+                (s("entity.name.function"), "f"),
+                (s("variable.function"), "f"),
+                (s("support.function"), "f"),
+                (s("entity.name.class"), "t"),
+                (s("entity.name.type"), "t"),
+                (s("entity.other.inherited-class"), "t"),
+                (s("support.type"), "t"),
+                (s("support.class"), "t"),
+                (s("entity.name.tag"), "g"),
+                (s("entity.other.attribute-name"), "a"),
+                (s("variable.parameter"), "v"),
+                (s("variable.language"), "b"),
+                (s("support"), "b"),
+                (s("entity.name"), "t"),
+                (s("meta.decorator"), "d"),
+                (s("markup.heading"), "h"),
+                (s("markup.inserted"), "i"),
+                (s("markup.deleted"), "r"),
+            ],
+        }
+    })
+}
+
+struct Kinds {
+    comment: Scope,
+    string: Scope,
+    by_innermost: Vec<(Scope, &'static str)>,
+}
+
+impl Kinds {
+    fn classify(&self, stack: &[Scope]) -> Option<&'static str> {
+        if stack.iter().any(|s| self.comment.is_prefix_of(*s)) {
+            return Some("cm");
+        }
+        if stack.iter().any(|s| self.string.is_prefix_of(*s)) {
+            let escape =
+                stack.last().is_some_and(|s| Scope::new("constant.character.escape").is_ok_and(|e| e.is_prefix_of(*s)));
+            return Some(if escape { "e" } else { "s" });
+        }
+        stack
+            .iter()
+            .rev()
+            .find_map(|scope| self.by_innermost.iter().find(|(p, _)| p.is_prefix_of(*scope)).map(|(_, k)| *k))
+    }
+}
+
 /// A `<pre>` block for `code` written in `lang` (a fence's first word; may be empty).
 pub fn code_block(code: &str, lang: &str) -> String {
     let set = syntaxes();
-    let syntax = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
-        .flatten();
-    let lang_attr = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" data-lang=\"{}\"", escape(lang))
-    };
-    let inner = match syntax {
-        Some(syntax) => {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
-            let ok = LinesWithEndings::from(code)
-                .all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
-            if ok {
-                gen.finalize()
-            } else {
-                escape(code)
-            }
-        }
-        None => escape(code),
-    };
+    let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
+    let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(lang)) };
+    let inner = syntax.and_then(|s| highlight(code, ParseState::new(s), set)).unwrap_or_else(|| escape(code));
     format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
 }
 
-/// The stylesheet for highlighted code: light by default, dark under the system's dark
-/// preference (unless the reader chose light) or the reader's dark toggle.
-pub fn css() -> String {
-    let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes[LIGHT], STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes[DARK], STYLE).unwrap_or_default();
-    format!(
-        "/* Generated by conceptbook from syntect's {LIGHT} and {DARK} themes. */\n{light}\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
-        prefix_selectors(&dark, ":root[data-theme=dark]"),
-        prefix_selectors(&dark, ":root:not([data-theme=light])"),
-    )
-}
-
-/// Prefixes every selector of a simple stylesheet (no nested at-rules) with `scope`.
-fn prefix_selectors(css: &str, scope: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    let mut selector = String::new();
-    for c in strip_comments(css).chars() {
-        match c {
-            '{' if depth == 0 => {
-                let scoped: Vec<String> = selector
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| format!("{scope} {s}"))
-                    .collect();
-                out.push_str(&scoped.join(", "));
-                out.push_str(" {");
-                selector.clear();
-                depth += 1;
+fn highlight(code: &str, mut state: ParseState, set: &SyntaxSet) -> Option<String> {
+    let kinds = kinds();
+    let mut stack = ScopeStack::new();
+    let mut out = String::with_capacity(code.len() * 2);
+    let mut run: (Option<&str>, String) = (None, String::new());
+    for line in LinesWithEndings::from(code) {
+        let ops = state.parse_line(line, set).ok()?;
+        for (range, op) in ScopeRangeIterator::new(&ops, line) {
+            stack.apply(op).ok()?;
+            let text = &line[range];
+            if !text.is_empty() {
+                let kind = if text.trim().is_empty() { run.0 } else { kinds.classify(stack.as_slice()) };
+                if kind != run.0 {
+                    flush(&mut out, &mut run);
+                    run.0 = kind;
+                }
+                run.1.push_str(text);
             }
-            '{' => {
-                depth += 1;
-                out.push(c);
-            }
-            '}' => {
-                depth -= 1;
-                out.push(c);
-            }
-            _ if depth == 0 => selector.push(c),
-            _ => out.push(c),
         }
     }
-    out
+    flush(&mut out, &mut run);
+    Some(out)
 }
 
-fn strip_comments(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
-        rest = rest[start + 2..]
-            .find("*/")
-            .map_or("", |end| &rest[start + 2 + end + 2..]);
+fn flush(out: &mut String, run: &mut (Option<&str>, String)) {
+    if run.1.is_empty() {
+        return;
     }
-    out.push_str(rest);
-    out
+    match run.0 {
+        Some(kind) => {
+            out.push_str("<span class=\"hl-");
+            out.push_str(kind);
+            out.push_str("\">");
+            out.push_str(&escape(&run.1));
+            out.push_str("</span>");
+        }
+        None => out.push_str(&escape(&run.1)),
+    }
+    run.1.clear();
 }
 
 #[cfg(test)]
@@ -113,20 +137,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn highlights_known_languages_and_escapes_unknown_ones() {
-        let html = code_block("import os\n", "python");
-        assert!(html.contains("hl-"), "{html}");
-        let html = code_block("<b>x</b>\n", "no-such-lang");
-        assert!(html.contains("&lt;b&gt;") && !html.contains("hl-"));
+    fn highlights_known_languages_compactly() {
+        let html = code_block("def f(x):\n    return \"s\"  # c\n", "python");
+        assert!(
+            html.contains(
+                "<span class=\"hl-k\">def </span><span class=\"hl-f\">f</span>(<span class=\"hl-v\">x</span>)"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"hl-s\">&quot;s&quot;  </span>"), "{html}");
+        assert!(html.contains("<span class=\"hl-cm\"># c\n</span>"), "{html}");
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"));
     }
 
     #[test]
-    fn dark_rules_are_scoped() {
-        let css = prefix_selectors(
-            "/* c */\n.hl-code { color: red; }\n.a, .b { x: y }",
-            ":root[x]",
-        );
-        assert!(css.contains(":root[x] .hl-code {"), "{css}");
-        assert!(css.contains(":root[x] .a, :root[x] .b {"), "{css}");
+    fn unknown_languages_are_escaped_text() {
+        let html = code_block("<b>x</b>\n", "no-such-lang");
+        assert_eq!(html, "<pre class=\"code\" data-lang=\"no-such-lang\"><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n");
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod glossary;
 pub mod graph;
 pub mod highlight;
+pub mod incremental;
 pub mod markdown;
 pub mod note;
 pub mod output;

@@ -38,15 +38,15 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let dest = args
-        .dest
-        .clone()
-        .unwrap_or_else(|| root.join(&built.site.config.build_dir));
+    let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
     if let Some(reason) = output::refuse_reason(root, &dest) {
         writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
         return Ok(ExitCode::FAILURE);
     }
+    let write_start = Instant::now();
     let written = output::write(&built.output, root, &dest)?;
+    let mut timings = built.timings.clone();
+    timings.stages.push(("write", write_start.elapsed()));
     if !args.common.quiet {
         report::diagnostics(&mut err, &built.warnings, root, color)?;
         let g = &built.site.graph;
@@ -63,7 +63,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.timings {
-        report::timings(&mut std::io::stdout(), &built.timings)?;
+        report::timings(&mut std::io::stdout(), &timings)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -86,9 +86,5 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

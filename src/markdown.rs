@@ -8,9 +8,7 @@
 
 use crate::highlight;
 use crate::note::{split_anchor, Heading, RefKind};
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -40,6 +38,8 @@ pub struct BodyRef {
 pub struct Scan {
     pub refs: Vec<BodyRef>,
     pub headings: Vec<Heading>,
+    /// Byte ranges of formulas that do not parse, with the parser's message.
+    pub math_errors: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// Finds the references and headings of a body.
@@ -55,23 +55,23 @@ pub fn scan(body: &str) -> Scan {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, text)) = heading.take() {
                     let id = ids.allocate(explicit.as_deref(), &text);
-                    scan.headings.push(Heading {
-                        level,
-                        id,
-                        text: text.trim().to_string(),
-                    });
+                    scan.headings.push(Heading { level, id, text: text.trim().to_string() });
                 }
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => {
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(message) = tex_error(&t) {
+                    scan.math_errors.push((range.clone(), message));
+                }
                 if let Some((_, _, text)) = &mut heading {
                     text.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut heading {
+                    text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(mut r) = classify_link(link_type, &dest_url, range.start) {
                     r.len = body[range].chars().count();
                     scan.refs.push(r);
@@ -87,13 +87,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
     match link_type {
         LinkType::WikiLink { .. } => {
             let (target, anchor) = split_anchor(dest);
-            Some(BodyRef {
-                offset,
-                len: 0,
-                kind: RefKind::Wiki,
-                target,
-                anchor,
-            })
+            Some(BodyRef { offset, len: 0, kind: RefKind::Wiki, target, anchor })
         }
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
@@ -123,9 +117,7 @@ struct IdAllocator {
 
 impl IdAllocator {
     fn allocate(&mut self, explicit: Option<&str>, text: &str) -> String {
-        let base = explicit
-            .map(str::to_string)
-            .unwrap_or_else(|| slugify(text));
+        let base = explicit.map(str::to_string).unwrap_or_else(|| slugify(text));
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         if *n == 1 {
@@ -187,17 +179,9 @@ pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
 }
 
-/// A rendered body.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub html: String,
-    /// Byte offsets in the body of formulas that failed, with the parser's message.
-    pub errors: Vec<(usize, String)>,
-}
-
-/// Renders a body to HTML. `headings` are the ids `scan` gave this same body.
-pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered {
-    let mut out = Rendered::default();
+/// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
+/// formulas `scan` has checked.
+pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut heading_index = 0;
     let mut code: Option<(String, String)> = None; // (lang, text)
@@ -220,17 +204,11 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
-                events.push(Event::Html(
-                    format!("<{} id=\"{}\">", level, escape(id)).into(),
-                ));
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
+                events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let id = headings
-                    .get(heading_index)
-                    .map_or("section", |h| h.id.as_str());
+                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
                 heading_index += 1;
                 events.push(Event::Html(
                     format!(
@@ -243,48 +221,38 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match classify_link(link_type, &dest_url, range.start) {
-                Some(r) => {
-                    in_special_link = true;
-                    let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
-                    let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                    match resolved {
-                        Some(t) => {
-                            events.push(Event::Html(
-                                format!(
-                                    "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                                    escape(&t.href),
-                                    escape(&t.slug)
-                                )
-                                .into(),
-                            ));
-                            if !piped {
-                                events.push(Event::Text(t.text.into()));
-                                skip_link_text = true;
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match classify_link(link_type, &dest_url, range.start) {
+                    Some(r) => {
+                        in_special_link = true;
+                        let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
+                        let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        match resolved {
+                            Some(t) => {
+                                events.push(Event::Html(
+                                    format!(
+                                        "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
+                                        escape(&t.href),
+                                        escape(&t.slug)
+                                    )
+                                    .into(),
+                                ));
+                                if !piped {
+                                    events.push(Event::Text(t.text.into()));
+                                    skip_link_text = true;
+                                }
                             }
+                            None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                         }
-                        None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                     }
+                    None => events.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
                 }
-                None => events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })),
-            },
+            }
             Event::End(TagEnd::Link) => {
                 skip_link_text = false;
                 if in_special_link {
@@ -294,38 +262,35 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> Rendered
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::InlineMath(src) => events.push(math(&src, false, range.start, &mut out.errors)),
-            Event::DisplayMath(src) => events.push(math(&src, true, range.start, &mut out.errors)),
+            Event::InlineMath(src) => events.push(math(&src, false)),
+            Event::DisplayMath(src) => events.push(math(&src, true)),
             other => events.push(other),
         }
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
 }
 
-fn math<'a>(
-    src: &str,
-    display: bool,
-    offset: usize,
-    errors: &mut Vec<(usize, String)>,
-) -> Event<'a> {
+/// Why a formula does not parse, if it does not.
+fn tex_error(src: &str) -> Option<String> {
+    let storage = pulldown_latex::Storage::new();
+    let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
+    let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
+    Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
+}
+
+/// MathML for a formula that `scan` has checked; one that fails anyway shows as code.
+fn math<'a>(src: &str, display: bool) -> Event<'a> {
     use pulldown_latex::{config::DisplayMode, Parser as TexParser, RenderConfig, Storage};
     let storage = Storage::new();
     let parsed: Vec<_> = TexParser::new(src, &storage).collect();
-    if let Some(Err(e)) = parsed.iter().find(|r| r.is_err()) {
-        let detail = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
-        errors.push((
-            offset,
-            format!("formula does not parse: {detail} in `{}`", src.trim()),
-        ));
-        return Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    let fallback = || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    if parsed.iter().any(Result::is_err) {
+        return fallback();
     }
     let config = RenderConfig {
-        display_mode: if display {
-            DisplayMode::Block
-        } else {
-            DisplayMode::Inline
-        },
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
         annotation: Some(src.trim()),
         ..RenderConfig::default()
     };
@@ -334,10 +299,7 @@ fn math<'a>(
         html.push_str("<div class=\"math-display\">");
     }
     if pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).is_err() {
-        errors.push((
-            offset,
-            format!("formula could not be rendered: `{}`", src.trim()),
-        ));
+        return fallback();
     }
     if display {
         html.push_str("</div>");
@@ -360,10 +322,7 @@ mod tests {
     impl Linker for Fixed {
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
-                href: format!(
-                    "peft.html{}",
-                    anchor.map(|a| format!("#{a}")).unwrap_or_default()
-                ),
+                href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
                 slug: "peft".into(),
                 text: "参数高效微调".into(),
             })
@@ -372,7 +331,7 @@ mod tests {
 
     fn html(body: &str) -> String {
         let s = scan(body);
-        render(body, &s.headings, &Fixed).html
+        render(body, &s.headings, &Fixed)
     }
 
     #[test]
@@ -380,26 +339,25 @@ mod tests {
         let s = scan("## 常见误解\n## GPT-3.5\n## 常见误解\n## Custom {#gpt-4}\n");
         let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["常见误解", "gpt-3-5", "常见误解-1", "gpt-4"]);
-        assert!(html("## 常见误解\n")
-            .contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
+        assert!(html("## 常见误解\n").contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
     }
 
     #[test]
     fn wiki_links_take_the_title_unless_piped() {
-        assert!(html("[[peft]]").contains(
-            "<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"
-        ));
+        assert!(
+            html("[[peft]]").contains("<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>")
+        );
         assert!(html("[[peft|高效微调]]").contains(">高效微调</a>"));
         assert!(html("[[peft#x|y]]").contains("href=\"peft.html#x\""));
     }
 
     #[test]
     fn math_becomes_mathml_and_errors_carry_offsets() {
-        let r = render("a $x^2$ b", &[], &Fixed);
-        assert!(r.html.contains("<math"), "{}", r.html);
-        let r = render("ok\n\n$\\nosuch{x}$", &[], &Fixed);
-        assert_eq!(r.errors.len(), 1);
-        assert_eq!(r.errors[0].0, 4);
+        let html = render("a $x^2$ b", &[], &Fixed);
+        assert!(html.contains("<math"), "{html}");
+        let s = scan("ok\n\n$\\nosuch{x}$");
+        assert_eq!(s.math_errors.len(), 1);
+        assert_eq!(s.math_errors[0].0.start, 4);
     }
 
     #[test]

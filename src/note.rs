@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// The front matter keys as written.
@@ -39,10 +40,8 @@ fn default_true() -> bool {
     true
 }
 
-pub const KEYS: &[&str] = &[
-    "title", "summary", "slug", "aliases", "parent", "related", "tags", "order", "draft",
-    "glossary",
-];
+pub const KEYS: &[&str] =
+    &["title", "summary", "slug", "aliases", "parent", "related", "tags", "order", "draft", "glossary"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefKind {
@@ -79,11 +78,14 @@ pub struct Note {
     pub slug: String,
     pub path: RelPath,
     pub front: FrontMatter,
-    pub source: String,
+    pub source: Arc<str>,
     /// Byte offset of the body in `source`.
     pub body_start: usize,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
+    /// The title and aliases as lookups compare them (`graph::name_key`).
+    pub title_key: String,
+    pub alias_keys: Vec<String>,
 }
 
 impl Note {
@@ -100,58 +102,87 @@ impl Note {
 #[derive(Debug, Clone)]
 pub struct Home {
     pub path: RelPath,
-    pub source: String,
+    pub source: Arc<str>,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
 }
 
 pub const HOME_FILE: &str = "content/index.md";
 
-/// Parses every file; the home page is returned apart from the notes. Drafts are dropped.
-pub fn parse_all(files: Vec<SourceFile>) -> (Vec<Note>, Option<Home>, Vec<Diagnostic>, Vec<Note>) {
-    use rayon::prelude::*;
-    let (home_files, note_files): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|f| f.path.as_str() == HOME_FILE);
-    let results: Vec<Result<Note, Vec<Diagnostic>>> =
-        note_files.into_par_iter().map(parse).collect();
-    let mut notes = Vec::new();
-    let mut drafts = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(n) if n.front.draft => drafts.push(n),
-            Ok(n) => notes.push(n),
-            Err(d) => diags.extend(d),
-        }
-    }
-    let home = home_files
-        .into_iter()
-        .next()
-        .and_then(|f| match parse_home(f) {
-            Ok(h) => Some(h),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        });
-    (notes, home, diags, drafts)
+/// Every file parsed: the notes, the home page, drafts apart, and what failed.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub notes: Vec<Arc<Note>>,
+    pub home: Option<Home>,
+    pub drafts: Vec<Arc<Note>>,
+    /// File stems of notes that failed to parse: references to them are not reported
+    /// again, since their own errors say what to fix.
+    pub failed: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-fn parse_home(file: SourceFile) -> Result<Home, Diagnostic> {
+/// One file, parsed.
+#[derive(Debug, Clone)]
+pub enum ParsedFile {
+    Note(Arc<Note>),
+    Draft(Arc<Note>),
+    Home(Home),
+    Failed { stem: String, diagnostics: Vec<Diagnostic> },
+}
+
+/// Parses one file of `content/`: the home page, a note, a draft, or what is wrong.
+pub fn parse_file(file: SourceFile) -> ParsedFile {
+    if file.path.as_str() == HOME_FILE {
+        return match parse_home(file) {
+            Ok(h) => ParsedFile::Home(h),
+            Err(diagnostics) => ParsedFile::Failed { stem: String::new(), diagnostics },
+        };
+    }
+    let stem = file.path.file_stem().to_string();
+    match parse(file) {
+        Ok(n) if n.front.draft => ParsedFile::Draft(Arc::new(n)),
+        Ok(n) => ParsedFile::Note(Arc::new(n)),
+        Err(diagnostics) => ParsedFile::Failed { stem, diagnostics },
+    }
+}
+
+/// Parses every file, in parallel.
+pub fn parse_all(files: Vec<SourceFile>) -> Parsed {
+    use rayon::prelude::*;
+    assemble(files.into_par_iter().map(parse_file).collect::<Vec<_>>())
+}
+
+/// Sorts parsed files into notes, drafts, the home page and failures, keeping their order.
+pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
+    let mut parsed = Parsed::default();
+    for file in files {
+        match file {
+            ParsedFile::Note(n) => parsed.notes.push(n),
+            ParsedFile::Draft(n) => parsed.drafts.push(n),
+            ParsedFile::Home(h) => parsed.home = Some(h),
+            ParsedFile::Failed { stem, diagnostics } => {
+                if !stem.is_empty() {
+                    parsed.failed.push(stem);
+                }
+                parsed.diagnostics.extend(diagnostics);
+            }
+        }
+    }
+    parsed
+}
+
+fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
     if split_front_matter(&file.text).is_some() {
-        return Err(Diagnostic::error(&file.path, "the home page takes no front matter")
+        return Err(vec![Diagnostic::error(&file.path, "the home page takes no front matter")
             .at(Pos { line: 1, column: 1 })
-            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)"));
+            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)")]);
     }
     let scan = markdown::scan(&file.text);
+    if !scan.math_errors.is_empty() {
+        return Err(math_diagnostics(&file.path, &file.text, 0, scan.math_errors));
+    }
     let refs = body_refs(&file.text, 0, &file.path, scan.refs);
-    Ok(Home {
-        path: file.path,
-        refs,
-        headings: scan.headings,
-        source: file.text,
-    })
+    Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
 }
 
 /// Where the front matter and body are: `(toml_start, toml_end, body_start)` byte offsets.
@@ -185,34 +216,19 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
                 .help("end the front matter with a line holding only +++")])
         }
         None => {
-            let what = if text.trim().is_empty() {
-                "the file is empty"
-            } else {
-                "missing front matter"
-            };
-            return Err(vec![Diagnostic::error(
-                path,
-                format!("{what}: a note starts with a +++ block"),
-            )
-            .at(Pos { line: 1, column: 1 })
-            .help(
-                "begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++",
-            )]);
+            let what = if text.trim().is_empty() { "the file is empty" } else { "missing front matter" };
+            return Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ block"))
+                .at(Pos { line: 1, column: 1 })
+                .help("begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++")]);
         }
     };
     let fm_text = &text[toml_start..toml_end];
-    let shift = |p: Pos| Pos {
-        line: p.line + text[..toml_start].matches('\n').count(),
-        column: p.column,
-    };
+    let shift = |p: Pos| Pos { line: p.line + text[..toml_start].matches('\n').count(), column: p.column };
     let front = parse_front(path, fm_text).map_err(|ds| {
         ds.into_iter()
             .map(|mut d| {
                 if d.line > 0 {
-                    let p = shift(Pos {
-                        line: d.line,
-                        column: d.column,
-                    });
+                    let p = shift(Pos { line: d.line, column: d.column });
                     d.line = p.line;
                     d.column = p.column;
                 } else {
@@ -224,13 +240,14 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
             .collect::<Vec<_>>()
     })?;
     let mut diags = Vec::new();
-    let slug = front
-        .slug
-        .clone()
-        .unwrap_or_else(|| file.path.file_stem().to_string());
+    let slug = front.slug.clone().unwrap_or_else(|| file.path.file_stem().to_string());
     if !is_slug(&slug) {
         let (pos, help) = if front.slug.is_some() {
-            (shift(key_pos(fm_text, "slug")), "a slug is lower-case ASCII letters and digits joined by single hyphens, e.g. `p-tuning-v2`".to_string())
+            (
+                shift(key_pos(fm_text, "slug")),
+                "a slug is lower-case ASCII letters and digits joined by single hyphens, e.g. `p-tuning-v2`"
+                    .to_string(),
+            )
         } else {
             (
                 Pos { line: 1, column: 1 },
@@ -241,17 +258,8 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
                 ),
             )
         };
-        let span = if front.slug.is_some() {
-            pos.rest_of_line(text)
-        } else {
-            0
-        };
-        diags.push(
-            Diagnostic::error(path, format!("`{slug}` is not a valid slug"))
-                .at(pos)
-                .spanning(span)
-                .help(help),
-        );
+        let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
+        diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
     let summary = front.summary.trim();
     // A key's whole `key = value` line, in file coordinates.
@@ -270,8 +278,12 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     }
     if summary.is_empty() {
         let (pos, span) = line_of("summary");
-        diags.push(Diagnostic::error(path, "`summary` is empty").at(pos).spanning(span)
-            .help("write one sentence: it is the glossary definition, the search snippet and the meta description"));
+        diags.push(
+            Diagnostic::error(path, "`summary` is empty")
+                .at(pos)
+                .spanning(span)
+                .help("write one sentence: it is the glossary definition, the search snippet and the meta description"),
+        );
     } else if summary.contains('\n') {
         let (pos, span) = line_of("summary");
         diags.push(
@@ -303,7 +315,12 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         refs.push(span_ref(text, toml_start, r, RefKind::Related));
     }
     let scan = markdown::scan(&text[body_start..]);
+    if !scan.math_errors.is_empty() {
+        return Err(math_diagnostics(path, text, body_start, scan.math_errors));
+    }
     refs.extend(body_refs(text, body_start, path, scan.refs));
+    let title_key = crate::graph::name_key(&front.title);
+    let alias_keys = front.aliases.iter().map(|a| crate::graph::name_key(a)).collect();
     Ok(Note {
         slug,
         path: file.path,
@@ -311,25 +328,38 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         body_start,
         refs,
         headings: scan.headings,
-        source: file.text,
+        source: file.text.into(),
+        title_key,
+        alias_keys,
     })
 }
 
-/// Body references with file positions; `other.md` paths made relative to the root.
-fn body_refs(
+fn math_diagnostics(
+    path: &RelPath,
     text: &str,
     body_start: usize,
-    path: &RelPath,
-    refs: Vec<markdown::BodyRef>,
-) -> Vec<Ref> {
+    errors: Vec<(std::ops::Range<usize>, String)>,
+) -> Vec<Diagnostic> {
+    let mut positions = Positions::new(text);
+    errors
+        .into_iter()
+        .map(|(range, message)| {
+            // The formula, up to the end of its first line.
+            let formula = text.get(body_start + range.start..body_start + range.end).unwrap_or("");
+            Diagnostic::error(path, message)
+                .at(positions.at(body_start + range.start))
+                .spanning(formula.split('\n').next().unwrap_or("").chars().count())
+                .help("check the LaTeX between the $ signs; write \\$ for a literal dollar sign")
+        })
+        .collect()
+}
+
+/// Body references with file positions; `other.md` paths made relative to the root.
+fn body_refs(text: &str, body_start: usize, path: &RelPath, refs: Vec<markdown::BodyRef>) -> Vec<Ref> {
     let mut positions = Positions::new(text);
     refs.into_iter()
         .map(|r| Ref {
-            target: if r.kind == RefKind::File {
-                path.parent().join(&r.target).to_string()
-            } else {
-                r.target
-            },
+            target: if r.kind == RefKind::File { path.parent().join(&r.target).to_string() } else { r.target },
             anchor: r.anchor,
             pos: positions.at(body_start + r.offset),
             len: r.len,
@@ -342,22 +372,13 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     // The span covers the quoted string; point at its first character.
     let start = toml_start + s.span().start + 1;
     let (target, anchor) = split_anchor(s.get_ref());
-    Ref {
-        target,
-        anchor,
-        pos: Pos::of_offset(text, start),
-        len: s.get_ref().chars().count(),
-        kind,
-    }
+    Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 
 /// `slug#anchor` into its two parts.
 pub fn split_anchor(s: &str) -> (String, Option<String>) {
     match s.split_once('#') {
-        Some((t, a)) => (
-            t.trim().to_string(),
-            Some(a.trim().to_string()).filter(|a| !a.is_empty()),
-        ),
+        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string()).filter(|a| !a.is_empty())),
         None => (s.trim().to_string(), None),
     }
 }
@@ -396,12 +417,8 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// A best-effort slug suggestion for a bad one.
@@ -427,10 +444,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: RelPath::new(path),
-            text: text.to_string(),
-        }
+        SourceFile { path: RelPath::new(path), text: text.to_string() }
     }
 
     #[test]
@@ -451,11 +465,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(n.slug, "lora");
-        let r: Vec<_> = n
-            .refs
-            .iter()
-            .map(|r| (r.target.as_str(), r.kind, r.pos.line, r.pos.column))
-            .collect();
+        let r: Vec<_> = n.refs.iter().map(|r| (r.target.as_str(), r.kind, r.pos.line, r.pos.column)).collect();
         assert_eq!(
             r,
             vec![
@@ -469,22 +479,14 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located() {
-        let e = parse(file(
-            "content/a.md",
-            "+++\ntitle = \"A\"\nsummary = \"s\"\nrealted = []\n+++\n",
-        ))
-        .unwrap_err();
+        let e = parse(file("content/a.md", "+++\ntitle = \"A\"\nsummary = \"s\"\nrealted = []\n+++\n")).unwrap_err();
         assert_eq!((e[0].line, e[0].column), (4, 1));
         assert_eq!(e[0].help.as_deref(), Some("did you mean `related`?"));
     }
 
     #[test]
     fn bad_toml_is_located() {
-        let e = parse(file(
-            "content/a.md",
-            "+++\ntitle = \"A\nsummary = \"s\"\n+++\n",
-        ))
-        .unwrap_err();
+        let e = parse(file("content/a.md", "+++\ntitle = \"A\nsummary = \"s\"\n+++\n")).unwrap_err();
         assert_eq!(e[0].line, 2, "{}", e[0]);
     }
 
@@ -498,11 +500,7 @@ mod tests {
 
     #[test]
     fn tolerates_spaces_after_fences() {
-        let n = parse(file(
-            "content/a.md",
-            "+++  \ntitle = \"A\"\nsummary = \"s\"\n+++ \nbody",
-        ))
-        .unwrap();
+        let n = parse(file("content/a.md", "+++  \ntitle = \"A\"\nsummary = \"s\"\n+++ \nbody")).unwrap();
         assert_eq!(n.body(), "body");
     }
 }

@@ -31,10 +31,7 @@ impl RelPath {
     /// The path of `path` below `root`, or `None` when it is not below it.
     pub fn from_fs(root: &Path, path: &Path) -> Option<RelPath> {
         let rel = path.strip_prefix(root).ok()?;
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         Some(RelPath(parts.join("/")))
     }
 
@@ -43,9 +40,7 @@ impl RelPath {
     }
 
     pub fn to_fs(&self, root: &Path) -> PathBuf {
-        self.0
-            .split('/')
-            .fold(root.to_path_buf(), |p, seg| p.join(seg))
+        self.0.split('/').fold(root.to_path_buf(), |p, seg| p.join(seg))
     }
 
     /// The folder holding this file (`a/b` for `a/b/c.md`, empty for `c.md`).
@@ -80,11 +75,7 @@ impl RelPath {
         let from: Vec<&str> = self.0.split('/').filter(|s| !s.is_empty()).collect();
         let to: Vec<&str> = target.0.split('/').filter(|s| !s.is_empty()).collect();
         let from_dirs = &from[..from.len().saturating_sub(1)];
-        let common = from_dirs
-            .iter()
-            .zip(&to)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = from_dirs.iter().zip(&to).take_while(|(a, b)| a == b).count();
         let mut out = "../".repeat(from_dirs.len() - common);
         out.push_str(&to[common..].join("/"));
         if out.is_empty() {
@@ -107,30 +98,18 @@ mod tests {
     #[test]
     fn normalises_segments() {
         assert_eq!(RelPath::new("./a//b/../c.md").as_str(), "a/c.md");
-        assert_eq!(
-            RelPath::new("content/x/y.md").parent().as_str(),
-            "content/x"
-        );
-        assert_eq!(
-            RelPath::new("content/x").join("../z.md").as_str(),
-            "content/z.md"
-        );
+        assert_eq!(RelPath::new("content/x/y.md").parent().as_str(), "content/x");
+        assert_eq!(RelPath::new("content/x").join("../z.md").as_str(), "content/z.md");
         assert_eq!(RelPath::new("a/lora.md").file_stem(), "lora");
     }
 
     #[test]
     fn relative_hrefs() {
         let page = RelPath::new("lora.html");
-        assert_eq!(
-            page.href_to(&RelPath::new("css/style.css")),
-            "css/style.css"
-        );
+        assert_eq!(page.href_to(&RelPath::new("css/style.css")), "css/style.css");
         assert_eq!(page.href_to(&RelPath::new("peft.html")), "peft.html");
         let deep = RelPath::new("tags/x/index.html");
-        assert_eq!(
-            deep.href_to(&RelPath::new("css/style.css")),
-            "../../css/style.css"
-        );
+        assert_eq!(deep.href_to(&RelPath::new("css/style.css")), "../../css/style.css");
         assert_eq!(deep.href_to(&RelPath::new("tags/y.html")), "../y.html");
         assert_eq!(page.href_to(&RelPath::new("")), "./");
     }

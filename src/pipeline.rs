@@ -24,7 +24,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         self.stages.push((name, start.elapsed()));
@@ -48,25 +48,16 @@ pub struct Failed {
 }
 
 fn fail(diags: Vec<Diagnostic>, timings: Timings) -> Failed {
-    Failed {
-        diagnostics: sorted(diags),
-        timings,
-    }
+    Failed { diagnostics: sorted(diags), timings }
 }
 
 /// Reads, parses and links the site at `root`: everything `check` validates.
-pub fn load(
-    root: &Path,
-    config: Config,
-    timings: &mut Timings,
-) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load(root: &Path, config: Config, timings: &mut Timings) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (files, mut diags) = timings.time("read", || source::read_all(root));
-    let (notes, home, parse_diags, drafts) = timings.time("parse", || note::parse_all(files));
-    diags.extend(parse_diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    let (site, link_diags) = timings.time("link", || graph::link(config, notes, home, &drafts));
+    let parsed = timings.time("parse", || note::parse_all(files));
+    diags.extend(parsed.diagnostics);
+    let (site, link_diags) =
+        timings.time("link", || graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed));
     diags.extend(link_diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
@@ -77,9 +68,7 @@ pub fn load(
 /// Builds the site at `root` in memory.
 pub fn build(root: &Path) -> Result<Built, Failed> {
     let mut timings = Timings::default();
-    let config = timings
-        .time("config", || config::load(root))
-        .map_err(|d| fail(d, Timings::default()))?;
+    let config = timings.time("config", || config::load(root)).map_err(|d| fail(d, Timings::default()))?;
     build_with(root, config, timings)
 }
 
@@ -90,19 +79,11 @@ pub fn build_with(root: &Path, config: Config, mut timings: Timings) -> Result<B
     };
     let (assets, asset_diags) = timings.time("assets", || assets::load(root));
     if !asset_diags.is_empty() {
-        return Err(fail(
-            asset_diags.into_iter().chain(warnings).collect(),
-            timings,
-        ));
+        return Err(fail(asset_diags.into_iter().chain(warnings).collect(), timings));
     }
     let output = match timings.time("render", || render::site(&site, &assets)) {
         Ok(o) => o,
         Err(d) => return Err(fail(d.into_iter().chain(warnings).collect(), timings)),
     };
-    Ok(Built {
-        site,
-        output,
-        warnings: sorted(warnings),
-        timings,
-    })
+    Ok(Built { site, output, warnings: sorted(warnings), timings })
 }

@@ -13,7 +13,7 @@ use crate::graph::{NoteId, Site};
 use crate::markdown::{self, LinkTarget, Linker};
 use crate::note::{Heading, RefKind};
 use crate::paths::RelPath;
-use crate::{highlight, search};
+use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,77 +30,88 @@ pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
 pub const NOT_FOUND: &str = "404.html";
 
-/// Renders the whole site. Diagnostics are formula and template errors.
+/// Renders the whole site. Diagnostics are template errors.
 pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
-    let tera = templates(assets)?;
-    let labels = Labels::for_language(&site.config.language);
-    let r = Renderer {
-        site,
-        assets,
-        tera: &tera,
-        labels: &labels,
-    };
-    let mut diags = Vec::new();
-    let mut out = Output::new();
-    let notes: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>> = (0..site.notes.len())
-        .into_par_iter()
-        .map(|id| r.note(id))
-        .collect();
-    for page in notes {
-        match page {
-            Ok((path, bytes)) => {
-                out.insert(path, bytes);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    for page in [r.home(), r.glossary(), r.tags(), r.not_found()] {
-        match page {
-            Ok((path, bytes)) => {
-                out.insert(path, bytes);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    for (path, bytes) in &assets.files {
-        out.insert(path.clone(), bytes.clone());
-    }
-    out.insert(
-        RelPath::new("css/highlight.css"),
-        highlight::css().into_bytes(),
-    );
-    out.extend(search::index(site));
-    out.insert(RelPath::new(".nojekyll"), Vec::new());
-    if let Some(url) = &site.config.site_url {
-        out.insert(RelPath::new("sitemap.xml"), sitemap(url, &out).into_bytes());
-    }
+    site_with(site, assets, &compile(assets)?)
+}
+
+/// Renders the whole site with templates compiled before.
+pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    let ids: Vec<NoteId> = (0..site.notes.len()).collect();
+    let mut out = note_pages(site, assets, templates, &ids)?;
+    out.extend(index_pages(site, assets, templates)?);
+    add_files(site, assets, &mut out);
     Ok(out)
 }
 
-/// Compiles the templates once; a syntax error names the template and its line.
-fn templates(assets: &Assets) -> Result<tera::Tera, Vec<Diagnostic>> {
+/// The pages of the notes `ids`, rendered in parallel.
+pub fn note_pages(
+    site: &Site,
+    assets: &Assets,
+    templates: &Templates,
+    ids: &[NoteId],
+) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, assets, templates);
+    let pages: Vec<_> = ids.par_iter().map(|&id| r.note(id)).collect();
+    collect(pages)
+}
+
+/// The pages that list the whole site: home, glossary, tags, 404.
+pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, assets, templates);
+    collect(vec![r.home(), r.glossary(), r.tags(), r.not_found()])
+}
+
+/// Everything that is not a page: static files, the search index, `.nojekyll`, and the
+/// sitemap (which lists the pages already in `out`).
+pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
+    for (path, bytes) in &assets.files {
+        out.insert(path.clone(), bytes.clone());
+    }
+    out.extend(search::index(site));
+    out.insert(RelPath::new(".nojekyll"), Vec::new());
+    if let Some(url) = &site.config.site_url {
+        let xml = sitemap(url, out);
+        out.insert(RelPath::new("sitemap.xml"), xml.into_bytes());
+    }
+}
+
+fn collect(pages: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>>) -> Result<Output, Vec<Diagnostic>> {
+    let mut out = Output::new();
+    let mut diags = Vec::new();
+    for page in pages {
+        match page {
+            Ok((path, bytes)) => {
+                out.insert(path, bytes);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Templates compiled once, for as many renders as needed.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+/// Compiles the templates; a syntax error names the template and its line.
+pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.set_escape_fn(escape_html);
-    let sources: Vec<(&str, &str)> = assets
-        .templates
-        .iter()
-        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
-        .collect();
+    let sources: Vec<(&str, &str)> =
+        assets.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| {
-        let name = assets
-            .templates
-            .keys()
-            .find(|n| e.to_string().contains(&format!("'{n}'")));
-        let path = name
-            .map(|n| assets.templates[n].0.clone())
-            .unwrap_or_else(|| RelPath::new("templates"));
+        let name = assets.templates.keys().find(|n| e.to_string().contains(&format!("'{n}'")));
+        let path = name.map(|n| assets.templates[n].0.clone()).unwrap_or_else(|| RelPath::new("templates"));
         let (message, pos) = tera_message(&e);
         vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
     })?;
-    Ok(tera)
+    Ok(Templates { tera })
 }
 
 /// Escapes what HTML needs escaped, and leaves `/` alone so URLs stay readable.
@@ -122,21 +133,11 @@ fn tera_message(e: &tera::Error) -> (String, Pos) {
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some(Pos {
-                line: it.next()?.parse().ok()?,
-                column: it.next()?.parse().ok()?,
-            })
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some(Pos { line: it.next()?.parse().ok()?, column: it.next()?.parse().ok()? })
         })
         .unwrap_or_default();
-    let one_line = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let one_line = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     (one_line, pos)
 }
 
@@ -173,76 +174,80 @@ pub struct Labels {
 }
 
 impl Labels {
-    pub fn for_language(lang: &str) -> Labels {
+    pub fn for_language(lang: &str) -> &'static Labels {
         if lang.to_lowercase().starts_with("zh") {
-            Labels {
-                search: "搜索",
-                search_hint: "搜索概念（按 / 键）",
-                no_results: "没有找到结果",
-                glossary: "术语表",
-                tags: "标签",
-                home: "首页",
-                contents: "本页目录",
-                children: "子概念",
-                related: "相关概念",
-                backlinks: "反向链接",
-                prev: "上一篇",
-                next: "下一篇",
-                aliases: "又称",
-                tree: "概念树",
-                skip: "跳到正文",
-                theme: "切换深色/浅色",
-                menu: "目录",
-                not_found: "页面不存在",
-                not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
-                concepts: "个概念",
-                notes: "篇笔记",
-                terms: "个术语",
-                anchor: "链接到本节",
-                glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
-                tags_intro: "按标签浏览全部笔记。",
-                breadcrumbs: "位置",
-                built_with: "由 conceptbook 生成",
-            }
+            &ZH
         } else {
-            Labels {
-                search: "Search",
-                search_hint: "Search concepts (press /)",
-                no_results: "No results",
-                glossary: "Glossary",
-                tags: "Tags",
-                home: "Home",
-                contents: "On this page",
-                children: "Subconcepts",
-                related: "Related",
-                backlinks: "Linked from",
-                prev: "Previous",
-                next: "Next",
-                aliases: "Also known as",
-                tree: "Concept tree",
-                skip: "Skip to content",
-                theme: "Toggle dark/light",
-                menu: "Menu",
-                not_found: "Page not found",
-                not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
-                concepts: "concepts",
-                notes: "notes",
-                terms: "terms",
-                anchor: "Link to this section",
-                glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
-                tags_intro: "Browse all notes by tag.",
-                breadcrumbs: "Breadcrumbs",
-                built_with: "Built with conceptbook",
-            }
+            &EN
         }
     }
 }
+
+static ZH: Labels = Labels {
+    search: "搜索",
+    search_hint: "搜索概念（按 / 键）",
+    no_results: "没有找到结果",
+    glossary: "术语表",
+    tags: "标签",
+    home: "首页",
+    contents: "本页目录",
+    children: "子概念",
+    related: "相关概念",
+    backlinks: "反向链接",
+    prev: "上一篇",
+    next: "下一篇",
+    aliases: "又称",
+    tree: "概念树",
+    skip: "跳到正文",
+    theme: "切换深色/浅色",
+    menu: "目录",
+    not_found: "页面不存在",
+    not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
+    concepts: "个概念",
+    notes: "篇笔记",
+    terms: "个术语",
+    anchor: "链接到本节",
+    glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
+    tags_intro: "按标签浏览全部笔记。",
+    breadcrumbs: "位置",
+    built_with: "由 conceptbook 生成",
+};
+
+static EN: Labels = Labels {
+    search: "Search",
+    search_hint: "Search concepts (press /)",
+    no_results: "No results",
+    glossary: "Glossary",
+    tags: "Tags",
+    home: "Home",
+    contents: "On this page",
+    children: "Subconcepts",
+    related: "Related",
+    backlinks: "Linked from",
+    prev: "Previous",
+    next: "Next",
+    aliases: "Also known as",
+    tree: "Concept tree",
+    skip: "Skip to content",
+    theme: "Toggle dark/light",
+    menu: "Menu",
+    not_found: "Page not found",
+    not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
+    concepts: "concepts",
+    notes: "notes",
+    terms: "terms",
+    anchor: "Link to this section",
+    glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
+    tags_intro: "Browse all notes by tag.",
+    breadcrumbs: "Breadcrumbs",
+    built_with: "Built with conceptbook",
+};
 
 /// What every page's layout needs.
 #[derive(Serialize)]
 struct Base<'a> {
     site: SiteInfo<'a>,
-    labels: &'a Labels,
+    labels: &'static Labels,
     /// Prefix from this page to the site root (`""` for top-level pages).
     root: String,
     page_title: String,
@@ -381,7 +386,7 @@ struct Renderer<'a> {
     site: &'a Site,
     assets: &'a Assets,
     tera: &'a tera::Tera,
-    labels: &'a Labels,
+    labels: &'static Labels,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -406,70 +411,64 @@ impl Linker for PageLinker<'_> {
                 text = format!("{} › {}", note.title(), h.text);
             }
         }
-        Some(LinkTarget {
-            href,
-            slug: note.slug.clone(),
-            text,
-        })
+        Some(LinkTarget { href, slug: note.slug.clone(), text })
     }
 }
 
 impl<'a> Renderer<'a> {
-    fn base(
-        &self,
-        page: &RelPath,
-        title: &str,
-        description: &str,
-        current: Option<NoteId>,
-    ) -> Base<'a> {
+    fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
+        let labels = Labels::for_language(&site.config.language);
+        Renderer { site, assets, tera: &templates.tera, labels }
+    }
+
+    fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
         let config = &self.site.config;
         Base {
-            site: SiteInfo {
-                title: &config.title,
-                description: &config.description,
-                lang: &config.language,
-            },
+            site: SiteInfo { title: &config.title, description: &config.description, lang: &config.language },
             labels: self.labels,
-            root: page
-                .href_to(&RelPath::new(""))
-                .trim_start_matches("./")
-                .to_string(),
+            root: page.href_to(&RelPath::new("")).trim_start_matches("./").to_string(),
             page_title: title.to_string(),
             description: description.to_string(),
-            canonical: config
-                .site_url
-                .as_ref()
-                .map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
-            sidebar: self.tree(page, &self.site.graph.roots, current, 0),
+            canonical: config.site_url.as_ref().map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
+            sidebar: self.tree(page, current),
             base_href: None,
         }
     }
 
-    /// The concept tree around `current`: the roots, the path to the note open, and the
-    /// note's own children; other branches closed. Its size is the path's, not the site's.
-    fn tree(
+    /// The concept tree around `current`: the roots, the path down to the note open, the
+    /// note's siblings and children. Siblings of the note's ancestors are shown where a
+    /// level is small, so a page's tree grows with its path, never with the site.
+    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> Vec<TreeNode> {
+        let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
+        self.tree_level(page, &self.site.graph.roots, current, &path, true)
+    }
+
+    fn tree_level(
         &self,
         page: &RelPath,
         level: &[NoteId],
         current: Option<NoteId>,
-        depth: usize,
+        path: &[NoteId],
+        show_all: bool,
     ) -> Vec<TreeNode> {
-        let path = current
-            .map(|c| self.site.graph.ancestry(c))
-            .unwrap_or_default();
+        const SMALL_LEVEL: usize = 12;
+        let graph = &self.site.graph;
+        let show_all = show_all || level.len() <= SMALL_LEVEL || current.is_some_and(|c| level.contains(&c));
         level
             .iter()
+            .filter(|id| show_all || path.contains(id))
             .map(|&id| {
-                let on_path = path.contains(&id) || (current.is_none() && depth == 0);
-                let children = &self.site.graph.children[id];
+                let children = &graph.children[id];
+                let open =
+                    !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
                 TreeNode {
                     title: self.site.notes[id].title().to_string(),
                     href: page.href_to(&note_page(&self.site.notes[id].slug)),
                     current: Some(id) == current,
-                    open: on_path && !children.is_empty(),
+                    open,
                     has_children: !children.is_empty(),
-                    children: if on_path {
-                        self.tree(page, children, current, depth + 1)
+                    children: if open {
+                        self.tree_level(page, children, current, path, Some(id) == current)
                     } else {
                         Vec::new()
                     },
@@ -500,46 +499,19 @@ impl<'a> Renderer<'a> {
     ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let context = tera::Context::from_serialize(ctx)
             .map_err(|e| vec![Diagnostic::error(&page, format!("template context: {e}"))])?;
-        self.tera
-            .render(template, &context)
-            .map(|html| (page, html.into_bytes()))
-            .map_err(|e| {
+        match self.tera.render(template, &context) {
+            Ok(html) => Ok((page, html.into_bytes())),
+            Err(e) => {
                 let (message, _) = tera_message(&e);
-                vec![Diagnostic::error(
-                    &RelPath::new(&format!("templates/{template}")),
-                    format!("template error while writing {}: {message}", "page"),
-                )]
-            })
+                let path = RelPath::new(&format!("templates/{template}"));
+                Err(vec![Diagnostic::error(&path, format!("template error while writing {page}: {message}"))])
+            }
+        }
     }
 
-    /// The body's HTML; formula errors become diagnostics at their line.
-    fn body(
-        &self,
-        page: &RelPath,
-        path: &RelPath,
-        source: &str,
-        body_start: usize,
-        headings: &[Heading],
-    ) -> Result<String, Vec<Diagnostic>> {
-        let linker = PageLinker {
-            site: self.site,
-            page,
-        };
-        let rendered = markdown::render(&source[body_start..], headings, &linker);
-        if rendered.errors.is_empty() {
-            return Ok(rendered.html);
-        }
-        Err(rendered
-            .errors
-            .into_iter()
-            .map(|(offset, message)| {
-                Diagnostic::error(path, message)
-                    .at(Pos::of_offset(source, body_start + offset))
-                    .help(
-                        "check the LaTeX between the $ signs; write \\$ for a literal dollar sign",
-                    )
-            })
-            .collect())
+    /// The body's HTML, links relative to `page`.
+    fn body(&self, page: &RelPath, body: &str, headings: &[Heading]) -> String {
+        markdown::render(body, headings, &PageLinker { site: self.site, page })
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -547,28 +519,14 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let body = self.body(
-            &page,
-            &note.path,
-            &note.source,
-            note.body_start,
-            &note.headings,
-        )?;
+        let body = self.body(&page, note.body(), &note.headings);
         let children = &g.children[id];
-        let backlinks: Vec<NoteId> = g.backlinks[id]
-            .iter()
-            .copied()
-            .filter(|b| !children.contains(b))
-            .collect();
+        let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
         let toc = if note.headings.len() >= 3 {
             note.headings
                 .iter()
                 .filter(|h| h.level <= 3)
-                .map(|h| TocEntry {
-                    level: h.level,
-                    id: h.id.clone(),
-                    text: h.text.clone(),
-                })
+                .map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() })
                 .collect()
         } else {
             Vec::new()
@@ -604,7 +562,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = RelPath::new(HOME);
         let body = match &site.home {
-            Some(h) => self.body(&page, &h.path, &h.source, 0, &h.headings)?,
+            Some(h) => self.body(&page, &h.source, &h.headings),
             None => String::new(),
         };
         let roots = site.graph.roots.iter().map(|&id| RootCard {
@@ -612,8 +570,7 @@ impl<'a> Renderer<'a> {
             count: site.graph.descendant_count(id),
             children: self.links(&page, &site.graph.children[id]),
         });
-        let tags: std::collections::BTreeSet<&String> =
-            site.notes.iter().flat_map(|n| &n.front.tags).collect();
+        let tags: std::collections::BTreeSet<&String> = site.notes.iter().flat_map(|n| &n.front.tags).collect();
         let ctx = HomePage {
             base: self.base(&page, &site.config.title, &site.config.description, None),
             body,
@@ -630,14 +587,7 @@ impl<'a> Renderer<'a> {
         let groups = glossary::build(self.site)
             .into_iter()
             .map(|g| GlossaryGroup {
-                id: format!(
-                    "letter-{}",
-                    if g.initial == "#" {
-                        "other".to_string()
-                    } else {
-                        g.initial.to_lowercase()
-                    }
-                ),
+                id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
                 initial: g.initial,
                 entries: g
                     .entries
@@ -649,15 +599,8 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
-        let ctx = GlossaryPage {
-            base: self.base(
-                &page,
-                self.labels.glossary,
-                self.labels.glossary_intro,
-                None,
-            ),
-            groups,
-        };
+        let ctx =
+            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -672,39 +615,24 @@ impl<'a> Renderer<'a> {
         let chinese = self.site.config.language.to_lowercase().starts_with("zh");
         let mut tags: Vec<TagGroup> = by_tag
             .into_iter()
-            .map(|(name, ids)| TagGroup {
-                name: name.to_string(),
-                id: tag_id(name),
-                notes: self.links(&page, &ids),
-            })
+            .map(|(name, ids)| TagGroup { name: name.to_string(), id: tag_id(name), notes: self.links(&page, &ids) })
             .collect();
         tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
-        let ctx = TagsPage {
-            base: self.base(&page, self.labels.tags, self.labels.tags_intro, None),
-            tags,
-        };
+        let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
         self.render("tags.html", &ctx, page)
     }
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(NOT_FOUND);
-        let mut base = self.base(
-            &page,
-            self.labels.not_found,
-            self.labels.not_found_text,
-            None,
-        );
+        let mut base = self.base(&page, self.labels.not_found, self.labels.not_found_text, None);
         base.canonical = None;
         base.base_href = self.site.config.site_url.as_ref().map(|u| url_path(u));
         let inline_css = match base.base_href {
             Some(_) => String::new(),
-            None => String::from_utf8_lossy(
-                self.assets
-                    .files
-                    .get(&RelPath::new("css/style.css"))
-                    .map_or(&[][..], |v| v),
-            )
-            .into_owned(),
+            None => {
+                String::from_utf8_lossy(self.assets.files.get(&RelPath::new("css/style.css")).map_or(&[][..], |v| v))
+                    .into_owned()
+            }
         };
         self.render("404.html", &NotFoundPage { base, inline_css }, page)
     }
@@ -713,21 +641,16 @@ impl<'a> Renderer<'a> {
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
 fn url_path(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/')
-        .map_or("/".to_string(), |i| rest[i..].to_string())
+    rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
 }
 
 fn sitemap(url: &str, out: &Output) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for path in out
-        .keys()
-        .filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND)
-    {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in out.keys().filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND) {
         let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            markdown::escape(&loc)
-        ));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::escape(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml

@@ -24,28 +24,18 @@ pub fn color_on_stderr() -> bool {
 }
 
 /// Prints every diagnostic, numbered, with its source line, then a count line.
-pub fn diagnostics(
-    out: &mut dyn Write,
-    diags: &[Diagnostic],
-    root: &Path,
-    color: bool,
-) -> std::io::Result<()> {
+pub fn diagnostics(out: &mut dyn Write, diags: &[Diagnostic], root: &Path, color: bool) -> std::io::Result<()> {
     out.write_all(render(diags, root, color).as_bytes())
 }
 
 /// The text [`diagnostics`] prints.
 pub fn render(diags: &[Diagnostic], root: &Path, color: bool) -> String {
-    let mut sources = Sources {
-        root,
-        files: HashMap::new(),
-    };
+    let mut sources = Sources { root, files: HashMap::new() };
     let mut text = String::new();
     for (i, d) in diags.iter().enumerate() {
         text.push_str(&header(i + 1, diags.len(), d, color));
         text.push('\n');
-        let line = (d.line > 0)
-            .then(|| sources.line(&d.path, d.line))
-            .flatten();
+        let line = (d.line > 0).then(|| sources.line(&d.path, d.line)).flatten();
         text.push_str(&body(d, line.as_deref(), color));
         text.push('\n');
     }
@@ -109,9 +99,7 @@ fn body(d: &Diagnostic, line: Option<&str>, color: bool) -> String {
         let from = byte_of(&window, start);
         let to = byte_of(&window, start + len.max(1));
         group = group.element(
-            Snippet::source(window.as_str())
-                .line_start(d.line)
-                .annotation(AnnotationKind::Primary.span(from..to)),
+            Snippet::source(window.as_str()).line_start(d.line).annotation(AnnotationKind::Primary.span(from..to)),
         );
     }
     if let Some(help) = &d.help {
@@ -120,11 +108,7 @@ fn body(d: &Diagnostic, line: Option<&str>, color: bool) -> String {
     if group.is_empty() {
         return String::new();
     }
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut text = renderer.render(&[group]);
     text.push('\n');
     text
@@ -139,9 +123,7 @@ fn cut(line: &str, start: usize, len: usize) -> (String, usize, usize) {
         return (line.to_string(), start, len);
     }
     let from = start.saturating_sub(40);
-    let to = (from + MAX_LINE)
-        .min(chars.len())
-        .max(start + len.min(MAX_LINE));
+    let to = (from + MAX_LINE).min(chars.len()).max(start + len.min(MAX_LINE));
     let mut text = String::new();
     let mut shift = 0;
     if from > 0 {
@@ -247,17 +229,11 @@ mod tests {
 
     #[test]
     fn quotes_the_line_with_a_caret_under_the_span() {
-        let t = site(&[(
-            "content/lora.md",
-            "+++\r\ntitle = \"x\"\r\n+++\r\n见 [[pefd]]。\r\n",
-        )]);
-        let d = Diagnostic::error(
-            &RelPath::new("content/lora.md"),
-            "link `pefd` names no note",
-        )
-        .at(Pos { line: 4, column: 3 })
-        .spanning(8)
-        .help("did you mean `peft`?");
+        let t = site(&[("content/lora.md", "+++\r\ntitle = \"x\"\r\n+++\r\n见 [[pefd]]。\r\n")]);
+        let d = Diagnostic::error(&RelPath::new("content/lora.md"), "link `pefd` names no note")
+            .at(Pos { line: 4, column: 3 })
+            .spanning(8)
+            .help("did you mean `peft`?");
         let text = render(&[d], t.path(), false);
         assert_eq!(
             text,
@@ -270,16 +246,9 @@ mod tests {
         let t = site(&[]);
         let d = Diagnostic::warning(&RelPath::new("book.toml"), "odd").help("fix it\nlike this");
         let text = render(&[d], t.path(), false);
-        assert_eq!(
-            text,
-            "[1/1] book.toml: warning: odd\n = help: fix it\n         like this\n\n1 warning\n"
-        );
-        let bare =
-            Diagnostic::error(&RelPath::new("gone.md"), "gone").at(Pos { line: 3, column: 1 });
-        assert_eq!(
-            render(&[bare], t.path(), false),
-            "[1/1] gone.md:3:1: error: gone\n\n1 error\n"
-        );
+        assert_eq!(text, "[1/1] book.toml: warning: odd\n = help: fix it\n         like this\n\n1 warning\n");
+        let bare = Diagnostic::error(&RelPath::new("gone.md"), "gone").at(Pos { line: 3, column: 1 });
+        assert_eq!(render(&[bare], t.path(), false), "[1/1] gone.md:3:1: error: gone\n\n1 error\n");
     }
 
     #[test]
@@ -287,10 +256,7 @@ mod tests {
         let line = format!("{}[[x]]{}", "a".repeat(500), "b".repeat(500));
         let (text, start, len) = cut(&line, 500, 5);
         assert!(text.chars().count() <= MAX_LINE + 2);
-        assert_eq!(
-            text.chars().skip(start).take(len).collect::<String>(),
-            "[[x]]"
-        );
+        assert_eq!(text.chars().skip(start).take(len).collect::<String>(), "[[x]]");
     }
 
     #[test]

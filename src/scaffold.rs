@@ -34,11 +34,7 @@ pub struct Request {
 /// Runs `new`: writes the note, or prints why not.
 pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let root = &args.common.root;
-    let request = Request {
-        slug: args.slug,
-        parent: args.parent,
-        title: args.title,
-    };
+    let request = Request { slug: args.slug, parent: args.parent, title: args.title };
     match create(root, &request) {
         Ok(path) => {
             if !args.common.quiet {
@@ -60,11 +56,7 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     let path = RelPath::new(&format!("{CONTENT_DIR}/{}.md", req.slug));
     if !note::is_slug(&req.slug) {
         let fix = note::slugify_ascii(&req.slug);
-        return Err(vec![Diagnostic::error(
-            &path,
-            format!("`{}` is not a valid slug", req.slug),
-        )
-        .help(format!(
+        return Err(vec![Diagnostic::error(&path, format!("`{}` is not a valid slug", req.slug)).help(format!(
             "a slug is lower-case ASCII letters and digits joined by single hyphens: try `conceptbook new {fix}`"
         ))]);
     }
@@ -76,11 +68,8 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     }
     let notes = existing_notes(root);
     if let Some(other) = notes.iter().find(|n| n.slug == req.slug) {
-        return Err(vec![Diagnostic::error(
-            &path,
-            format!("slug `{}` is already used by {}", req.slug, other.path),
-        )
-        .help("slugs are unique: choose another one")]);
+        return Err(vec![Diagnostic::error(&path, format!("slug `{}` is already used by {}", req.slug, other.path))
+            .help("slugs are unique: choose another one")]);
     }
     let parent = match &req.parent {
         Some(p) => Some(resolve_parent(&notes, p).map_err(|d| vec![d.with_path(&path)])?),
@@ -88,23 +77,14 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     };
     let title = req.title.clone().unwrap_or_else(|| title_from(&req.slug));
     let text = render(root, &config, &req.slug, &title, parent.as_deref())?;
-    if let Err(diags) = note::parse(SourceFile {
-        path: path.clone(),
-        text: text.clone(),
-    }) {
+    if let Err(diags) = note::parse(SourceFile { path: path.clone(), text: text.clone() }) {
         let template = RelPath::new(&format!("{}/{TEMPLATE}", assets::TEMPLATES_DIR));
-        let first = diags
-            .into_iter()
-            .next()
-            .map(|d| d.message)
-            .unwrap_or_default();
+        let first = diags.into_iter().next().map(|d| d.message).unwrap_or_default();
         return Err(vec![Diagnostic::error(
             &template,
             format!("the note this template makes does not parse: {first}"),
         )
-        .help(
-            "the template must write a +++ block with `title` and `summary`",
-        )]);
+        .help("the template must write a +++ block with `title` and `summary`")]);
     }
     write_new(&file, &text).map_err(|e| {
         vec![Diagnostic::error(&path, format!("cannot write: {e}"))
@@ -116,9 +96,7 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
 /// Every note of the site, drafts included, as far as it parses.
 fn existing_notes(root: &Path) -> Vec<Note> {
     let (files, _) = source::read_all(root);
-    let files = files
-        .into_iter()
-        .filter(|f| f.path.as_str() != note::HOME_FILE);
+    let files = files.into_iter().filter(|f| f.path.as_str() != note::HOME_FILE);
     files.filter_map(|f| note::parse(f).ok()).collect()
 }
 
@@ -130,41 +108,23 @@ fn resolve_parent(notes: &[Note], name: &str) -> Result<String, Diagnostic> {
     }
     let key = name_key(name);
     let by_title = published.iter().find(|n| name_key(n.title()) == key);
-    let by_alias = || {
-        published
-            .iter()
-            .find(|n| n.front.aliases.iter().any(|a| name_key(a) == key))
-    };
+    let by_alias = || published.iter().find(|n| n.front.aliases.iter().any(|a| name_key(a) == key));
     if let Some(n) = by_title.or_else(by_alias) {
         return Ok(n.slug.clone());
     }
-    let draft = notes
-        .iter()
-        .find(|n| n.front.draft && n.slug == name.trim());
+    let draft = notes.iter().find(|n| n.front.draft && n.slug == name.trim());
     let names = published
         .iter()
         .map(|n| n.slug.as_str())
         .chain(published.iter().map(|n| n.title()))
-        .chain(
-            published
-                .iter()
-                .flat_map(|n| n.front.aliases.iter().map(String::as_str)),
-        );
+        .chain(published.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
     let help = match (draft, suggest(name, names)) {
-        (Some(d), _) => Some(format!(
-            "{} is a draft: publish it first (remove `draft = true`)",
-            d.path
-        )),
+        (Some(d), _) => Some(format!("{} is a draft: publish it first (remove `draft = true`)", d.path)),
         (None, Some(s)) => Some(format!("did you mean `{s}`?")),
-        (None, None) if published.is_empty() => {
-            Some("the site has no notes yet: create the parent first".to_string())
-        }
+        (None, None) if published.is_empty() => Some("the site has no notes yet: create the parent first".to_string()),
         (None, None) => None,
     };
-    Err(
-        Diagnostic::error(&RelPath::new(""), format!("parent `{name}` names no note"))
-            .help_opt(help),
-    )
+    Err(Diagnostic::error(&RelPath::new(""), format!("parent `{name}` names no note")).help_opt(help))
 }
 
 /// `p-tuning-v2` → `P tuning v2`.
@@ -199,15 +159,8 @@ fn render(
             chain.push(s.to_string());
             source = s.source();
         }
-        let message = chain
-            .join(": ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        vec![Diagnostic::error(
-            &path,
-            format!("template error: {message}"),
-        )]
+        let message = chain.join(": ").split_whitespace().collect::<Vec<_>>().join(" ");
+        vec![Diagnostic::error(&path, format!("template error: {message}"))]
     };
     let mut tera = tera::Tera::default();
     tera.register_filter("toml", toml_filter);
@@ -234,10 +187,7 @@ fn write_new(file: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(file)?;
     f.write_all(text.as_bytes())
 }
 

@@ -14,8 +14,9 @@ mod http;
 use crate::cli::ServeArgs;
 use crate::config;
 use crate::error::Diagnostic;
+use crate::incremental::{Rebuilt, Session};
 use crate::paths::RelPath;
-use crate::pipeline::{self, Built, Failed};
+use crate::pipeline::Failed;
 use crate::render::Output;
 use crate::report;
 use crate::source::is_ignored;
@@ -37,23 +38,49 @@ const MAX_WAIT: Duration = Duration::from_secs(2);
 /// The folders watched, recursively, and the one file.
 const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
 
-/// Builds the site for `serve`. Every rebuild is a full build in memory today; this is the
-/// one place to make rebuilds incremental, from `changed` (the paths, relative to the root,
-/// that changed since the last rebuild; empty for the first build).
+/// Builds the site for `serve`: the first build in full, then incrementally through an
+/// [`incremental::Session`] (only the pages an edit can change are rendered again). Until a
+/// first build succeeds, every rebuild is a first build.
 pub struct Rebuilder {
     root: PathBuf,
+    session: Option<Session>,
+}
+
+/// A good (re)build: what to serve and what to say.
+pub struct Rebuild {
+    /// `None` when nothing the site shows changed.
+    pub output: Option<Output>,
+    pub warnings: Vec<Diagnostic>,
+    pub notes: usize,
+    /// What was rendered again; `None` for a first build.
+    pub rebuilt: Option<Rebuilt>,
 }
 
 impl Rebuilder {
     pub fn new(root: &Path) -> Rebuilder {
-        Rebuilder {
-            root: root.to_path_buf(),
-        }
+        Rebuilder { root: root.to_path_buf(), session: None }
     }
 
-    pub fn rebuild(&mut self, changed: &[RelPath]) -> Result<Built, Failed> {
-        let _ = changed;
-        pipeline::build(&self.root)
+    /// Rebuilds after `changed` (paths relative to the root; empty for the first build).
+    pub fn rebuild(&mut self, changed: &[RelPath]) -> Result<Rebuild, Failed> {
+        let rebuilt = match &mut self.session {
+            Some(session) => {
+                let paths: Vec<PathBuf> = changed.iter().map(|p| p.to_fs(&self.root)).collect();
+                Some(session.rebuild(&paths)?.rebuilt)
+            }
+            None => {
+                self.session = Some(Session::new(&self.root)?);
+                None
+            }
+        };
+        let Some(session) = &self.session else { unreachable!("a session was just made") };
+        let changed = rebuilt != Some(Rebuilt::Nothing);
+        Ok(Rebuild {
+            output: changed.then(|| session.output().clone()),
+            warnings: session.warnings().to_vec(),
+            notes: session.site().notes.len(),
+            rebuilt,
+        })
     }
 }
 
@@ -80,9 +107,7 @@ pub struct State {
 
 impl Live {
     fn new() -> Live {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         Live {
             state: Mutex::new(State {
                 site: None,
@@ -103,36 +128,41 @@ impl Live {
     /// Waits until the version differs from `seen`, at most `timeout`.
     pub fn wait_past(&self, seen: u64, timeout: Duration) -> State {
         let guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let (guard, _) = self
-            .changed
-            .wait_timeout_while(guard, timeout, |s| s.version == seen)
-            .unwrap_or_else(|e| e.into_inner());
+        let (guard, _) =
+            self.changed.wait_timeout_while(guard, timeout, |s| s.version == seen).unwrap_or_else(|e| e.into_inner());
         guard.clone()
     }
 
-    fn publish(&self, result: Result<Output, String>) {
+    fn publish(&self, news: News) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match result {
-            Ok(output) => {
+        match news {
+            News::Site(output) => {
                 s.site = Some(Arc::new(output));
                 s.errors = None;
                 s.build += 1;
             }
-            Err(text) => s.errors = Some(text.into()),
+            News::Errors(text) => s.errors = Some(text.into()),
+            News::Recovered => s.errors = None,
         }
         s.version += 1;
         self.changed.notify_all();
     }
 }
 
+/// What a rebuild changes for the pages that are open.
+enum News {
+    /// A new good build: pages reload.
+    Site(Output),
+    /// A failed build, its report as text: pages show it over the last good build.
+    Errors(String),
+    /// A good build that changed nothing since the last good one: the errors go.
+    Recovered,
+}
+
 /// Runs `serve` until Ctrl-C.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Canonical, so that the watcher's paths start with it.
-    let root = args
-        .common
-        .root
-        .canonicalize()
-        .unwrap_or(std::path::absolute(&args.common.root)?);
+    let root = args.common.root.canonicalize().unwrap_or(std::path::absolute(&args.common.root)?);
     let color = report::color_on_stderr();
     if !root.join(config::FILE).is_file() {
         let diags = config::load(&root).err().unwrap_or_default();
@@ -143,26 +173,19 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Watch before the first build, so that no save is missed.
     let watching = watch(&root);
     let mut rebuilder = Rebuilder::new(&root);
-    let mut log = Log {
-        root: root.clone(),
-        color,
-        quiet: args.common.quiet,
-        warnings: Vec::new(),
-        failing: false,
-    };
+    let mut log = Log { root: root.clone(), color, quiet: args.common.quiet, warnings: Vec::new(), failing: false };
     let start = Instant::now();
     let first = rebuilder.rebuild(&[]);
-    live.publish(log.result(first, start.elapsed(), &[]));
+    if let Some(news) = log.result(first, start.elapsed(), &[]) {
+        live.publish(news);
+    }
 
     let (listener, port) = bind(args.port)?;
     let url = format!("http://127.0.0.1:{port}/");
     if port != args.port && args.port != 0 {
         println!("port {} is taken: using {port}", args.port);
     }
-    println!(
-        "serving {} at {url} (this machine only; Ctrl-C stops)",
-        root.display()
-    );
+    println!("serving {} at {url} (this machine only; Ctrl-C stops)", root.display());
     let server = Arc::clone(&live);
     std::thread::spawn(move || http::accept(listener, server));
     if args.open {
@@ -185,11 +208,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// The first free port from `port` on (up to 100 further), on 127.0.0.1 only.
 fn bind(port: u16) -> std::io::Result<(TcpListener, u16)> {
-    let last = if port == 0 {
-        0
-    } else {
-        port.saturating_add(100)
-    };
+    let last = if port == 0 { 0 } else { port.saturating_add(100) };
     let mut error = None;
     for p in port..=last {
         match TcpListener::bind(("127.0.0.1", p)) {
@@ -240,13 +259,9 @@ struct Log {
 }
 
 impl Log {
-    /// Prints the outcome of a build and turns it into what the server publishes.
-    fn result(
-        &mut self,
-        result: Result<Built, Failed>,
-        took: Duration,
-        changed: &[RelPath],
-    ) -> Result<Output, String> {
+    /// Prints the outcome of a build and turns it into what the server publishes: the new
+    /// output, the errors as text, or `None` when nothing the site shows changed.
+    fn result(&mut self, result: Result<Rebuild, Failed>, took: Duration, changed: &[RelPath]) -> Option<News> {
         let ms = took.as_secs_f64() * 1000.0;
         let what = match changed {
             [] => String::new(),
@@ -254,26 +269,8 @@ impl Log {
             many => format!(" after changes to {} files", many.len()),
         };
         let mut err = std::io::stderr().lock();
-        match result {
-            Ok(built) => {
-                if built.warnings != self.warnings && !self.quiet {
-                    let _ = report::diagnostics(&mut err, &built.warnings, &self.root, self.color);
-                }
-                self.warnings = built.warnings;
-                let verb = if self.failing {
-                    "fixed: built"
-                } else {
-                    "built"
-                };
-                if !self.quiet || self.failing {
-                    println!(
-                        "{verb} {} notes{what} in {ms:.0} ms",
-                        built.site.notes.len()
-                    );
-                }
-                self.failing = false;
-                Ok(built.output)
-            }
+        let good = match result {
+            Ok(good) => good,
             Err(failed) => {
                 let diags = &failed.diagnostics;
                 let _ = report::diagnostics(&mut err, diags, &self.root, self.color);
@@ -283,8 +280,35 @@ impl Log {
                 );
                 self.failing = true;
                 self.warnings.clear();
-                Err(report::render(diags, &self.root, false))
+                return Some(News::Errors(report::render(diags, &self.root, false)));
             }
+        };
+        if good.warnings != self.warnings && !self.quiet {
+            let _ = report::diagnostics(&mut err, &good.warnings, &self.root, self.color);
+        }
+        self.warnings = good.warnings;
+        let scope = match good.rebuilt {
+            None => String::new(),
+            Some(Rebuilt::Full) => " (everything)".to_string(),
+            Some(Rebuilt::AllPages) => " (every page)".to_string(),
+            Some(Rebuilt::Pages(1)) => " (1 page)".to_string(),
+            Some(Rebuilt::Pages(n)) => format!(" ({n} pages)"),
+            Some(Rebuilt::Nothing) => String::new(),
+        };
+        let verb = if self.failing { "fixed: built" } else { "built" };
+        match &good.output {
+            Some(_) if !self.quiet || self.failing => {
+                println!("{verb} {} notes{what} in {ms:.0} ms{scope}", good.notes)
+            }
+            None if !self.quiet => println!("nothing on the site changed{what} ({ms:.0} ms)"),
+            _ => {}
+        }
+        let was_failing = std::mem::replace(&mut self.failing, false);
+        match good.output {
+            Some(output) => Some(News::Site(output)),
+            // A save that undoes a broken edit: the site is as it was, and the errors go.
+            None if was_failing => Some(News::Recovered),
+            None => None,
         }
     }
 }
@@ -318,7 +342,9 @@ fn rebuild_on_change(
         };
         let start = Instant::now();
         let result = rebuilder.rebuild(&changed);
-        live.publish(log.result(result, start.elapsed(), &changed));
+        if let Some(news) = log.result(result, start.elapsed(), &changed) {
+            live.publish(news);
+        }
     });
 }
 
@@ -326,11 +352,7 @@ type Events = mpsc::Receiver<notify::Result<notify::Event>>;
 
 /// Blocks until something relevant changed and the files went quiet; returns what changed
 /// (relative to the root, sorted), or `None` when the watcher is gone.
-fn next_burst(
-    rx: &Events,
-    root: &Path,
-    watcher: &mut notify::RecommendedWatcher,
-) -> Option<Vec<RelPath>> {
+fn next_burst(rx: &Events, root: &Path, watcher: &mut notify::RecommendedWatcher) -> Option<Vec<RelPath>> {
     let build_dir = config::load(root).map_or_else(|_| "book".to_string(), |c| c.build_dir);
     let mut changed = BTreeSet::new();
     let mut first: Option<Instant> = None;
@@ -372,8 +394,7 @@ pub fn relevant(root: &Path, build_dir: &str, path: &Path) -> Option<RelPath> {
         return Some(rel);
     }
     let top = s.split('/').next()?;
-    let in_build =
-        s == build_dir || s.starts_with(&format!("{}/", build_dir.trim_end_matches('/')));
+    let in_build = s == build_dir || s.starts_with(&format!("{}/", build_dir.trim_end_matches('/')));
     let hidden = s.split('/').any(is_ignored);
     (WATCHED_DIRS.contains(&top) && !in_build && !hidden).then_some(rel)
 }

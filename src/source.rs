@@ -40,10 +40,8 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| RelPath::from_fs(root, p))
-                    .unwrap_or_else(|| RelPath::new(CONTENT_DIR));
+                let path =
+                    e.path().and_then(|p| RelPath::from_fs(root, p)).unwrap_or_else(|| RelPath::new(CONTENT_DIR));
                 diags.push(walk_problem(&e, path));
                 continue;
             }
@@ -90,11 +88,10 @@ fn walk_problem(e: &walkdir::Error, path: RelPath) -> Diagnostic {
     let io = e.io_error();
     let is_link = e.path().is_some_and(|p| p.is_symlink());
     match io.and_then(|io| io.raw_os_error()) {
-        Some(40) if is_link => Diagnostic::warning(
-            &path,
-            "symbolic link loop: the link leads back to itself, so it was skipped",
-        )
-        .help("remove the link or point it at a note"),
+        Some(40) if is_link => {
+            Diagnostic::warning(&path, "symbolic link loop: the link leads back to itself, so it was skipped")
+                .help("remove the link or point it at a note")
+        }
         _ if is_link && io.is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {
             let to = e
                 .path()
@@ -108,8 +105,7 @@ fn walk_problem(e: &walkdir::Error, path: RelPath) -> Diagnostic {
         }
         _ => {
             let why = io.map_or_else(|| e.to_string(), |io| io.to_string());
-            Diagnostic::error(&path, format!("cannot read: {why}"))
-                .help("check the file's permissions")
+            Diagnostic::error(&path, format!("cannot read: {why}")).help("check the file's permissions")
         }
     }
 }
@@ -122,15 +118,8 @@ pub fn is_ignored(name: &str) -> bool {
 /// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, the byte offset.
 pub fn decode(bytes: Vec<u8>) -> Result<String, usize> {
     let text = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    })
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
 #[cfg(test)]
@@ -139,10 +128,7 @@ mod tests {
 
     #[test]
     fn decodes_bom_and_crlf() {
-        assert_eq!(
-            decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(),
-            "a\nb\nc"
-        );
+        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(), "a\nb\nc");
         assert_eq!(decode(b"ab\xffcd".to_vec()), Err(2));
     }
 

@@ -38,25 +38,13 @@ pub fn accept(listener: TcpListener, live: Arc<Live>) {
 fn handle(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let Some(head) = read_head(&mut stream)? else {
-        return respond(
-            &mut stream,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request\n",
-            false,
-        );
+        return respond(&mut stream, 400, "text/plain; charset=utf-8", b"bad request\n", false);
     };
     let mut words = head.lines().next().unwrap_or("").split(' ');
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
-        return respond(
-            &mut stream,
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD\n",
-            false,
-        );
+        return respond(&mut stream, 405, "text/plain; charset=utf-8", b"only GET and HEAD\n", false);
     }
     let (path, query) = split_target(target);
     if path == EVENTS {
@@ -79,7 +67,9 @@ fn handle(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
             }
         }
         Lookup::Redirect(to) => {
-            let head = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
             stream.write_all(head.as_bytes())
         }
         Lookup::NotFound => {
@@ -138,17 +128,14 @@ pub fn lookup(site: &Output, path: &str) -> Lookup {
     };
     let segments: Vec<&str> = decoded.split('/').collect();
     let last = segments.len() - 1;
-    let bad = segments.iter().enumerate().any(|(i, s)| {
-        (s.is_empty() && i != last) || *s == "." || *s == ".." || s.contains(['\\', '\0', ':'])
-    });
+    let bad = segments
+        .iter()
+        .enumerate()
+        .any(|(i, s)| (s.is_empty() && i != last) || *s == "." || *s == ".." || s.contains(['\\', '\0', ':']));
     if bad {
         return Lookup::NotFound;
     }
-    let file = if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}{HOME}")
-    } else {
-        decoded.clone()
-    };
+    let file = if decoded.is_empty() || decoded.ends_with('/') { format!("{decoded}{HOME}") } else { decoded.clone() };
     let file = RelPath::new(&file);
     if site.contains_key(&file) {
         return Lookup::Found(file);
@@ -180,10 +167,7 @@ fn percent_decode(s: &str) -> Option<String> {
 const HTML: &str = "text/html; charset=utf-8";
 
 pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, e)| e)
-        .to_ascii_lowercase();
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => HTML,
         "css" => "text/css; charset=utf-8",
@@ -225,11 +209,7 @@ fn respond(
         405 => "Method Not Allowed",
         _ => "Internal Server Error",
     };
-    let allow = if status == 405 {
-        "Allow: GET, HEAD\r\n"
-    } else {
-        ""
-    };
+    let allow = if status == 405 { "Allow: GET, HEAD\r\n" } else { "" };
     let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{allow}Connection: close\r\n\r\n",
         body.len()
@@ -246,13 +226,8 @@ fn respond(
 /// another server) is there, `errors` with the report while the site is broken, and `ok`
 /// once it is not.
 fn events(mut stream: TcpStream, live: &Live, query: &str) -> std::io::Result<()> {
-    let param = |name: &str| {
-        query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
-            .unwrap_or("")
-            .to_string()
-    };
+    let param =
+        |name: &str| query.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')).unwrap_or("").to_string();
     let (page_build, page_server) = (param("build"), param("server"));
     stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n")?;
     let mut state = live.now();
@@ -308,11 +283,7 @@ pub fn inject(page: &str, state: &State) -> String {
         build = state.build,
         server = state.server,
     );
-    let at = page
-        .as_bytes()
-        .windows(7)
-        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(page.len());
+    let at = page.as_bytes().windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(page.len());
     let mut out = String::with_capacity(page.len() + overlay.len() + script.len() + 1);
     out.push_str(&page[..at]);
     out.push_str(&overlay);
@@ -328,13 +299,7 @@ mod tests {
 
     fn site() -> Output {
         let mut o = Output::new();
-        for p in [
-            "index.html",
-            "lora.html",
-            "css/style.css",
-            "tags/index.html",
-            "404.html",
-        ] {
+        for p in ["index.html", "lora.html", "css/style.css", "tags/index.html", "404.html"] {
             o.insert(RelPath::new(p), b"x".to_vec());
         }
         o
@@ -405,20 +370,14 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; `x`"));
         assert!(!page.contains("<script>alert"));
         assert!(!page.contains("role=\"alert\" hidden"));
-        let fine = State {
-            errors: None,
-            ..state
-        };
+        let fine = State { errors: None, ..state };
         assert!(inject("<body></body>", &fine).contains("role=\"alert\" hidden"));
     }
 
     #[test]
     fn content_types() {
         assert_eq!(content_type("a/b.html"), HTML);
-        assert_eq!(
-            content_type("js/search.js"),
-            "text/javascript; charset=utf-8"
-        );
+        assert_eq!(content_type("js/search.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("x.SVG"), "image/svg+xml");
         assert_eq!(content_type(".nojekyll"), "application/octet-stream");
     }

@@ -51,15 +51,10 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (Some(driver), Some(chrome)) = (need("/usr/bin/chromedriver"), need("/usr/bin/chromium"))
-    else {
+    let (Some(driver), Some(chrome)) = (need("/usr/bin/chromedriver"), need("/usr/bin/chromium")) else {
         return;
     };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cd = tokio::process::Command::new(driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -68,10 +63,7 @@ where
         .spawn()
         .expect("start chromedriver");
     for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -80,13 +72,7 @@ where
     let args: Vec<String> = FLAGS
         .iter()
         .map(|f| f.to_string())
-        .map(|f| {
-            if f.starts_with("--window-size") {
-                format!("--window-size={},{}", window.0, window.1)
-            } else {
-                f
-            }
-        })
+        .map(|f| if f.starts_with("--window-size") { format!("--window-size={},{}", window.0, window.1) } else { f })
         .chain([format!("--user-data-dir={}", profile.path().display())])
         .collect();
     let caps = serde_json::json!({
@@ -128,9 +114,7 @@ pub async fn console_errors(c: &Client) -> Vec<String> {
         .map(|entries| {
             entries
                 .iter()
-                .filter(|e| {
-                    e["level"] == "SEVERE" && !e["message"].to_string().contains("favicon.ico")
-                })
+                .filter(|e| e["level"] == "SEVERE" && !e["message"].to_string().contains("favicon.ico"))
                 .map(|e| e["message"].to_string())
                 .collect()
         })
@@ -148,14 +132,7 @@ pub fn serve(root: PathBuf, prefix: &str) -> String {
             let mut buf = [0; 8192];
             let n = stream.read(&mut buf).unwrap_or(0);
             let req = String::from_utf8_lossy(&buf[..n]);
-            let raw = req
-                .split(' ')
-                .nth(1)
-                .unwrap_or("/")
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("/")
-                .to_string();
+            let raw = req.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
             let path = crate::support::percent_decode(&raw);
             let file = path.strip_prefix(&prefix).map(|p| {
                 if p.is_empty() || p.ends_with('/') {
@@ -164,16 +141,13 @@ pub fn serve(root: PathBuf, prefix: &str) -> String {
                     p.to_string()
                 }
             });
-            let found = file
-                .filter(|f| !f.contains(".."))
-                .and_then(|f| std::fs::read(root.join(&f)).ok().map(|b| (f, b)));
+            let found =
+                file.filter(|f| !f.contains("..")).and_then(|f| std::fs::read(root.join(&f)).ok().map(|b| (f, b)));
             let (status, name, body) = match found {
                 Some((f, b)) => ("200 OK", f, b),
-                None => (
-                    "404 Not Found",
-                    "404.html".to_string(),
-                    std::fs::read(root.join("404.html")).unwrap_or_default(),
-                ),
+                None => {
+                    ("404 Not Found", "404.html".to_string(), std::fs::read(root.join("404.html")).unwrap_or_default())
+                }
             };
             let ct = match name.rsplit('.').next() {
                 Some("html") => "text/html; charset=utf-8",
@@ -184,7 +158,11 @@ pub fn serve(root: PathBuf, prefix: &str) -> String {
                 _ => "application/octet-stream",
             };
             let head = req.starts_with("HEAD ");
-            let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             if !head {
                 let _ = stream.write_all(&body);
             }

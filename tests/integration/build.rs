@@ -39,10 +39,7 @@ fn builds_every_page_of_the_spec() {
     ] {
         site.expect_file(f);
     }
-    assert!(
-        !site.out().join("sitemap.xml").exists(),
-        "no sitemap without site-url"
-    );
+    assert!(!site.out().join("sitemap.xml").exists(), "no sitemap without site-url");
     let lora = site.read("lora.html");
     assert!(lora.contains("<html lang=\"zh-CN\">"));
     assert!(lora.contains("<title>LoRA（低秩适配） · 测试站</title>"));
@@ -57,31 +54,19 @@ fn breadcrumbs_children_related_and_backlinks() {
     let site = chain();
     site.build().ok();
     let lora = site.read("lora.html");
-    assert_eq!(
-        text_of_class(&lora, "breadcrumbs"),
-        "微调 参数高效微调 LoRA（低秩适配）"
-    );
+    assert_eq!(text_of_class(&lora, "breadcrumbs"), "微调 参数高效微调 LoRA（低秩适配）");
     let peft = site.read("peft.html");
-    assert_eq!(text_of_class(&peft, "connections children"), "子概念 LoRA（低秩适配） LoRA（低秩适配）的一句话定义。 Prefix Tuning Prefix Tuning的一句话定义。");
+    assert_eq!(
+        text_of_class(&peft, "connections children"),
+        "子概念 LoRA（低秩适配） LoRA（低秩适配）的一句话定义。 Prefix Tuning Prefix Tuning的一句话定义。"
+    );
     // related shows on both notes
     assert!(text_of_class(&lora, "connections related").contains("Prefix Tuning"));
-    assert!(
-        text_of_class(&site.read("prefix-tuning.html"), "connections related")
-            .contains("LoRA（低秩适配）")
-    );
+    assert!(text_of_class(&site.read("prefix-tuning.html"), "connections related").contains("LoRA（低秩适配）"));
     // lora links to peft in its body: a backlink on peft (children are listed apart)
-    assert!(
-        text_of_class(&peft, "connections backlinks").is_empty(),
-        "lora is a child of peft, listed once"
-    );
-    assert!(
-        text_of_class(&site.read("fine-tuning.html"), "connections backlinks")
-            .contains("LoRA（低秩适配）")
-    );
-    assert!(
-        text_of_class(&site.read("prefix-tuning.html"), "connections backlinks")
-            .contains("LoRA（低秩适配）")
-    );
+    assert!(text_of_class(&peft, "connections backlinks").is_empty(), "lora is a child of peft, listed once");
+    assert!(text_of_class(&site.read("fine-tuning.html"), "connections backlinks").contains("LoRA（低秩适配）"));
+    assert!(text_of_class(&site.read("prefix-tuning.html"), "connections backlinks").contains("LoRA（低秩适配）"));
     // reading order: depth-first, children by order then title
     assert!(lora.contains("rel=\"prev\" href=\"peft.html\""));
     assert!(lora.contains("rel=\"next\" href=\"prefix-tuning.html\""));
@@ -98,21 +83,11 @@ fn wiki_links_resolve_by_slug_title_and_alias() {
     site.build().ok();
     let x = site.read("x.html");
     assert!(x.contains("href=\"lora.html\" data-slug=\"lora\">LoRA（低秩适配）</a>"));
-    assert_eq!(
-        x.matches("href=\"lora.html\" data-slug=\"lora\"").count(),
-        3,
-        "slug, title and alias"
-    );
-    assert!(
-        x.contains("href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"),
-        "full-width alias folds"
-    );
+    assert_eq!(x.matches("href=\"lora.html\" data-slug=\"lora\"").count(), 3, "slug, title and alias");
+    assert!(x.contains("href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"), "full-width alias folds");
     let lora = site.read("lora.html");
     assert!(lora.contains("href=\"fine-tuning.html#分类\""));
-    assert!(
-        lora.contains("href=\"prefix-tuning.html\""),
-        "relative .md link"
-    );
+    assert!(lora.contains("href=\"prefix-tuning.html\""), "relative .md link");
 }
 
 #[test]
@@ -135,46 +110,27 @@ fn toc_appears_from_three_headings() {
 
 #[test]
 fn glossary_has_every_term_grouped_by_initial() {
-    let site = chain()
-        .simple(
-            "quantization",
-            "量化",
-            "parent = \"lora\"\naliases = [\"Quantization\"]",
-            "",
-        )
-        .simple("hidden", "隐藏", "parent = \"lora\"\nglossary = false", "");
+    let site = chain().simple("quantization", "量化", "parent = \"lora\"\naliases = [\"Quantization\"]", "").simple(
+        "hidden",
+        "隐藏",
+        "parent = \"lora\"\nglossary = false",
+        "",
+    );
     site.build().ok();
     let g = site.read("glossary.html");
-    let entry_ids: Vec<String> = g
-        .split("<div class=\"entry\" id=\"")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].to_string())
-        .collect();
+    let entry_ids: Vec<String> =
+        g.split("<div class=\"entry\" id=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect();
     // 参数 is C (can); 量化 (liang hua) before LoRA; Prefix Tuning under P; 微调 under W (wei)
-    let groups: Vec<String> = ids(&g)
-        .into_iter()
-        .filter(|i| i.starts_with("letter-"))
-        .collect();
+    let groups: Vec<String> = ids(&g).into_iter().filter(|i| i.starts_with("letter-")).collect();
     assert_eq!(groups, ["letter-c", "letter-l", "letter-p", "letter-w"]);
-    assert_eq!(
-        entry_ids,
-        [
-            "peft",
-            "quantization",
-            "lora",
-            "prefix-tuning",
-            "fine-tuning"
-        ]
-    );
+    assert_eq!(entry_ids, ["peft", "quantization", "lora", "prefix-tuning", "fine-tuning"]);
     assert!(!g.contains("隐藏"));
 }
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let site = chain().file(
-        "book.toml",
-        "[book]\ntitle = \"T\"\nlanguage = \"zh-CN\"\nsite-url = \"https://u.github.io/repo/\"\n",
-    );
+    let site = chain()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"zh-CN\"\nsite-url = \"https://u.github.io/repo/\"\n");
     site.build().ok();
     let first = site.snapshot_output();
     site.build().ok();
@@ -196,9 +152,7 @@ fn a_failed_build_leaves_the_old_output() {
     site.build().ok();
     let before = site.snapshot_output();
     let site = site.simple("broken", "坏", "parent = \"nope\"", "");
-    site.build()
-        .failed()
-        .says(&["build failed: nothing was written"]);
+    site.build().failed().says(&["build failed: nothing was written"]);
     assert_eq!(before, site.snapshot_output());
 }
 
@@ -213,10 +167,7 @@ fn drafts_are_not_built() {
 #[test]
 fn refuses_build_dirs_that_hold_the_sources() {
     for dir in [".", "..", "content", "content/out", "static"] {
-        let site = chain().file(
-            "book.toml",
-            &format!("[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"{dir}\"\n"),
-        );
+        let site = chain().file("book.toml", &format!("[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"{dir}\"\n"));
         site.build().failed().says(&["refusing to build into"]);
         assert!(site.root().join("content/lora.md").exists());
     }
@@ -226,10 +177,7 @@ fn refuses_build_dirs_that_hold_the_sources() {
 fn does_not_replace_a_folder_it_did_not_make() {
     let site = chain().file("book/precious.txt", "keep me");
     site.build().failed();
-    assert_eq!(
-        std::fs::read_to_string(site.root().join("book/precious.txt")).unwrap(),
-        "keep me"
-    );
+    assert_eq!(std::fs::read_to_string(site.root().join("book/precious.txt")).unwrap(), "keep me");
 }
 
 #[test]
@@ -238,14 +186,7 @@ fn dest_flag_and_root_flag() {
     let other = tempfile::tempdir().unwrap();
     let dest = other.path().join("site-out");
     let run = std::process::Command::new(BIN)
-        .args([
-            "build",
-            "--root",
-            site.root().to_str().unwrap(),
-            "--dest",
-            dest.to_str().unwrap(),
-            "--quiet",
-        ])
+        .args(["build", "--root", site.root().to_str().unwrap(), "--dest", dest.to_str().unwrap(), "--quiet"])
         .output()
         .unwrap();
     assert!(run.status.success());
@@ -256,20 +197,14 @@ fn dest_flag_and_root_flag() {
 #[test]
 fn templates_and_static_files_can_be_overridden() {
     let site = chain()
-        .file(
-            "templates/404.html",
-            "{% extends \"base.html\" %}{% block main %}<p>自定义 404</p>{% endblock main %}",
-        )
+        .file("templates/404.html", "{% extends \"base.html\" %}{% block main %}<p>自定义 404</p>{% endblock main %}")
         .file("static/css/extra.css", "body{}")
         .file("static/CNAME", "concepts.example.org");
     site.build().ok();
     assert!(site.read("404.html").contains("自定义 404"));
     assert_eq!(site.read("CNAME"), "concepts.example.org");
     site.expect_file("css/extra.css");
-    assert!(
-        site.read("lora.html").contains("LoRA"),
-        "other templates stay the defaults"
-    );
+    assert!(site.read("lora.html").contains("LoRA"), "other templates stay the defaults");
 }
 
 #[test]
@@ -280,10 +215,7 @@ fn home_page_lists_roots_and_renders_index_md() {
     assert!(home.contains("<h2 id=\"欢迎\">"));
     assert!(home.contains("href=\"lora.html\""));
     assert!(text_of_class(&home, "root-card").contains("微调"));
-    assert!(
-        text_of_class(&home, "root-card").contains("3"),
-        "descendant count"
-    );
+    assert!(text_of_class(&home, "root-card").contains("3"), "descendant count");
 }
 
 #[test]
@@ -291,16 +223,7 @@ fn not_found_page_works_at_any_depth_without_site_url() {
     let site = chain();
     site.build().ok();
     let page = site.read("404.html");
-    assert!(
-        page.contains("<style>"),
-        "styles inlined when the root is unknown"
-    );
-    assert!(
-        !page.contains("<link rel=\"stylesheet\""),
-        "no relative stylesheet that breaks at depth"
-    );
-    assert!(
-        !page.contains("<script src="),
-        "no relative script that breaks at depth"
-    );
+    assert!(page.contains("<style>"), "styles inlined when the root is unknown");
+    assert!(!page.contains("<link rel=\"stylesheet\""), "no relative stylesheet that breaks at depth");
+    assert!(!page.contains("<script src="), "no relative script that breaks at depth");
 }

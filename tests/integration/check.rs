@@ -6,14 +6,12 @@ use crate::support::*;
 use std::process::Command;
 
 fn base() -> SiteTest {
-    SiteTest::new()
-        .simple("fine-tuning", "微调", "", "")
-        .simple(
-            "peft",
-            "参数高效微调",
-            "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-            "",
-        )
+    SiteTest::new().simple("fine-tuning", "微调", "", "").simple(
+        "peft",
+        "参数高效微调",
+        "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
+        "",
+    )
 }
 
 #[test]
@@ -98,8 +96,7 @@ fn an_orphan_is_a_warning_and_still_builds() {
         vec![(
             "content/island.md".to_string(),
             2,
-            "`island` is an orphan: it has no parent, no children and nothing links to it"
-                .to_string()
+            "`island` is an orphan: it has no parent, no children and nothing links to it".to_string()
         )]
     );
     let run = site.build().ok();
@@ -111,52 +108,26 @@ fn an_orphan_is_a_warning_and_still_builds() {
     ]);
     site.expect_file("island.html");
     // A link to it is enough.
-    let linked = base().simple("island", "孤岛", "", "").simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"",
-        "[[island]]",
-    );
+    let linked = base().simple("island", "孤岛", "", "").simple("lora", "LoRA", "parent = \"peft\"", "[[island]]");
     assert_eq!(warnings(&linked), vec![]);
 }
 
 #[test]
 fn a_note_that_links_to_itself_is_a_warning() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"",
-        "第一行\n\n[[lora|本页]] 与 [[LoRA]]",
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"", "第一行\n\n[[lora|本页]] 与 [[LoRA]]");
     assert_eq!(
         warnings(&site),
         vec![
-            (
-                "content/lora.md".to_string(),
-                9,
-                "`lora` links to itself".to_string()
-            ),
-            (
-                "content/lora.md".to_string(),
-                9,
-                "`lora` links to itself".to_string()
-            ),
+            ("content/lora.md".to_string(), 9, "`lora` links to itself".to_string()),
+            ("content/lora.md".to_string(), 9, "`lora` links to itself".to_string()),
         ]
     );
-    site.build().ok().says(&[
-        "content/lora.md:9:1: warning: `lora` links to itself",
-        "^^^^^^^^^^^^",
-    ]);
+    site.build().ok().says(&["content/lora.md:9:1: warning: `lora` links to itself", "^^^^^^^^^^^^"]);
 }
 
 #[test]
 fn an_alias_equal_to_another_notes_title_or_slug_is_a_warning() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"\naliases = [\"微调\"]",
-        "",
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"\naliases = [\"微调\"]", "");
     assert_eq!(
         warnings(&site),
         vec![(
@@ -165,15 +136,8 @@ fn an_alias_equal_to_another_notes_title_or_slug_is_a_warning() {
             "alias `微调` is the title or slug of content/fine-tuning.md".to_string()
         )]
     );
-    site.build()
-        .ok()
-        .says(&["help: [[微调]] links to `fine-tuning`; remove the alias"]);
-    let by_slug = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"\naliases = [\"fine-tuning\"]",
-        "",
-    );
+    site.build().ok().says(&["help: [[微调]] links to `fine-tuning`; remove the alias"]);
+    let by_slug = base().simple("lora", "LoRA", "parent = \"peft\"\naliases = [\"fine-tuning\"]", "");
     assert_eq!(
         warnings(&by_slug),
         vec![(
@@ -200,12 +164,7 @@ fn the_human_report_quotes_the_line_under_a_caret() {
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let site = base().simple("lora", "LoRA", "parent = \"petf\"", "");
     // Piped: no colour even without NO_COLOR.
-    let out = Command::new(BIN)
-        .arg("check")
-        .current_dir(site.root())
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).arg("check").current_dir(site.root()).env_remove("NO_COLOR").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains('\x1b'));
     // On a terminal (util-linux `script` gives the program one).
     if !std::path::Path::new("/usr/bin/script").is_file() {
@@ -217,19 +176,14 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     }
     let on_tty = |no_color: Option<&str>| {
         let mut cmd = Command::new("/usr/bin/script");
-        cmd.args(["-qec", &format!("{BIN} check"), "/dev/null"])
-            .current_dir(site.root())
-            .env_remove("NO_COLOR");
+        cmd.args(["-qec", &format!("{BIN} check"), "/dev/null"]).current_dir(site.root()).env_remove("NO_COLOR");
         if let Some(v) = no_color {
             cmd.env("NO_COLOR", v);
         }
         String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
     };
     let coloured = on_tty(None);
-    assert!(
-        coloured.contains("\x1b["),
-        "colour on a terminal: {coloured:?}"
-    );
+    assert!(coloured.contains("\x1b["), "colour on a terminal: {coloured:?}");
     assert!(coloured.contains("parent `petf` names no note"));
     let plain = on_tty(Some("1"));
     assert!(!plain.contains("\x1b["), "NO_COLOR: {plain:?}");
@@ -238,14 +192,12 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 
 #[test]
 fn check_finds_render_errors_too_and_counts_everything() {
-    let site = base()
-        .simple(
-            "lora",
-            "LoRA",
-            "parent = \"peft\"",
-            "$$\n\\frac{a}{b} \\nosuchcommand\n$$\n",
-        )
-        .simple("qlora", "QLoRA", "parent = \"peft\"", "$$\\nosuch$$\n");
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"", "$$\n\\frac{a}{b} \\nosuchcommand\n$$\n").simple(
+        "qlora",
+        "QLoRA",
+        "parent = \"peft\"",
+        "$$\\nosuch$$\n",
+    );
     let run = site.run(&["check"]).failed();
     run.says(&[
         "[1/2] content/lora.md:7:1: error: formula does not parse",

@@ -72,24 +72,14 @@ fn the_real_site_builds_clean_and_holds_the_concept_map() {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("book");
     let run = std::process::Command::new(BIN)
-        .args([
-            "build",
-            "--root",
-            repo().to_str().unwrap(),
-            "--dest",
-            dest.to_str().unwrap(),
-        ])
+        .args(["build", "--root", repo().to_str().unwrap(), "--dest", dest.to_str().unwrap()])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(
-        stderr.trim().is_empty(),
-        "no errors and no warnings:\n{stderr}"
-    );
+    assert!(stderr.trim().is_empty(), "no errors and no warnings:\n{stderr}");
     for slug in SLUGS {
-        let page = std::fs::read_to_string(dest.join(format!("{slug}.html")))
-            .unwrap_or_else(|_| panic!("{slug}.html"));
+        let page = std::fs::read_to_string(dest.join(format!("{slug}.html"))).unwrap_or_else(|_| panic!("{slug}.html"));
         let description = attrs(&page, "content")[0].clone();
         assert!(!description.is_empty(), "{slug} has a summary");
         let crumbs = text_of_class(&page, "breadcrumbs");
@@ -107,12 +97,7 @@ fn the_real_site_builds_clean_and_holds_the_concept_map() {
     assert_eq!(
         std::fs::read_dir(dest.clone())
             .unwrap()
-            .filter(|e| e
-                .as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "html"))
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
             .count(),
         55 + 4
     );

@@ -4,14 +4,12 @@
 use crate::support::*;
 
 fn base() -> SiteTest {
-    SiteTest::new()
-        .simple("fine-tuning", "微调", "aliases = [\"Fine-tuning\"]", "")
-        .simple(
-            "peft",
-            "参数高效微调",
-            "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-            "",
-        )
+    SiteTest::new().simple("fine-tuning", "微调", "aliases = [\"Fine-tuning\"]", "").simple(
+        "peft",
+        "参数高效微调",
+        "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
+        "",
+    )
 }
 
 fn fails(site: &SiteTest, pieces: &[&str]) -> Run {
@@ -23,29 +21,13 @@ fn fails(site: &SiteTest, pieces: &[&str]) -> Run {
 
 #[test]
 fn dangling_wiki_link_names_file_line_and_closest() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"",
-        "第一行\n\n见 [[pefd]]。",
-    );
-    fails(
-        &site,
-        &[
-            "content/lora.md:9:3: error: link `pefd` names no note",
-            "help: did you mean `peft`?",
-        ],
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"", "第一行\n\n见 [[pefd]]。");
+    fails(&site, &["content/lora.md:9:3: error: link `pefd` names no note", "help: did you mean `peft`?"]);
 }
 
 #[test]
 fn dangling_parent_and_related() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"petf\"\nrelated = [\"fine-tunning\"]",
-        "",
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"petf\"\nrelated = [\"fine-tunning\"]", "");
     fails(
         &site,
         &[
@@ -67,22 +49,9 @@ fn nothing_close_means_no_suggestion() {
 #[test]
 fn missing_anchor() {
     let site = base()
-        .note(
-            "lora",
-            "title = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"",
-            "见 [[fine-tuning#分娄]]。",
-        )
-        .file(
-            "content/fine-tuning.md",
-            "+++\ntitle = \"微调\"\nsummary = \"s\"\n+++\n## 分类\n",
-        );
-    fails(
-        &site,
-        &[
-            "content/lora.md:7:3: error: `fine-tuning` has no heading `#分娄`",
-            "did you mean `#分类`?",
-        ],
-    );
+        .note("lora", "title = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"", "见 [[fine-tuning#分娄]]。")
+        .file("content/fine-tuning.md", "+++\ntitle = \"微调\"\nsummary = \"s\"\n+++\n## 分类\n");
+    fails(&site, &["content/lora.md:7:3: error: `fine-tuning` has no heading `#分娄`", "did you mean `#分类`?"]);
 }
 
 #[test]
@@ -90,48 +59,26 @@ fn missing_md_file() {
     let site = base().simple("lora", "LoRA", "parent = \"peft\"", "[x](pef.md)");
     fails(
         &site,
-        &[
-            "content/lora.md:7:1: error: link to `content/pef.md`: no such note file",
-            "did you mean `content/peft.md`?",
-        ],
+        &["content/lora.md:7:1: error: link to `content/pef.md`: no such note file", "did you mean `content/peft.md`?"],
     );
 }
 
 #[test]
 fn unknown_front_matter_key() {
-    let site = base().note(
-        "lora",
-        "title = \"LoRA\"\nsummary = \"s\"\nrealted = [\"peft\"]",
-        "",
-    );
-    fails(
-        &site,
-        &[
-            "content/lora.md:4:1: error: unknown front matter key `realted`",
-            "help: did you mean `related`?",
-        ],
-    );
+    let site = base().note("lora", "title = \"LoRA\"\nsummary = \"s\"\nrealted = [\"peft\"]", "");
+    fails(&site, &["content/lora.md:4:1: error: unknown front matter key `realted`", "help: did you mean `related`?"]);
 }
 
 #[test]
 fn unknown_book_toml_key() {
     let site = base().file("book.toml", "[book]\ntitle = \"T\"\nlanguge = \"zh-CN\"\n");
-    fails(
-        &site,
-        &[
-            "book.toml:3:1: error: unknown key `book.languge` in book.toml",
-            "did you mean `language`?",
-        ],
-    );
+    fails(&site, &["book.toml:3:1: error: unknown key `book.languge` in book.toml", "did you mean `language`?"]);
 }
 
 #[test]
 fn missing_required_keys() {
     let site = base().note("lora", "title = \"LoRA\"", "");
-    fails(
-        &site,
-        &["content/lora.md:1:1: error: missing required key `summary`"],
-    );
+    fails(&site, &["content/lora.md:1:1: error: missing required key `summary`"]);
 }
 
 #[test]
@@ -143,37 +90,20 @@ fn front_matter_that_is_not_toml() {
 #[test]
 fn bad_slug() {
     let site = base().simple("LoRA_v1", "LoRA", "parent = \"peft\"", "");
-    fails(
-        &site,
-        &[
-            "content/LoRA_v1.md:1:1: error: `LoRA_v1` is not a valid slug",
-            "lora-v1",
-        ],
-    );
+    fails(&site, &["content/LoRA_v1.md:1:1: error: `LoRA_v1` is not a valid slug", "lora-v1"]);
     let site = base().simple("lora", "LoRA", "slug = \"Lo Ra\"\nparent = \"peft\"", "");
-    fails(
-        &site,
-        &["content/lora.md:4:1: error: `Lo Ra` is not a valid slug"],
-    );
+    fails(&site, &["content/lora.md:4:1: error: `Lo Ra` is not a valid slug"]);
 }
 
 #[test]
 fn duplicate_slug() {
     let site = base().simple("sub/peft", "另一个", "parent = \"fine-tuning\"", "");
-    fails(
-        &site,
-        &["error: slug `peft` is already used by content/peft.md"],
-    );
+    fails(&site, &["error: slug `peft` is already used by content/peft.md"]);
 }
 
 #[test]
 fn duplicate_alias() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"\naliases = [\"peft\", \"fine-TUNING\"]",
-        "",
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"\naliases = [\"peft\", \"fine-TUNING\"]", "");
     fails(
         &site,
         &[
@@ -185,85 +115,49 @@ fn duplicate_alias() {
 
 #[test]
 fn parent_cycle() {
-    let site = SiteTest::new()
-        .simple("a", "甲", "parent = \"c\"", "")
-        .simple("b", "乙", "parent = \"a\"", "")
-        .simple("c", "丙", "parent = \"b\"", "");
-    fails(
-        &site,
-        &[
-            "content/a.md:4:11: error: parent cycle: a → c → b → a",
-            "remove `parent` from one of these notes",
-        ],
+    let site = SiteTest::new().simple("a", "甲", "parent = \"c\"", "").simple("b", "乙", "parent = \"a\"", "").simple(
+        "c",
+        "丙",
+        "parent = \"b\"",
+        "",
     );
+    fails(&site, &["content/a.md:4:11: error: parent cycle: a → c → b → a", "remove `parent` from one of these notes"]);
     let site = SiteTest::new().simple("a", "甲", "parent = \"a\"", "");
-    fails(
-        &site,
-        &["content/a.md:4:11: error: a note cannot be its own parent"],
-    );
+    fails(&site, &["content/a.md:4:11: error: a note cannot be its own parent"]);
 }
 
 #[test]
 fn not_utf8() {
     let site = base().bytes("content/bad.md", b"+++\ntitle = \"x\xff\"\n+++\n");
-    fails(
-        &site,
-        &["content/bad.md: error: not UTF-8: invalid byte at offset 14"],
-    );
+    fails(&site, &["content/bad.md: error: not UTF-8: invalid byte at offset 14"]);
 }
 
 #[test]
 fn bad_formula_names_its_line() {
-    let site = base().simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"",
-        "正文\n\n$$\n\\frac{a}{b} \\nosuchcommand\n$$\n",
-    );
-    fails(
-        &site,
-        &["content/lora.md:9:1: error: formula does not parse"],
-    );
+    let site = base().simple("lora", "LoRA", "parent = \"peft\"", "正文\n\n$$\n\\frac{a}{b} \\nosuchcommand\n$$\n");
+    fails(&site, &["content/lora.md:9:1: error: formula does not parse"]);
 }
 
 #[test]
 fn template_error_names_the_template() {
-    let site = base().file(
-        "templates/note.html",
-        "{% extends \"base.html\" %}\n{% block main %}\n{{ title \n{% endblock main %}",
-    );
+    let site = base()
+        .file("templates/note.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ title \n{% endblock main %}");
     fails(&site, &["templates/note.html", "template error"]);
 }
 
 #[test]
 fn links_to_drafts_are_errors() {
-    let site = base().simple("wip", "草稿", "draft = true", "").simple(
-        "lora",
-        "LoRA",
-        "parent = \"peft\"",
-        "[[wip]]",
-    );
-    fails(
-        &site,
-        &["content/lora.md:7:1: error: link `wip` points to a draft"],
-    );
+    let site = base().simple("wip", "草稿", "draft = true", "").simple("lora", "LoRA", "parent = \"peft\"", "[[wip]]");
+    fails(&site, &["content/lora.md:7:1: error: link `wip` points to a draft"]);
 }
 
 #[test]
 fn every_problem_is_reported_numbered_and_sorted() {
-    let site = base()
-        .simple("b", "乙", "parent = \"nope\"", "[[nada]]")
-        .simple("a", "甲", "parent = \"nix\"", "");
+    let site = base().simple("b", "乙", "parent = \"nope\"", "[[nada]]").simple("a", "甲", "parent = \"nix\"", "");
     let run = fails(&site, &["3 errors"]);
     let a = run.stderr.find("[1/3] content/a.md").expect("a first");
-    let b1 = run
-        .stderr
-        .find("[2/3] content/b.md:4")
-        .expect("b line 4 second");
-    let b2 = run
-        .stderr
-        .find("[3/3] content/b.md:7")
-        .expect("b line 7 third");
+    let b1 = run.stderr.find("[2/3] content/b.md:4").expect("b line 4 second");
+    let b2 = run.stderr.find("[3/3] content/b.md:7").expect("b line 7 third");
     assert!(a < b1 && b1 < b2);
 }
 

@@ -72,10 +72,7 @@ fn any_text() -> impl Strategy<Value = String> {
 }
 
 fn file(text: &str) -> SourceFile {
-    SourceFile {
-        path: RelPath::new("content/x.md"),
-        text: text.to_string(),
-    }
+    SourceFile { path: RelPath::new("content/x.md"), text: text.to_string() }
 }
 
 /// Checks what `split_front_matter` says about `text`.
@@ -158,9 +155,15 @@ proptest! {
         let nl = if crlf { "\r\n" } else { "\n" };
         let raw = format!("+++{nl}title = \"{title}\"{nl}summary = \"s\"{nl}+++{nl}{body}");
         let text = decode(raw.into_bytes()).unwrap();
-        let n = note::parse(file(&text));
-        let n = n.unwrap_or_else(|d| panic!("{text:?}: {}", d[0]));
-        prop_assert_eq!(n.title(), title.as_str());
+        match note::parse(file(&text)) {
+            Ok(n) => prop_assert_eq!(n.title(), title.as_str()),
+            // The body may hold a formula that does not parse: that is the only excuse.
+            Err(diags) => {
+                for d in diags {
+                    prop_assert!(d.message.starts_with("formula does not parse") && d.line >= 5, "{text:?}: {d}");
+                }
+            }
+        }
     }
 
     #[test]

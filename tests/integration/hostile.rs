@@ -27,44 +27,38 @@ fn crlf_line_endings() {
         "content/lora.md",
         "+++\r\ntitle = \"LoRA\"\r\nsummary = \"s\"\r\nparent = \"peft\"\r\n+++\r\n\r\n见 [[pefd]]。\r\n",
     );
-    broken.build().failed().says(&[
-        "content/lora.md:7:3: error: link `pefd` names no note",
-        "7 | 见 [[pefd]]。",
-    ]);
+    broken.build().failed().says(&["content/lora.md:7:3: error: link `pefd` names no note", "7 | 见 [[pefd]]。"]);
 }
 
 #[test]
 fn a_utf8_byte_order_mark() {
     let site = base().bytes(
         "content/lora.md",
-        "\u{feff}+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n\n正文。\n"
-            .as_bytes(),
+        "\u{feff}+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n\n正文。\n".as_bytes(),
     );
     site.build().ok();
     assert!(site.read("lora.html").contains("<title>LoRA"));
-    let toml = base().bytes(
-        "book.toml",
-        "\u{feff}[book]\ntitle = \"带 BOM 的站\"\n".as_bytes(),
-    );
+    let toml = base().bytes("book.toml", "\u{feff}[book]\ntitle = \"带 BOM 的站\"\n".as_bytes());
     toml.build().ok();
     assert!(toml.read("index.html").contains("带 BOM 的站"));
 }
 
 #[test]
 fn spaces_and_tabs_after_the_fences() {
-    let site = base().file(
-        "content/lora.md",
-        "+++ \t\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++   \n正文。\n",
-    );
+    let site = base()
+        .file("content/lora.md", "+++ \t\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++   \n正文。\n");
     site.build().ok();
     assert!(site.read("lora.html").contains("正文。"));
 }
 
 #[test]
 fn a_file_that_is_not_utf8_names_the_byte_offset() {
-    let site = base()
-        .bytes("content/latin1.md", b"+++\ntitle = \"caf\xe9\"\n+++\n")
-        .simple("other", "其他", "parent = \"nope\"", "");
+    let site = base().bytes("content/latin1.md", b"+++\ntitle = \"caf\xe9\"\n+++\n").simple(
+        "other",
+        "其他",
+        "parent = \"nope\"",
+        "",
+    );
     let run = site.run(&["check", "--format", "json"]).failed();
     no_panic(&run);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -72,15 +66,9 @@ fn a_file_that_is_not_utf8_names_the_byte_offset() {
     assert_eq!(v[0]["message"], "not UTF-8: invalid byte at offset 16");
     assert_eq!(v[0]["help"], "save the file as UTF-8");
     let bad_toml = base().bytes("book.toml", b"[book]\ntitle = \"\xff\"\n");
-    bad_toml
-        .build()
-        .failed()
-        .says(&["book.toml: error: book.toml is not UTF-8 (invalid byte at offset 16)"]);
+    bad_toml.build().failed().says(&["book.toml: error: book.toml is not UTF-8 (invalid byte at offset 16)"]);
     let bad_template = base().bytes("templates/note.html", b"<p>\xc3\x28</p>");
-    bad_template
-        .build()
-        .failed()
-        .says(&["templates/note.html: error: not UTF-8: invalid byte at offset 3"]);
+    bad_template.build().failed().says(&["templates/note.html: error: not UTF-8: invalid byte at offset 3"]);
 }
 
 #[test]
@@ -95,9 +83,7 @@ fn an_empty_file() {
         ]);
     }
     let site = base().file("content/open.md", "+++");
-    site.build()
-        .failed()
-        .says(&["content/open.md:1:1: error: front matter is not closed"]);
+    site.build().failed().says(&["content/open.md:1:1: error: front matter is not closed"]);
 }
 
 #[test]
@@ -112,16 +98,9 @@ fn a_20_mb_note_builds_whole() {
     assert!(page.contains("最后一段：END-MARKER。"), "nothing is lost");
     assert!(page.matches("href=\"peft.html\"").count() >= 250_000);
     // An error at its very end is located exactly.
-    let broken = base().simple(
-        "big",
-        "大文件",
-        "parent = \"peft\"",
-        &format!("{body}[[nosuch]]\n"),
-    );
+    let broken = base().simple("big", "大文件", "parent = \"peft\"", &format!("{body}[[nosuch]]\n"));
     let lines = 6 + body.matches('\n').count() + 1;
-    broken.build().failed().says(&[&format!(
-        "content/big.md:{lines}:1: error: link `nosuch` names no note"
-    )]);
+    broken.build().failed().says(&[&format!("content/big.md:{lines}:1: error: link `nosuch` names no note")]);
 }
 
 #[cfg(unix)]
@@ -171,10 +150,5 @@ fn editor_files_are_ignored() {
     let run = site.build().ok();
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     let files: Vec<String> = site.snapshot_output().into_keys().collect();
-    assert!(
-        files
-            .iter()
-            .all(|f| !f.contains("DS_Store") && !f.contains('#') && !f.contains('~')),
-        "{files:?}"
-    );
+    assert!(files.iter().all(|f| !f.contains("DS_Store") && !f.contains('#') && !f.contains('~')), "{files:?}");
 }

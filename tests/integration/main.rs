@@ -7,7 +7,9 @@ mod support;
 mod build;
 mod content;
 mod errors;
+mod incremental;
 mod reader;
+mod snapshots;
 
 // The author's loop (issue 5): serve, check, new, hostile input, fuzzing.
 mod check;

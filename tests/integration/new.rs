@@ -4,14 +4,12 @@
 use crate::support::*;
 
 fn base() -> SiteTest {
-    SiteTest::new()
-        .simple("fine-tuning", "微调", "", "")
-        .simple(
-            "peft",
-            "参数高效微调",
-            "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-            "",
-        )
+    SiteTest::new().simple("fine-tuning", "微调", "", "").simple(
+        "peft",
+        "参数高效微调",
+        "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
+        "",
+    )
 }
 
 fn read(site: &SiteTest, rel: &str) -> String {
@@ -21,34 +19,15 @@ fn read(site: &SiteTest, rel: &str) -> String {
 #[test]
 fn scaffolds_a_note_that_builds_under_its_parent() {
     let site = base();
-    let run = site
-        .run(&[
-            "new",
-            "lora",
-            "--parent",
-            "peft",
-            "--title",
-            "LoRA（低秩适配）",
-        ])
-        .ok();
-    assert!(
-        run.stdout.contains("created content/lora.md"),
-        "{}",
-        run.stdout
-    );
+    let run = site.run(&["new", "lora", "--parent", "peft", "--title", "LoRA（低秩适配）"]).ok();
+    assert!(run.stdout.contains("created content/lora.md"), "{}", run.stdout);
     let text = read(&site, "content/lora.md");
-    assert!(
-        text.starts_with("+++\ntitle = \"LoRA（低秩适配）\"\nsummary = \""),
-        "{text}"
-    );
+    assert!(text.starts_with("+++\ntitle = \"LoRA（低秩适配）\"\nsummary = \""), "{text}");
     assert!(text.contains("\nparent = \"peft\"\n"), "{text}");
     site.build().ok();
     let page = site.read("lora.html");
     assert!(page.contains("LoRA（低秩适配）"));
-    assert!(
-        text_of_class(&page, "breadcrumbs").contains("参数高效微调"),
-        "{page}"
-    );
+    assert!(text_of_class(&page, "breadcrumbs").contains("参数高效微调"), "{page}");
     // The default text speaks the site's language.
     assert!(text.contains("用一句话说明"), "{text}");
 }
@@ -56,26 +35,13 @@ fn scaffolds_a_note_that_builds_under_its_parent() {
 #[test]
 fn the_parent_may_be_named_by_title_or_alias_and_the_title_is_quoted() {
     let site = base();
-    site.run(&[
-        "new",
-        "lora",
-        "--parent",
-        "PEFT",
-        "--title",
-        "say \"hi\" \\ 你好",
-    ])
-    .ok();
+    site.run(&["new", "lora", "--parent", "PEFT", "--title", "say \"hi\" \\ 你好"]).ok();
     site.run(&["new", "qlora", "--parent", "参数高效微调"]).ok();
     assert!(read(&site, "content/lora.md").contains("parent = \"peft\""));
     let q = read(&site, "content/qlora.md");
-    assert!(
-        q.contains("title = \"Qlora\"") && q.contains("parent = \"peft\""),
-        "{q}"
-    );
+    assert!(q.contains("title = \"Qlora\"") && q.contains("parent = \"peft\""), "{q}");
     site.build().ok();
-    assert!(site
-        .read("lora.html")
-        .contains("say &quot;hi&quot; \\ 你好"));
+    assert!(site.read("lora.html").contains("say &quot;hi&quot; \\ 你好"));
 }
 
 #[test]
@@ -106,9 +72,7 @@ fn refuses_an_existing_file_and_leaves_it_alone() {
 #[test]
 fn refuses_a_slug_taken_by_a_note_elsewhere() {
     let site = base().simple("deep/lora", "LoRA", "parent = \"peft\"", "");
-    site.run(&["new", "lora"])
-        .failed()
-        .says(&["error: slug `lora` is already used by content/deep/lora.md"]);
+    site.run(&["new", "lora"]).failed().says(&["error: slug `lora` is already used by content/deep/lora.md"]);
     assert!(!site.root().join("content/lora.md").exists());
 }
 
@@ -120,36 +84,25 @@ fn refuses_a_bad_slug_with_a_fix() {
         "help: a slug is lower-case ASCII letters and digits joined by single hyphens: try `conceptbook new lora-v2`",
     ]);
     for bad in ["../escape", "a/b", "低秩", "a-", ""] {
-        site.run(&["new", bad])
-            .failed()
-            .says(&["is not a valid slug"]);
+        site.run(&["new", bad]).failed().says(&["is not a valid slug"]);
     }
     assert!(!site.root().join("escape.md").exists());
-    assert_eq!(
-        walkdir(&site.root().join("content")).len(),
-        2,
-        "nothing written"
-    );
+    assert_eq!(walkdir(&site.root().join("content")).len(), 2, "nothing written");
 }
 
 #[test]
 fn refuses_an_unknown_parent_with_did_you_mean() {
     let site = base();
-    site.run(&["new", "lora", "--parent", "petf"])
-        .failed()
-        .says(&[
-            "error: parent `petf` names no note",
-            "help: did you mean `peft`?",
-            "no note was created",
-        ]);
+    site.run(&["new", "lora", "--parent", "petf"]).failed().says(&[
+        "error: parent `petf` names no note",
+        "help: did you mean `peft`?",
+        "no note was created",
+    ]);
     let run = site.run(&["new", "lora", "--parent", "zzzzzzzz"]).failed();
     run.says(&["error: parent `zzzzzzzz` names no note"]);
     assert!(!run.stderr.contains("did you mean"));
     let drafted = base().simple("wip", "草稿", "draft = true", "");
-    drafted
-        .run(&["new", "lora", "--parent", "wip"])
-        .failed()
-        .says(&["content/wip.md is a draft"]);
+    drafted.run(&["new", "lora", "--parent", "wip"]).failed().says(&["content/wip.md is a draft"]);
     assert!(!site.root().join("content/lora.md").exists());
 }
 

@@ -25,11 +25,7 @@ impl Served {
     }
 
     pub fn start_with(site: &SiteTest, args: &[&str], env: &[(&str, &str)]) -> Served {
-        let port = if args.contains(&"--port") {
-            &[][..]
-        } else {
-            &["--port", "0"][..]
-        };
+        let port = if args.contains(&"--port") { &[][..] } else { &["--port", "0"][..] };
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(port)
@@ -42,10 +38,9 @@ impl Served {
             .spawn()
             .expect("start conceptbook serve");
         let log = Arc::new(Mutex::new(String::new()));
-        for pipe in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
+        for pipe in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
             let log = Arc::clone(&log);
             std::thread::spawn(move || {
                 for line in BufReader::new(pipe).lines().map_while(Result::ok) {
@@ -55,11 +50,7 @@ impl Served {
                 }
             });
         }
-        let mut served = Served {
-            child,
-            port: 0,
-            log,
-        };
+        let mut served = Served { child, port: 0, log };
         let start = Instant::now();
         while !served.log().contains("serving ") {
             let exited = served.child.try_wait().unwrap();
@@ -71,15 +62,8 @@ impl Served {
             std::thread::sleep(Duration::from_millis(20));
         }
         let line = served.log();
-        let url = line
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .expect("the URL is printed");
-        served.port = url
-            .split('/')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("a port");
+        let url = line.split("http://127.0.0.1:").nth(1).expect("the URL is printed");
+        served.port = url.split('/').next().and_then(|p| p.parse().ok()).expect("a port");
         served
     }
 
@@ -128,9 +112,7 @@ impl Served {
 
     /// Ctrl-C; returns the exit status code.
     pub fn interrupt(mut self) -> Option<i32> {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(10) {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -173,27 +155,14 @@ pub fn get(port: u16, path: &str) -> Response {
     s.read_to_end(&mut raw).expect("read the response");
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    Response {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    Response { status, head: head.to_string(), body: body.to_string() }
 }
 
 fn site() -> SiteTest {
     SiteTest::new()
         .simple("fine-tuning", "微调", "", "## 分类\n\n全量与高效。\n")
-        .simple(
-            "peft",
-            "参数高效微调",
-            "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-            "见 [[lora]]。",
-        )
+        .simple("peft", "参数高效微调", "parent = \"fine-tuning\"\naliases = [\"PEFT\"]", "见 [[lora]]。")
         .simple("lora", "LoRA", "parent = \"peft\"", "低秩分解的第一版。\n")
 }
 
@@ -210,36 +179,22 @@ fn serves_the_site_from_memory_with_types_404_and_no_escape() {
     let s = Served::start(&site, &[]);
     let home = s.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(
-        home.header("content-type").as_deref(),
-        Some("text/html; charset=utf-8")
-    );
+    assert_eq!(home.header("content-type").as_deref(), Some("text/html; charset=utf-8"));
     assert!(home.body.contains("测试站"), "{}", home.body);
     let lora = s.get("/lora.html");
     assert_eq!(lora.status, 200);
     assert!(lora.body.contains("低秩分解的第一版"));
-    assert!(
-        lora.body.contains("/__conceptbook/events"),
-        "live reload script"
-    );
-    for (path, ty) in [
-        ("/css/style.css", "text/css; charset=utf-8"),
-        ("/js/search.js", "text/javascript; charset=utf-8"),
-    ] {
+    assert!(lora.body.contains("/__conceptbook/events"), "live reload script");
+    for (path, ty) in
+        [("/css/style.css", "text/css; charset=utf-8"), ("/js/search.js", "text/javascript; charset=utf-8")]
+    {
         let r = s.get(path);
-        assert_eq!(
-            (r.status, r.header("content-type").as_deref()),
-            (200, Some(ty)),
-            "{path}"
-        );
+        assert_eq!((r.status, r.header("content-type").as_deref()), (200, Some(ty)), "{path}");
         assert!(!r.body.contains("__conceptbook"), "scripts only in HTML");
     }
     let missing = s.get("/a/b/nope.html");
     assert_eq!(missing.status, 404);
-    assert!(
-        missing.body.contains("页面不存在"),
-        "the site's own 404 page"
-    );
+    assert!(missing.body.contains("页面不存在"), "the site's own 404 page");
     std::fs::write(site.root().join("secret.txt"), "secret").unwrap();
     for escape in [
         "/../Cargo.toml",
@@ -254,24 +209,15 @@ fn serves_the_site_from_memory_with_types_404_and_no_escape() {
     ] {
         let r = s.get(escape);
         assert_eq!(r.status, 404, "{escape}");
-        assert!(
-            !r.body.contains("[book]") && !r.body.contains("secret\n"),
-            "{escape}"
-        );
+        assert!(!r.body.contains("[book]") && !r.body.contains("secret\n"), "{escape}");
     }
     assert!(!site.out().exists(), "serve writes nothing");
     // The live-reload script is only ever in served pages, never in `build` output.
     site.build().ok();
     for (path, bytes) in site.snapshot_output() {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            !text.contains("__conceptbook"),
-            "{path} has the serve script"
-        );
-        assert!(
-            !text.contains("conceptbook-errors"),
-            "{path} has the overlay"
-        );
+        assert!(!text.contains("__conceptbook"), "{path} has the serve script");
+        assert!(!text.contains("conceptbook-errors"), "{path} has the overlay");
     }
 }
 
@@ -280,43 +226,20 @@ fn an_edit_shows_a_broken_edit_keeps_the_last_good_site_and_a_fix_recovers() {
     let site = site();
     let s = Served::start(&site, &[]);
     edit(&site, "content/lora.md", "第一版", "第二版");
-    s.get_until(
-        "/lora.html",
-        |r| r.body.contains("低秩分解的第二版"),
-        "the edit",
-    );
-    s.wait_log(
-        |l| l.contains("after a change to content/lora.md in "),
-        "the rebuild line",
-    );
+    s.get_until("/lora.html", |r| r.body.contains("低秩分解的第二版"), "the edit");
+    s.wait_log(|l| l.contains("after a change to content/lora.md in "), "the rebuild line");
 
-    edit(
-        &site,
-        "content/lora.md",
-        "parent = \"peft\"",
-        "parent = \"petf\"",
-    );
-    let broken = s.get_until(
-        "/lora.html",
-        |r| !r.body.contains("role=\"alert\" hidden"),
-        "the error overlay",
-    );
+    edit(&site, "content/lora.md", "parent = \"peft\"", "parent = \"petf\"");
+    let broken = s.get_until("/lora.html", |r| !r.body.contains("role=\"alert\" hidden"), "the error overlay");
     assert_eq!(broken.status, 200);
-    assert!(
-        broken.body.contains("低秩分解的第二版"),
-        "the last good page stays"
-    );
+    assert!(broken.body.contains("低秩分解的第二版"), "the last good page stays");
     for piece in [
         "content/lora.md:4:11: error: parent `petf` names no note",
         "4 | parent = &quot;petf&quot;",
         "^^^^",
         "help: did you mean `peft`?",
     ] {
-        assert!(
-            broken.body.contains(piece),
-            "overlay lacks {piece:?}:\n{}",
-            broken.body
-        );
+        assert!(broken.body.contains(piece), "overlay lacks {piece:?}:\n{}", broken.body);
     }
     let log = s.wait_log(|l| l.contains("build failed"), "the error in the terminal");
     assert!(log.contains("content/lora.md:4:11: error: parent `petf` names no note"));
@@ -325,17 +248,8 @@ fn an_edit_shows_a_broken_edit_keeps_the_last_good_site_and_a_fix_recovers() {
     let home = s.get("/");
     assert!(home.body.contains("parent `petf` names no note"));
 
-    edit(
-        &site,
-        "content/lora.md",
-        "parent = \"petf\"",
-        "parent = \"peft\"",
-    );
-    let fixed = s.get_until(
-        "/lora.html",
-        |r| r.body.contains("role=\"alert\" hidden"),
-        "the overlay to go",
-    );
+    edit(&site, "content/lora.md", "parent = \"petf\"", "parent = \"peft\"");
+    let fixed = s.get_until("/lora.html", |r| r.body.contains("role=\"alert\" hidden"), "the overlay to go");
     assert!(!fixed.body.contains("names no note"));
     s.wait_log(|l| l.contains("fixed: built 3 notes"), "the recovery line");
 }
@@ -359,9 +273,7 @@ fn next_event(stream: &mut BufReader<TcpStream>, name: &str) -> String {
 }
 
 fn events(port: u16, page: &str) -> BufReader<TcpStream> {
-    let start = page
-        .find("/__conceptbook/events?")
-        .expect("the script's URL");
+    let start = page.find("/__conceptbook/events?").expect("the script's URL");
     let url = &page[start..start + page[start..].find('"').unwrap()];
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
@@ -383,18 +295,13 @@ fn open_pages_are_told_to_reload_or_to_show_errors() {
     edit(&site, "content/lora.md", "第一版", "第三版");
     next_event(&mut stream, "reload");
 
-    let page = s
-        .get_until("/lora.html", |r| r.body.contains("第三版"), "the edit")
-        .body;
+    let page = s.get_until("/lora.html", |r| r.body.contains("第三版"), "the edit").body;
     let mut stream = events(s.port, &page);
     next_event(&mut stream, "ok");
     std::fs::write(site.root().join("content/peft.md"), "+++\ntitle = \"x\"\n").unwrap();
     let data = next_event(&mut stream, "errors");
     let text: String = serde_json::from_str(&data).expect("the errors as a JSON string");
-    assert!(
-        text.contains("content/peft.md:1:1: error: front matter is not closed"),
-        "{text}"
-    );
+    assert!(text.contains("content/peft.md:1:1: error: front matter is not closed"), "{text}");
 }
 
 #[test]
@@ -402,30 +309,21 @@ fn a_burst_of_writes_is_one_rebuild_and_editor_files_are_ignored() {
     let site = site();
     let s = Served::start(&site, &[]);
     let rebuilds = |log: &str| log.matches("notes after").count();
-    for name in [
-        "content/.#lora.md",
-        "content/lora.md~",
-        "content/.lora.md.swp",
-        "content/#lora.md#",
-        "content/.DS_Store",
-    ] {
+    for name in
+        ["content/.#lora.md", "content/lora.md~", "content/.lora.md.swp", "content/#lora.md#", "content/.DS_Store"]
+    {
         std::fs::write(site.root().join(name), "junk \u{0}").unwrap();
     }
     std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(
-        rebuilds(&s.log()),
-        0,
-        "editor files rebuild nothing:\n{}",
-        s.log()
-    );
+    assert_eq!(rebuilds(&s.log()), 0, "editor files rebuild nothing:\n{}", s.log());
     for i in 0..5 {
-        std::fs::write(site.root().join("content/lora.md"), format!("+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n\n第 {i} 次保存。\n")).unwrap();
+        std::fs::write(
+            site.root().join("content/lora.md"),
+            format!("+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n\n第 {i} 次保存。\n"),
+        )
+        .unwrap();
     }
-    s.get_until(
-        "/lora.html",
-        |r| r.body.contains("第 4 次保存"),
-        "the last save",
-    );
+    s.get_until("/lora.html", |r| r.body.contains("第 4 次保存"), "the last save");
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(rebuilds(&s.log()), 1, "one rebuild:\n{}", s.log());
 }
@@ -437,9 +335,7 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
     let port = taken.local_addr().unwrap().port();
     let s = Served::start(&site, &["--port", &port.to_string()]);
     assert_ne!(s.port, port);
-    assert!(s
-        .log()
-        .contains(&format!("port {port} is taken: using {}", s.port)));
+    assert!(s.log().contains(&format!("port {port} is taken: using {}", s.port)));
     assert!(s.log().contains(&format!("http://127.0.0.1:{}/", s.port)));
     assert_eq!(s.get("/").status, 200);
     let log = s.log.clone();
@@ -471,11 +367,7 @@ fn open_uses_the_desktop_opener_and_goes_on_without_one() {
     let bin = tempfile::tempdir().unwrap();
     let opened = bin.path().join("opened");
     let opener = bin.path().join("xdg-open");
-    std::fs::write(
-        &opener,
-        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
-    )
-    .unwrap();
+    std::fs::write(&opener, format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display())).unwrap();
     std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = bin.path().to_string_lossy().into_owned();
     let s = Served::start_with(&site, &["--open"], &[("PATH", &path)]);
@@ -502,12 +394,7 @@ async fn the_open_page_reloads_shows_errors_and_recovers() {
     with_browser((1280, 900), move |c| async move {
         c.goto(&format!("{base}lora.html")).await.unwrap();
         let text = |c: fantoccini::Client, css: &'static str| async move {
-            c.find(Locator::Css(css))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
+            c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
         };
         assert!(text(c.clone(), ".note-body").await.contains("第一版"));
         // Mark the page: a reload clears the mark.
@@ -518,36 +405,18 @@ async fn the_open_page_reloads_shows_errors_and_recovers() {
             std::fs::write(&p, t.replace(from, to)).unwrap();
         };
         write("第一版", "第二版");
-        wait_js(
-            &c,
-            "return !window.__mark && document.body.innerText.includes('第二版')",
-        )
-        .await;
+        wait_js(&c, "return !window.__mark && document.body.innerText.includes('第二版')").await;
 
         write("parent = \"peft\"", "parent = \"petf\"");
-        wait_js(
-            &c,
-            "var b = document.getElementById('conceptbook-errors'); return b && !b.hidden",
-        )
-        .await;
+        wait_js(&c, "var b = document.getElementById('conceptbook-errors'); return b && !b.hidden").await;
         let overlay = text(c.clone(), "#conceptbook-errors pre").await;
-        assert!(
-            overlay.contains("content/lora.md:4:11: error: parent `petf` names no note"),
-            "{overlay}"
-        );
+        assert!(overlay.contains("content/lora.md:4:11: error: parent `petf` names no note"), "{overlay}");
         assert!(overlay.contains("help: did you mean `peft`?"), "{overlay}");
-        assert!(
-            text(c.clone(), ".note-body").await.contains("第二版"),
-            "the last good page stays"
-        );
+        assert!(text(c.clone(), ".note-body").await.contains("第二版"), "the last good page stays");
         screenshot(&c, "serve-error-overlay").await;
 
         write("parent = \"petf\"", "parent = \"peft\"");
-        wait_js(
-            &c,
-            "var b = document.getElementById('conceptbook-errors'); return b && b.hidden",
-        )
-        .await;
+        wait_js(&c, "var b = document.getElementById('conceptbook-errors'); return b && b.hidden").await;
         let errors = console_errors(&c).await;
         assert!(errors.is_empty(), "console errors: {errors:?}");
     })
@@ -562,10 +431,7 @@ async fn wait_js(c: &fantoccini::Client, script: &str) {
         if v.as_bool() == Some(true) {
             return;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out: {script}"
-        );
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out: {script}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

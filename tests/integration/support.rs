@@ -34,31 +34,19 @@ impl Run {
     }
 
     pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn failed(self) -> Run {
-        assert_ne!(
-            self.code, 0,
-            "expected failure\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_ne!(self.code, 0, "expected failure\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     /// Asserts stderr mentions every piece.
     pub fn says(&self, pieces: &[&str]) -> &Run {
         for p in pieces {
-            assert!(
-                self.stderr.contains(p),
-                "stderr lacks {p:?}:\n{}",
-                self.stderr
-            );
+            assert!(self.stderr.contains(p), "stderr lacks {p:?}:\n{}", self.stderr);
         }
         self
     }
@@ -67,14 +55,9 @@ impl Run {
 impl SiteTest {
     /// A site with a book.toml (title "测试站", language zh-CN) and an empty content/.
     pub fn new() -> SiteTest {
-        let t = SiteTest {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
+        let t = SiteTest { dir: tempfile::tempdir().expect("temp dir") };
         std::fs::create_dir_all(t.root().join("content")).unwrap();
-        t.file(
-            "book.toml",
-            "[book]\ntitle = \"测试站\"\ndescription = \"测试用的站点\"\nlanguage = \"zh-CN\"\n",
-        )
+        t.file("book.toml", "[book]\ntitle = \"测试站\"\ndescription = \"测试用的站点\"\nlanguage = \"zh-CN\"\n")
     }
 
     pub fn root(&self) -> &Path {
@@ -99,10 +82,7 @@ impl SiteTest {
 
     /// Writes `content/<slug>.md` with `front` between `+++` lines and `body` after.
     pub fn note(self, slug: &str, front: &str, body: &str) -> SiteTest {
-        self.file(
-            &format!("content/{slug}.md"),
-            &format!("+++\n{front}\n+++\n\n{body}"),
-        )
+        self.file(&format!("content/{slug}.md"), &format!("+++\n{front}\n+++\n\n{body}"))
     }
 
     /// A note with just a title and a summary, plus extra front matter lines.
@@ -127,8 +107,7 @@ impl SiteTest {
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.out().join(rel))
-            .unwrap_or_else(|e| panic!("read book/{rel}: {e}"))
+        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("read book/{rel}: {e}"))
     }
 
     pub fn expect_file(&self, rel: &str) -> &SiteTest {
@@ -140,11 +119,7 @@ impl SiteTest {
     pub fn snapshot_output(&self) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();
         for e in walkdir(&self.out()) {
-            let rel = e
-                .strip_prefix(self.out())
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.strip_prefix(self.out()).unwrap().to_string_lossy().replace('\\', "/");
             files.insert(rel, std::fs::read(&e).unwrap());
         }
         files
@@ -191,10 +166,7 @@ pub fn text_of_class(html: &str, class: &str) -> String {
     };
     let open_end = start + html[start..].find('>').unwrap() + 1;
     let tag_start = html[..start].rfind('<').unwrap();
-    let tag: String = html[tag_start + 1..]
-        .chars()
-        .take_while(|c| c.is_alphanumeric())
-        .collect();
+    let tag: String = html[tag_start + 1..].chars().take_while(|c| c.is_alphanumeric()).collect();
     let close = format!("</{tag}>");
     // Count nesting of the same tag.
     let mut depth = 1;
@@ -257,10 +229,7 @@ pub fn percent_decode(s: &str) -> String {
 pub fn check_links(out: &Path) -> usize {
     let mut checked = 0;
     let mut problems = Vec::new();
-    let pages: Vec<PathBuf> = walkdir(out)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
+    let pages: Vec<PathBuf> = walkdir(out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
         if page.file_name().unwrap() == "404.html" {
@@ -271,19 +240,9 @@ pub fn check_links(out: &Path) -> usize {
                 continue;
             }
             checked += 1;
-            let (path, frag) = link
-                .split_once('#')
-                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
-            let target = if path.is_empty() {
-                page.clone()
-            } else {
-                page.parent().unwrap().join(percent_decode(path))
-            };
-            let target = if target.is_dir() {
-                target.join("index.html")
-            } else {
-                target
-            };
+            let (path, frag) = link.split_once('#').map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let target = if path.is_empty() { page.clone() } else { page.parent().unwrap().join(percent_decode(path)) };
+            let target = if target.is_dir() { target.join("index.html") } else { target };
             if !target.is_file() {
                 problems.push(format!("{}: {link} → missing file", page.display()));
                 continue;
@@ -296,10 +255,6 @@ pub fn check_links(out: &Path) -> usize {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "broken links:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
     checked
 }

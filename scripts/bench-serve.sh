@@ -2,7 +2,7 @@
 # How long `conceptbook serve` takes to rebuild after one note is edited, on synthetic
 # corpora. Prints the server's own "built N notes after a change to ... in X ms" lines.
 #
-#   benchmarks/serve-rebuild.sh [NOTES...]     # default: 1000 10000
+#   scripts/bench-serve.sh [NOTES...]     # default: 1000 10000
 #
 # Each corpus is generated once under ${TMPDIR:-/tmp}/conceptbook-corpus-N. Three edits
 # per corpus, a second apart; the server is stopped with Ctrl-C (SIGINT) at the end.

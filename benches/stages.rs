@@ -1,0 +1,76 @@
+//! The hot stages of a build, each on its own, over a synthetic corpus of 1,000 notes
+//! (`examples/corpus.rs`, seed 7): `cargo bench --bench stages`.
+//!
+//! The whole-build figures (wall time and peak memory at 1,000 and 10,000 notes) come from
+//! `scripts/bench-build.sh`; these benches say where the time goes.
+
+use conceptbook::{assets, config, graph, highlight, markdown, note, output, pipeline, render, search, source};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Writes the 1,000-note corpus once per run into the target dir.
+fn corpus() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus-1000");
+    if !dir.join("book.toml").exists() {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--example",
+                "corpus",
+                "--",
+                "--notes",
+                "1000",
+                "--seed",
+                "7",
+                "--out",
+            ])
+            .arg(&dir)
+            .status()
+            .expect("run the corpus generator");
+        assert!(status.success());
+    }
+    dir
+}
+
+fn stages(c: &mut Criterion) {
+    let root = corpus();
+    let config = config::load(&root).expect("config");
+    let (files, _) = source::read_all(&root);
+    let mut g = c.benchmark_group("stages-1000-notes");
+    g.sample_size(10);
+    g.bench_function("read", |b| b.iter(|| source::read_all(&root)));
+    g.bench_function("parse", |b| b.iter(|| note::parse_all(files.clone())));
+    let parsed = note::parse_all(files.clone());
+    g.bench_function("link", |b| b.iter(|| graph::link(config.clone(), parsed.notes.clone(), None, &[], &[])));
+    let (site, _) = graph::link(config.clone(), parsed.notes.clone(), None, &[], &[]);
+    let bodies: Vec<(&str, &[note::Heading])> = site.notes.iter().map(|n| (n.body(), n.headings.as_slice())).collect();
+    struct NoLinks;
+    impl markdown::Linker for NoLinks {
+        fn resolve(&self, _: note::RefKind, t: &str, _: Option<&str>) -> Option<markdown::LinkTarget> {
+            Some(markdown::LinkTarget { href: format!("{t}.html"), slug: t.to_string(), text: t.to_string() })
+        }
+    }
+    g.bench_function("markdown+highlight", |b| {
+        b.iter(|| bodies.iter().map(|(body, h)| markdown::render(body, h, &NoLinks).len()).sum::<usize>())
+    });
+    let code = "import torch\n\ndef step(model, batch, lr=3e-4):\n    loss = model(**batch).loss  # 损失\n    loss.backward()\n    return loss.item()\n";
+    g.bench_function("highlight-500-blocks", |b| {
+        b.iter(|| (0..500).map(|_| highlight::code_block(code, "python").len()).sum::<usize>())
+    });
+    let (assets, _) = assets::load(&root);
+    g.bench_function("render-site", |b| b.iter(|| render::site(&site, &assets).map(|o| o.len())));
+    g.bench_function("search-index", |b| b.iter(|| search::index(&site).len()));
+    let out = render::site(&site, &assets).expect("render");
+    let dest = tempfile::tempdir().unwrap();
+    g.bench_function("write", |b| b.iter(|| output::write(&out, &root, &dest.path().join("book")).unwrap().files));
+    g.bench_function("whole-build-in-memory", |b| {
+        b.iter(|| pipeline::build(&root).map(|b| b.output.len()).unwrap_or(0))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

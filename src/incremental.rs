@@ -1,0 +1,235 @@
+//! Rebuilding after an edit, for `serve`: only what the edit can have changed.
+//!
+//! A [`Session`] keeps what the last good build made: every content file's text and parse
+//! result, the compiled templates, the linked site and the rendered output. After some
+//! files changed it re-reads and re-parses just those, links the whole graph again (cheap),
+//! and then:
+//! - when only bodies changed (no note added, removed, renamed or re-titled, no front
+//!   matter changed), re-renders the edited notes' pages, the pages whose backlinks changed,
+//!   and the pages that link into an edited note whose headings changed; the home page if
+//!   `content/index.md` changed; and the search index;
+//! - otherwise renders every page again with the compiled templates;
+//! - and when `book.toml`, `templates/` or `static/` changed, starts over.
+//!
+//! A failed rebuild keeps the last good output and returns every problem.
+
+use crate::assets::{self, Assets, STATIC_DIR, TEMPLATES_DIR};
+use crate::config;
+use crate::error::{sorted, Diagnostic};
+use crate::graph::{self, NoteId, Site};
+use crate::note::{self, Note, ParsedFile};
+use crate::paths::RelPath;
+use crate::pipeline::{Failed, Timings};
+use crate::render::{self, Output, Templates};
+use crate::source::{self, SourceFile, CONTENT_DIR};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Session {
+    root: PathBuf,
+    assets: Assets,
+    templates: Templates,
+    /// Every content file: its text and what it parsed to.
+    files: BTreeMap<RelPath, (String, ParsedFile)>,
+    site: Site,
+    output: Output,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// Everything again: configuration, templates or static files changed.
+    Full,
+    /// Every page again, with the same templates: the graph's shape changed.
+    AllPages,
+    /// Only these pages (and the search index).
+    Pages(usize),
+    /// Nothing that the site shows changed.
+    Nothing,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub rebuilt: Rebuilt,
+    pub elapsed: Duration,
+    /// Time per step: read, link, render.
+    pub timings: Timings,
+}
+
+impl Session {
+    /// A full build of the site at `root`, kept in memory.
+    pub fn new(root: &Path) -> Result<Session, Failed> {
+        let fail =
+            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
+        let config = config::load(root).map_err(fail)?;
+        let (assets, asset_diags) = assets::load(root);
+        if !asset_diags.is_empty() {
+            return Err(fail(asset_diags));
+        }
+        let templates = render::compile(&assets).map_err(fail)?;
+        let (sources, read_diags) = source::read_all(root);
+        let files: BTreeMap<RelPath, (String, ParsedFile)> =
+            sources.into_par_iter().map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f)))).collect();
+        let (site, warnings) = link(config, &files, read_diags).map_err(fail)?;
+        let output = render::site_with(&site, &assets, &templates).map_err(fail)?;
+        Ok(Session { root: root.to_path_buf(), assets, templates, files, site, output, warnings })
+    }
+
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Rebuilds after the files at `changed` (absolute or relative to the root) changed.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Failed> {
+        let start = Instant::now();
+        let rels: Vec<RelPath> = changed.iter().filter_map(|p| self.relative(p)).collect();
+        let restart = rels.iter().any(|p| {
+            let s = p.as_str();
+            s == config::FILE
+                || s.starts_with(&format!("{TEMPLATES_DIR}/"))
+                || s.starts_with(&format!("{STATIC_DIR}/"))
+                || s == TEMPLATES_DIR
+                || s == STATIC_DIR
+        });
+        if restart {
+            *self = Session::new(&self.root)?;
+            return Ok(Report { rebuilt: Rebuilt::Full, elapsed: start.elapsed(), timings: Timings::default() });
+        }
+        let content: Vec<RelPath> =
+            rels.into_iter().filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/"))).collect();
+        let mut timings = Timings::default();
+        let edited = timings.time("read", || self.reread(&content));
+        if edited.is_empty() {
+            return Ok(Report { rebuilt: Rebuilt::Nothing, elapsed: start.elapsed(), timings });
+        }
+        let (site, warnings) = timings
+            .time("link", || link(self.site.config.clone(), &self.files, Vec::new()))
+            .map_err(|d| Failed { diagnostics: sorted(d), timings: Timings::default() })?;
+        let rebuilt = timings.time("render", || self.render_changes(&site, &edited))?;
+        self.site = site;
+        self.warnings = warnings;
+        Ok(Report { rebuilt, elapsed: start.elapsed(), timings })
+    }
+
+    fn relative(&self, p: &Path) -> Option<RelPath> {
+        if p.is_relative() {
+            return Some(RelPath::new(&p.to_string_lossy().replace('\\', "/")));
+        }
+        RelPath::from_fs(&self.root, p)
+            .or_else(|| RelPath::from_fs(&crate::output::resolve(&self.root), &crate::output::resolve(p)))
+    }
+
+    /// Re-reads the changed content paths; returns those whose text really changed. A
+    /// folder, or anything unexpected, makes it re-read the whole of `content/`.
+    fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
+        let simple = paths.iter().all(|p| p.extension() == Some("md") && !p.to_fs(&self.root).is_dir());
+        let fresh: Vec<SourceFile> = if simple {
+            paths
+                .iter()
+                .filter(|p| !source::is_ignored(p.as_str().rsplit('/').next().unwrap_or("")))
+                .filter_map(|p| {
+                    let bytes = std::fs::read(p.to_fs(&self.root)).ok()?;
+                    let text = source::decode(bytes).unwrap_or_default();
+                    Some(SourceFile { path: p.clone(), text })
+                })
+                .collect()
+        } else {
+            source::read_all(&self.root).0
+        };
+        let mut edited = BTreeSet::new();
+        let present: BTreeSet<RelPath> = fresh.iter().map(|f| f.path.clone()).collect();
+        let gone: Vec<RelPath> = if simple {
+            paths.iter().filter(|p| !present.contains(*p) && self.files.contains_key(*p)).cloned().collect()
+        } else {
+            self.files.keys().filter(|p| !present.contains(*p)).cloned().collect()
+        };
+        for p in gone {
+            self.files.remove(&p);
+            edited.insert(p);
+        }
+        for f in fresh {
+            if self.files.get(&f.path).is_some_and(|(old, _)| *old == f.text) {
+                continue;
+            }
+            edited.insert(f.path.clone());
+            self.files.insert(f.path.clone(), (f.text.clone(), note::parse_file(f)));
+        }
+        edited
+    }
+
+    /// Renders what `edited` can have changed into the output, or fails keeping it.
+    fn render_changes(&mut self, site: &Site, edited: &BTreeSet<RelPath>) -> Result<Rebuilt, Failed> {
+        let fail =
+            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
+        let old = &self.site;
+        let same_shape = old.notes.len() == site.notes.len()
+            && old.notes.iter().zip(&site.notes).all(|(a, b)| shape(a) == shape(b))
+            && old.home.is_some() == site.home.is_some();
+        if !same_shape {
+            self.output = render::site_with(site, &self.assets, &self.templates).map_err(fail)?;
+            return Ok(Rebuilt::AllPages);
+        }
+        let mut pages: BTreeSet<NoteId> = BTreeSet::new();
+        for (id, (a, b)) in old.notes.iter().zip(&site.notes).enumerate() {
+            if edited.contains(&b.path) {
+                pages.insert(id);
+                if a.headings != b.headings {
+                    pages.extend(site.graph.backlinks[id].iter().copied());
+                    pages.extend(old.graph.backlinks[id].iter().copied());
+                }
+            }
+            if old.graph.backlinks[id] != site.graph.backlinks[id] {
+                pages.insert(id);
+            }
+        }
+        let ids: Vec<NoteId> = pages.into_iter().collect();
+        let mut fresh = render::note_pages(site, &self.assets, &self.templates, &ids).map_err(fail)?;
+        if edited.contains(&RelPath::new(note::HOME_FILE)) {
+            fresh.extend(render::index_pages(site, &self.assets, &self.templates).map_err(fail)?);
+        }
+        let count = fresh.len();
+        self.output.extend(fresh);
+        render::add_files(site, &self.assets, &mut self.output);
+        Ok(if count == 0 { Rebuilt::Nothing } else { Rebuilt::Pages(count) })
+    }
+}
+
+/// Everything of a note that other pages show: when none of it changes, an edit stays
+/// inside the note's own page (and its backlinks).
+fn shape(n: &Note) -> impl PartialEq + '_ {
+    let f = &n.front;
+    let refs: Vec<(&str, Option<&str>)> = n
+        .refs
+        .iter()
+        .filter(|r| matches!(r.kind, note::RefKind::Parent | note::RefKind::Related))
+        .map(|r| (r.target.as_str(), r.anchor.as_deref()))
+        .collect();
+    (&n.slug, &n.path, &f.title, &f.summary, &f.aliases, &f.tags, f.order, f.glossary, refs)
+}
+
+fn link(
+    config: config::Config,
+    files: &BTreeMap<RelPath, (String, ParsedFile)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let parsed = note::assemble(files.values().map(|(_, p)| p.clone()));
+    diags.extend(parsed.diagnostics);
+    let (site, link_diags) = graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed);
+    diags.extend(link_diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(diags)
+    } else {
+        Ok((site, sorted(diags)))
+    }
+}
