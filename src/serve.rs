@@ -1,7 +1,7 @@
 //! `conceptbook serve`: the author's loop. Build in memory, serve, watch, rebuild, reload.
 //!
 //! In: the site's folder. Out: an HTTP server on 127.0.0.1 that answers from the latest
-//! good [`Output`] (nothing is written to disk), and messages in the terminal. A watcher
+//! good build ([`Files`]: nothing is written to disk), and messages in the terminal. A watcher
 //! thread waits for changes under `content/`, `templates/`, `static/` and `book.toml`
 //! (an editor's burst of writes is one change: see [`QUIET`]), calls
 //! [`Rebuilder::rebuild`], and publishes the result in the shared [`Live`] state; the
@@ -21,7 +21,7 @@ use crate::render::Output;
 use crate::report;
 use crate::source::is_ignored;
 use notify::{EventKind, RecursiveMode, Watcher};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -44,12 +44,29 @@ const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
 pub struct Rebuilder {
     root: PathBuf,
     session: Option<Session>,
+    /// What was last handed to the server, to share unchanged files with the next.
+    served: Option<Arc<Files>>,
+}
+
+/// The files the server answers with: the build's output, each file shared (`Arc`), so
+/// that a rebuild hands the server a new map without copying what did not change.
+pub type Files = BTreeMap<RelPath, Arc<[u8]>>;
+
+/// `output` as [`Files`], reusing `old`'s copy of every file whose bytes are the same.
+pub fn share(old: Option<&Files>, output: &Output) -> Files {
+    output
+        .iter()
+        .map(|(path, bytes)| match old.and_then(|o| o.get(path)) {
+            Some(same) if **same == **bytes => (path.clone(), Arc::clone(same)),
+            _ => (path.clone(), Arc::from(bytes.as_slice())),
+        })
+        .collect()
 }
 
 /// A good (re)build: what to serve and what to say.
 pub struct Rebuild {
     /// `None` when nothing the site shows changed.
-    pub output: Option<Output>,
+    pub files: Option<Arc<Files>>,
     pub warnings: Vec<Diagnostic>,
     pub notes: usize,
     /// What was rendered again; `None` for a first build.
@@ -58,7 +75,7 @@ pub struct Rebuild {
 
 impl Rebuilder {
     pub fn new(root: &Path) -> Rebuilder {
-        Rebuilder { root: root.to_path_buf(), session: None }
+        Rebuilder { root: root.to_path_buf(), session: None, served: None }
     }
 
     /// Rebuilds after `changed` (paths relative to the root; empty for the first build).
@@ -74,13 +91,12 @@ impl Rebuilder {
             }
         };
         let Some(session) = &self.session else { unreachable!("a session was just made") };
-        let changed = rebuilt != Some(Rebuilt::Nothing);
-        Ok(Rebuild {
-            output: changed.then(|| session.output().clone()),
-            warnings: session.warnings().to_vec(),
-            notes: session.site().notes.len(),
-            rebuilt,
-        })
+        let files = (rebuilt != Some(Rebuilt::Nothing)).then(|| {
+            let files = Arc::new(share(self.served.as_deref(), session.output()));
+            self.served = Some(Arc::clone(&files));
+            files
+        });
+        Ok(Rebuild { files, warnings: session.warnings().to_vec(), notes: session.site().notes.len(), rebuilt })
     }
 }
 
@@ -94,7 +110,7 @@ pub struct Live {
 #[derive(Clone)]
 pub struct State {
     /// The last good build; `None` until one succeeds.
-    pub site: Option<Arc<Output>>,
+    pub site: Option<Arc<Files>>,
     /// The last build's problems as plain text, when it failed.
     pub errors: Option<Arc<str>>,
     /// How many good builds there have been: a page knows which one it came from.
@@ -136,8 +152,8 @@ impl Live {
     fn publish(&self, news: News) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match news {
-            News::Site(output) => {
-                s.site = Some(Arc::new(output));
+            News::Site(files) => {
+                s.site = Some(files);
                 s.errors = None;
                 s.build += 1;
             }
@@ -152,7 +168,7 @@ impl Live {
 /// What a rebuild changes for the pages that are open.
 enum News {
     /// A new good build: pages reload.
-    Site(Output),
+    Site(Arc<Files>),
     /// A failed build, its report as text: pages show it over the last good build.
     Errors(String),
     /// A good build that changed nothing since the last good one: the errors go.
@@ -296,7 +312,7 @@ impl Log {
             Some(Rebuilt::Nothing) => String::new(),
         };
         let verb = if self.failing { "fixed: built" } else { "built" };
-        match &good.output {
+        match &good.files {
             Some(_) if !self.quiet || self.failing => {
                 println!("{verb} {} notes{what} in {ms:.0} ms{scope}", good.notes)
             }
@@ -304,8 +320,8 @@ impl Log {
             _ => {}
         }
         let was_failing = std::mem::replace(&mut self.failing, false);
-        match good.output {
-            Some(output) => Some(News::Site(output)),
+        match good.files {
+            Some(files) => Some(News::Site(files)),
             // A save that undoes a broken edit: the site is as it was, and the errors go.
             None if was_failing => Some(News::Recovered),
             None => None,
@@ -428,6 +444,21 @@ mod tests {
         }
         assert!(relevant(root, "content/out", &root.join("content/out/x.html")).is_none());
         assert!(relevant(root, "book", Path::new("/elsewhere/content/x.md")).is_none());
+    }
+
+    #[test]
+    fn a_rebuild_shares_the_files_that_did_not_change() {
+        let mut output = Output::new();
+        output.insert(RelPath::new("a.html"), b"a".to_vec());
+        output.insert(RelPath::new("b.html"), b"b".to_vec());
+        let first = share(None, &output);
+        output.insert(RelPath::new("b.html"), b"b2".to_vec());
+        output.insert(RelPath::new("c.html"), b"c".to_vec());
+        let second = share(Some(&first), &output);
+        let a = RelPath::new("a.html");
+        assert!(Arc::ptr_eq(&first[&a], &second[&a]));
+        assert_eq!(&*second[&RelPath::new("b.html")], b"b2");
+        assert_eq!(second.len(), 3);
     }
 
     #[test]

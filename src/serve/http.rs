@@ -1,6 +1,6 @@
 //! The HTTP side of `serve`: plain HTTP/1.1 on `std::net`, one thread per connection.
 //!
-//! In: requests from a browser on this machine. Out: files of the current [`Output`] with
+//! In: requests from a browser on this machine. Out: files of the current build with
 //! their content types (`index.html` for `/` and for folders), the site's `404.html` with
 //! status 404 for anything else, and the live-reload channel `/__conceptbook/events`
 //! (Server-Sent Events). A request path is decoded and checked segment by segment (no
@@ -11,10 +11,10 @@
 //! output) and a hidden overlay; the script listens for `reload`, `errors` and `ok`
 //! events, and the overlay shows a failed build's diagnostics as text.
 
-use super::{Live, State};
+use super::{Files, Live, State};
 use crate::markdown::escape;
 use crate::paths::RelPath;
-use crate::render::{Output, HOME, NOT_FOUND};
+use crate::render::{HOME, NOT_FOUND};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -119,7 +119,7 @@ pub enum Lookup {
 
 /// Where a request path leads in the output. Paths that are not plain, forward, decoded
 /// segments of the site (`..`, `.`, `\`, NUL, `//`, a drive letter) lead nowhere.
-pub fn lookup(site: &Output, path: &str) -> Lookup {
+pub fn lookup(site: &Files, path: &str) -> Lookup {
     let Some(rest) = path.strip_prefix('/') else {
         return Lookup::NotFound;
     };
@@ -297,10 +297,10 @@ pub fn inject(page: &str, state: &State) -> String {
 mod tests {
     use super::*;
 
-    fn site() -> Output {
-        let mut o = Output::new();
+    fn site() -> Files {
+        let mut o = Files::new();
         for p in ["index.html", "lora.html", "css/style.css", "tags/index.html", "404.html"] {
-            o.insert(RelPath::new(p), b"x".to_vec());
+            o.insert(RelPath::new(p), Arc::from(&b"x"[..]));
         }
         o
     }

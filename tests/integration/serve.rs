@@ -111,8 +111,11 @@ impl Served {
     }
 
     /// Ctrl-C; returns the exit status code.
+    #[cfg(unix)]
     pub fn interrupt(mut self) -> Option<i32> {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        use nix::sys::signal::{kill, Signal};
+        use nix::unistd::Pid;
+        kill(Pid::from_raw(self.child.id() as i32), Signal::SIGINT).expect("send SIGINT");
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(10) {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -328,6 +331,7 @@ fn a_burst_of_writes_is_one_rebuild_and_editor_files_are_ignored() {
     assert_eq!(rebuilds(&s.log()), 1, "one rebuild:\n{}", s.log());
 }
 
+#[cfg(unix)]
 #[test]
 fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
     let site = site();
