@@ -19,6 +19,7 @@ for n in "${sizes[@]}"; do
   [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" >/dev/null
   work="$(mktemp -d)"
   log="$work/serve.log"
+  : >"$log"
   "$bin" serve --root "$dir" --port 0 >"$log" 2>&1 &
   pid=$!
   until grep -q '^serving' "$log"; do sleep 0.2; done
