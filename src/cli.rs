@@ -58,6 +58,10 @@ pub struct BuildArgs {
     /// Print how long each stage took
     #[arg(long)]
     pub timings: bool,
+    /// The address the site is published at, overriding book.toml's site-url (canonical
+    /// links, sitemap.xml, the 404 page's base), e.g. the GitHub Pages URL in CI
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

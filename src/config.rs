@@ -20,6 +20,8 @@ pub struct Config {
     pub build_dir: String,
     /// Link the first mention of another note's title or alias in a body.
     pub auto_link: bool,
+    /// Titles and aliases auto-linking leaves alone (common words that are also aliases).
+    pub auto_link_skip: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +49,20 @@ struct RawBuild {
     build_dir: Option<String>,
     #[serde(default)]
     auto_link: bool,
+    #[serde(default)]
+    auto_link_skip: Vec<String>,
+}
+
+pub const SITE_URL_HELP: &str = "write the address the site is served at, e.g. \"https://user.github.io/repo/\"";
+
+/// Checks a site URL (book.toml's `site-url` or `build --site-url`): http(s), and ending
+/// with `/` (added when missing) so that page paths can be appended.
+pub fn site_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+        return Err(format!("site-url `{url}` is not an http(s) URL"));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
 fn default_language() -> String {
@@ -55,7 +71,7 @@ fn default_language() -> String {
 
 const TOP_KEYS: &[&str] = &["book", "build"];
 const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url"];
-const BUILD_KEYS: &[&str] = &["build-dir", "auto-link"];
+const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip"];
 
 pub const FILE: &str = "book.toml";
 
@@ -106,16 +122,17 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             Diagnostic::error(&path, "build.build-dir is empty").help("use a folder name such as \"book\"")
         ]);
     }
-    let site_url = raw.book.site_url.map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
-    if let Some(url) = &site_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+    let site_url = match raw.book.site_url.as_deref().map(site_url) {
+        Some(Err(message)) => {
             let pos = key_pos(text, "site-url");
-            return Err(vec![Diagnostic::error(&path, format!("site-url `{url}` is not an http(s) URL"))
+            return Err(vec![Diagnostic::error(&path, message)
                 .at(pos)
                 .spanning(pos.rest_of_line(text))
-                .help("write the address the site is served at, e.g. \"https://user.github.io/repo/\"")]);
+                .help(SITE_URL_HELP)]);
         }
-    }
+        Some(Ok(url)) => Some(url),
+        None => None,
+    };
     Ok(Config {
         title: raw.book.title,
         description: raw.book.description,
@@ -123,6 +140,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         site_url,
         build_dir,
         auto_link: raw.build.auto_link,
+        auto_link_skip: raw.build.auto_link_skip,
     })
 }
 

@@ -30,7 +30,15 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let root = &args.common.root;
     let mut err = std::io::stderr().lock();
     let color = report::color_on_stderr();
-    let built = match pipeline::build(root) {
+    let site_url = match args.site_url.as_deref().map(config::site_url) {
+        Some(Err(message)) => {
+            writeln!(err, "error: --site-url: {message}\n  help: {}", config::SITE_URL_HELP)?;
+            return Ok(ExitCode::FAILURE);
+        }
+        Some(Ok(url)) => Some(url),
+        None => None,
+    };
+    let built = match pipeline::build_at(root, site_url) {
         Ok(b) => b,
         Err(failed) => {
             report::diagnostics(&mut err, &failed.diagnostics, root, color)?;

@@ -177,6 +177,11 @@ pub struct LinkTarget {
 /// Resolves references while rendering; the graph has already checked them all.
 pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
+
+    /// The terms to link on first mention (`[build] auto-link`), when the site wants it.
+    fn auto_link(&self) -> Option<AutoLink<'_>> {
+        None
+    }
 }
 
 /// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
@@ -187,6 +192,11 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut code: Option<(String, String)> = None; // (lang, text)
     let mut skip_link_text = false;
     let mut in_special_link = false;
+    // Auto-link: the Text events outside headings, links and images.
+    let auto = linker.auto_link();
+    let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
+    let mut in_footnote = false; // citations keep their words
+    let mut linkable: Vec<usize> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some((_, text)) = &mut code {
             match event {
@@ -204,12 +214,14 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = true;
                 let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
                 events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
                 let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
                 heading_index += 1;
+                in_heading = false;
                 events.push(Event::Html(
                     format!(
                         "<a class=\"anchor\" href=\"#{0}\" aria-label=\"链接到本节\">#</a></{1}>",
@@ -250,7 +262,10 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                             None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                         }
                     }
-                    None => events.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+                    None => {
+                        link_depth += 1;
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+                    }
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -259,13 +274,43 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                     in_special_link = false;
                     events.push(Event::Html("</a>".into()));
                 } else {
+                    link_depth = link_depth.saturating_sub(1);
                     events.push(Event::End(TagEnd::Link));
                 }
             }
             Event::InlineMath(src) => events.push(math(&src, false)),
             Event::DisplayMath(src) => events.push(math(&src, true)),
+            // A table scrolls sideways in a box of its own that the keyboard can reach.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>".into()));
+            }
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
+                match event {
+                    Event::Start(_) => image_depth += 1,
+                    _ => image_depth = image_depth.saturating_sub(1),
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::FootnoteDefinition(_)) | Event::End(TagEnd::FootnoteDefinition) => {
+                in_footnote = matches!(event, Event::Start(_));
+                events.push(event);
+            }
+            Event::Text(t) => {
+                if auto.is_some() && !(in_heading || in_special_link || in_footnote) && link_depth + image_depth == 0 {
+                    linkable.push(events.len());
+                }
+                events.push(Event::Text(t));
+            }
             other => events.push(other),
         }
+    }
+    if let Some(auto) = &auto {
+        events = link_terms(events, &linkable, auto, linker);
     }
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -278,6 +323,183 @@ fn tex_error(src: &str) -> Option<String> {
     let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
     let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
     Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
+}
+
+/// The names of a site's notes (titles and aliases), for linking their first mention.
+///
+/// Matching is leftmost-longest over all names at once (Aho–Corasick), so a term is never
+/// linked inside a longer one (微调 inside 全量微调, LoRA inside QLoRA when QLoRA is a name),
+/// and a name must stand as a word: a Latin edge must not touch another letter (`LoRA` is
+/// not linked inside `QLoRA` or `LoRA-based` even when no longer name covers them), and a
+/// Chinese edge must fall between two words as jieba segments the sentence (`索引` is not
+/// linked inside 搜索引擎, nor `后训练` inside 之后训练). Names of one character are left
+/// out: in Chinese they are too often part of another word.
+pub struct Terms {
+    matcher: aho_corasick::AhoCorasick,
+    /// The slug each pattern names; `None` for a name that is never linked (book.toml's
+    /// `auto-link-skip`) but still keeps shorter names inside it from matching.
+    slugs: Vec<Option<String>>,
+    /// Word segmentation, when some name has a Chinese edge.
+    jieba: Option<&'static jieba_rs::Jieba>,
+}
+
+impl std::fmt::Debug for Terms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terms").field("names", &self.slugs.len()).finish()
+    }
+}
+
+impl Terms {
+    /// `names` are (name, slug) pairs, the slug `None` for a name never to link; a name
+    /// listed twice keeps its first slug.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Terms {
+        let mut by_name: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
+        for (name, slug) in names {
+            let name = name.trim();
+            let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
+            if name.chars().count() >= 2 && letters >= 2 {
+                by_name.entry(name).or_insert(slug);
+            }
+        }
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(by_name.keys())
+            .expect("names make a valid automaton");
+        let cjk_edge =
+            by_name.keys().any(|n| n.chars().next().is_some_and(is_cjk) || n.chars().next_back().is_some_and(is_cjk));
+        Terms { matcher, slugs: by_name.values().map(|s| s.map(str::to_string)).collect(), jieba: cjk_edge.then(jieba) }
+    }
+}
+
+/// What a page's auto-linking needs: the site's terms and the slugs not to link (the page's
+/// own note, and the notes its body already links to by hand).
+pub struct AutoLink<'a> {
+    pub terms: &'a Terms,
+    pub skip: std::collections::BTreeSet<String>,
+}
+
+/// Links the first mention of each term in the `linkable` Text events (adjacent ones are
+/// read as one run, so a term split across events is still found).
+fn link_terms<'a>(events: Vec<Event<'a>>, linkable: &[usize], auto: &AutoLink, linker: &dyn Linker) -> Vec<Event<'a>> {
+    let mut done = auto.skip.clone();
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut run = String::new();
+    let mut next = linkable.iter().peekable();
+    for (i, event) in events.into_iter().enumerate() {
+        if next.peek() == Some(&&i) {
+            next.next();
+            if let Event::Text(t) = &event {
+                run.push_str(t);
+                continue;
+            }
+        }
+        if !run.is_empty() {
+            link_run(&std::mem::take(&mut run), auto.terms, &mut done, linker, &mut out);
+        }
+        out.push(event);
+    }
+    if !run.is_empty() {
+        link_run(&run, auto.terms, &mut done, linker, &mut out);
+    }
+    out
+}
+
+fn link_run<'a>(
+    text: &str,
+    terms: &Terms,
+    done: &mut std::collections::BTreeSet<String>,
+    linker: &dyn Linker,
+    out: &mut Vec<Event<'a>>,
+) {
+    let mut last = 0;
+    // Word boundaries (byte offsets) of `text`, segmented on first need.
+    let mut words: Option<std::collections::BTreeSet<usize>> = None;
+    for m in terms.matcher.find_iter(text) {
+        let Some(slug) = &terms.slugs[m.pattern().as_usize()] else {
+            continue; // a name never linked: it only keeps the names inside it quiet
+        };
+        if done.contains(slug) || !stands_alone(text, m.start(), m.end()) {
+            continue;
+        }
+        let (first, last_char) = (text[m.start()..].chars().next(), text[..m.end()].chars().next_back());
+        let edges = [(first, m.start()), (last_char, m.end())];
+        if let Some(jieba) = &terms.jieba {
+            if edges.iter().any(|(c, _)| c.is_some_and(is_cjk)) {
+                let words = words.get_or_insert_with(|| boundaries(jieba, text));
+                if edges.iter().any(|&(c, at)| c.is_some_and(is_cjk) && !words.contains(&at)) {
+                    continue;
+                }
+            }
+        }
+        let Some(target) = linker.resolve(RefKind::Wiki, slug, None) else {
+            continue;
+        };
+        done.insert(slug.clone());
+        if m.start() > last {
+            out.push(Event::Text(text[last..m.start()].to_string().into()));
+        }
+        out.push(Event::Html(
+            format!(
+                "<a class=\"note-link auto\" href=\"{}\" data-slug=\"{}\">",
+                escape(&target.href),
+                escape(&target.slug)
+            )
+            .into(),
+        ));
+        out.push(Event::Text(text[m.start()..m.end()].to_string().into()));
+        out.push(Event::Html("</a>".into()));
+        last = m.end();
+    }
+    if last < text.len() {
+        out.push(Event::Text(text[last..].to_string().into()));
+    }
+}
+
+/// jieba's dictionary, loaded once per process on first need (about 0.1 s): `serve`
+/// rebuilds and the tests' many sites share it. It is never changed after loading.
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// Where words start and end in `text`, as jieba cuts it (no HMM guessing of new words, so
+/// an unknown name is never glued to its neighbours).
+fn boundaries(jieba: &jieba_rs::Jieba, text: &str) -> std::collections::BTreeSet<usize> {
+    let mut at = std::collections::BTreeSet::from([0, text.len()]);
+    at.extend(jieba.cut(text, false).iter().map(|t| t.byte_end));
+    at
+}
+
+/// Han ideographs and the CJK punctuation and full-width forms around them.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
+}
+
+/// Whether a match whose edge is a Latin letter or digit is a whole word: not preceded or
+/// followed by one, directly or across `-`, `_` or `.` (so `Chain` is not found in
+/// `Chain-of-Thought`, nor `GPT-3` in `GPT-3.5`). A CJK edge needs nothing.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric();
+    let joiner = |c: char| matches!(c, '-' | '_' | '.');
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    if first.is_some_and(word) {
+        let mut before = text[..start].chars().rev();
+        match (before.next(), before.next()) {
+            (Some(c), _) if word(c) || c == '_' => return false,
+            (Some(j), Some(c)) if joiner(j) && word(c) => return false,
+            _ => {}
+        }
+    }
+    if last.is_some_and(word) {
+        let mut after = text[end..].chars();
+        match (after.next(), after.next()) {
+            (Some(c), _) if word(c) || c == '_' => return false,
+            (Some(j), Some(c)) if joiner(j) && word(c) => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// MathML for a formula that `scan` has checked; one that fails anyway shows as code.
@@ -296,7 +518,7 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     };
     let mut html = String::new();
     if display {
-        html.push_str("<div class=\"math-display\">");
+        html.push_str("<div class=\"math-display\" tabindex=\"0\">"); // scrolls when wide
     }
     if pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).is_err() {
         return fallback();
@@ -358,6 +580,140 @@ mod tests {
         let s = scan("ok\n\n$\\nosuch{x}$");
         assert_eq!(s.math_errors.len(), 1);
         assert_eq!(s.math_errors[0].0.start, 4);
+    }
+
+    /// A site of five notes with auto-linking on, rendering the page of `current`.
+    struct Glossary {
+        terms: Terms,
+        current: &'static str,
+    }
+
+    const NOTES: &[(&str, &[&str])] = &[
+        ("fine-tuning", &["微调", "Fine-tuning"]),
+        ("full-fine-tuning", &["全量微调"]),
+        ("lora", &["LoRA（低秩适配）", "LoRA", "低秩适配"]),
+        ("chains", &["Chains", "Chain", "链"]),
+        ("gpt", &["GPT-3", "GPT"]),
+        ("peft", &["参数高效微调", "PEFT"]),
+    ];
+
+    impl Glossary {
+        fn new(current: &'static str) -> Glossary {
+            let names = NOTES.iter().flat_map(|(slug, names)| names.iter().map(move |n| (*n, Some(*slug))));
+            Glossary { terms: Terms::new(names), current }
+        }
+    }
+
+    impl Linker for Glossary {
+        fn resolve(&self, _: RefKind, target: &str, _: Option<&str>) -> Option<LinkTarget> {
+            let (slug, names) = NOTES.iter().find(|(s, _)| *s == target)?;
+            Some(LinkTarget { href: format!("{slug}.html"), slug: slug.to_string(), text: names[0].to_string() })
+        }
+        fn auto_link(&self) -> Option<AutoLink<'_>> {
+            Some(AutoLink { terms: &self.terms, skip: [self.current.to_string()].into() })
+        }
+    }
+
+    fn auto(body: &str, current: &'static str) -> String {
+        let s = scan(body);
+        render(body, &s.headings, &Glossary::new(current))
+    }
+
+    /// The (slug, text) of every auto link in `html`.
+    fn auto_links(html: &str) -> Vec<(String, String)> {
+        html.split("<a class=\"note-link auto\" href=\"")
+            .skip(1)
+            .map(|rest| {
+                let slug = rest.split("data-slug=\"").nth(1).unwrap();
+                let slug = &slug[..slug.find('"').unwrap()];
+                let text = &rest[rest.find('>').unwrap() + 1..rest.find("</a>").unwrap()];
+                (slug.to_string(), text.to_string())
+            })
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn auto_link_takes_the_longest_term_and_only_the_first_mention() {
+        let html = auto("全量微调不同于微调。再说微调和全量微调。", "lora");
+        assert_eq!(auto_links(&html), pairs(&[("full-fine-tuning", "全量微调"), ("fine-tuning", "微调")]));
+        // 微调 inside 全量微调 is never linked on its own, even after 全量微调 was.
+        assert_eq!(auto_links(&auto("全量微调，全量微调。", "lora")).len(), 1);
+        let html = auto("参数高效微调里最常用的是 LoRA。", "fine-tuning");
+        assert_eq!(auto_links(&html), pairs(&[("peft", "参数高效微调"), ("lora", "LoRA")]));
+    }
+
+    #[test]
+    fn auto_link_respects_latin_word_edges() {
+        // LoRA inside QLoRA, Chain inside Chain-of-Thought or LangChain, GPT-3 in GPT-3.5
+        let html = auto("QLoRA 与 LoRA-based 方法；Chain-of-Thought；LangChain；GPT-3.5。", "peft");
+        assert_eq!(auto_links(&html), vec![]);
+        let html = auto("用 LoRA 微调 GPT-3，再看 Chain。", "peft");
+        assert_eq!(
+            auto_links(&html),
+            pairs(&[("lora", "LoRA"), ("fine-tuning", "微调"), ("gpt", "GPT-3"), ("chains", "Chain")])
+        );
+        // One-character names are never matched: 链 alone stays text.
+        assert_eq!(auto_links(&auto("一条链。", "peft")), vec![]);
+    }
+
+    #[test]
+    fn a_name_never_linked_still_shadows_the_names_inside_it() {
+        let g =
+            Glossary { terms: Terms::new([("全量微调", None), ("微调", Some("fine-tuning"))]), current: "peft" };
+        let html = render("全量微调之后再说微调。", &[], &g);
+        assert_eq!(auto_links(&html), pairs(&[("fine-tuning", "微调")]));
+        assert!(html.starts_with("<p>全量微调之后再说<a"), "{html}");
+    }
+
+    #[test]
+    fn auto_link_respects_chinese_word_edges() {
+        // 索引 inside 搜索引擎, 微调 inside 微调整 (to adjust slightly): not words here.
+        let g = Glossary {
+            terms: Terms::new([("索引", Some("chains")), ("微调", Some("fine-tuning"))]),
+            current: "peft",
+        };
+        let html = render("支持搜索引擎，稍作微调整。", &[], &g);
+        assert_eq!(auto_links(&html), vec![]);
+        let html = render("建好索引后再微调模型。", &[], &g);
+        assert_eq!(auto_links(&html), pairs(&[("chains", "索引"), ("fine-tuning", "微调")]));
+    }
+
+    #[test]
+    fn auto_link_skips_code_links_headings_and_the_note_itself() {
+        let body = "## LoRA 原理\n\n`LoRA` 与 [[peft|微调]]，[外链 LoRA](https://x.y)。\n\n```\n微调 LoRA\n```\n\n![微调](a.png)\n\n正文里的 LoRA 与 微调。\n";
+        let html = auto(body, "fine-tuning");
+        // The heading, inline code, both links, the code block and the image alt keep
+        // their text; the note itself (微调) is never linked; LoRA is, in the prose.
+        assert_eq!(auto_links(&html), pairs(&[("lora", "LoRA")]));
+        assert!(html.contains("<h2 id=\"lora-原理\">LoRA 原理<a class=\"anchor\""), "{html}");
+        assert!(html.contains("<code>LoRA</code>"), "{html}");
+        // Nor inside a footnote: citations keep their titles as written.
+        let html = auto("正文[^1]。\n\n[^1]: Hu et al., LoRA, 2021\n", "peft");
+        assert_eq!(auto_links(&html), vec![]);
+        // A note the body already links to by hand is not linked again.
+        let html = render("LoRA 和 [[lora]]", &[], &SkipLinked(Glossary::new("peft")));
+        assert_eq!(auto_links(&html), vec![]);
+    }
+
+    /// Like `Glossary`, with the body's own link to `lora` in the skip list, as the
+    /// renderer computes it from the note's references.
+    struct SkipLinked(Glossary);
+    impl Linker for SkipLinked {
+        fn resolve(&self, k: RefKind, t: &str, a: Option<&str>) -> Option<LinkTarget> {
+            self.0.resolve(k, t, a)
+        }
+        fn auto_link(&self) -> Option<AutoLink<'_>> {
+            Some(AutoLink { terms: &self.0.terms, skip: ["peft".to_string(), "lora".to_string()].into() })
+        }
+    }
+
+    #[test]
+    fn auto_link_off_changes_nothing() {
+        assert!(!html("LoRA 是 微调 方法").contains("note-link"));
     }
 
     #[test]

@@ -67,8 +67,17 @@ pub fn load(root: &Path, config: Config, timings: &mut Timings) -> Result<(Site,
 
 /// Builds the site at `root` in memory.
 pub fn build(root: &Path) -> Result<Built, Failed> {
+    build_at(root, None)
+}
+
+/// Builds the site at `root` in memory, published at `site_url` when given (a URL that
+/// [`config::site_url`] accepted) rather than at book.toml's `site-url`.
+pub fn build_at(root: &Path, site_url: Option<String>) -> Result<Built, Failed> {
     let mut timings = Timings::default();
-    let config = timings.time("config", || config::load(root)).map_err(|d| fail(d, Timings::default()))?;
+    let mut config = timings.time("config", || config::load(root)).map_err(|d| fail(d, Timings::default()))?;
+    if site_url.is_some() {
+        config.site_url = site_url;
+    }
     build_with(root, config, timings)
 }
 

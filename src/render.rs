@@ -10,9 +10,11 @@ use crate::assets::Assets;
 use crate::error::{Diagnostic, Pos};
 use crate::glossary;
 use crate::graph::{NoteId, Site};
-use crate::markdown::{self, LinkTarget, Linker};
-use crate::note::{Heading, RefKind};
+use crate::graphmap::{self, Plan};
+use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
+use crate::note::{Heading, Ref, RefKind};
 use crate::paths::RelPath;
+use crate::previews;
 use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -56,10 +58,11 @@ pub fn note_pages(
     collect(pages)
 }
 
-/// The pages that list the whole site: home, glossary, tags, 404.
+/// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
 pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, assets, templates);
-    collect(vec![r.home(), r.glossary(), r.tags(), r.not_found()])
+    let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
+    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
 }
 
 /// Everything that is not a page: static files, the search index, `.nojekyll`, and the
@@ -68,6 +71,8 @@ pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
+    // The index replaces the previous one whole: a rebuild may need fewer shards.
+    out.retain(|path, _| !path.as_str().starts_with(search::DIR));
     out.extend(search::index(site));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
@@ -171,6 +176,23 @@ pub struct Labels {
     tags_intro: &'static str,
     breadcrumbs: &'static str,
     built_with: &'static str,
+    // The concept map and link previews.
+    map: &'static str,
+    map_intro: &'static str,
+    map_sub_intro: &'static str,
+    map_folded: &'static str,
+    map_scroll: &'static str,
+    legend_tree: &'static str,
+    legend_related: &'static str,
+    legend_backlinks: &'static str,
+    legend_folded: &'static str,
+    map_related: &'static str,
+    show_related: &'static str,
+    neighbourhood: &'static str,
+    view_on_map: &'static str,
+    more: &'static str,
+    open_note: &'static str,
+    more_links: &'static str,
 }
 
 impl Labels {
@@ -211,6 +233,22 @@ static ZH: Labels = Labels {
     tags_intro: "按标签浏览全部笔记。",
     breadcrumbs: "位置",
     built_with: "由 conceptbook 生成",
+    map: "概念图",
+    map_intro: "整棵概念树一图看尽：每个方框是一篇笔记，点击即可打开；笔记页底部的“概念邻域”再链回这里。",
+    map_sub_intro: "概念图中“{title}”之下的部分。",
+    map_folded: "其下还有 {n} 个概念：打开这部分的概念图",
+    map_scroll: "概念图（可横向滚动）",
+    legend_tree: "父概念 → 子概念",
+    legend_related: "相关概念",
+    legend_backlinks: "反向链接",
+    legend_folded: "收起的子概念，点击展开",
+    map_related: "相关概念（指向或聚焦方框时显示）",
+    show_related: "显示全部相关连线",
+    neighbourhood: "概念邻域",
+    view_on_map: "在概念图中查看",
+    more: "还有 {n} 个，见下方列表",
+    open_note: "打开笔记",
+    more_links: "更多",
 };
 
 static EN: Labels = Labels {
@@ -241,6 +279,22 @@ static EN: Labels = Labels {
     tags_intro: "Browse all notes by tag.",
     breadcrumbs: "Breadcrumbs",
     built_with: "Built with conceptbook",
+        map: "Concept map",
+        map_intro: "The whole concept tree at a glance: each box is a note; click one to open it. Each note's Neighbourhood links back here.",
+        map_sub_intro: "The part of the concept map below “{title}”.",
+        map_folded: "{n} more concepts below: open their map",
+        map_scroll: "Concept map (scrolls sideways)",
+        legend_tree: "parent → child",
+        legend_related: "related",
+        legend_backlinks: "linked from",
+        legend_folded: "folded subconcepts: open their map",
+        map_related: "related (shown when a box is hovered or focused)",
+        show_related: "Show every related link",
+        neighbourhood: "Neighbourhood",
+        view_on_map: "Show on the concept map",
+        more: "{n} more, listed below",
+        open_note: "Open the note",
+        more_links: "More",
 };
 
 /// What every page's layout needs.
@@ -313,6 +367,31 @@ struct NotePage<'a> {
     backlinks: Vec<NoteLink>,
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
+    /// The inline SVG of the note's parent, children, related notes and backlinks.
+    neighbourhood: Option<String>,
+    /// Where the note sits on the concept map: `graph.html#n-<slug>`.
+    map_href: String,
+}
+
+#[derive(Serialize)]
+struct MapPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    heading: String,
+    intro: String,
+    /// The maps from the top one down to this one (one entry on the top map).
+    chain: Vec<MapLink>,
+    /// The note at the top of a sub-map.
+    map_root: Option<NoteLink>,
+    /// How many subtrees this map folds into maps of their own.
+    folded: usize,
+    svg: String,
+}
+
+#[derive(Serialize)]
+struct MapLink {
+    title: String,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -387,12 +466,31 @@ struct Renderer<'a> {
     assets: &'a Assets,
     tera: &'a tera::Tera,
     labels: &'static Labels,
+    /// How the concept map is cut into pages.
+    plan: Plan,
+    /// Every title and alias, when book.toml turns `auto-link` on.
+    terms: Option<Terms>,
 }
 
 /// Resolves body links relative to the page being rendered.
 struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
+    /// Auto-linking: the site's terms, and the slugs this body must not link again.
+    auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
+}
+/// The names auto-linking looks for: every note's title and aliases; those book.toml's
+/// `auto-link-skip` lists are never linked.
+fn auto_link_terms(site: &Site) -> Terms {
+    let skip: std::collections::BTreeSet<String> =
+        site.config.auto_link_skip.iter().map(|s| crate::graph::name_key(s)).collect();
+    Terms::new(site.notes.iter().flat_map(|n| {
+        let skip = &skip;
+        std::iter::once(n.title()).chain(n.front.aliases.iter().map(String::as_str)).map(move |name| {
+            let linked = !skip.contains(&crate::graph::name_key(name));
+            (name, linked.then_some(n.slug.as_str()))
+        })
+    }))
 }
 
 impl Linker for PageLinker<'_> {
@@ -413,12 +511,18 @@ impl Linker for PageLinker<'_> {
         }
         Some(LinkTarget { href, slug: note.slug.clone(), text })
     }
+
+    fn auto_link(&self) -> Option<AutoLink<'_>> {
+        self.auto.as_ref().map(|(terms, skip)| AutoLink { terms, skip: skip.clone() })
+    }
 }
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
         let labels = Labels::for_language(&site.config.language);
-        Renderer { site, assets, tera: &templates.tera, labels }
+        let plan = graphmap::plan(site);
+        let terms = site.config.auto_link.then(|| auto_link_terms(site));
+        Renderer { site, assets, tera: &templates.tera, labels, plan, terms }
     }
 
     fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
@@ -510,8 +614,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The body's HTML, links relative to `page`.
-    fn body(&self, page: &RelPath, body: &str, headings: &[Heading]) -> String {
-        markdown::render(body, headings, &PageLinker { site: self.site, page })
+    fn body(&self, page: &RelPath, body: &str, headings: &[Heading], refs: &[Ref], current: Option<&str>) -> String {
+        let mut linker = PageLinker { site: self.site, page, auto: None };
+        if let Some(terms) = &self.terms {
+            // Not the note itself, nor the notes its body already links to by hand.
+            let skip = refs
+                .iter()
+                .filter(|r| matches!(r.kind, RefKind::Wiki | RefKind::File))
+                .filter_map(|r| linker.resolve(r.kind, &r.target, None))
+                .map(|t| t.slug)
+                .chain(current.map(str::to_string))
+                .collect();
+            linker.auto = Some((terms, skip));
+        }
+        markdown::render(body, headings, &linker)
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -519,7 +635,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let body = self.body(&page, note.body(), &note.headings);
+        let body = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
         let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
         let toc = if note.headings.len() >= 3 {
@@ -554,15 +670,17 @@ impl<'a> Renderer<'a> {
             backlinks: self.links(&page, &backlinks),
             prev: g.prev(id).map(|p| self.link(&page, p)),
             next: g.next(id).map(|n| self.link(&page, n)),
+            neighbourhood: self.neighbourhood(&page, id, &backlinks),
+            map_href: self.plan.locate(site, &page, id),
         };
-        self.render("note.html", &ctx, page)
+        self.with_previews(self.render("note.html", &ctx, page))
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let site = self.site;
         let page = RelPath::new(HOME);
         let body = match &site.home {
-            Some(h) => self.body(&page, &h.source, &h.headings),
+            Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
             None => String::new(),
         };
         let roots = site.graph.roots.iter().map(|&id| RootCard {
@@ -579,7 +697,7 @@ impl<'a> Renderer<'a> {
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
             tag_count: tags.len(),
         };
-        self.render("index.html", &ctx, page)
+        self.with_previews(self.render("index.html", &ctx, page))
     }
 
     fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -620,6 +738,70 @@ impl<'a> Renderer<'a> {
         tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
         let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
         self.render("tags.html", &ctx, page)
+    }
+
+    /// Adds the preview data of the notes `page` links to (see `previews`).
+    fn with_previews(
+        &self,
+        page: Result<(RelPath, Vec<u8>), Vec<Diagnostic>>,
+    ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        page.map(|(path, bytes)| {
+            let html = String::from_utf8(bytes).unwrap_or_else(|e| {
+                String::from_utf8_lossy(e.as_bytes()).into_owned() // templates are UTF-8
+            });
+            (path, previews::inject(html, self.site).into_bytes())
+        })
+    }
+
+    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<String> {
+        let more = |n: usize| self.labels.more.replace("{n}", &n.to_string());
+        graphmap::neighbourhood_svg(
+            self.site,
+            &self.plan,
+            id,
+            page,
+            backlinks,
+            &graphmap::NeighbourhoodText {
+                name: self.labels.neighbourhood,
+                locate: self.labels.view_on_map,
+                more: &more,
+            },
+        )
+    }
+
+    /// Map `m` of the concept map: `graph.html`, or `map/<slug>.html` for a folded subtree.
+    fn map(&self, m: usize) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+        let (site, plan, labels) = (self.site, &self.plan, self.labels);
+        let page = plan.page(site, m);
+        let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
+        let svg =
+            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: labels.map });
+        let chain = plan
+            .chain(m)
+            .into_iter()
+            .map(|c| MapLink {
+                title: plan.maps[c].root.map_or(labels.map, |r| site.notes[r].title()).to_string(),
+                href: page.href_to(&plan.page(site, c)),
+            })
+            .collect();
+        let root = plan.maps[m].root;
+        let (heading, intro) = match root {
+            None => (labels.map.to_string(), labels.map_intro.to_string()),
+            Some(r) => (
+                format!("{} · {}", labels.map, site.notes[r].title()),
+                labels.map_sub_intro.replace("{title}", site.notes[r].title()),
+            ),
+        };
+        let ctx = MapPage {
+            base: self.base(&page, &heading, &intro, None),
+            heading,
+            intro,
+            chain,
+            map_root: root.map(|r| self.link(&page, r)),
+            folded: plan.maps[m].folded.len(),
+            svg,
+        };
+        self.with_previews(self.render("graph.html", &ctx, page))
     }
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {

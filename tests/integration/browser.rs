@@ -33,7 +33,7 @@ const FLAGS: &[&str] = &[
 ];
 
 /// The path of `bin`, or `None` after saying loudly that the test is skipped.
-fn need(bin: &str) -> Option<PathBuf> {
+pub fn need(bin: &str) -> Option<PathBuf> {
     if Path::new(bin).is_file() {
         return Some(bin.into());
     }
@@ -104,6 +104,41 @@ impl WebDriverCompatibleCommand for ConsoleLog {
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
     }
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`), for
+/// what WebDriver cannot do: emulate print media or a dark system theme.
+#[derive(Debug)]
+pub struct Cdp(pub &'static str, pub serde_json::Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, sid: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", sid.unwrap()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Emulates CSS media: `print` or `screen`, and `prefers-color-scheme` (`light`, `dark`).
+pub async fn emulate(c: &Client, media: &str, scheme: &str) {
+    c.issue_cmd(Cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": media, "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+    ))
+    .await
+    .expect("Emulation.setEmulatedMedia");
+}
+
+/// Emulates a phone's screen, `width` CSS pixels wide (a headless window is at least 500).
+pub async fn phone(c: &Client, width: u32, height: u32) {
+    c.issue_cmd(Cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true }),
+    ))
+    .await
+    .expect("Emulation.setDeviceMetricsOverride");
 }
 
 /// The console's SEVERE entries since the last call (errors, exceptions, failed loads),

@@ -81,7 +81,8 @@ fn wiki_links_resolve_by_slug_title_and_alias() {
         "[[lora]] [[LoRA（低秩适配）]] [[low-rank adaptation|别名]] [[ＰＥＦＴ]]",
     );
     site.build().ok();
-    let x = site.read("x.html");
+    let page = site.read("x.html");
+    let x = &page[page.find("class=\"note-body\"").unwrap()..page.find("class=\"connections").unwrap()];
     assert!(x.contains("href=\"lora.html\" data-slug=\"lora\">LoRA（低秩适配）</a>"));
     assert_eq!(x.matches("href=\"lora.html\" data-slug=\"lora\"").count(), 3, "slug, title and alias");
     assert!(x.contains("href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"), "full-width alias folds");

@@ -4,11 +4,16 @@
 mod browser;
 mod support;
 
+mod a11y;
 mod build;
 mod content;
 mod errors;
 mod incremental;
+mod map;
+mod previews;
+mod publish;
 mod reader;
+mod search;
 mod snapshots;
 
 // The author's loop (issue 5): serve, check, new, hostile input, fuzzing.

@@ -1,0 +1,654 @@
+//! The concept map: the parent forest drawn as SVG at build time, and each note's
+//! neighbourhood as a small SVG of its own.
+//!
+//! In: the linked [`Site`]. Out: a [`Plan`] that cuts the forest into maps of at most
+//! [`BUDGET`] nodes, and the SVG markup of a map ([`map_svg`]) or of a note's neighbourhood
+//! ([`neighbourhood_svg`]). The top map (`graph.html`) shows the roots and as much below them
+//! as fits, breadth first (the last fifth of the room going to whole small subtrees); a node
+//! whose children do not fit is drawn folded, with a `+N` badge linking to its own map
+//! (`map/<slug>.html`), cut the same way. Every node is thus
+//! drawn in full on exactly one map and folded on at most one other, so the output grows
+//! linearly with the site, and a map of 10,000 notes is as easy to read as one of 50.
+//!
+//! The layout is a left-to-right tidy tree: depth gives the column, leaves take consecutive
+//! rows and a parent sits midway between its first and last child, so subtrees never overlap
+//! and the same site always gives the same picture. Tree edges are solid curves, `related`
+//! pairs dashed ones. Every node is an `<a>` to its note (with `class="note-link"` and
+//! `data-slug`, so link previews work on the map too), and has the id `n-<slug>`, so
+//! `graph.html#n-lora` shows where a note sits. No JavaScript is needed to see or use it.
+//! Colours come from CSS classes, so the map follows the light and dark themes.
+
+use crate::graph::{NoteId, Site};
+use crate::markdown::escape;
+use crate::paths::RelPath;
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+
+/// The most nodes one map draws (a node with more children than this still shows them all).
+pub const BUDGET: usize = 250;
+/// The top map's page.
+pub const MAP_PAGE: &str = "graph.html";
+
+/// How the forest is cut into maps.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub maps: Vec<MapSpec>,
+    /// The map on which each note is drawn in full.
+    pub home: Vec<usize>,
+    /// Each note's number of descendants.
+    pub size: Vec<usize>,
+}
+
+/// One map: the subtree of `root` (the whole forest for the top map), down to the folds.
+#[derive(Debug, Clone)]
+pub struct MapSpec {
+    pub root: Option<NoteId>,
+    /// The map this one was folded out of.
+    pub parent_map: Option<usize>,
+    /// The nodes drawn, breadth first.
+    pub shown: Vec<NoteId>,
+    /// Drawn nodes whose children are on another map, with that map's index.
+    pub folded: BTreeMap<NoteId, usize>,
+}
+
+impl Plan {
+    /// The output path of map `m`.
+    pub fn page(&self, site: &Site, m: usize) -> RelPath {
+        match self.maps[m].root {
+            None => RelPath::new(MAP_PAGE),
+            Some(r) => RelPath::new(&format!("map/{}.html", site.notes[r].slug)),
+        }
+    }
+
+    /// From `from`, the link to where note `id` is drawn in full: `graph.html#n-lora`.
+    pub fn locate(&self, site: &Site, from: &RelPath, id: NoteId) -> String {
+        format!("{}#{}", from.href_to(&self.page(site, self.home[id])), node_id(&site.notes[id].slug))
+    }
+
+    /// The chain of maps from the top map down to `m`, inclusive.
+    pub fn chain(&self, m: usize) -> Vec<usize> {
+        let mut chain = vec![m];
+        let mut cur = m;
+        while let Some(p) = self.maps[cur].parent_map {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// The id of a note's node on a map.
+pub fn node_id(slug: &str) -> String {
+    format!("n-{slug}")
+}
+
+/// Cuts the forest into maps, breadth first from the top map.
+pub fn plan(site: &Site) -> Plan {
+    let g = &site.graph;
+    let n = site.notes.len();
+    let mut size = vec![0usize; n];
+    for &id in g.reading_order.iter().rev() {
+        size[id] = g.children[id].iter().map(|&c| 1 + size[c]).sum();
+    }
+    let mut maps = Vec::new();
+    let mut home = vec![0usize; n];
+    let mut queue: VecDeque<(Option<NoteId>, Option<usize>)> = VecDeque::from([(None, None)]);
+    while let Some((root, parent_map)) = queue.pop_front() {
+        let index = maps.len();
+        let mut shown: Vec<NoteId> = match root {
+            None => g.roots.clone(),
+            Some(r) => vec![r],
+        };
+        // Breadth first while four fifths of the map are free, then the last fifth goes to
+        // whole subtrees that fit, smallest first, so that few maps hold only a node or two.
+        let mut pending = Vec::new();
+        let mut i = 0;
+        while i < shown.len() {
+            let u = shown[i];
+            i += 1;
+            let kids = &g.children[u];
+            if kids.is_empty() || Some(u) == root || shown.len() + kids.len() <= BUDGET * 4 / 5 {
+                home[u] = index;
+                shown.extend(kids);
+            } else {
+                pending.push(u);
+            }
+        }
+        pending.sort_by_key(|&u| size[u]); // stable: breadth-first order among equals
+        let mut folded = BTreeMap::new();
+        for u in pending {
+            if shown.len() + size[u] <= BUDGET {
+                home[u] = index;
+                let start = shown.len();
+                shown.extend(&g.children[u]);
+                let mut j = start;
+                while j < shown.len() {
+                    home[shown[j]] = index;
+                    shown.extend(&g.children[shown[j]]);
+                    j += 1;
+                }
+            } else {
+                folded.insert(u, index + 1 + queue.len());
+                queue.push_back((Some(u), Some(index)));
+            }
+        }
+        maps.push(MapSpec { root, parent_map, shown, folded });
+    }
+    Plan { maps, home, size }
+}
+
+/// Words of the map the SVG spells out.
+pub struct MapText<'a> {
+    /// "+{n}" badge title: "{n} more concepts below: open their map".
+    pub folded_title: &'a dyn Fn(usize) -> String,
+    /// The SVG's accessible name.
+    pub name: &'a str,
+}
+
+/// Typography and spacing, in CSS pixels.
+const FONT: f64 = 14.0;
+const PAD: f64 = 10.0;
+const BOX_H: f64 = 28.0;
+const ROW: f64 = 36.0;
+const GAP: f64 = 52.0;
+const MARGIN: f64 = 12.0;
+const MAX_LABEL: f64 = 240.0;
+
+/// The width of `s` in ems, as the CJK sans-serif stack renders it (near enough to size boxes).
+fn text_em(s: &str) -> f64 {
+    s.chars().map(char_em).sum()
+}
+
+fn char_em(c: char) -> f64 {
+    let u = c as u32;
+    let wide = matches!(u, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+        || c == '…';
+    if wide {
+        return 1.0;
+    }
+    match c {
+        'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | '·' => 0.3,
+        ' ' | '(' | ')' | '[' | ']' | '-' | 'f' | 't' | 'r' | '/' => 0.38,
+        'm' | 'w' | 'M' | 'W' => 0.86,
+        'A'..='Z' => 0.66,
+        _ => 0.57,
+    }
+}
+
+/// `s` cut to fit `max` pixels at `font`, with `…`; and whether it was cut.
+fn fit(s: &str, font: f64, max: f64) -> (String, bool) {
+    if text_em(s) * font <= max {
+        return (s.to_string(), false);
+    }
+    let mut out = String::new();
+    let mut width = char_em('…') * font;
+    for c in s.chars() {
+        width += char_em(c) * font;
+        if width > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    (out, true)
+}
+
+/// A node placed on a map.
+struct Placed {
+    id: NoteId,
+    depth: usize,
+    /// Row, from the top; fractional for parents.
+    row: f64,
+    label: String,
+    cut: bool,
+    /// Box width.
+    w: f64,
+    /// The map holding its children, and how many descendants they are.
+    folded: Option<(usize, usize)>,
+}
+
+fn px(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Places the nodes of map `m`: columns by depth, rows by a post-order walk.
+fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
+    let g = &site.graph;
+    let spec = &plan.maps[m];
+    let start: Vec<NoteId> = match spec.root {
+        None => g.roots.clone(),
+        Some(r) => vec![r],
+    };
+    let expanded = |u: NoteId| !spec.folded.contains_key(&u);
+    // Index of each drawn node in `placed`, which follows `spec.shown`.
+    let index: BTreeMap<NoteId, usize> = spec.shown.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut placed: Vec<Placed> = spec
+        .shown
+        .iter()
+        .map(|&id| {
+            let title = site.notes[id].title();
+            let (label, cut) = fit(title, FONT, MAX_LABEL);
+            let w = text_em(&label) * FONT + 2.0 * PAD;
+            let folded = spec.folded.get(&id).map(|&sub| (sub, plan.size[id]));
+            Placed { id, depth: 0, row: 0.0, label, cut, w, folded }
+        })
+        .collect();
+    for i in 0..spec.shown.len() {
+        let u = spec.shown[i];
+        if expanded(u) {
+            let d = placed[i].depth + 1;
+            for c in &g.children[u] {
+                if let Some(&ci) = index.get(c) {
+                    placed[ci].depth = d;
+                }
+            }
+        }
+    }
+    let mut next_row = 0.0;
+    for (k, &s) in start.iter().enumerate() {
+        if k > 0 {
+            next_row += 0.5; // a little air between trees
+        }
+        // Iterative post-order: (node, next child to visit).
+        let mut stack: Vec<(NoteId, usize)> = vec![(s, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (u, ci) = *top;
+            let kids: &[NoteId] = if expanded(u) { &g.children[u] } else { &[] };
+            if ci < kids.len() {
+                top.1 += 1;
+                stack.push((kids[ci], 0));
+                continue;
+            }
+            stack.pop();
+            let row = match (kids.first(), kids.last()) {
+                (Some(a), Some(b)) => (placed[index[a]].row + placed[index[b]].row) / 2.0,
+                _ => {
+                    next_row += 1.0;
+                    next_row - 1.0
+                }
+            };
+            placed[index[&u]].row = row;
+        }
+    }
+    placed
+}
+
+fn badge_text(hidden: usize) -> String {
+    format!("+{hidden}")
+}
+
+fn badge_w(hidden: usize) -> f64 {
+    text_em(&badge_text(hidden)) * 12.0 + 14.0
+}
+
+/// The SVG of map `m`, with links relative to `page`.
+pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> String {
+    let g = &site.graph;
+    let spec = &plan.maps[m];
+    let placed = place(site, plan, m);
+    let depth = placed.iter().map(|p| p.depth).max().unwrap_or(0);
+    let mut col_w = vec![0.0f64; depth + 1];
+    for p in &placed {
+        let extra = p.folded.map_or(0.0, |(_, h)| 6.0 + badge_w(h));
+        col_w[p.depth] = col_w[p.depth].max(p.w + extra);
+    }
+    let mut col_x = vec![MARGIN; depth + 1];
+    for d in 1..=depth {
+        col_x[d] = col_x[d - 1] + col_w[d - 1] + GAP;
+    }
+    let rows = placed.iter().map(|p| p.row).fold(0.0f64, f64::max) + 1.0;
+    let width = col_x[depth] + col_w[depth] + MARGIN + 24.0;
+    let height = rows * ROW + 2.0 * MARGIN - (ROW - BOX_H);
+    let cy = |p: &Placed| MARGIN + p.row * ROW + BOX_H / 2.0;
+    let at: BTreeMap<NoteId, &Placed> = placed.iter().map(|p| (p.id, p)).collect();
+
+    let mut svg = String::with_capacity(placed.len() * 400);
+    let _ = write!(
+        svg,
+        "<svg class=\"map-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{name}\">",
+        w = px(width),
+        h = px(height),
+        name = escape(text.name)
+    );
+    // A related pair's curve, the same from either end: an arc on the right of two nodes in
+    // one column, an S-curve between columns.
+    let related_path = |p: &Placed, q: &Placed| {
+        let (a, b) = if (q.depth, q.row) < (p.depth, p.row) { (q, p) } else { (p, q) };
+        let (ax, ay, by) = (col_x[a.depth] + a.w, cy(a), cy(b));
+        let (c1, c2, bx) = if a.depth == b.depth {
+            let bx = col_x[b.depth] + b.w;
+            let right = ax.max(bx) + (18.0 + (by - ay).abs() * 0.22).min(GAP * 0.9);
+            (right, right, bx)
+        } else {
+            let bx = col_x[b.depth];
+            ((ax + bx) / 2.0, (ax + bx) / 2.0, bx)
+        };
+        format!(
+            "<path d=\"M{} {}C{} {} {} {} {} {}\"/>",
+            px(ax),
+            px(ay),
+            px(c1),
+            px(ay),
+            px(c2),
+            px(by),
+            px(bx),
+            px(by)
+        )
+    };
+    svg.push_str("<g class=\"edges-tree\">");
+    for p in &placed {
+        if p.folded.is_some() {
+            continue;
+        }
+        for c in g.children[p.id].iter().filter_map(|c| at.get(c)) {
+            let (x1, y1) = (col_x[p.depth] + p.w, cy(p));
+            let (x2, y2) = (col_x[c.depth], cy(c));
+            let mid = x1 + (x2 - x1) * 0.5;
+            let _ = write!(
+                svg,
+                "<path d=\"M{} {}C{} {} {} {} {} {}\"/>",
+                px(x1),
+                px(y1),
+                px(mid),
+                px(y1),
+                px(mid),
+                px(y2),
+                px(x2),
+                px(y2)
+            );
+        }
+    }
+    svg.push_str("</g><g class=\"nodes\">");
+    for p in &placed {
+        let note = &site.notes[p.id];
+        let (x, y) = (col_x[p.depth], cy(p) - BOX_H / 2.0);
+        let mut class = String::from("node note-link");
+        if p.depth == 0 {
+            class.push_str(" root");
+        }
+        if Some(p.id) == spec.root {
+            class.push_str(" focus");
+        }
+        let _ = write!(
+            svg,
+            "<a class=\"{class}\" id=\"{nid}\" href=\"{href}\" data-slug=\"{slug}\">",
+            nid = escape(&node_id(&note.slug)),
+            href = escape(&page.href_to(&crate::render::note_page(&note.slug))),
+            slug = escape(&note.slug)
+        );
+        if p.cut {
+            let _ = write!(svg, "<title>{}</title>", escape(note.title()));
+        }
+        // Its related notes on this map: shown while the node is hovered, focused or
+        // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
+        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
+        if !related.is_empty() {
+            let _ = write!(svg, "<g class=\"rel\">{related}</g>");
+        }
+        let _ = write!(
+            svg,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
+            px(x),
+            px(y),
+            px(p.w),
+            px(BOX_H),
+            px(x + PAD),
+            px(y + BOX_H / 2.0),
+            escape(&p.label)
+        );
+        if let Some((sub, hidden)) = p.folded {
+            let bx = x + p.w + 6.0;
+            let bw = badge_w(hidden);
+            let _ = write!(
+                svg,
+                "<a class=\"more\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"11\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
+                px(bx),
+                px(y + 3.0),
+                px(bw),
+                px(BOX_H - 6.0),
+                px(bx + bw / 2.0),
+                px(y + BOX_H / 2.0),
+                badge_text(hidden),
+                href = escape(&page.href_to(&plan.page(site, sub))),
+                title = escape(&(text.folded_title)(hidden)),
+            );
+        }
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
+/// How a neighbour relates to the note in the middle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Parent,
+    Child,
+    Related,
+    Backlink,
+}
+
+impl Kind {
+    fn class(self) -> &'static str {
+        match self {
+            Kind::Parent => "parent",
+            Kind::Child => "child",
+            Kind::Related => "related",
+            Kind::Backlink => "backlink",
+        }
+    }
+}
+
+/// One box of a neighbourhood: a note, or `+N` standing for the rest of a list.
+struct Item {
+    kind: Kind,
+    label: String,
+    title: Option<String>,
+    href: String,
+    slug: Option<String>,
+}
+
+/// What the neighbourhood needs from the page: its words and where its lists are.
+pub struct NeighbourhoodText<'a> {
+    pub name: &'a str,
+    /// Title of the middle box: "show on the concept map".
+    pub locate: &'a str,
+    /// Title of a `+N` box: "{n} more".
+    pub more: &'a dyn Fn(usize) -> String,
+}
+
+const NB_FONT: f64 = 13.0;
+const NB_MAX: f64 = 150.0;
+const NB_ROW: f64 = 32.0;
+const NB_BOX: f64 = 26.0;
+const NB_GAP: f64 = 44.0;
+
+/// How many of each kind the neighbourhood draws before a `+N` box.
+fn cap(kind: Kind) -> usize {
+    match kind {
+        Kind::Parent => 1,
+        Kind::Child => 6,
+        Kind::Related => 4,
+        Kind::Backlink => 5,
+    }
+}
+
+fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) -> Vec<Item> {
+    let mut out: Vec<Item> = ids
+        .iter()
+        .take(if ids.len() > cap(kind) { cap(kind) - 1 } else { cap(kind) })
+        .map(|&id| {
+            let note = &site.notes[id];
+            let (label, cut) = fit(note.title(), NB_FONT, NB_MAX);
+            Item {
+                kind,
+                label,
+                title: cut.then(|| note.title().to_string()),
+                href: page.href_to(&crate::render::note_page(&note.slug)),
+                slug: Some(note.slug.clone()),
+            }
+        })
+        .collect();
+    if ids.len() > out.len() {
+        out.push(Item {
+            kind,
+            label: format!("+{}", ids.len() - out.len()),
+            title: None,
+            href: format!("#{anchor}"),
+            slug: None,
+        });
+    }
+    out
+}
+
+/// The SVG of note `id`'s neighbourhood: parent and backlinks on the left, children and
+/// related notes on the right; `None` for a note with no neighbours. `backlinks` are the
+/// ones the page lists (children left out); the `+N` boxes link to the page's lists.
+pub fn neighbourhood_svg(
+    site: &Site,
+    plan: &Plan,
+    id: NoteId,
+    page: &RelPath,
+    backlinks: &[NoteId],
+    text: &NeighbourhoodText,
+) -> Option<String> {
+    let g = &site.graph;
+    let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
+    let backlinks: Vec<NoteId> =
+        backlinks.iter().copied().filter(|b| !parent.contains(b) && !g.related[id].contains(b)).collect();
+    let mut left = items(site, page, Kind::Parent, &parent, "");
+    left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
+    let mut right = items(site, page, Kind::Child, &g.children[id], "children-h");
+    right.extend(items(site, page, Kind::Related, &g.related[id], "related-h"));
+    if left.is_empty() && right.is_empty() {
+        return None;
+    }
+    let box_w = |i: &Item| text_em(&i.label) * NB_FONT + 2.0 * PAD;
+    let col = |v: &[Item]| v.iter().map(box_w).fold(0.0f64, f64::max);
+    let (lw, rw) = (col(&left), col(&right));
+    let note = &site.notes[id];
+    let (center_label, center_cut) = fit(note.title(), NB_FONT, 190.0);
+    let cw = text_em(&center_label) * NB_FONT + 2.0 * PAD + 4.0;
+    let rows = left.len().max(right.len()).max(1) as f64;
+    let height = rows * NB_ROW - (NB_ROW - NB_BOX) + 8.0;
+    let lx = 4.0;
+    let cx = if left.is_empty() { 4.0 } else { lx + lw + NB_GAP };
+    let rx = cx + cw + NB_GAP;
+    let width = if right.is_empty() { cx + cw + 4.0 } else { rx + rw + 4.0 };
+    let mid = height / 2.0;
+    let column_top = |n: usize| mid - (n as f64 * NB_ROW - (NB_ROW - NB_BOX)) / 2.0;
+
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"nb-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{name}\">",
+        w = px(width),
+        h = px(height),
+        name = escape(text.name)
+    );
+    let mut nodes = String::new();
+    for (side, list, x, w) in [(0, &left, lx, lw), (1, &right, rx, rw)] {
+        let top = column_top(list.len());
+        for (k, item) in list.iter().enumerate() {
+            let y = top + k as f64 * NB_ROW;
+            let yc = y + NB_BOX / 2.0;
+            let bw = box_w(item);
+            // Left boxes hug the middle; right ones start at the column.
+            let bx = if side == 0 { x + w - bw } else { x };
+            let (x1, x2) = if side == 0 { (bx + bw, cx) } else { (cx + cw, bx) };
+            let m = (x1 + x2) / 2.0;
+            let _ = write!(
+                svg,
+                "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
+                item.kind.class(),
+                px(x1),
+                px(if side == 0 { yc } else { mid }),
+                px(m),
+                px(if side == 0 { yc } else { mid }),
+                px(m),
+                px(if side == 0 { mid } else { yc }),
+                px(x2),
+                px(if side == 0 { mid } else { yc }),
+            );
+            let more = item.slug.is_none();
+            let _ = write!(
+                nodes,
+                "<a class=\"node {kind}{link}\" href=\"{href}\"{slug}>",
+                kind = item.kind.class(),
+                link = if more { " more" } else { " note-link" },
+                href = escape(&item.href),
+                slug = item.slug.as_ref().map(|s| format!(" data-slug=\"{}\"", escape(s))).unwrap_or_default()
+            );
+            let title = match (&item.title, more) {
+                (Some(t), _) => Some(t.clone()),
+                (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
+                _ => None,
+            };
+            if let Some(t) = title {
+                let _ = write!(nodes, "<title>{}</title>", escape(&t));
+            }
+            let _ = write!(
+                nodes,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
+                px(bx),
+                px(y),
+                px(bw),
+                px(NB_BOX),
+                px(bx + PAD),
+                px(yc),
+                escape(&item.label)
+            );
+        }
+    }
+    svg.push_str(&nodes);
+    let _ = write!(
+        svg,
+        "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
+        px(cx),
+        px(mid - NB_BOX / 2.0 - 2.0),
+        px(cw),
+        px(NB_BOX + 4.0),
+        px(cx + PAD + 2.0),
+        px(mid),
+        escape(&center_label),
+        href = escape(&plan.locate(site, page, id)),
+        title = escape(&if center_cut {
+            format!("{}: {}", note.title(), text.locate)
+        } else {
+            text.locate.to_string()
+        }),
+    );
+    Some(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_count_cjk_as_one_em() {
+        assert_eq!(text_em("微调"), 2.0);
+        assert!(text_em("LoRA（低秩适配）") > 6.0 && text_em("LoRA（低秩适配）") < 9.0);
+    }
+
+    #[test]
+    fn long_labels_are_cut_with_an_ellipsis() {
+        let (s, cut) = fit("RLHF（基于人类反馈的强化学习）", 14.0, 120.0);
+        assert!(cut);
+        assert!(s.ends_with('…'));
+        assert!(text_em(&s) * 14.0 <= 120.0 + 14.0);
+        assert_eq!(fit("微调", 14.0, 120.0), ("微调".to_string(), false));
+    }
+
+    #[test]
+    fn pixels_print_short() {
+        assert_eq!(px(12.0), "12");
+        assert_eq!(px(12.25), "12.3");
+    }
+}

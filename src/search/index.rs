@@ -1,0 +1,576 @@
+//! Building the index: the searchable notes in, the script files of `search/` out.
+//!
+//! Three fields per note: *names* (title, aliases, and their pinyin on Chinese sites),
+//! *summary* (with the tags), *body*. Every term's posting list says, per note, which
+//! fields hold it and a BM25 impact per field (precomputed, so the browser needs no length
+//! tables); for names it also keeps positions with "starts a name" / "ends a name" flags,
+//! which decide the exact-name and name-prefix tiers without loading any text. Phrases in
+//! summaries and bodies are checked against the text of the few notes shown.
+//!
+//! Output, all classic scripts calling the global `conceptbookSearch` (so `file://` works):
+//! - `search/index.js`: the manifest (the first term of every shard, notes per doc chunk,
+//!   interface strings), a few kilobytes;
+//! - `search/terms-N.js`: the posting lists of a range of terms in sorted order, cut at
+//!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in;
+//! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
+//!   a run of notes, loaded for the hits shown.
+//!
+//! Notes are tokenized in parallel, then terms are gathered per hash partition in parallel
+//! and encoded (see [`super::encode`]); output is sorted, so builds are byte-identical.
+
+use super::encode;
+use super::tokenize::{Folded, Kind, Mode};
+use super::{Doc, Labels};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A term shard is cut once it passes this many bytes.
+pub const SHARD_BYTES: usize = 24 * 1024;
+/// Doc chunks aim at this many bytes.
+pub const DOC_CHUNK_BYTES: usize = 8 * 1024;
+/// BM25 parameters; `B` per field (names, summary, body).
+const K1: f64 = 1.2;
+const B: [f64; 3] = [0.3, 0.5, 0.75];
+/// Gap between two names in the names field, so no phrase runs across names.
+const NAME_GAP: u32 = 2;
+/// Impacts are quantized to one base-64 digit, 1..=31, the highest possible BM25 score
+/// (the rarest term, at saturation) mapping to 31.
+const IMPACT_MAX: u64 = 31;
+/// Pinyin readings kept per name.
+pub const PINYIN_VARIANTS: usize = 4;
+/// How many hash partitions the terms are gathered in.
+const PARTITIONS: usize = 16;
+pub const FORMAT_VERSION: u32 = 1;
+
+pub const FLAG_START: u32 = 2;
+pub const FLAG_END: u32 = 1;
+
+/// FxHash: the tiny multiplicative hash rustc uses; terms are not attacker-chosen keys here.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ (rest.len() as u64) << 59);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+fn fx(s: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// A term with a 64-bit key worked out once: the code points themselves for a CJK
+/// unigram or bigram (no collision possible), a hash with the top bit set for a word.
+/// Maps hash only the key; equality still compares the text.
+#[derive(Clone, Copy)]
+struct TermKey<'a> {
+    key: u64,
+    text: &'a str,
+}
+
+impl<'a> TermKey<'a> {
+    fn new(text: &'a str, kind: Kind) -> TermKey<'a> {
+        let key = match kind {
+            Kind::Cjk => text.chars().fold(0u64, |k, c| (k << 21) | c as u64) | (u64::from(text.len() > 4) << 62),
+            Kind::Word => fx(text) | 1 << 63,
+        };
+        TermKey { key, text }
+    }
+
+    fn partition(&self) -> usize {
+        (self.key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % PARTITIONS
+    }
+}
+
+impl std::hash::Hash for TermKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.key);
+    }
+}
+
+impl PartialEq for TermKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.text == other.text
+    }
+}
+
+impl Eq for TermKey<'_> {}
+
+/// One term of one note: how often in summary and body, and where in the names.
+struct TermStat {
+    key: u64,
+    /// Range of the term in `DocTerms::arena`.
+    off: u32,
+    len: u32,
+    tf: [u32; 2],
+    /// Range in `DocTerms::names`.
+    names: (u32, u32),
+}
+
+/// Everything the index needs from one note, terms grouped by hash partition.
+struct DocTerms {
+    arena: String,
+    terms: Vec<TermStat>,
+    /// `partition[p]..partition[p + 1]` indexes `terms`.
+    partition: Vec<u32>,
+    /// Encoded name positions: `pos * 4 + flags`, grouped per term, ascending.
+    names: Vec<u32>,
+    /// Field lengths in positions: names, summary, body.
+    len: [u32; 3],
+}
+
+impl DocTerms {
+    fn term(&self, t: &TermStat) -> TermKey<'_> {
+        TermKey { key: t.key, text: &self.arena[t.off as usize..(t.off + t.len) as usize] }
+    }
+}
+
+/// The text of the summary field: the summary, then each tag on a line.
+pub fn summary_text(summary: &str, tags: &[String]) -> String {
+    let mut s = summary.to_string();
+    for t in tags {
+        s.push('\n');
+        s.push_str(t);
+    }
+    s
+}
+
+/// Readings of a name in toneless pinyin (`LoRA 微调` → `LoRA weitiao`, `LoRA weidiao`):
+/// the usual reading of every character, then each other reading of one character at a
+/// time, at most [`PINYIN_VARIANTS`]. Empty when the name holds no Han character.
+pub fn pinyin_names(name: &str) -> Vec<String> {
+    use pinyin::{ToPinyin, ToPinyinMulti};
+    let chars: Vec<char> = name.chars().collect();
+    let readings: Vec<Vec<String>> = chars
+        .iter()
+        .map(|c| {
+            let mut r: Vec<String> = Vec::new();
+            if let Some(p) = c.to_pinyin() {
+                r.push(p.plain().replace('ü', "v"));
+            }
+            if let Some(m) = c.to_pinyin_multi() {
+                for p in m {
+                    let s = p.plain().replace('ü', "v");
+                    if !r.contains(&s) {
+                        r.push(s);
+                    }
+                }
+            }
+            r
+        })
+        .collect();
+    if readings.iter().all(Vec::is_empty) {
+        return Vec::new();
+    }
+    let spell = |pick: &dyn Fn(usize) -> usize| {
+        let mut out = String::new();
+        let mut prev_han = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if readings[i].is_empty() {
+                if prev_han && !c.is_whitespace() {
+                    out.push(' ');
+                }
+                out.push(c);
+                prev_han = false;
+            } else {
+                if !prev_han && !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                out.push_str(&readings[i][pick(i)]);
+                prev_han = true;
+            }
+        }
+        out
+    };
+    let mut out = vec![spell(&|_| 0)];
+    'variants: for (i, r) in readings.iter().enumerate() {
+        for k in 1..r.len() {
+            if out.len() >= PINYIN_VARIANTS {
+                break 'variants;
+            }
+            out.push(spell(&|j| if j == i { k } else { 0 }));
+        }
+    }
+    out
+}
+
+/// Title, aliases and (on Chinese sites) their pinyin, without repeats.
+pub fn names_of(doc: &Doc, pinyin: bool) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let written = std::iter::once(&doc.title).chain(&doc.aliases);
+    let py: Vec<String> = if pinyin { written.clone().flat_map(|n| pinyin_names(n)).collect() } else { Vec::new() };
+    for n in written.chain(py.iter()) {
+        let key: Vec<String> = super::tokenize::tokenize(n, Mode::Query).into_iter().map(|t| t.term).collect();
+        if !key.is_empty() && seen.insert(key) {
+            names.push(n.clone());
+        }
+    }
+    names
+}
+
+/// The slot of `term` in `stats`, added on first sight.
+fn slot<'a>(
+    term: &'a str,
+    kind: Kind,
+    index: &mut FxMap<TermKey<'a>, usize>,
+    stats: &mut Vec<(TermKey<'a>, [u32; 2])>,
+) -> usize {
+    let key = TermKey::new(term, kind);
+    *index.entry(key).or_insert_with(|| {
+        stats.push((key, [0, 0]));
+        stats.len() - 1
+    })
+}
+
+fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
+    let names: Vec<Folded> = names_of(doc, pinyin).iter().map(|n| Folded::new(n)).collect();
+    let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
+    let body = Folded::new(&doc.body);
+    let mut index: FxMap<TermKey, usize> = FxMap::default();
+    index.reserve(doc.body.len() / 4 + 64);
+    let mut stats: Vec<(TermKey, [u32; 2])> = Vec::with_capacity(doc.body.len() / 4 + 64);
+    let mut name_pos: Vec<(usize, u32)> = Vec::new();
+    let mut len = [0u32; 3];
+    let mut base = 0;
+    for name in &names {
+        let mut toks = Vec::new();
+        name.each(Mode::Doc, |t| toks.push(t));
+        let (Some(first), Some(last)) =
+            (toks.iter().map(|t| t.pos).min(), toks.iter().map(|t| t.pos + t.span - 1).max())
+        else {
+            continue;
+        };
+        for t in &toks {
+            let mut flags = 0;
+            if t.pos == first {
+                flags |= FLAG_START;
+            }
+            if t.pos + t.span - 1 == last {
+                flags |= FLAG_END;
+            }
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            name_pos.push((i, (base + t.pos) * 4 + flags));
+        }
+        len[0] += last + 1;
+        base += last + 1 + NAME_GAP;
+    }
+    for (field, folded) in [(0, &summary), (1, &body)] {
+        let mut end = 0;
+        folded.each(Mode::Doc, |t| {
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            stats[i].1[field] += 1;
+            end = t.pos + t.span;
+        });
+        len[field + 1] = end;
+    }
+    name_pos.sort_unstable();
+    let mut order: Vec<(usize, usize)> = (0..stats.len()).map(|i| (i, stats[i].0.partition())).collect();
+    order.sort_unstable_by_key(|&(i, p)| (p, i));
+    let mut d = DocTerms {
+        arena: String::new(),
+        terms: Vec::with_capacity(stats.len()),
+        partition: vec![0; PARTITIONS + 1],
+        names: name_pos.iter().map(|&(_, e)| e).collect(),
+        len,
+    };
+    let mut name_ranges = vec![(0u32, 0u32); stats.len()];
+    let mut k = 0;
+    while k < name_pos.len() {
+        let i = name_pos[k].0;
+        let start = k;
+        while k < name_pos.len() && name_pos[k].0 == i {
+            k += 1;
+        }
+        name_ranges[i] = (start as u32, k as u32);
+    }
+    for &(i, p) in &order {
+        let (term, tf) = stats[i];
+        d.terms.push(TermStat {
+            key: term.key,
+            off: d.arena.len() as u32,
+            len: term.text.len() as u32,
+            tf,
+            names: name_ranges[i],
+        });
+        d.arena.push_str(term.text);
+        d.partition[p + 1] += 1;
+    }
+    for p in 0..PARTITIONS {
+        d.partition[p + 1] += d.partition[p];
+    }
+    d
+}
+
+/// BM25 with everything but the term frequency worked out in advance.
+struct Scorer {
+    /// Per note and field: `K1 * (1 - b + b * len / avg_len)`.
+    norm: Vec<[f64; 3]>,
+    docs: f64,
+    /// Quantization: the best possible score maps to [`IMPACT_MAX`].
+    scale: f64,
+}
+
+impl Scorer {
+    fn new(docs: &[DocTerms]) -> Scorer {
+        let n = docs.len().max(1) as f64;
+        let mut avg = [0.0f64; 3];
+        for d in docs {
+            for (a, len) in avg.iter_mut().zip(d.len) {
+                *a += len as f64 / n;
+            }
+        }
+        let avg = avg.map(|a| a.max(1.0));
+        let best = (1.0 + (docs.len() as f64 - 0.5) / 1.5).ln() * (K1 + 1.0);
+        Scorer {
+            norm: docs
+                .iter()
+                .map(|d| std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d.len[f] as f64 / avg[f])))
+                .collect(),
+            docs: docs.len() as f64,
+            scale: IMPACT_MAX as f64 / best.max(1e-9),
+        }
+    }
+
+    fn idf(&self, df: usize) -> f64 {
+        (1.0 + (self.docs - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
+    }
+
+    /// A field's BM25 impact, quantized to 1..=31.
+    fn impact(&self, idf: f64, tf: u32, doc: u32, field: usize) -> u64 {
+        let tf = tf as f64;
+        let bm25 = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize][field]);
+        ((bm25 * self.scale).round() as u64).clamp(1, IMPACT_MAX)
+    }
+}
+
+/// One note's share of a term, copied out of its [`DocTerms`] while gathering.
+struct Hit {
+    doc: u32,
+    tf: [u32; 2],
+    names: (u32, u32),
+}
+
+/// One term's posting list, as a string of base-64 numbers (see the module comment).
+fn postings(scorer: &Scorer, docs: &[DocTerms], hits: &[Hit]) -> String {
+    let mut out = String::with_capacity(hits.len() * 3);
+    let idf = scorer.idf(hits.len());
+    let mut prev: i64 = -1;
+    for h in hits {
+        let names: &[u32] = if h.names.0 == h.names.1 {
+            &[]
+        } else {
+            &docs[h.doc as usize].names[h.names.0 as usize..h.names.1 as usize]
+        };
+        let mask = u64::from(!names.is_empty()) | u64::from(h.tf[0] > 0) << 1 | u64::from(h.tf[1] > 0) << 2;
+        encode::push(&mut out, (h.doc as i64 - prev - 1) as u64 * 8 + mask);
+        prev = h.doc as i64;
+        if !names.is_empty() {
+            encode::push(&mut out, scorer.impact(idf, names.len() as u32, h.doc, 0));
+            encode::push(&mut out, names.len() as u64);
+            let mut prev_pos = 0;
+            for &e in names {
+                let pos = e / 4;
+                encode::push(&mut out, ((pos - prev_pos) * 4 + (e & 3)) as u64);
+                prev_pos = pos;
+            }
+        }
+        for field in 0..2 {
+            if h.tf[field] > 0 {
+                encode::push(&mut out, scorer.impact(idf, h.tf[field], h.doc, field + 1));
+            }
+        }
+    }
+    out
+}
+
+/// JavaScript's string order (UTF-16 code units), which the client's binary search uses.
+pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let astral = |s: &str| s.bytes().any(|b| b >= 0xF0);
+    if astral(a) || astral(b) {
+        a.encode_utf16().cmp(b.encode_utf16())
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Every term with its posting list, in JavaScript's string order. Each hash partition
+/// of the terms is gathered and encoded by one task, reading every note's terms of that
+/// partition in note order.
+fn all_postings(docs: &[DocTerms]) -> Vec<(String, String)> {
+    let scorer = Scorer::new(docs);
+    let mut terms: Vec<(String, String)> = (0..PARTITIONS)
+        .into_par_iter()
+        .flat_map_iter(|p| {
+            let mut by_term: FxMap<TermKey, Vec<Hit>> = FxMap::default();
+            for (d, doc) in docs.iter().enumerate() {
+                let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
+                for t in &doc.terms[range] {
+                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names });
+                }
+            }
+            let scorer = &scorer;
+            by_term
+                .into_iter()
+                .map(move |(term, hits)| (term.text.to_string(), postings(scorer, docs, &hits)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    terms.par_sort_unstable_by(|a, b| js_order(&a.0, &b.0));
+    terms
+}
+
+/// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
+/// aliases, body text.
+type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a [String], &'a str);
+
+fn record(d: &Doc) -> DocRecord<'_> {
+    (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body)
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    docs: usize,
+    /// Notes per doc chunk: note `i` is in `docs-{i / chunk}.js`.
+    chunk: usize,
+    /// The first term of each shard: shard `k` holds the terms from `shards[k]` up to
+    /// `shards[k + 1]` (exclusive).
+    shards: Vec<&'a str>,
+    labels: &'a Labels,
+}
+
+/// The files of `search/`, by path below the output root.
+pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+    let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
+    let postings = all_postings(&terms);
+    drop(terms);
+    let mut files = BTreeMap::new();
+    let mut shards: Vec<&str> = Vec::new();
+    let mut start = 0;
+    while start < postings.len() {
+        let mut end = start;
+        let mut size = 0;
+        while end < postings.len() && (size < SHARD_BYTES || end == start) {
+            size += postings[end].0.len() + postings[end].1.len() + 6;
+            end += 1;
+        }
+        let k = shards.len();
+        shards.push(if k == 0 { "" } else { &postings[start].0 });
+        files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
+        start = end;
+    }
+    let avg: usize = docs.iter().map(record_size).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
+    let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
+    let chunks: Vec<(String, Vec<u8>)> = docs
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(k, ds)| {
+            let records: Vec<DocRecord> = ds.iter().map(record).collect();
+            let json = serde_json::to_string(&records).expect("doc records serialize");
+            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},{json});\n").into_bytes())
+        })
+        .collect();
+    files.extend(chunks);
+    let manifest = Manifest { version: FORMAT_VERSION, docs: docs.len(), chunk, shards, labels };
+    let json = serde_json::to_string(&manifest).expect("manifest serializes");
+    files.insert("search/index.js".to_string(), format!("conceptbookSearch.manifest({json});\n").into_bytes());
+    files
+}
+
+fn record_size(d: &Doc) -> usize {
+    d.slug.len()
+        + d.title.len()
+        + d.summary.len()
+        + d.body.len()
+        + d.crumbs.iter().chain(&d.tags).chain(&d.aliases).map(|s| s.len() + 3).sum::<usize>()
+        + 20
+}
+
+fn shard_js(k: usize, terms: &[(String, String)]) -> Vec<u8> {
+    let mut js = format!("conceptbookSearch.terms({k},[");
+    for (i, (t, _)) in terms.iter().enumerate() {
+        if i > 0 {
+            js.push(',');
+        }
+        js.push_str(&serde_json::to_string(t).expect("a string serializes"));
+    }
+    js.push_str("],[");
+    for (i, (_, p)) in terms.iter().enumerate() {
+        if i > 0 {
+            js.push(',');
+        }
+        js.push('"');
+        js.push_str(p);
+        js.push('"');
+    }
+    js.push_str("]);\n");
+    js.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_of_names_with_other_readings() {
+        // 调 reads diao by default, tiao in 微调: both are kept
+        assert_eq!(pinyin_names("LoRA 微调"), ["LoRA weidiao", "LoRA weitiao"]);
+        assert_eq!(pinyin_names("奖励模型")[0], "jianglimoxing");
+        assert!(pinyin_names("GPT-3.5").is_empty());
+    }
+
+    #[test]
+    fn posting_lists_are_deterministic_and_sorted() {
+        let docs: Vec<Doc> = (0..50)
+            .map(|i| Doc {
+                slug: format!("n{i}"),
+                title: format!("概念{i}"),
+                summary: "一句话。".into(),
+                body: format!("正文 {i} 模型 model{} 𠀀字", i % 7),
+                ..Doc::default()
+            })
+            .collect();
+        let labels = Labels::for_language("zh");
+        let a = build(&docs, true, &labels);
+        assert_eq!(a, build(&docs, true, &labels));
+        let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":1,\"docs\":50"));
+        let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
+        assert!(shard.starts_with("conceptbookSearch.terms(0,[\""));
+        assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");
+    }
+}

@@ -1,0 +1,127 @@
+//! Search: the linked site in, the files of a sharded search index out; and a reader of
+//! that index, the same query engine the browser runs, for tests and measurements.
+//!
+//! The browser side is `static/js/search.js`, a classic script: it loads `search/index.js`
+//! when the reader first touches the search box, then only the term shards and doc chunks
+//! a query needs, all as `<script>` tags so the site works from `file://`. Both sides split
+//! text with one tokenizer ([`tokenize`], mirrored in the script and checked against it in
+//! a browser test), so what the index holds is what a query asks for.
+//!
+//! - [`tokenize`]: text → terms with positions (NFKC, lower case, words, CJK bigrams).
+//! - [`text`]: Markdown body → the plain text the reader sees.
+//! - [`index`]: notes → `search/*.js` (postings with BM25 impacts, doc chunks, manifest).
+//! - [`engine`]: `search/*.js` → ranked hits (exact name > name prefix > names > summary >
+//!   body, then score), the algorithm of the client in Rust.
+//! - [`encode`]: the base-64 numbers posting lists are written in.
+
+pub mod encode;
+pub mod engine;
+pub mod index;
+pub mod text;
+pub mod tokenize;
+
+use crate::graph::Site;
+use crate::note::RefKind;
+use crate::paths::RelPath;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The folder of the index in the output, with its slash.
+pub const DIR: &str = "search/";
+
+/// One searchable note, as the index and the result list need it.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub slug: String,
+    pub title: String,
+    pub aliases: Vec<String>,
+    /// Titles of the ancestors, root first (the breadcrumb without the note itself).
+    pub crumbs: Vec<String>,
+    pub summary: String,
+    pub tags: Vec<String>,
+    /// The body as plain text ([`text::plain`]).
+    pub body: String,
+}
+
+/// Interface strings of the result panel, in the site's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub loading: &'static str,
+    pub error: &'static str,
+    pub no_results: &'static str,
+    /// `{n}` is replaced by the number of hits.
+    pub count: &'static str,
+    pub one: &'static str,
+    pub more: &'static str,
+    pub partial: &'static str,
+    pub aliases: &'static str,
+    /// The keyboard, in the panel's footer.
+    pub keys: &'static str,
+}
+
+impl Labels {
+    pub fn for_language(lang: &str) -> Labels {
+        if is_chinese(lang) {
+            Labels {
+                loading: "正在载入搜索索引…",
+                error: "搜索索引载入失败",
+                no_results: "没有找到结果",
+                count: "{n} 个结果",
+                one: "1 个结果",
+                more: "前 {n} 个结果",
+                partial: "没有完全匹配的结果，以下是部分匹配",
+                aliases: "又称",
+                keys: "↑↓ 选择　↵ 打开　Esc 关闭",
+            }
+        } else {
+            Labels {
+                loading: "Loading the search index…",
+                error: "The search index could not be loaded",
+                no_results: "No results",
+                count: "{n} results",
+                one: "1 result",
+                more: "Top {n} results",
+                partial: "No note matches every word; showing partial matches",
+                aliases: "Also",
+                keys: "↑↓ select · ↵ open · Esc close",
+            }
+        }
+    }
+}
+
+fn is_chinese(lang: &str) -> bool {
+    lang.to_lowercase().starts_with("zh")
+}
+
+/// The searchable notes of a site, in reading order, bodies rendered to text in parallel.
+pub fn docs(site: &Site) -> Vec<Doc> {
+    use rayon::prelude::*;
+    let g = &site.graph;
+    let title_of = |target: &str| g.resolve(RefKind::Wiki, target).map(|id| site.notes[id].title().to_string());
+    g.reading_order
+        .par_iter()
+        .map(|&id| {
+            let note = &site.notes[id];
+            let chain = g.ancestry(id);
+            Doc {
+                slug: note.slug.clone(),
+                title: note.title().to_string(),
+                aliases: note.front.aliases.clone(),
+                crumbs: chain[..chain.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect(),
+                summary: note.front.summary.trim().to_string(),
+                tags: note.front.tags.clone(),
+                body: text::plain(note.body(), &title_of),
+            }
+        })
+        .collect()
+}
+
+/// The files of the search index, by path below the output root.
+pub fn index(site: &Site) -> BTreeMap<RelPath, Vec<u8>> {
+    let docs = docs(site);
+    let labels = Labels::for_language(&site.config.language);
+    index::build(&docs, is_chinese(&site.config.language), &labels)
+        .into_iter()
+        .map(|(path, bytes)| (RelPath::new(&path), bytes))
+        .collect()
+}

@@ -1,0 +1,111 @@
+/* conceptbook link previews: hover or focus a link to another note to see its title and
+   summary. The data is inlined in each page (<script type="application/json"
+   id="preview-data">, written at build time), so this works from file:// with no fetch.
+   Mouse only for hover (touch and pen taps just follow the link), keyboard focus shows the
+   preview too, and Esc dismisses it. Everything is written as text, never as markup. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("preview-data");
+  if (!holder) return;
+  var data;
+  try { data = JSON.parse(holder.textContent); } catch (e) { return; }
+
+  var tip = document.createElement("div");
+  tip.className = "preview";
+  tip.id = "link-preview";
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  var title = document.createElement("strong");
+  title.className = "preview-title";
+  var summary = document.createElement("span");
+  summary.className = "preview-summary";
+  tip.appendChild(title);
+  tip.appendChild(summary);
+  document.body.appendChild(tip);
+
+  var current = null, showTimer = 0, hideTimer = 0;
+
+  function linkOf(el) {
+    var a = el && el.closest ? el.closest("a.note-link[data-slug]") : null;
+    return a && Object.prototype.hasOwnProperty.call(data, a.getAttribute("data-slug")) ? a : null;
+  }
+
+  function place(a) {
+    // A box on the map is placed by its rectangle (its link also holds hidden curves); a
+    // link wrapped over two lines, by its first line.
+    var shape = a.querySelector && a.querySelector("rect");
+    var rects = shape ? [shape.getBoundingClientRect()] : a.getClientRects();
+    var r = rects.length ? rects[0] : a.getBoundingClientRect();
+    var vw = document.documentElement.clientWidth, vh = window.innerHeight;
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    var left = Math.max(8, Math.min(r.left, vw - w - 8));
+    var top = r.bottom + 8;
+    if (top + h > vh - 8 && r.top - h - 8 > 8) top = r.top - h - 8;
+    tip.style.left = (left + window.scrollX) + "px";
+    tip.style.top = (top + window.scrollY) + "px";
+  }
+
+  function show(a) {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    var d = data[a.getAttribute("data-slug")];
+    if (current && current !== a) current.removeAttribute("aria-describedby");
+    current = a;
+    title.textContent = d[0];
+    summary.textContent = d[1];
+    tip.hidden = false;
+    a.setAttribute("aria-describedby", tip.id);
+    place(a);
+  }
+
+  function hide() {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    if (current) current.removeAttribute("aria-describedby");
+    current = null;
+    tip.hidden = true;
+  }
+
+  document.addEventListener("pointerover", function (e) {
+    if (e.pointerType !== "mouse") return;
+    if (tip.contains(e.target)) { clearTimeout(hideTimer); return; }
+    var a = linkOf(e.target);
+    if (!a) return;
+    clearTimeout(hideTimer);
+    if (a === current) return;
+    clearTimeout(showTimer);
+    showTimer = setTimeout(function () { show(a); }, 250);
+  });
+
+  document.addEventListener("pointerout", function (e) {
+    if (e.pointerType !== "mouse") return;
+    if (!linkOf(e.target) && !tip.contains(e.target)) return;
+    clearTimeout(showTimer);
+    var to = e.relatedTarget;
+    // The preview stays while the pointer moves from the link onto it (WCAG 1.4.13).
+    if (to && current && (tip.contains(to) || current.contains(to))) return;
+    if (current) hideTimer = setTimeout(hide, 250);
+  });
+
+  document.addEventListener("focusin", function (e) {
+    var a = linkOf(e.target);
+    if (!a) return;
+    var keyboard = true;
+    try { keyboard = a.matches(":focus-visible"); } catch (x) { /* old browsers */ }
+    if (keyboard) show(a);
+  });
+
+  document.addEventListener("focusout", function (e) {
+    if (current && e.target === current) hide();
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !tip.hidden) hide();
+  });
+
+  // A preview follows its link when a box around it scrolls (the map scrolls sideways).
+  document.addEventListener("scroll", function (e) {
+    if (current && e.target !== document) place(current);
+  }, true);
+  window.addEventListener("resize", hide);
+})();

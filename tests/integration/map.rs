@@ -1,0 +1,227 @@
+//! The concept map: every note a link on `graph.html`, related pairs drawn, each note's
+//! neighbourhood on its page; a big site cut into maps that stay small and add up linearly;
+//! and, in Chromium, the way from the map to a note and back.
+
+use crate::browser::*;
+use crate::support::*;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::Locator;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+fn site() -> SiteTest {
+    SiteTest::new()
+        .simple("llm", "大语言模型", "order = 1", "见 [[fine-tuning]]。")
+        .simple("fine-tuning", "微调", "order = 2", "全量与 [[peft]]，见 [[quantization]]。")
+        .simple(
+            "peft",
+            "参数高效微调",
+            "parent = \"fine-tuning\"\nrelated = [\"quantization\"]",
+            "最常用的是 [[lora]]。",
+        )
+        .simple("lora", "LoRA（低秩适配）", "parent = \"peft\"\nrelated = [\"quantization\"]", "冻结原权重。")
+        .simple("quantization", "模型量化", "parent = \"llm\"", "与 [[lora]] 结合。")
+        .simple("rlhf", "RLHF（基于人类反馈的强化学习）", "parent = \"fine-tuning\"", "对齐。")
+}
+
+/// The `<a …>` start tag of the node `n-<slug>` on a map page.
+fn node<'a>(html: &'a str, slug: &str) -> &'a str {
+    let at = html.find(&format!("id=\"n-{slug}\"")).unwrap_or_else(|| panic!("node n-{slug}"));
+    let start = html[..at].rfind('<').unwrap();
+    &html[start..start + html[start..].find('>').unwrap() + 1]
+}
+
+#[test]
+fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
+    let site = site();
+    site.build().ok();
+    let map = site.read("graph.html");
+    for slug in ["llm", "fine-tuning", "peft", "lora", "quantization", "rlhf"] {
+        let a = node(&map, slug);
+        assert!(a.contains(&format!("href=\"{slug}.html\"")), "{a}");
+        assert!(a.contains(&format!("data-slug=\"{slug}\"")), "{a}");
+    }
+    assert!(node(&map, "llm").contains("root") && !node(&map, "peft").contains("root"));
+    // A long title is cut on its box, whole in its tooltip.
+    assert!(
+        map.contains("<title>RLHF（基于人类反馈的强化学习）</title>")
+            || map.contains(">RLHF（基于人类反馈的强化学习）</text>")
+    );
+    // One solid curve per parent link; related pairs drawn inside both of their nodes.
+    let tree = &map[map.find("class=\"edges-tree\"").unwrap()..map.find("class=\"nodes\"").unwrap()];
+    assert_eq!(tree.matches("<path").count(), 4, "peft, lora, quantization, rlhf have parents");
+    assert_eq!(map.matches("<g class=\"rel\">").count(), 3, "peft, lora, quantization");
+    assert!(map.contains("class=\"show-related\""), "a toggle for all related links");
+    // The map is reachable from every page and from the home page's text.
+    for page in ["index.html", "lora.html", "glossary.html", "tags.html"] {
+        assert!(text_of_class(&site.read(page), "top-links").contains("概念图"), "{page}");
+    }
+    assert!(site.read("index.html").contains("· <a href=\"graph.html\">概念图</a>"));
+
+    // peft's neighbourhood: parent and backlinks left, children and related right, the
+    // middle box and the link under it to its place on the map.
+    let peft = site.read("peft.html");
+    let nb = &peft[peft.find("<svg class=\"nb-svg\"").unwrap()..];
+    let nb = &nb[..nb.find("</svg>").unwrap()];
+    for (class, slug) in [("parent", "fine-tuning"), ("child", "lora"), ("related", "quantization")] {
+        assert!(
+            nb.contains(&format!("<a class=\"node {class} note-link\" href=\"{slug}.html\" data-slug=\"{slug}\">")),
+            "{class} {slug} in {nb}"
+        );
+    }
+    assert!(nb.contains("<a class=\"node self\" href=\"graph.html#n-peft\">"));
+    assert!(peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>"));
+    // lora is linked from quantization's body, which is also related: drawn once, as related.
+    let lora = site.read("lora.html");
+    let nb = &lora[lora.find("<svg class=\"nb-svg\"").unwrap()..];
+    assert_eq!(nb[..nb.find("</svg>").unwrap()].matches("data-slug=\"quantization\"").count(), 1);
+    check_links(&site.out());
+}
+
+/// Writes a site of `roots` roots with `kids` children each and `grandkids` children under
+/// each child, plus one root `big` with `flat` leaves: a tree the map must cut.
+fn big_site(roots: usize, kids: usize, grandkids: usize, flat: usize) -> (SiteTest, usize) {
+    let mut s = SiteTest::new();
+    let mut count = 0;
+    let mut add = |s: SiteTest, slug: &str, parent: Option<&str>| {
+        count += 1;
+        let extra = parent.map(|p| format!("parent = \"{p}\"")).unwrap_or_default();
+        s.simple(slug, &format!("概念 {slug}"), &extra, "正文。")
+    };
+    for r in 0..roots {
+        let root = format!("r{r}");
+        s = add(s, &root, None);
+        for k in 0..kids {
+            let kid = format!("r{r}-k{k}");
+            s = add(s, &kid, Some(&root));
+            for g in 0..grandkids {
+                s = add(s, &format!("r{r}-k{k}-g{g}"), Some(&kid));
+            }
+        }
+    }
+    s = add(s, "big", None);
+    for f in 0..flat {
+        s = add(s, &format!("big-{f}"), Some("big"));
+    }
+    (s, count)
+}
+
+#[test]
+fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
+    let (site, notes) = big_site(3, 20, 12, 300);
+    assert_eq!(notes, 3 + 60 + 720 + 301);
+    site.build().ok();
+    let out = site.out();
+    let maps: Vec<_> = walkdir(&out)
+        .into_iter()
+        .filter(|p| p.file_name().unwrap() == "graph.html" || p.parent().unwrap().file_name().unwrap() == "map")
+        .collect();
+    let mut report = String::new();
+    let mut boxes = 0;
+    let mut homes = std::collections::BTreeMap::<String, usize>::new();
+    for path in &maps {
+        let html = std::fs::read_to_string(path).unwrap();
+        let n = html.matches("<a class=\"node note-link").count();
+        boxes += n;
+        let _ = writeln!(report, "{}: {n} nodes", path.display());
+        // A map draws at most 250 boxes, unless its own root has more children than that:
+        // `big` and its 300 leaves.
+        let is_big = path.ends_with("map/big.html");
+        assert!(n <= 250 || (is_big && n == 301), "{report}");
+        for id in attrs(&html, "id").into_iter().filter(|i| i.starts_with("n-")) {
+            *homes.entry(id).or_default() += 1;
+        }
+    }
+    // Every note is on some map; no note on more than two (in full, and folded on the map
+    // above); so all the maps together grow linearly with the site.
+    assert_eq!(homes.len(), notes, "{report}");
+    assert!(homes.values().all(|&n| n <= 2));
+    assert!(boxes <= 2 * notes, "{boxes} boxes for {notes} notes\n{report}");
+    let top = site.read("graph.html");
+    for root in ["r0", "r1", "r2", "big"] {
+        assert!(top.contains(&format!("id=\"n-{root}\"")), "the top map shows every root");
+    }
+    assert!(top.contains("<a class=\"more\" href=\"map/big.html\">"), "big is folded");
+    assert!(top.contains("<title>其下还有 300 个概念：打开这部分的概念图</title>"));
+    assert!(top.len() < 200_000, "graph.html is {} bytes", top.len());
+    let sub = site.read("map/big.html");
+    assert!(sub.contains("<h1>概念图 · 概念 big</h1>"));
+    assert!(text_of_class(&sub, "breadcrumbs").starts_with("概念图"), "a sub-map leads back up");
+    // Each note's "on the map" link goes to the map that draws it in full: check_links
+    // follows every link, fragment included, on every page and map.
+    let leaf = site.read("big-7.html");
+    assert!(leaf.contains("href=\"map/big.html#n-big-7\""));
+    check_links(&out);
+}
+
+/// From the map to a note and back, as a reader does it: click a box, then "在概念图中查看"
+/// (or the middle box of the neighbourhood), which opens the map at the note, highlighted.
+#[tokio::test(flavor = "multi_thread")]
+async fn from_the_map_to_a_note_and_back() {
+    let site = site();
+    site.build().ok();
+    let base = serve(site.out(), "/repo/");
+    with_browser((1280, 900), move |c| async move {
+        c.goto(&format!("{base}graph.html")).await.unwrap();
+        screenshot(&c, "map-desktop").await;
+        // Hovering a box shows its related links (CSS only).
+        let shown = "return [...document.querySelectorAll('#n-lora .rel')].map(g => getComputedStyle(g).display)";
+        assert_eq!(c.execute(shown, vec![]).await.unwrap(), serde_json::json!(["none"]));
+        let lora = c.find(Locator::Id("n-lora")).await.unwrap();
+        c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element: lora.clone(),
+            duration: Some(Duration::from_millis(50)),
+            x: 0.0,
+            y: 0.0,
+        }))
+        .await
+        .unwrap();
+        assert_eq!(c.execute(shown, vec![]).await.unwrap(), serde_json::json!(["inline"]));
+        c.find(Locator::Css("#n-lora text")).await.unwrap().click().await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().as_str(), format!("{base}lora.html"));
+
+        c.find(Locator::Css(".to-map a")).await.unwrap().click().await.unwrap();
+        assert_eq!(
+            c.current_url().await.unwrap().as_str(),
+            format!("{base}graph.html#n-lora")
+        );
+        let target = c
+            .execute(
+                "const t = document.querySelector(':target'); const r = t.getBoundingClientRect();
+                 return [t.id, getComputedStyle(t.querySelector('rect')).fill,
+                         getComputedStyle(document.body).getPropertyValue('--mark').trim(),
+                         r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(target[0], "n-lora");
+        assert_eq!(target[1], "rgb(255, 241, 168)", "highlighted with --mark {}", target[2]);
+        assert_eq!(target[3], true, "scrolled into view");
+        screenshot(&c, "map-target").await;
+        c.back().await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().as_str(), format!("{base}lora.html"));
+        // The neighbourhood's middle box leads to the same place.
+        c.find(Locator::Css(".nb-svg .self")).await.unwrap().click().await.unwrap();
+        assert_eq!(
+            c.current_url().await.unwrap().as_str(),
+            format!("{base}graph.html#n-lora")
+        );
+        // The toggle shows every related link at once.
+        c.find(Locator::Css(".show-related")).await.unwrap().click().await.unwrap();
+        let all = c
+            .execute("return [...document.querySelectorAll('.map-svg .rel')].every(g => getComputedStyle(g).display !== 'none')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(all, true);
+        // Keyboard: the boxes are links in the tab order.
+        let focusable = c
+            .execute("const a = document.getElementById('n-peft'); a.focus(); return document.activeElement === a", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focusable, true);
+        let errors = console_errors(&c).await;
+        assert!(errors.is_empty(), "{errors:?}");
+    })
+    .await;
+}

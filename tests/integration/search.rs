@@ -1,0 +1,630 @@
+//! Search: the index a build writes, queried the way the browser queries it, on fixture
+//! sites and on the repository's own notes; then the real client in headless Chromium,
+//! from `file://` and over HTTP: the issue's queries, the keyboard, highlighting, hostile
+//! input, and agreement with the Rust tokenizer and engine.
+
+use crate::browser::*;
+use crate::support::*;
+use conceptbook::search::engine::{Index, LIMIT};
+use conceptbook::search::tokenize::{tokenize, Mode};
+use fantoccini::{key::Key, Client, Locator};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The issue's queries, with the note each must find in its top 3.
+const QUERIES: &[(&str, &str)] = &[
+    ("微调", "fine-tuning"),
+    ("低秩", "lora"),
+    ("奖励模型", "rlhf"),
+    ("lora", "lora"),
+    ("LoRA", "lora"),
+    ("Low-Rank", "lora"),
+    ("p-tuning v2", "p-tuning-v2"),
+    ("GPT-3.5", "gpt"),
+    ("token 上限", "context-window"),
+];
+
+/// More queries for the agreement check between the Rust engine and the browser's.
+const MORE: &[&str] = &[
+    "lor",
+    "ＧＰＴ",
+    "秩",
+    "weitiao",
+    "RLHF PPO",
+    "注意力机制",
+    "参数高效的微调方法",
+    "lora 量子",
+    "q",
+    "上下文",
+    "deepspeed-chat",
+    "chain",
+    "模型",
+    "Transformer 架构",
+    "幻觉",
+];
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's notes built into a temp dir.
+fn real_site() -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("book");
+    let run = std::process::Command::new(BIN)
+        .args(["build", "--quiet", "--root"])
+        .arg(repo())
+        .arg("--dest")
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    (out, dest)
+}
+
+fn top(index: &Index, q: &str) -> Vec<String> {
+    index.search(q, LIMIT).hits.into_iter().map(|h| h.slug).collect()
+}
+
+#[test]
+fn the_real_notes_answer_the_issue_queries() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    assert_eq!(index.docs.len(), 55);
+    for (q, want) in QUERIES {
+        let got = top(&index, q);
+        assert!(got.iter().take(3).any(|s| s == want), "{q:?} should find {want} in the top 3, got {got:?}");
+    }
+    // exact names come first
+    for (q, want) in [("微调", "fine-tuning"), ("LoRA", "lora"), ("奖励模型", "rlhf")] {
+        assert_eq!(top(&index, q)[0], want, "{q}");
+    }
+    assert_eq!(top(&index, "weitiao")[0], "fine-tuning", "pinyin");
+    assert_eq!(top(&index, "lor")[0], "lora", "prefix while typing");
+    assert_eq!(top(&index, "ＧＰＴ－３．５")[0], "gpt", "full width");
+    assert!(top(&index, "秩").contains(&"lora".to_string()), "one character");
+}
+
+/// A site where each field of the ranking can be seen.
+fn ranked_site() -> SiteTest {
+    SiteTest::new()
+        .simple("mention", "顺带提及", "", "正文里说到 LoRA 与低秩矩阵。")
+        .note("summary-hit", "title = \"摘要命中\"\nsummary = \"一种 LoRA 的用法。\"", "正文。")
+        .simple(
+            "lora",
+            "LoRA（低秩适配）",
+            "aliases = [\"LoRA\", \"Low-Rank Adaptation\"]",
+            "冻结权重，只训练低秩矩阵。",
+        )
+        .simple("qlora", "LoRA 量化版", "", "QLoRA。")
+        .simple("draft", "草稿里的 LoRA", "draft = true", "不该被搜到：LoRA 独有词 zzqx。")
+}
+
+#[test]
+fn names_outrank_summaries_outrank_bodies_and_drafts_stay_out() {
+    let site = ranked_site();
+    site.build().ok();
+    let index = Index::open(&site.out()).unwrap();
+    assert_eq!(top(&index, "lora"), ["lora", "qlora", "summary-hit", "mention"]);
+    assert!(top(&index, "zzqx").is_empty(), "drafts are not indexed");
+    assert_eq!(top(&index, "低秩矩阵"), ["lora", "mention"]);
+    assert_eq!(top(&index, "矩阵 lora"), ["lora", "mention"], "AND");
+}
+
+#[test]
+fn bodies_are_indexed_as_the_reader_sees_them() {
+    let site = SiteTest::new()
+        .simple("peft", "参数高效微调", "", "总称。")
+        .simple("lora", "LoRA", "", "属于 [[peft]]。\n\n```python\nimport peft_tools\n```\n\n公式 $\\alpha_{xyz}$。\n")
+        .file("content/index.md", "首页独有词 qqhome。\n");
+    site.build().ok();
+    let index = Index::open(&site.out()).unwrap();
+    let lora = index.docs.iter().find(|d| d.slug == "lora").unwrap();
+    assert!(lora.body.contains("属于 参数高效微调"), "{}", lora.body);
+    assert_eq!(top(&index, "高效微调"), ["peft", "lora"], "link text is the title");
+    assert_eq!(top(&index, "peft_tools"), ["lora"], "code is searchable");
+    assert!(top(&index, "xyz").is_empty(), "formula source is not text");
+    assert!(top(&index, "qqhome").is_empty(), "the home page is not a note");
+}
+
+#[test]
+fn the_index_is_deterministic_sharded_and_relative() {
+    let site = ranked_site();
+    site.build().ok();
+    let first = site.snapshot_output();
+    site.build().ok();
+    let second = site.snapshot_output();
+    let search: Vec<&String> = first.keys().filter(|k| k.starts_with("search/")).collect();
+    assert!(search.iter().any(|k| *k == "search/index.js"));
+    assert!(search.iter().any(|k| k.starts_with("search/terms-")));
+    assert!(search.iter().any(|k| k.starts_with("search/docs-")));
+    assert_eq!(first, second, "byte-identical builds");
+    for (path, bytes) in first.iter().filter(|(k, _)| k.starts_with("search/")) {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("conceptbookSearch."), "{path} is a script");
+        assert!(!text.contains(".html"), "{path}: hrefs are built by the client");
+    }
+}
+
+#[test]
+fn english_sites_get_english_labels() {
+    let site = SiteTest::new()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n")
+        .simple("a", "Alpha", "", "text");
+    site.build().ok();
+    let manifest = site.read("search/index.js");
+    assert!(manifest.contains("\"no_results\":\"No results\""), "{manifest}");
+}
+
+#[test]
+fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
+    use conceptbook::incremental::Session;
+    let long = "很长的正文，".repeat(800);
+    let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
+    let mut session = Session::new(site.root()).unwrap();
+    let docs = |o: &conceptbook::render::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
+    assert_eq!(docs(session.output()), 3, "one long note per doc chunk");
+    let edited: Vec<std::path::PathBuf> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            let path = site.root().join(format!("content/{n}.md"));
+            let text = std::fs::read_to_string(&path).unwrap().replace(&long, "短。");
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    session.rebuild(&edited).unwrap();
+    let full = conceptbook::pipeline::build(site.root()).unwrap().output;
+    assert_eq!(docs(&full), 1, "short notes share a chunk");
+    assert_eq!(
+        session.output().keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "the incremental output is the full build's"
+    );
+}
+
+// ---------------------------------------------------------------- in the browser
+
+/// Types `text` into the search box and waits until the client has answered it.
+async fn query(c: &Client, text: &str) {
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.clear().await.unwrap();
+    q.send_keys(text).await.unwrap();
+    settle(c, text).await;
+}
+
+/// Waits until the panel shows the answer to `text`.
+async fn settle(c: &Client, text: &str) {
+    for _ in 0..200 {
+        let done =
+            c.execute("var q=document.getElementById('q');return q.dataset.answered===q.value", vec![]).await.unwrap();
+        if done.as_bool() == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no answer for {text:?}");
+}
+
+/// The slugs of the results shown, in order.
+async fn shown(c: &Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#search-results [role=option]')).map(function(li){return li.dataset.slug})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+async fn status(c: &Client) -> String {
+    c.find(Locator::Css(".search-status")).await.unwrap().text().await.unwrap()
+}
+
+async fn no_console_errors(c: &Client, at: &str) {
+    let errors = console_errors(c).await;
+    assert!(errors.is_empty(), "console errors at {at}: {errors:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
+    let (keep, dest) = real_site();
+    let http = serve(dest.clone(), "/repo/");
+    let index = Index::open(&dest).unwrap();
+    // What the Rust engine and tokenizer say, for the client to agree with.
+    let samples = tokenizer_samples();
+    let rust_tokens: Vec<serde_json::Value> = samples.iter().map(|s| tokens_json(s)).collect();
+    let expected: Vec<(String, Vec<String>, bool)> = QUERIES
+        .iter()
+        .map(|(q, _)| *q)
+        .chain(MORE.iter().copied())
+        .map(|q| {
+            let r = index.search(q, LIMIT);
+            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial)
+        })
+        .collect();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        for base in [format!("file://{}/", dest.display()), http.clone()] {
+            c.goto(&format!("{base}index.html")).await.unwrap();
+            // Nothing of the index is loaded before the reader uses the box.
+            let loaded = c
+                .execute("return document.querySelectorAll('script[src*=\"search/\"]').length", vec![])
+                .await
+                .unwrap();
+            assert_eq!(loaded.as_u64(), Some(0), "the index loads lazily");
+            for (q, want) in QUERIES {
+                query(&c, q).await;
+                let got = shown(&c).await;
+                assert!(
+                    got.iter().take(3).any(|s| s == want),
+                    "{base}: {q:?} should show {want} in the top 3, got {got:?}"
+                );
+            }
+            for (q, slugs, partial) in &expected {
+                query(&c, q).await;
+                assert_eq!(&shown(&c).await, slugs, "{base}: the client ranks {q:?} like the Rust engine");
+                let is_partial = c
+                    .execute("return document.getElementById('search-panel').classList.contains('partial')", vec![])
+                    .await
+                    .unwrap();
+                assert_eq!(is_partial.as_bool(), Some(*partial), "{q:?} partial");
+            }
+            let js_tokens = c
+                .execute(
+                    "return arguments[0].map(function(s){return conceptbookSearch.tokenize(s,'doc').concat(conceptbookSearch.tokenize(s,'query'))})",
+                    vec![serde_json::json!(samples)],
+                )
+                .await
+                .unwrap();
+            for (k, s) in samples.iter().enumerate() {
+                assert_eq!(js_tokens[k], rust_tokens[k], "the tokenizers disagree on {s:?}");
+            }
+            no_console_errors(&c, &base).await;
+        }
+    })
+    .await;
+}
+
+/// Strings that exercise every rule of the tokenizer.
+fn tokenizer_samples() -> Vec<String> {
+    [
+        "LoRA（低秩适配）是 PEFT 方法",
+        "ＧＰＴ－３．５ and gpt-3.5-turbo, v1.2.3.",
+        "P-Tuning v2：深度提示微调",
+        "token 上限",
+        "Café crème ﬁne-tuning Ⅻ ½ ㈱ ㎏",
+        "カタカナとひらがな ｶﾀｶﾅ 한국어 검색",
+        "ΣΟΦΟΣ İstanbul ǅemal",
+        "emoji 😀 and 𠀀𠀁 astral Han",
+        "e.g. 1. 2.5% 3..4 .5",
+        "tabs\tand\nnewlines　full-width space",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa long",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The Rust tokenizer's output in the shape `conceptbookSearch.tokenize` returns:
+/// `[term, pos, span, start, end, space_before]` with UTF-16 offsets, doc tokens then
+/// query tokens.
+fn tokens_json(text: &str) -> serde_json::Value {
+    let utf16 = |byte: usize| text[..byte].encode_utf16().count();
+    let toks: Vec<serde_json::Value> = tokenize(text, Mode::Doc)
+        .into_iter()
+        .chain(tokenize(text, Mode::Query))
+        .map(|t| serde_json::json!([t.term, t.pos, t.span, utf16(t.start), utf16(t.end), t.space_before]))
+        .collect();
+    serde_json::Value::Array(toks)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyboard_highlighting_and_hostile_queries() {
+    let (keep, dest) = real_site();
+    let http = serve(dest.clone(), "/");
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        for base in [format!("file://{}/", dest.display()), http.clone()] {
+            c.goto(&format!("{base}transformer.html")).await.unwrap();
+            // "/" focuses the box
+            c.find(Locator::Css("main"))
+                .await
+                .unwrap()
+                .send_keys("/")
+                .await
+                .unwrap();
+            let active = c.active_element().await.unwrap();
+            assert_eq!(active.attr("id").await.unwrap().as_deref(), Some("q"));
+            let q = c.find(Locator::Id("q")).await.unwrap();
+            q.send_keys("低秩").await.unwrap();
+            settle(&c, "低秩").await;
+            assert_eq!(q.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+            let first = shown(&c).await;
+            assert_eq!(first[0], "lora");
+            // the row: title, breadcrumb, snippet with the match marked
+            let row = c
+                .find(Locator::Css("#search-results [role=option]"))
+                .await
+                .unwrap();
+            let crumbs = row
+                .find(Locator::Css(".hit-path"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(crumbs.contains("参数高效微调"), "breadcrumb: {crumbs}");
+            let marks = c
+                .execute(
+                    "return Array.from(document.querySelectorAll('#search-results mark')).map(function(m){return m.textContent})",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(
+                marks.as_array().unwrap().iter().any(|m| m == "低秩"),
+                "the match is marked: {marks}"
+            );
+            // ↓ ↓ ↑ moves the active option
+            q.send_keys(&format!("{}{}{}", Key::Down, Key::Down, Key::Up))
+                .await
+                .unwrap();
+            let active_id = q.attr("aria-activedescendant").await.unwrap().unwrap();
+            let selected = c
+                .execute(
+                    "return Array.from(document.querySelectorAll('[role=option][aria-selected=true]')).map(function(li){return li.id})",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(selected, serde_json::json!([active_id.clone()]));
+            assert_eq!(
+                c.find(Locator::Id(&active_id))
+                    .await
+                    .unwrap()
+                    .attr("data-slug")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some(first[0].as_str())
+            );
+            screenshot(&c, if base.starts_with("file") { "search-panel-file" } else { "search-panel-http" }).await;
+            // Enter opens it, with the query to highlight
+            q.send_keys(&Key::Enter.to_string()).await.unwrap();
+            wait_for_url(&c, "lora.html").await;
+            let url = c.current_url().await.unwrap();
+            assert!(url.as_str().contains("lora.html?hl="), "{url}");
+            let hits = wait_for_marks(&c).await;
+            assert!(hits.iter().all(|h| h == "低秩"), "{hits:?}");
+            let first_hit_visible = c
+                .execute(
+                    "var m=document.querySelector('.note-body mark.search-hit');var r=m.getBoundingClientRect();return r.top>=0&&r.bottom<=innerHeight",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(first_hit_visible.as_bool(), Some(true), "scrolled to the first match");
+            // Esc closes and clears; a click outside closes
+            let q = c.find(Locator::Id("q")).await.unwrap();
+            q.click().await.unwrap();
+            q.send_keys("lora").await.unwrap();
+            settle(&c, "lora").await;
+            q.send_keys(&Key::Escape.to_string()).await.unwrap();
+            assert_eq!(q.prop("value").await.unwrap().as_deref(), Some(""));
+            assert_eq!(q.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+            assert!(!c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            q.send_keys("lora").await.unwrap();
+            settle(&c, "lora").await;
+            c.find(Locator::Css(".site-footer")).await.unwrap().click().await.unwrap();
+            assert!(!c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            // Tab moves on and closes the panel
+            q.click().await.unwrap();
+            q.send_keys("lora").await.unwrap();
+            settle(&c, "lora").await;
+            assert!(c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            q.send_keys(&Key::Tab.to_string()).await.unwrap();
+            assert!(!c.find(Locator::Id("search-panel")).await.unwrap().is_displayed().await.unwrap());
+            // a clear "no results"
+            query(&c, "zzqqxxyy").await;
+            assert!(shown(&c).await.is_empty());
+            assert_eq!(status(&c).await, "没有找到结果");
+            // hostile input is text, never markup
+            let hostile = "<img src=x onerror=alert(1)>";
+            query(&c, hostile).await;
+            let imgs = c
+                .execute("return document.querySelectorAll('#search-panel img, #search-results img').length", vec![])
+                .await
+                .unwrap();
+            assert_eq!(imgs.as_u64(), Some(0));
+            let alert = c.get_alert_text().await;
+            assert!(alert.is_err(), "no alert");
+            let hl = format!("{base}lora.html?hl={}", urlencode(hostile));
+            c.goto(&hl).await.unwrap();
+            let imgs = c
+                .execute("return document.querySelectorAll('main img').length", vec![])
+                .await
+                .unwrap();
+            assert_eq!(imgs.as_u64(), Some(0), "?hl= is text too");
+            assert!(c.get_alert_text().await.is_err());
+            // a click on a hit opens it
+            query(&c, "奖励模型").await;
+            c.find(Locator::Css("#search-results [role=option] a")).await.unwrap().click().await.unwrap();
+            wait_for_url(&c, "rlhf.html?hl=").await;
+            no_console_errors(&c, &base).await;
+        }
+    })
+    .await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn wait_for_url(c: &Client, part: &str) {
+    for _ in 0..200 {
+        if c.current_url().await.unwrap().as_str().contains(part) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("never reached {part}");
+}
+
+/// The texts of the `<mark class="search-hit">` on the page, once there are some.
+async fn wait_for_marks(c: &Client) -> Vec<String> {
+    for _ in 0..200 {
+        let v = c
+            .execute(
+                "return Array.from(document.querySelectorAll('mark.search-hit')).map(function(m){return m.textContent})",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let marks: Vec<String> = serde_json::from_value(v).unwrap();
+        if !marks.is_empty() {
+            return marks;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no highlighted match on the page");
+}
+
+/// The panel on a desktop and on a 360 px phone (a 360 px frame: headless Chromium keeps
+/// windows at least 500 px wide), light and dark: it fits the viewport and shows its
+/// rows. Screenshots land in the target dir for people to look at.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_panel_fits_desktops_and_phones_in_both_themes() {
+    let (keep, dest) = real_site();
+    std::fs::write(
+        dest.join("phone-frame.html"),
+        "<!DOCTYPE html><meta charset=\"utf-8\"><title>360</title><body style=\"margin:0;background:#777\">\
+         <iframe src=\"lora.html\" style=\"width:360px;height:740px;border:0;display:block\"></iframe>",
+    )
+    .unwrap();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        for (layout, page) in [("desktop", "lora.html"), ("phone", "phone-frame.html")] {
+            for theme in ["light", "dark"] {
+                c.goto(&format!("file://{}/{page}", dest.display()))
+                    .await
+                    .unwrap();
+                if layout == "phone" {
+                    c.enter_frame(0).await.unwrap();
+                }
+                c.execute(
+                    "document.documentElement.dataset.theme = arguments[0]",
+                    vec![theme.into()],
+                )
+                .await
+                .unwrap();
+                query(&c, "微调").await;
+                let fits = c
+                    .execute(
+                        "var r = document.getElementById('search-panel').getBoundingClientRect();\
+                         return [r.left, r.right, innerWidth, r.height, document.querySelectorAll('#search-results li').length]",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let f: Vec<f64> = serde_json::from_value(fits).unwrap();
+                if layout == "phone" {
+                    assert_eq!(f[2], 360.0, "the frame is a 360 px viewport");
+                }
+                assert!(
+                    f[0] >= 0.0 && f[1] <= f[2],
+                    "{layout} {theme}: the panel stays on screen: {f:?}"
+                );
+                assert!(f[3] > 100.0 && f[4] >= 3.0, "{layout} {theme}: rows show: {f:?}");
+                c.enter_parent_frame().await.unwrap();
+                screenshot(&c, &format!("search-{layout}-{theme}")).await;
+            }
+            c.goto(&format!("file://{}/lora.html?hl=%E4%BD%8E%E7%A7%A9", dest.display()))
+                .await
+                .unwrap();
+            wait_for_marks(&c).await;
+            screenshot(&c, "search-hl").await;
+            no_console_errors(&c, "screenshots").await;
+        }
+    })
+    .await;
+}
+
+/// Notes whose names and text look like markup show as text; search works on the 404
+/// page a host serves at any depth, and its hits lead to the notes.
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_notes_is_text_and_the_404_page_searches() {
+    let site = SiteTest::new()
+        .simple(
+            "xss",
+            "<img src=x onerror=alert(1)> 标题",
+            "aliases = [\"<b>粗体别名</b>\"]",
+            "正文里的 <script>alert(2)</script> 与 &lt;i&gt; 都是字。",
+        )
+        .simple("lora", "LoRA", "", "低秩适配。");
+    site.build().ok();
+    let out = site.out();
+    let http = serve(out.clone(), "/repo/");
+    with_browser((1280, 900), move |c| async move {
+        c.goto(&format!("{http}index.html")).await.unwrap();
+        for q in ["标题", "粗体别名", "alert", "onerror"] {
+            query(&c, q).await;
+            assert_eq!(shown(&c).await, ["xss"], "{q}");
+            let injected = c
+                .execute(
+                    "return document.querySelectorAll('#search-panel img, #search-panel b, #search-panel script, #search-panel i').length",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(injected.as_u64(), Some(0), "{q}: markup stays text");
+        }
+        let title = c
+            .find(Locator::Css("#search-results .hit-title"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(title, "<img src=x onerror=alert(1)> 标题");
+        assert!(c.get_alert_text().await.is_err(), "no alert");
+        // the 404 page, served for a missing path deep under the project prefix
+        c.goto(&format!("{http}a/b/c/missing")).await.unwrap();
+        for _ in 0..100 {
+            let ready = c
+                .execute("return !!window.conceptbookSearch", vec![])
+                .await
+                .unwrap();
+            if ready.as_bool() == Some(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        query(&c, "低秩").await;
+        assert_eq!(shown(&c).await, ["lora"]);
+        let q = c.find(Locator::Id("q")).await.unwrap();
+        q.send_keys(&Key::Enter.to_string()).await.unwrap();
+        wait_for_url(&c, "lora.html").await;
+        assert!(c
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .starts_with(&format!("{http}lora.html?hl=")));
+        wait_for_marks(&c).await;
+        let errors: Vec<String> = console_errors(&c)
+            .await
+            .into_iter()
+            .filter(|e| !e.contains("missing") && !e.contains("404"))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    })
+    .await;
+}
