@@ -535,7 +535,7 @@
   }
 
   function setActive(k) {
-    var items = list.children;
+    var items = list.querySelectorAll("[role=option]");
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
     active = k;
     if (k >= 0 && items[k]) {
@@ -553,12 +553,15 @@
 
   function row(hit, k, pl, query) {
     var d = hit.data;
+    // The link itself is the option (the list item is presentational): an option must
+    // not hold another interactive element.
     var li = el("li");
-    li.id = "search-hit-" + k;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
-    li.dataset.slug = d.slug;
+    li.setAttribute("role", "none");
     var a = el("a");
+    a.id = "search-hit-" + k;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    a.dataset.slug = d.slug;
     a.href = hrefOf(d.slug, query);
     a.tabIndex = -1;
     var head = el("span", "hit-head");

@@ -451,7 +451,7 @@ async fn keyboard_highlighting_and_hostile_queries() {
             assert!(c.get_alert_text().await.is_err());
             // a click on a hit opens it
             query(&c, "奖励模型").await;
-            c.find(Locator::Css("#search-results [role=option] a")).await.unwrap().click().await.unwrap();
+            c.find(Locator::Css("#search-results a[role=option]")).await.unwrap().click().await.unwrap();
             wait_for_url(&c, "rlhf.html?hl=").await;
             no_console_errors(&c, &base).await;
         }
