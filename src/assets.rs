@@ -59,6 +59,16 @@ pub fn load(root: &Path) -> (Assets, Vec<Diagnostic>) {
     (assets, diags)
 }
 
+/// One template's source: the site's `templates/<name>` if there is one, else the embedded
+/// default; `None` when neither exists or the site's file cannot be read as UTF-8.
+pub fn template(root: &Path, name: &str) -> Option<(RelPath, String)> {
+    let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
+    match std::fs::read(path.to_fs(root)) {
+        Ok(bytes) => String::from_utf8(bytes).ok().map(|text| (path, text)),
+        Err(_) => TEMPLATES.get_file(name).and_then(|f| f.contents_utf8()).map(|text| (path, text.to_string())),
+    }
+}
+
 fn embedded(dir: &Dir<'static>) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir];

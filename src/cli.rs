@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Build a searchable static site, with a glossary and a concept graph, from cross-linked Markdown concept notes.\n\n\
         A site is a folder with book.toml and content/ (one Markdown note per concept, TOML front matter between +++ lines). \
         Run with no command to build the site of the current folder into book/.",
-    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook build --root site --dest out"
+    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook serve --open        preview at http://127.0.0.1:3000/, reloading on every save\n  conceptbook new lora --parent peft --title LoRA\n  conceptbook build --root site --dest out"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,6 +26,16 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every validation of `build` and write nothing
     Check(CheckArgs),
+    /// Serve the site on 127.0.0.1 (this machine only); rebuild on change and reload open pages
+    #[command(long_about = "Build the site in memory and serve it at http://127.0.0.1:PORT/.\n\n\
+            Binds 127.0.0.1 only: the site is reachable from this machine, not from the network. \
+            When PORT is taken, the next free port is used. Watches content/, templates/, static/ \
+            and book.toml; after a save the site is rebuilt and open pages reload. A save that \
+            breaks the site keeps the last good version up and shows the errors in the terminal \
+            and over the page; fixing them recovers. Nothing is written to disk. Ctrl-C stops it.")]
+    Serve(ServeArgs),
+    /// Scaffold a note: write content/SLUG.md with its front matter
+    New(NewArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -67,4 +77,30 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The port to listen on, on 127.0.0.1 only; the next free one when it is taken
+    #[arg(long, short, value_name = "N", default_value_t = 3000)]
+    pub port: u16,
+    /// Open the site in the default browser (xdg-open, open or start)
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The new note's slug: lower-case letters and digits joined by hyphens, e.g. p-tuning-v2
+    pub slug: String,
+    /// The note above it in the concept tree (a slug, title or alias)
+    #[arg(long, value_name = "SLUG")]
+    pub parent: Option<String>,
+    /// Its title (default: from the slug)
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }

@@ -124,7 +124,11 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     let site_url = match raw.book.site_url.as_deref().map(site_url) {
         Some(Err(message)) => {
-            return Err(vec![Diagnostic::error(&path, message).at(key_pos(text, "site-url")).help(SITE_URL_HELP)])
+            let pos = key_pos(text, "site-url");
+            return Err(vec![Diagnostic::error(&path, message)
+                .at(pos)
+                .spanning(pos.rest_of_line(text))
+                .help(SITE_URL_HELP)]);
         }
         Some(Ok(url)) => Some(url),
         None => None,
@@ -160,8 +164,12 @@ fn check_keys(
             Some(k) => format!("did you mean `{k}`? known keys: {}", known.join(", ")),
             None => format!("known keys: {}", known.join(", ")),
         };
-        diags
-            .push(Diagnostic::error(path, format!("unknown key `{name}` in {FILE}")).at(key_pos(text, key)).help(help));
+        diags.push(
+            Diagnostic::error(path, format!("unknown key `{name}` in {FILE}"))
+                .at(key_pos(text, key))
+                .spanning(key.chars().count())
+                .help(help),
+        );
     }
 }
 
@@ -186,8 +194,13 @@ pub fn key_pos(text: &str, key: &str) -> Pos {
 /// Turns a TOML error into a diagnostic at its span, with the message's first line.
 pub fn toml_error(path: &RelPath, text: &str, e: &toml::de::Error) -> Diagnostic {
     let pos = e.span().map(|s| Pos::of_offset(text, s.start)).unwrap_or_default();
+    // The span, cut at the end of its first line.
+    let span = e.span().map_or(0, |s| {
+        let end = s.end.min(text.len());
+        text.get(s.start.min(end)..end).map_or(0, |t| t.split('\n').next().unwrap_or("").chars().count())
+    });
     let message = e.message().lines().next().unwrap_or("invalid TOML").to_string();
-    Diagnostic::error(path, format!("invalid TOML: {message}")).at(pos)
+    Diagnostic::error(path, format!("invalid TOML: {message}")).at(pos).spanning(span)
 }
 
 #[cfg(test)]

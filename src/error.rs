@@ -23,6 +23,10 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column in characters; 0 when unknown.
     pub column: usize,
+    /// How many characters from `column` the problem spans, on its line; 0 when unknown
+    /// (the report then points at one character).
+    #[serde(skip)]
+    pub span: usize,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -34,6 +38,7 @@ impl Diagnostic {
             path: path.clone(),
             line: 0,
             column: 0,
+            span: 0,
             severity: Severity::Error,
             message: message.into(),
             help: None,
@@ -47,6 +52,18 @@ impl Diagnostic {
     pub fn at(mut self, pos: Pos) -> Diagnostic {
         self.line = pos.line;
         self.column = pos.column;
+        self
+    }
+
+    /// The same problem, reported against another file.
+    pub fn with_path(mut self, path: &RelPath) -> Diagnostic {
+        self.path = path.clone();
+        self
+    }
+
+    /// Sets how many characters the problem spans from its column.
+    pub fn spanning(mut self, chars: usize) -> Diagnostic {
+        self.span = chars;
         self
     }
 
@@ -106,6 +123,47 @@ impl Pos {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Pos { line, column: before[line_start..].chars().count() + 1 }
     }
+
+    /// How many characters of `text`'s line `self.line` lie from `self.column` to the end of
+    /// the line, trailing blanks left out: the span of "this whole `key = value` line".
+    pub fn rest_of_line(self, text: &str) -> usize {
+        let Some(line) = self.line.checked_sub(1).and_then(|i| text.lines().nth(i)) else {
+            return 0;
+        };
+        line.trim_end().chars().skip(self.column.saturating_sub(1)).count()
+    }
+}
+
+/// Positions of many offsets in one text, in one pass when they come in order: a huge note
+/// with thousands of links costs its length once, not once per link.
+pub struct Positions<'a> {
+    text: &'a str,
+    offset: usize,
+    pos: Pos,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(text: &'a str) -> Positions<'a> {
+        Positions { text, offset: 0, pos: Pos { line: 1, column: 1 } }
+    }
+
+    /// The position of byte `offset` (as [`Pos::of_offset`]); cheap when offsets grow.
+    pub fn at(&mut self, offset: usize) -> Pos {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        if offset < self.offset {
+            *self = Positions::new(self.text);
+        }
+        let step = &self.text[self.offset..offset];
+        match step.rfind('\n') {
+            Some(last) => {
+                self.pos.line += step.matches('\n').count();
+                self.pos.column = step[last + 1..].chars().count() + 1;
+            }
+            None => self.pos.column += step.chars().count(),
+        }
+        self.offset = offset;
+        self.pos
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -124,8 +182,9 @@ pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// The closest candidate to `word` within a small edit distance, if any is close.
 ///
-/// Like cargo's `edit_distance`: the bound grows with the word's length, capped at 3, and
-/// nothing is suggested when nothing is close. Case differences are free. Among equally
+/// Like cargo's `edit_distance` (here the optimal-string-alignment distance, so that a
+/// swapped pair of letters, `petf` for `peft`, counts as one edit): the bound grows with
+/// the word's length, capped at 3, and nothing is suggested when nothing is close. Case differences are free. Among equally
 /// close candidates the first wins, so callers list the likeliest kind first.
 pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
@@ -136,7 +195,7 @@ where
     candidates
         .into_iter()
         .filter_map(|c| {
-            let d = strsim::levenshtein(&lower, &c.to_lowercase());
+            let d = strsim::osa_distance(&lower, &c.to_lowercase());
             (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3)).then_some((d, c))
         })
         .min_by_key(|(d, _)| *d)
@@ -156,9 +215,27 @@ mod tests {
     }
 
     #[test]
+    fn positions_in_one_pass_match_one_by_one() {
+        let text = "ab\n低秩x\n\nlast line";
+        let mut p = Positions::new(text);
+        for offset in [0, 1, 3, 6, 9, 10, 11, 4, 0, 100, 5] {
+            assert_eq!(p.at(offset), Pos::of_offset(text, offset), "{offset}");
+        }
+    }
+
+    #[test]
+    fn rest_of_line_counts_characters() {
+        let text = "a\nslug = \"低秩\"  \nz";
+        assert_eq!(Pos { line: 2, column: 1 }.rest_of_line(text), 11);
+        assert_eq!(Pos { line: 2, column: 8 }.rest_of_line(text), 4);
+        assert_eq!(Pos { line: 9, column: 1 }.rest_of_line(text), 0);
+    }
+
+    #[test]
     fn suggestions_are_bounded() {
         let keys = ["title", "summary", "related", "parent"];
         assert_eq!(suggest("realted", keys), Some("related"));
+        assert_eq!(suggest("petf", ["peft", "lora"]), Some("peft"));
         assert_eq!(suggest("Title", keys), Some("title"));
         assert_eq!(suggest("zzzzzz", keys), None);
     }

@@ -145,10 +145,16 @@ pub fn link(
                     diags.push(
                         Diagnostic::error(&note.path, "a note cannot be its own parent")
                             .at(r.pos)
+                            .spanning(r.len)
                             .help("remove `parent` to make this note a root, or name another note"),
                     );
                 } else {
-                    diags.push(Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug)).at(r.pos));
+                    diags.push(
+                        Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug))
+                            .at(r.pos)
+                            .spanning(r.len)
+                            .help("a link to the page itself leads nowhere: remove it, or link to one of its headings with a plain `#id` link"),
+                    );
                 }
                 continue;
             }
@@ -214,12 +220,23 @@ pub fn link(
                     &notes[id].path,
                     format!("`{}` is an orphan: it has no parent, no children and nothing links to it", notes[id].slug),
                 )
-                .at(Pos { line: 1, column: 1 })
+                .at(title_pos(&notes[id]))
+                .spanning(title_pos(&notes[id]).rest_of_line(&notes[id].source))
                 .help("set `parent = \"...\"` or link to it from a related note"),
             );
         }
     }
     (Site { config, notes, home, graph }, diags)
+}
+
+/// Where a note's `title = ...` line is (line 1 when it cannot be found).
+fn title_pos(note: &Note) -> Pos {
+    let pos = key_pos(&note.source, "title");
+    if pos.line == 0 {
+        Pos { line: 1, column: 1 }
+    } else {
+        pos
+    }
 }
 
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
@@ -242,7 +259,8 @@ fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnosti
                     &note.path,
                     format!("title `{}` is also the title of {}", note.title(), notes[first].path),
                 )
-                .at(key_pos(&note.source, "title"))
+                .at(title_pos(note))
+                .spanning(title_pos(note).rest_of_line(&note.source))
                 .help("[[title]] links go to the first; give the notes distinct titles"),
             );
         } else {
@@ -251,12 +269,14 @@ fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnosti
     }
     for (id, note) in notes.iter().enumerate() {
         let pos = || key_pos(&note.source, "aliases");
+        let span = pos().rest_of_line(&note.source);
         for (alias, key) in note.front.aliases.iter().zip(&note.alias_keys) {
             let key = key.clone();
             match graph.by_alias.get(&key) {
                 Some(&other) if other != id => diags.push(
                     Diagnostic::error(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
                         .at(pos())
+                        .spanning(span)
                         .help("an alias names exactly one note: remove it from one of them"),
                 ),
                 Some(_) => {}
@@ -272,6 +292,7 @@ fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnosti
                         format!("alias `{alias}` is the title or slug of {}", notes[other].path),
                     )
                     .at(pos())
+                    .spanning(span)
                     .help(format!("[[{alias}]] links to `{}`; remove the alias", notes[other].slug)),
                 );
             }
@@ -320,7 +341,7 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
         } else {
             (format!("{what} `{}` names no note", r.target), suggest_name(notes, &r.target))
         };
-        diags.push(Diagnostic::error(from, message).at(r.pos).help_opt(help));
+        diags.push(Diagnostic::error(from, message).at(r.pos).spanning(r.len).help_opt(help));
         return None;
     };
     if let Some(anchor) = &r.anchor {
@@ -339,6 +360,7 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
             diags.push(
                 Diagnostic::error(from, format!("`{}` has no heading `#{anchor}`", notes[id].slug))
                     .at(r.pos)
+                    .spanning(r.len)
                     .help_opt(help),
             );
             return None;
@@ -389,11 +411,16 @@ fn break_cycles(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnost
                         }
                     }
                     names.push(&notes[first].slug);
-                    let pos =
-                        notes[first].refs.iter().find(|r| r.kind == RefKind::Parent).map(|r| r.pos).unwrap_or_default();
+                    let (pos, span) = notes[first]
+                        .refs
+                        .iter()
+                        .find(|r| r.kind == RefKind::Parent)
+                        .map(|r| (r.pos, r.len))
+                        .unwrap_or_default();
                     diags.push(
                         Diagnostic::error(&notes[first].path, format!("parent cycle: {}", names.join(" → ")))
                             .at(pos)
+                            .spanning(span)
                             .help("the parent chain must end at a root: remove `parent` from one of these notes"),
                     );
                     graph.parent[first] = None;

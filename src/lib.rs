@@ -21,5 +21,7 @@ pub mod pipeline;
 pub mod previews;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod source;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
-use conceptbook::{config, output, pipeline, report};
+use conceptbook::{config, output, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Build(args)) => build(args),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::New(args)) => scaffold::run(args),
         None => build(cli.build),
     };
     match result {
@@ -27,6 +29,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = &args.common.root;
     let mut err = std::io::stderr().lock();
+    let color = report::color_on_stderr();
     let site_url = match args.site_url.as_deref().map(config::site_url) {
         Some(Err(message)) => {
             writeln!(err, "error: --site-url: {message}\n  help: {}", config::SITE_URL_HELP)?;
@@ -38,7 +41,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let built = match pipeline::build_at(root, site_url) {
         Ok(b) => b,
         Err(failed) => {
-            report::diagnostics(&mut err, &failed.diagnostics)?;
+            report::diagnostics(&mut err, &failed.diagnostics, root, color)?;
             writeln!(err, "build failed: nothing was written")?;
             return Ok(ExitCode::FAILURE);
         }
@@ -53,7 +56,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let mut timings = built.timings.clone();
     timings.stages.push(("write", write_start.elapsed()));
     if !args.common.quiet {
-        report::diagnostics(&mut err, &built.warnings)?;
+        report::diagnostics(&mut err, &built.warnings, root, color)?;
         let g = &built.site.graph;
         let terms = built.site.notes.iter().filter(|n| n.front.glossary).count();
         println!(
@@ -81,14 +84,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            for d in &diags {
-                writeln!(out, "{}", serde_json::to_string(d)?)?;
-            }
+            writeln!(std::io::stdout().lock(), "{}", report::json(&diags))?;
         }
         Format::Human => {
             let mut err = std::io::stderr().lock();
-            report::diagnostics(&mut err, &diags)?;
+            report::diagnostics(&mut err, &diags, root, report::color_on_stderr())?;
             if ok && !args.common.quiet {
                 writeln!(err, "check passed: no errors")?;
             }

@@ -27,6 +27,8 @@ pub fn options() -> Options {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyRef {
     pub offset: usize,
+    /// The length of the whole link in the source, in characters.
+    pub len: usize,
     pub kind: RefKind,
     pub target: String,
     pub anchor: Option<String>,
@@ -36,8 +38,8 @@ pub struct BodyRef {
 pub struct Scan {
     pub refs: Vec<BodyRef>,
     pub headings: Vec<Heading>,
-    /// Byte offsets of formulas that do not parse, with the parser's message.
-    pub math_errors: Vec<(usize, String)>,
+    /// Byte ranges of formulas that do not parse, with the parser's message.
+    pub math_errors: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// Finds the references and headings of a body.
@@ -58,7 +60,7 @@ pub fn scan(body: &str) -> Scan {
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 if let Some(message) = tex_error(&t) {
-                    scan.math_errors.push((range.start, message));
+                    scan.math_errors.push((range.clone(), message));
                 }
                 if let Some((_, _, text)) = &mut heading {
                     text.push_str(&t);
@@ -70,7 +72,8 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                if let Some(r) = classify_link(link_type, &dest_url, range.start) {
+                if let Some(mut r) = classify_link(link_type, &dest_url, range.start) {
+                    r.len = body[range].chars().count();
                     scan.refs.push(r);
                 }
             }
@@ -84,13 +87,14 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
     match link_type {
         LinkType::WikiLink { .. } => {
             let (target, anchor) = split_anchor(dest);
-            Some(BodyRef { offset, kind: RefKind::Wiki, target, anchor })
+            Some(BodyRef { offset, len: 0, kind: RefKind::Wiki, target, anchor })
         }
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
             let is_relative = !path.contains(':') && !path.starts_with('/');
             (is_relative && path.ends_with(".md")).then(|| BodyRef {
                 offset,
+                len: 0,
                 kind: RefKind::File,
                 target: percent_decode(&path),
                 anchor,
@@ -575,7 +579,7 @@ mod tests {
         assert!(html.contains("<math"), "{html}");
         let s = scan("ok\n\n$\\nosuch{x}$");
         assert_eq!(s.math_errors.len(), 1);
-        assert_eq!(s.math_errors[0].0, 4);
+        assert_eq!(s.math_errors[0].0.start, 4);
     }
 
     /// A site of five notes with auto-linking on, rendering the page of `current`.

@@ -7,7 +7,7 @@
 //! line and column. Resolving the references is the graph's job.
 
 use crate::config::{key_pos, toml_error};
-use crate::error::{suggest, Diagnostic, Pos};
+use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
 use crate::paths::RelPath;
 use crate::source::SourceFile;
@@ -59,6 +59,8 @@ pub struct Ref {
     pub target: String,
     pub anchor: Option<String>,
     pub pos: Pos,
+    /// How many characters the reference spans from `pos` (the link, or the quoted slug).
+    pub len: usize,
     pub kind: RefKind,
 }
 
@@ -256,28 +258,50 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
                 ),
             )
         };
-        diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).help(help));
+        let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
+        diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
     let summary = front.summary.trim();
+    // A key's whole `key = value` line, in file coordinates.
+    let line_of = |key: &str| {
+        let pos = shift(key_pos(fm_text, key));
+        (pos, pos.rest_of_line(text))
+    };
     if front.title.trim().is_empty() {
-        diags.push(Diagnostic::error(path, "`title` is empty").at(shift(key_pos(fm_text, "title"))));
+        let (pos, span) = line_of("title");
+        diags.push(
+            Diagnostic::error(path, "`title` is empty")
+                .at(pos)
+                .spanning(span)
+                .help("write the term this note explains: it is the page title and the glossary entry"),
+        );
     }
     if summary.is_empty() {
+        let (pos, span) = line_of("summary");
         diags.push(
             Diagnostic::error(path, "`summary` is empty")
-                .at(shift(key_pos(fm_text, "summary")))
+                .at(pos)
+                .spanning(span)
                 .help("write one sentence: it is the glossary definition, the search snippet and the meta description"),
         );
     } else if summary.contains('\n') {
+        let (pos, span) = line_of("summary");
         diags.push(
             Diagnostic::error(path, "`summary` must be one line")
-                .at(shift(key_pos(fm_text, "summary")))
+                .at(pos)
+                .spanning(span)
                 .help("keep the summary to one sentence; put the rest in the body"),
         );
     }
     for alias in &front.aliases {
         if alias.trim().is_empty() {
-            diags.push(Diagnostic::error(path, "an alias is empty").at(shift(key_pos(fm_text, "aliases"))));
+            let (pos, span) = line_of("aliases");
+            diags.push(
+                Diagnostic::error(path, "an alias is empty")
+                    .at(pos)
+                    .spanning(span)
+                    .help("remove the empty string from `aliases`"),
+            );
         }
     }
     if !diags.is_empty() {
@@ -310,12 +334,21 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     })
 }
 
-fn math_diagnostics(path: &RelPath, text: &str, body_start: usize, errors: Vec<(usize, String)>) -> Vec<Diagnostic> {
+fn math_diagnostics(
+    path: &RelPath,
+    text: &str,
+    body_start: usize,
+    errors: Vec<(std::ops::Range<usize>, String)>,
+) -> Vec<Diagnostic> {
+    let mut positions = Positions::new(text);
     errors
         .into_iter()
-        .map(|(offset, message)| {
+        .map(|(range, message)| {
+            // The formula, up to the end of its first line.
+            let formula = text.get(body_start + range.start..body_start + range.end).unwrap_or("");
             Diagnostic::error(path, message)
-                .at(Pos::of_offset(text, body_start + offset))
+                .at(positions.at(body_start + range.start))
+                .spanning(formula.split('\n').next().unwrap_or("").chars().count())
                 .help("check the LaTeX between the $ signs; write \\$ for a literal dollar sign")
         })
         .collect()
@@ -323,11 +356,13 @@ fn math_diagnostics(path: &RelPath, text: &str, body_start: usize, errors: Vec<(
 
 /// Body references with file positions; `other.md` paths made relative to the root.
 fn body_refs(text: &str, body_start: usize, path: &RelPath, refs: Vec<markdown::BodyRef>) -> Vec<Ref> {
+    let mut positions = Positions::new(text);
     refs.into_iter()
         .map(|r| Ref {
             target: if r.kind == RefKind::File { path.parent().join(&r.target).to_string() } else { r.target },
             anchor: r.anchor,
-            pos: Pos::of_offset(text, body_start + r.offset),
+            pos: positions.at(body_start + r.offset),
+            len: r.len,
             kind: r.kind,
         })
         .collect()
@@ -337,7 +372,7 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     // The span covers the quoted string; point at its first character.
     let start = toml_start + s.span().start + 1;
     let (target, anchor) = split_anchor(s.get_ref());
-    Ref { target, anchor, pos: Pos::of_offset(text, start), kind }
+    Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 
 /// `slug#anchor` into its two parts.
@@ -358,7 +393,10 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
                 None => format!("known keys: {}", KEYS.join(", ")),
             };
             diags.push(
-                Diagnostic::error(path, format!("unknown front matter key `{key}`")).at(key_pos(fm, key)).help(help),
+                Diagnostic::error(path, format!("unknown front matter key `{key}`"))
+                    .at(key_pos(fm, key))
+                    .spanning(key.chars().count())
+                    .help(help),
             );
         }
     }
@@ -384,7 +422,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// A best-effort slug suggestion for a bad one.
-fn slugify_ascii(s: &str) -> String {
+pub fn slugify_ascii(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

@@ -1,6 +1,7 @@
 //! Reading the notes: every `content/**/*.md`, as text, sorted by path.
 //!
-//! Editor droppings (`.#x.md`, `x.md~`, `.DS_Store`, hidden files and folders) are skipped.
+//! Editor droppings (`.#x.md`, `x.md~`, `.DS_Store`, hidden files and folders) are skipped,
+//! and so are symbolic links that loop or lead nowhere (with a warning).
 //! A file that is not UTF-8 is a diagnostic naming the byte offset; a UTF-8 BOM is dropped
 //! and CRLF line endings become LF, so positions later are simple line counts.
 
@@ -41,12 +42,7 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             Err(e) => {
                 let path =
                     e.path().and_then(|p| RelPath::from_fs(root, p)).unwrap_or_else(|| RelPath::new(CONTENT_DIR));
-                let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this folder links back to one of its parents".to_string()
-                } else {
-                    format!("cannot read: {e}")
-                };
-                diags.push(Diagnostic::error(&path, message).help("remove the link or point it elsewhere"));
+                diags.push(walk_problem(&e, path));
                 continue;
             }
         };
@@ -69,7 +65,49 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if files.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::warning(&RelPath::new(CONTENT_DIR), "content/ holds no notes yet")
+                .help("create one with `conceptbook new my-first-note`"),
+        );
+    }
     (files, diags)
+}
+
+/// A folder that cannot be walked. Symbolic links that loop or lead nowhere are skipped with
+/// a warning (everything they could reach is read through its real path, or does not
+/// exist); anything else is an error.
+fn walk_problem(e: &walkdir::Error, path: RelPath) -> Diagnostic {
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::warning(
+            &path,
+            "symbolic link loop: this folder links back to one of its parents, so it was skipped",
+        )
+        .help("remove the link or point it elsewhere");
+    }
+    let io = e.io_error();
+    let is_link = e.path().is_some_and(|p| p.is_symlink());
+    match io.and_then(|io| io.raw_os_error()) {
+        Some(40) if is_link => {
+            Diagnostic::warning(&path, "symbolic link loop: the link leads back to itself, so it was skipped")
+                .help("remove the link or point it at a note")
+        }
+        _ if is_link && io.is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {
+            let to = e
+                .path()
+                .and_then(|p| std::fs::read_link(p).ok())
+                .map_or_else(String::new, |t| format!(" `{}`", t.display()));
+            Diagnostic::warning(
+                &path,
+                format!("broken symbolic link: its target{to} does not exist, so it was skipped"),
+            )
+            .help("remove the link or point it at a note")
+        }
+        _ => {
+            let why = io.map_or_else(|| e.to_string(), |io| io.to_string());
+            Diagnostic::error(&path, format!("cannot read: {why}")).help("check the file's permissions")
+        }
+    }
 }
 
 /// Hidden files, editor lock and backup files.

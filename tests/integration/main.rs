@@ -15,3 +15,10 @@ mod publish;
 mod reader;
 mod search;
 mod snapshots;
+
+// The author's loop (issue 5): serve, check, new, hostile input, fuzzing.
+mod check;
+mod fuzz;
+mod hostile;
+mod new;
+mod serve;
