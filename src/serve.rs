@@ -98,6 +98,16 @@ impl Rebuilder {
         });
         Ok(Rebuild { files, warnings: session.warnings().to_vec(), notes: session.site().notes.len(), rebuilt })
     }
+
+    /// After a body edit was served, brings the search index up to date; the new files to
+    /// serve (the pages are the same) and how long it took, or `None` if it was current.
+    pub fn refresh_search(&mut self) -> Option<(Arc<Files>, Duration)> {
+        let session = self.session.as_mut()?;
+        let took = session.refresh_search()?;
+        let files = Arc::new(share(self.served.as_deref(), session.output()));
+        self.served = Some(Arc::clone(&files));
+        Some((files, took))
+    }
 }
 
 /// What the server currently serves, shared by the watcher and the connections.
@@ -147,6 +157,12 @@ impl Live {
         let (guard, _) =
             self.changed.wait_timeout_while(guard, timeout, |s| s.version == seen).unwrap_or_else(|e| e.into_inner());
         guard.clone()
+    }
+
+    /// Serves `files` from now on without telling open pages: what they show is the same.
+    fn replace_files(&self, files: Arc<Files>) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.site = Some(files);
     }
 
     fn publish(&self, news: News) {
@@ -277,6 +293,12 @@ struct Log {
 impl Log {
     /// Prints the outcome of a build and turns it into what the server publishes: the new
     /// output, the errors as text, or `None` when nothing the site shows changed.
+    fn search_refreshed(&self, took: Duration) {
+        if !self.quiet {
+            println!("  search index updated in {:.0} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+
     fn result(&mut self, result: Result<Rebuild, Failed>, took: Duration, changed: &[RelPath]) -> Option<News> {
         let ms = took.as_secs_f64() * 1000.0;
         let what = match changed {
@@ -360,6 +382,11 @@ fn rebuild_on_change(
         let result = rebuilder.rebuild(&changed);
         if let Some(news) = log.result(result, start.elapsed(), &changed) {
             live.publish(news);
+        }
+        // The edited page is out; now the search index, without reloading anything.
+        if let Some((files, took)) = rebuilder.refresh_search() {
+            live.replace_files(files);
+            log.search_refreshed(took);
         }
     });
 }

@@ -174,6 +174,7 @@ fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
         })
         .collect();
     session.rebuild(&edited).unwrap();
+    session.refresh_search();
     let full = conceptbook::pipeline::build(site.root()).unwrap().output;
     assert_eq!(docs(&full), 1, "short notes share a chunk");
     assert_eq!(
