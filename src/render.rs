@@ -96,7 +96,10 @@ pub fn add_files_cached(site: &Site, assets: &Assets, out: &mut Output, cache: &
     }
 }
 
-fn collect(pages: Vec<Result<(RelPath, Vec<u8>), Vec<Diagnostic>>>) -> Result<Output, Vec<Diagnostic>> {
+/// One rendered page, or what went wrong rendering it.
+type PageResult = Result<(RelPath, Vec<u8>), Vec<Diagnostic>>;
+
+fn collect(pages: Vec<PageResult>) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let mut diags = Vec::new();
     for page in pages {

@@ -126,8 +126,11 @@ pub fn index(site: &Site) -> BTreeMap<RelPath, Vec<u8>> {
 /// Clear it when titles may have changed (they show inside other notes' text).
 #[derive(Default)]
 pub struct Cache {
-    by_slug: HashMap<String, (Arc<Note>, Arc<Doc>, Arc<index::DocTerms>)>,
+    by_slug: HashMap<String, Cached>,
 }
+
+/// A note as last indexed: its parse result, its searchable form, its terms.
+type Cached = (Arc<Note>, Arc<Doc>, Arc<index::DocTerms>);
 
 impl Cache {
     pub fn clear(&mut self) {
