@@ -8,7 +8,6 @@
 
 use crate::paths::RelPath;
 use crate::render::Output;
-use rayon::prelude::*;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -99,7 +98,7 @@ fn replaceable(dest: &Path) -> io::Result<bool> {
     Ok(dest.join(".nojekyll").exists() || std::fs::read_dir(dest)?.next().is_none())
 }
 
-/// Writes every file below `dir`. A file whose bytes equal the previous build's is
+/// Writes every file below `dir`, in order. A file whose bytes equal the previous build's is
 /// hard-linked from there instead of written: no new inode, no rewrite, and the swap that
 /// follows frees nothing it need not. (On ext4, creating many files right after deleting
 /// many is the slowest part of a large build.)
@@ -110,12 +109,14 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
     for d in dirs {
         std::fs::create_dir_all(d.to_fs(dir))?;
     }
-    let reused = std::sync::atomic::AtomicUsize::new(0);
-    output.par_iter().try_for_each(|(path, bytes)| {
+    let mut reused = 0;
+    // One file after another: creating files in one folder from several threads makes the
+    // threads queue on the folder's lock (on ext4, 13 times slower for 10,000 notes).
+    output.iter().try_for_each(|(path, bytes)| {
         let target = path.to_fs(dir);
         if let Some(old) = previous.map(|p| path.to_fs(p)) {
             if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                reused += 1;
                 return Ok(());
             }
         }
@@ -124,7 +125,7 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
     Ok(Written {
         files: output.len(),
         bytes: output.values().map(|b| b.len() as u64).sum(),
-        unchanged: reused.into_inner(),
+        unchanged: reused,
     })
 }
 

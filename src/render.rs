@@ -49,10 +49,13 @@ pub fn site_cached(
     templates: &Templates,
     cache: &mut search::Cache,
 ) -> Result<Output, Vec<Diagnostic>> {
+    // The search index first: its working memory (every note's terms) is freed before the
+    // pages exist, so the two never peak together.
+    let mut out: Output = search::index_cached(site, cache).into_iter().collect();
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
-    let mut out = note_pages(site, assets, templates, &ids)?;
+    out.extend(note_pages(site, assets, templates, &ids)?);
     out.extend(index_pages(site, assets, templates)?);
-    add_files_cached(site, assets, &mut out, cache);
+    add_files(site, assets, &mut out);
     Ok(out)
 }
 
@@ -75,20 +78,12 @@ pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Resul
     collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
 }
 
-/// Everything that is not a page: static files, the search index, `.nojekyll`, and the
-/// sitemap (which lists the pages already in `out`).
+/// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
+/// the sitemap (which lists the pages already in `out`).
 pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
-    add_files_cached(site, assets, out, &mut search::Cache::default());
-}
-
-/// [`add_files`], with the search index reusing what `cache` kept from the last build.
-pub fn add_files_cached(site: &Site, assets: &Assets, out: &mut Output, cache: &mut search::Cache) {
     for (path, bytes) in &assets.files {
         out.insert(path.clone(), bytes.clone());
     }
-    // The index replaces the previous one whole: a rebuild may need fewer shards.
-    out.retain(|path, _| !path.as_str().starts_with(search::DIR));
-    out.extend(search::index_cached(site, cache));
     out.insert(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
         let xml = sitemap(url, out);
