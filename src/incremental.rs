@@ -81,7 +81,7 @@ impl Session {
             sources.into_par_iter().map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f)))).collect();
         let (site, warnings) = link(config, &files, read_diags).map_err(fail)?;
         let mut search = search::Cache::default();
-        let output = render::site_cached(&site, &assets, &templates, &mut search).map_err(fail)?;
+        let output = render::site_cached(&site, &assets, &templates, Some(&mut search)).map_err(fail)?;
         Ok(Session {
             root: root.to_path_buf(),
             assets,
@@ -196,7 +196,8 @@ impl Session {
         if !same_shape {
             self.search.clear(); // titles shown inside other notes' text may have changed
             self.search_stale = false;
-            self.output = render::site_cached(site, &self.assets, &self.templates, &mut self.search).map_err(fail)?;
+            self.output =
+                render::site_cached(site, &self.assets, &self.templates, Some(&mut self.search)).map_err(fail)?;
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
@@ -238,7 +239,7 @@ impl Session {
         }
         let start = Instant::now();
         self.output.retain(|path, _| !path.as_str().starts_with(search::DIR));
-        self.output.extend(search::index_cached(&self.site, &mut self.search));
+        self.output.extend(search::index_cached(&self.site, Some(&mut self.search)));
         self.search_stale = false;
         Some(start.elapsed())
     }

@@ -122,11 +122,7 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
         }
         std::fs::write(target, bytes)
     })?;
-    Ok(Written {
-        files: output.len(),
-        bytes: output.values().map(|b| b.len() as u64).sum(),
-        unchanged: reused,
-    })
+    Ok(Written { files: output.len(), bytes: output.values().map(|b| b.len() as u64).sum(), unchanged: reused })
 }
 
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {

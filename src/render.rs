@@ -39,7 +39,7 @@ pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
 
 /// Renders the whole site with templates compiled before.
 pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
-    site_cached(site, assets, templates, &mut search::Cache::default())
+    site_cached(site, assets, templates, None)
 }
 
 /// [`site_with`], keeping each note's search terms in `cache` for later rebuilds.
@@ -47,7 +47,7 @@ pub fn site_cached(
     site: &Site,
     assets: &Assets,
     templates: &Templates,
-    cache: &mut search::Cache,
+    cache: Option<&mut search::Cache>,
 ) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.

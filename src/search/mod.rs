@@ -118,7 +118,7 @@ fn doc(site: &Site, id: NoteId) -> Doc {
 
 /// The files of the search index, by path below the output root.
 pub fn index(site: &Site) -> BTreeMap<RelPath, Vec<u8>> {
-    index_cached(site, &mut Cache::default())
+    index_cached(site, None)
 }
 
 /// What the index made of each note last time, for `serve`'s rebuilds: a note whose
@@ -138,8 +138,11 @@ impl Cache {
     }
 }
 
-/// [`index`], reusing what `cache` holds and refilling it.
-pub fn index_cached(site: &Site, cache: &mut Cache) -> BTreeMap<RelPath, Vec<u8>> {
+/// [`index`], reusing what `cache` holds and refilling it. Without a cache every note's
+/// terms are dropped as soon as the index is written (a build needs them no longer).
+pub fn index_cached(site: &Site, mut cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
+    let empty = Cache::default();
+    let old = cache.as_deref().unwrap_or(&empty);
     use rayon::prelude::*;
     let pinyin = is_chinese(&site.config.language);
     let prepared: Vec<(Arc<Doc>, Arc<index::DocTerms>)> = site
@@ -148,10 +151,10 @@ pub fn index_cached(site: &Site, cache: &mut Cache) -> BTreeMap<RelPath, Vec<u8>
         .par_iter()
         .map(|&id| {
             let note = &site.notes[id];
-            if let Some((old, doc, terms)) = cache.by_slug.get(&note.slug) {
+            if let Some((parsed, doc, terms)) = old.by_slug.get(&note.slug) {
                 let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
                     && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
-                if Arc::ptr_eq(old, note) && crumbs_same {
+                if Arc::ptr_eq(parsed, note) && crumbs_same {
                     return (doc.clone(), terms.clone());
                 }
             }
@@ -160,13 +163,15 @@ pub fn index_cached(site: &Site, cache: &mut Cache) -> BTreeMap<RelPath, Vec<u8>
             (Arc::new(doc), Arc::new(terms))
         })
         .collect();
-    cache.by_slug = site
-        .graph
-        .reading_order
-        .iter()
-        .zip(&prepared)
-        .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d.clone(), t.clone())))
-        .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.by_slug = site
+            .graph
+            .reading_order
+            .iter()
+            .zip(&prepared)
+            .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d.clone(), t.clone())))
+            .collect();
+    }
     let labels = Labels::for_language(&site.config.language);
     let docs: Vec<&Doc> = prepared.iter().map(|(d, _)| d.as_ref()).collect();
     let terms: Vec<&index::DocTerms> = prepared.iter().map(|(_, t)| t.as_ref()).collect();
