@@ -163,7 +163,7 @@ pub fn index_cached(site: &Site, mut cache: Option<&mut Cache>) -> BTreeMap<RelP
             (Arc::new(doc), Arc::new(terms))
         })
         .collect();
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         cache.by_slug = site
             .graph
             .reading_order
