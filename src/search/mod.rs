@@ -140,7 +140,7 @@ impl Cache {
 
 /// [`index`], reusing what `cache` holds and refilling it. Without a cache every note's
 /// terms are dropped as soon as the index is written (a build needs them no longer).
-pub fn index_cached(site: &Site, mut cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
+pub fn index_cached(site: &Site, cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
     let empty = Cache::default();
     let old = cache.as_deref().unwrap_or(&empty);
     use rayon::prelude::*;
