@@ -5,8 +5,8 @@
 //! and aliases. Used by the benchmarks and the search measurements:
 //!
 //! ```sh
-//! cargo run --release --example corpus -- --notes 10000 --out /tmp/corpus-10k [--seed 7]
-//! cargo run --release -- build --root /tmp/corpus-10k
+//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k [--seed 7]
+//! cargo run --release -- build --root target/corpus-10k
 //! ```
 
 use std::fmt::Write as _;

@@ -1,8 +1,8 @@
 //! Measures what `serve` does after an author saves one note: the incremental rebuild.
 //!
 //! ```sh
-//! cargo run --release --example corpus -- --notes 10000 --out /tmp/corpus-10k
-//! cargo run --release --example rebuild -- /tmp/corpus-10k [runs]
+//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k
+//! cargo run --release --example rebuild -- target/corpus-10k [runs]
 //! ```
 //! Edits the body of one note (appending a sentence, then taking it back) `runs` times
 //! (default 7) and prints each rebuild's time and the median.

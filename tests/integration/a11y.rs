@@ -7,7 +7,7 @@
 //! Both tools come from npm, pinned in `tests/a11y/package-lock.json`, installed once with
 //! `npm ci` under the target dir. Without Node.js, npm or Chromium the tests say
 //! `SKIPPED` and pass, unless `CONCEPTBOOK_REQUIRE_BROWSER=1` (CI), where that fails.
-//! What they measured is printed and written to `<target>/tmp/a11y-*.txt`.
+//! What they measured is printed and written to `a11y-*.txt` in the target dir's `tmp` folder.
 
 use crate::browser::*;
 use crate::support::*;
