@@ -310,13 +310,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
     let at: BTreeMap<NoteId, &Placed> = placed.iter().map(|p| (p.id, p)).collect();
 
     let mut svg = String::with_capacity(placed.len() * 400);
-    let _ = write!(
-        svg,
-        "<svg class=\"map-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{name}\">",
-        w = px(width),
-        h = px(height),
-        name = escape(text.name)
-    );
+    svg_open(&mut svg, "map-svg", width, height, text.name);
     // A related pair's curve, the same from either end: an arc on the right of two nodes in
     // one column, an S-curve between columns.
     let related_path = |p: &Placed, q: &Placed| {
@@ -507,6 +501,17 @@ fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) 
     out
 }
 
+/// The opening `<svg>` tag of a drawing `width` × `height`, named for screen readers.
+fn svg_open(svg: &mut String, class: &str, width: f64, height: f64, name: &str) {
+    let _ = write!(
+        svg,
+        "<svg class=\"{class}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{name}\">",
+        w = px(width),
+        h = px(height),
+        name = escape(name)
+    );
+}
+
 /// The SVG of note `id`'s neighbourhood: parent and backlinks on the left, children and
 /// related notes on the right; `None` for a note with no neighbours. `backlinks` are the
 /// ones the page lists (children left out); the `+N` boxes link to the page's lists.
@@ -545,13 +550,7 @@ pub fn neighbourhood_svg(
     let column_top = |n: usize| mid - (n as f64 * NB_ROW - (NB_ROW - NB_BOX)) / 2.0;
 
     let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg class=\"nb-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{name}\">",
-        w = px(width),
-        h = px(height),
-        name = escape(text.name)
-    );
+    svg_open(&mut svg, "nb-svg", width, height, text.name);
     let mut nodes = String::new();
     for (side, list, x, w) in [(0, &left, lx, lw), (1, &right, rx, rw)] {
         let top = column_top(list.len());

@@ -6,12 +6,7 @@ use crate::support::*;
 use std::process::Command;
 
 fn base() -> SiteTest {
-    SiteTest::new().simple("fine-tuning", "微调", "", "").simple(
-        "peft",
-        "参数高效微调",
-        "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-        "",
-    )
+    SiteTest::peft_chain()
 }
 
 #[test]

@@ -4,12 +4,7 @@
 use crate::support::*;
 
 fn base() -> SiteTest {
-    SiteTest::new().simple("fine-tuning", "微调", "", "").simple(
-        "peft",
-        "参数高效微调",
-        "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
-        "",
-    )
+    SiteTest::peft_chain()
 }
 
 fn read(site: &SiteTest, rel: &str) -> String {

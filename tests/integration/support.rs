@@ -60,6 +60,16 @@ impl SiteTest {
         t.file("book.toml", "[book]\ntitle = \"测试站\"\ndescription = \"测试用的站点\"\nlanguage = \"zh-CN\"\n")
     }
 
+    /// 微调 with its child 参数高效微调 (alias PEFT), bodies empty.
+    pub fn peft_chain() -> SiteTest {
+        SiteTest::new().simple("fine-tuning", "微调", "", "").simple(
+            "peft",
+            "参数高效微调",
+            "parent = \"fine-tuning\"\naliases = [\"PEFT\"]",
+            "",
+        )
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
