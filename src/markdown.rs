@@ -96,7 +96,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
                 offset,
                 len: 0,
                 kind: RefKind::File,
-                target: percent_decode(&path),
+                target: crate::paths::percent_decode(&path).unwrap_or_else(|| path.clone()),
                 anchor,
             })
         }
@@ -145,24 +145,6 @@ pub fn slugify(text: &str) -> String {
     } else {
         trimmed.to_string()
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Where a reference goes, as the renderer needs it.
@@ -714,6 +696,13 @@ mod tests {
     #[test]
     fn auto_link_off_changes_nothing() {
         assert!(!html("LoRA 是 微调 方法").contains("note-link"));
+    }
+
+    #[test]
+    fn file_links_are_percent_decoded_and_odd_escapes_kept() {
+        let refs = |body: &str| scan(body).refs.into_iter().map(|r| r.target).collect::<Vec<_>>();
+        assert_eq!(refs("[a](%E5%BE%AE%E8%B0%83.md)"), ["微调.md"]);
+        assert_eq!(refs("[a](x%aé.md)"), ["x%aé.md"], "a % before a multi-byte character is kept, not a panic");
     }
 
     #[test]

@@ -15,8 +15,6 @@ use std::path::{Component, Path, PathBuf};
 pub struct Written {
     pub files: usize,
     pub bytes: u64,
-    /// Files identical to the previous build's, linked rather than written.
-    pub unchanged: usize,
 }
 
 /// Why a build dir is refused, in words for the user; `None` when it is safe.
@@ -109,20 +107,18 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
     for d in dirs {
         std::fs::create_dir_all(d.to_fs(dir))?;
     }
-    let mut reused = 0;
     // One file after another: creating files in one folder from several threads makes the
     // threads queue on the folder's lock (on ext4, 13 times slower for 10,000 notes).
     output.iter().try_for_each(|(path, bytes)| {
         let target = path.to_fs(dir);
         if let Some(old) = previous.map(|p| path.to_fs(p)) {
             if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                reused += 1;
                 return Ok(());
             }
         }
         std::fs::write(target, bytes)
     })?;
-    Ok(Written { files: output.len(), bytes: output.values().map(|b| b.len() as u64).sum(), unchanged: reused })
+    Ok(Written { files: output.len(), bytes: output.values().map(|b| b.len() as u64).sum() })
 }
 
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {

@@ -91,6 +91,24 @@ impl fmt::Display for RelPath {
     }
 }
 
+/// `%xx` escapes decoded; `None` when an escape is malformed or the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +119,14 @@ mod tests {
         assert_eq!(RelPath::new("content/x/y.md").parent().as_str(), "content/x");
         assert_eq!(RelPath::new("content/x").join("../z.md").as_str(), "content/z.md");
         assert_eq!(RelPath::new("a/lora.md").file_stem(), "lora");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("%E5%BE%AE%E8%B0%83.md").as_deref(), Some("微调.md"));
+        assert_eq!(percent_decode("a%2"), None);
+        assert_eq!(percent_decode("a%aé.md"), None, "no panic inside a multi-byte character");
+        assert_eq!(percent_decode("%ff"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use super::{Files, Live, State};
 use crate::markdown::escape;
-use crate::paths::RelPath;
+use crate::paths::{percent_decode, RelPath};
 use crate::render::{HOME, NOT_FOUND};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -144,24 +144,6 @@ pub fn lookup(site: &Files, path: &str) -> Lookup {
         return Lookup::Redirect(format!("/{rest}/"));
     }
     Lookup::NotFound
-}
-
-/// `%xx` decoded; `None` when an escape is malformed or the result is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 const HTML: &str = "text/html; charset=utf-8";

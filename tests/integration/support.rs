@@ -215,22 +215,9 @@ pub fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `%xx` decoded, or `s` as it is when it holds a malformed escape.
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    conceptbook::paths::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// Follows every relative href and src in every HTML file of `out` and asserts that the
