@@ -43,6 +43,11 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct MapSpec {
     pub root: Option<NoteId>,
+    /// The nodes the map starts from: `root`, or for a top map its share of the roots.
+    pub start: Vec<NoteId>,
+    /// A top map's number among the top maps (0: `graph.html`), when the roots are too many
+    /// for one map; 0 for every other map.
+    pub part: usize,
     /// The map this one was folded out of.
     pub parent_map: Option<usize>,
     /// The nodes drawn, breadth first.
@@ -55,7 +60,8 @@ impl Plan {
     /// The output path of map `m`.
     pub fn page(&self, site: &Site, m: usize) -> RelPath {
         match self.maps[m].root {
-            None => RelPath::new(MAP_PAGE),
+            None if self.maps[m].part == 0 => RelPath::new(MAP_PAGE),
+            None => RelPath::new(&format!("map/roots.p{}.html", self.maps[m].part + 1)),
             Some(r) => RelPath::new(&format!("map/{}.html", site.notes[r].slug)),
         }
     }
@@ -66,6 +72,16 @@ impl Plan {
     }
 
     /// The chain of maps from the top map down to `m`, inclusive.
+    /// The top maps, when the roots are shared out among several (else empty).
+    pub fn parts(&self) -> Vec<usize> {
+        let tops: Vec<usize> = (0..self.maps.len()).filter(|&m| self.maps[m].root.is_none()).collect();
+        if tops.len() > 1 {
+            tops
+        } else {
+            Vec::new()
+        }
+    }
+
     pub fn chain(&self, m: usize) -> Vec<usize> {
         let mut chain = vec![m];
         let mut cur = m;
@@ -83,6 +99,10 @@ pub fn node_id(slug: &str) -> String {
     format!("n-{slug}")
 }
 
+/// The most roots one top map starts from: a site of more roots (a flat one, where no note
+/// has a parent) gets several top maps, `graph.html` then `map/roots.p2.html` and so on.
+pub const ROOTS_PER_MAP: usize = BUDGET * 4 / 5;
+
 /// Cuts the forest into maps, breadth first from the top map.
 pub fn plan(site: &Site) -> Plan {
     let g = &site.graph;
@@ -93,13 +113,14 @@ pub fn plan(site: &Site) -> Plan {
     }
     let mut maps = Vec::new();
     let mut home = vec![0usize; n];
-    let mut queue: VecDeque<(Option<NoteId>, Option<usize>)> = VecDeque::from([(None, None)]);
-    while let Some((root, parent_map)) = queue.pop_front() {
+    let mut queue: VecDeque<(Option<NoteId>, Option<usize>, Vec<NoteId>, usize)> =
+        g.roots.chunks(ROOTS_PER_MAP).enumerate().map(|(k, c)| (None, None, c.to_vec(), k)).collect();
+    if queue.is_empty() {
+        queue.push_back((None, None, Vec::new(), 0));
+    }
+    while let Some((root, parent_map, start, part)) = queue.pop_front() {
         let index = maps.len();
-        let mut shown: Vec<NoteId> = match root {
-            None => g.roots.clone(),
-            Some(r) => vec![r],
-        };
+        let mut shown: Vec<NoteId> = start.clone();
         // Breadth first while four fifths of the map are free, then the last fifth goes to
         // whole subtrees that fit, smallest first, so that few maps hold only a node or two.
         let mut pending = Vec::new();
@@ -130,10 +151,10 @@ pub fn plan(site: &Site) -> Plan {
                 }
             } else {
                 folded.insert(u, index + 1 + queue.len());
-                queue.push_back((Some(u), Some(index)));
+                queue.push_back((Some(u), Some(index), vec![u], 0));
             }
         }
-        maps.push(MapSpec { root, parent_map, shown, folded });
+        maps.push(MapSpec { root, start, part, parent_map, shown, folded });
     }
     Plan { maps, home, size }
 }
@@ -222,10 +243,7 @@ fn px(v: f64) -> String {
 fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
     let g = &site.graph;
     let spec = &plan.maps[m];
-    let start: Vec<NoteId> = match spec.root {
-        None => g.roots.clone(),
-        Some(r) => vec![r],
-    };
+    let start = &spec.start;
     let expanded = |u: NoteId| !spec.folded.contains_key(&u);
     // Index of each drawn node in `placed`, which follows `spec.shown`.
     let index: BTreeMap<NoteId, usize> = spec.shown.iter().enumerate().map(|(i, &id)| (id, i)).collect();

@@ -20,6 +20,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod bounded;
+pub use bounded::{list_page, LEVEL_CAP, LIST_PAGE, NOTE_LIST_CAP};
+
 /// Every file of the built site, by output path.
 pub type Output = BTreeMap<RelPath, Vec<u8>>;
 
@@ -67,15 +70,19 @@ pub fn note_pages(
     ids: &[NoteId],
 ) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, assets, templates);
-    let pages: Vec<_> = ids.par_iter().map(|&id| r.note(id)).collect();
-    collect(pages)
+    let pages: Vec<Vec<PageResult>> = ids.par_iter().map(|&id| r.note(id)).collect();
+    collect(pages.into_iter().flatten().collect())
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
 pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, assets, templates);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
-    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
+    let mut pages = vec![r.home(), r.not_found()];
+    pages.extend(r.glossary());
+    pages.extend(r.tags());
+    pages.extend(r.roots_pages());
+    collect(pages.into_iter().chain(maps).collect())
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
@@ -340,6 +347,15 @@ struct TreeNode {
     open: bool,
     has_children: bool,
     children: Vec<TreeNode>,
+    /// "and N more": a link to the list of the whole level.
+    more: bool,
+}
+
+/// "and N more", linking to where the rest is listed.
+#[derive(Serialize, Clone)]
+struct MoreLink {
+    text: String,
+    href: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -376,8 +392,10 @@ struct NotePage<'a> {
     toc: Vec<TocEntry>,
     breadcrumbs: Vec<NoteLink>,
     children: Vec<NoteLink>,
+    children_more: Option<MoreLink>,
     related: Vec<NoteLink>,
     backlinks: Vec<NoteLink>,
+    backlinks_more: Option<MoreLink>,
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
     /// The inline SVG of the note's parent, children, related notes and backlinks.
@@ -399,6 +417,8 @@ struct MapPage<'a> {
     /// How many subtrees this map folds into maps of their own.
     folded: usize,
     svg: String,
+    /// The top maps, when the roots are shared out among several.
+    parts: Vec<bounded::PageLink>,
 }
 
 #[derive(Serialize)]
@@ -413,6 +433,7 @@ struct HomePage<'a> {
     base: Base<'a>,
     body: String,
     roots: Vec<RootCard>,
+    roots_more: Option<MoreLink>,
     note_count: usize,
     term_count: usize,
     tag_count: usize,
@@ -424,6 +445,7 @@ struct RootCard {
     link: NoteLink,
     count: usize,
     children: Vec<NoteLink>,
+    more: Option<MoreLink>,
 }
 
 #[derive(Serialize)]
@@ -431,6 +453,11 @@ struct GlossaryPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     groups: Vec<GlossaryGroup>,
+    /// The parts of a split glossary (empty when it is one page).
+    parts: Vec<bounded::PageLink>,
+    parts_label: &'static str,
+    /// On the index of a split glossary: how many `glossary/where-<k>.js` files there are.
+    where_buckets: usize,
 }
 
 #[derive(Serialize)]
@@ -458,6 +485,10 @@ struct TagsPage<'a> {
 struct TagGroup {
     name: String,
     id: String,
+    /// Where its notes are listed: `#tag-…` below, or its own page on a large site.
+    href: String,
+    count: usize,
+    /// Empty on a large site, where each tag has pages of its own.
     notes: Vec<NoteLink>,
 }
 
@@ -483,6 +514,10 @@ struct Renderer<'a> {
     plan: Plan,
     /// Every title and alias, when book.toml turns `auto-link` on.
     terms: Option<Terms>,
+    /// Each note's place among its siblings (or among the roots).
+    rank: Vec<usize>,
+    /// Whether each tag has pages of its own.
+    tags_split: bool,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -535,7 +570,16 @@ impl<'a> Renderer<'a> {
         let labels = Labels::for_language(&site.config.language);
         let plan = graphmap::plan(site);
         let terms = site.config.auto_link.then(|| auto_link_terms(site));
-        Renderer { site, assets, tera: &templates.tera, labels, plan, terms }
+        let g = &site.graph;
+        let mut rank = vec![0; site.notes.len()];
+        for level in std::iter::once(&g.roots).chain(&g.children) {
+            for (k, &id) in level.iter().enumerate() {
+                rank[id] = k;
+            }
+        }
+        let mut r = Renderer { site, assets, tera: &templates.tera, labels, plan, terms, rank, tags_split: false };
+        r.tags_split = r.tags_split();
+        r
     }
 
     fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
@@ -554,30 +598,47 @@ impl<'a> Renderer<'a> {
 
     /// The concept tree around `current`: the roots, the path down to the note open, the
     /// note's siblings and children. Siblings of the note's ancestors are shown where a
-    /// level is small, so a page's tree grows with its path, never with the site.
+    /// level is small. A level shows at most [`LEVEL_CAP`] entries (a window around the
+    /// path), then "and N more" linking to where the whole level is listed, so a page's
+    /// tree grows with its depth, never with the site.
     fn tree(&self, page: &RelPath, current: Option<NoteId>) -> Vec<TreeNode> {
         let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
-        self.tree_level(page, &self.site.graph.roots, current, &path, true)
+        self.tree_level(page, &self.site.graph.roots, None, current, &path, true)
     }
 
     fn tree_level(
         &self,
         page: &RelPath,
         level: &[NoteId],
+        parent: Option<NoteId>,
         current: Option<NoteId>,
         path: &[NoteId],
         show_all: bool,
     ) -> Vec<TreeNode> {
         const SMALL_LEVEL: usize = 12;
         let graph = &self.site.graph;
-        let show_all = show_all || level.len() <= SMALL_LEVEL || current.is_some_and(|c| level.contains(&c));
-        level
+        // The note of the path on this level, if any.
+        let member = path.iter().copied().find(|&p| graph.parent[p] == parent && level.get(self.rank[p]) == Some(&p));
+        let holds_current = current.is_some() && member == current;
+        let full = show_all || level.len() <= SMALL_LEVEL || holds_current;
+        let shown: &[NoteId] = if !full {
+            match member {
+                Some(m) => &level[self.rank[m]..=self.rank[m]],
+                None => &[],
+            }
+        } else if level.len() <= LEVEL_CAP {
+            level
+        } else {
+            let at = member.map_or(0, |m| self.rank[m]);
+            let start = at.saturating_sub(LEVEL_CAP / 2).min(level.len() - LEVEL_CAP);
+            &level[start..start + LEVEL_CAP]
+        };
+        let mut nodes: Vec<TreeNode> = shown
             .iter()
-            .filter(|id| show_all || path.contains(id))
             .map(|&id| {
                 let children = &graph.children[id];
-                let open =
-                    !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
+                let on_path = path.contains(&id);
+                let open = !children.is_empty() && (on_path || (current.is_none() && graph.parent[id].is_none()));
                 TreeNode {
                     title: self.site.notes[id].title().to_string(),
                     href: page.href_to(&note_page(&self.site.notes[id].slug)),
@@ -585,13 +646,32 @@ impl<'a> Renderer<'a> {
                     open,
                     has_children: !children.is_empty(),
                     children: if open {
-                        self.tree_level(page, children, current, path, Some(id) == current)
+                        self.tree_level(page, children, Some(id), current, path, Some(id) == current)
                     } else {
                         Vec::new()
                     },
+                    more: false,
                 }
             })
-            .collect()
+            .collect();
+        if full && level.len() > shown.len() {
+            let (to, anchor) = match parent {
+                Some(p) => self.children_list(p),
+                None => (self.roots_list(), ""),
+            };
+            if let Some(more) = self.more(page, level.len(), shown.len(), &to, anchor) {
+                nodes.push(TreeNode {
+                    title: more.text,
+                    href: more.href,
+                    current: false,
+                    open: false,
+                    has_children: false,
+                    children: Vec::new(),
+                    more: true,
+                });
+            }
+        }
+        nodes
     }
 
     fn link(&self, page: &RelPath, id: NoteId) -> NoteLink {
@@ -643,7 +723,8 @@ impl<'a> Renderer<'a> {
         markdown::render(body, headings, &linker)
     }
 
-    fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+    /// Note `id`'s page, and the list pages of its children and backlinks when they are many.
+    fn note(&self, id: NoteId) -> Vec<PageResult> {
         let site = self.site;
         let g = &site.graph;
         let note = &site.notes[id];
@@ -670,23 +751,33 @@ impl<'a> Renderer<'a> {
                 .front
                 .tags
                 .iter()
-                .map(|t| TagLink {
-                    name: t.clone(),
-                    href: format!("{}#{}", page.href_to(&RelPath::new(TAGS)), tag_id(t)),
-                })
+                .map(|t| TagLink { name: t.clone(), href: self.tag_href(&page, self.tags_split, t) })
                 .collect(),
             body,
             toc,
             breadcrumbs: self.links(&page, &g.ancestry(id)),
-            children: self.links(&page, children),
+            children: self.links(&page, &children[..children.len().min(NOTE_LIST_CAP)]),
+            children_more: {
+                let (to, anchor) = self.children_list(id);
+                self.more(&page, children.len(), NOTE_LIST_CAP, &to, anchor)
+            },
             related: self.links(&page, &g.related[id]),
-            backlinks: self.links(&page, &backlinks),
+            backlinks: self.links(&page, &backlinks[..backlinks.len().min(NOTE_LIST_CAP)]),
+            backlinks_more: self.more(
+                &page,
+                backlinks.len(),
+                NOTE_LIST_CAP,
+                &list_page(&bounded::backlinks_stem(&note.slug), 0),
+                "",
+            ),
             prev: g.prev(id).map(|p| self.link(&page, p)),
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
         };
-        self.with_previews(self.render("note.html", &ctx, page))
+        let mut pages = vec![self.with_previews(self.render("note.html", &ctx, page))];
+        pages.extend(self.note_lists(id, &backlinks));
+        pages
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -696,16 +787,23 @@ impl<'a> Renderer<'a> {
             Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
             None => String::new(),
         };
-        let roots = site.graph.roots.iter().map(|&id| RootCard {
-            link: self.link(&page, id),
-            count: site.graph.descendant_count(id),
-            children: self.links(&page, &site.graph.children[id]),
+        let all_roots = &site.graph.roots;
+        let roots = all_roots.iter().take(LEVEL_CAP).map(|&id| {
+            let children = &site.graph.children[id];
+            let (to, anchor) = self.children_list(id);
+            RootCard {
+                link: self.link(&page, id),
+                count: self.plan.size[id],
+                children: self.links(&page, &children[..children.len().min(LEVEL_CAP)]),
+                more: self.more(&page, children.len(), LEVEL_CAP, &to, anchor),
+            }
         });
         let tags: std::collections::BTreeSet<&String> = site.notes.iter().flat_map(|n| &n.front.tags).collect();
         let ctx = HomePage {
             base: self.base(&page, &site.config.title, &site.config.description, None),
             body,
             roots: roots.collect(),
+            roots_more: self.more(&page, all_roots.len(), LEVEL_CAP, &self.roots_list(), ""),
             note_count: site.notes.len(),
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
             tag_count: tags.len(),
@@ -713,44 +811,76 @@ impl<'a> Renderer<'a> {
         self.with_previews(self.render("index.html", &ctx, page))
     }
 
-    fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
-        let page = RelPath::new(GLOSSARY);
-        let groups = glossary::build(self.site)
-            .into_iter()
-            .map(|g| GlossaryGroup {
-                id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
-                initial: g.initial,
-                entries: g
-                    .entries
+    /// `glossary.html`; for a large site, also its parts (one per initial, or more for a
+    /// long one) and the `glossary/where-<k>.js` files that lead `glossary.html#<slug>` there.
+    fn glossary(&self) -> Vec<PageResult> {
+        let index = RelPath::new(GLOSSARY);
+        let groups = glossary::build(self.site);
+        let parts = self.glossary_parts(&groups);
+        let group = |page: &RelPath, g: &glossary::Group, range: std::ops::Range<usize>| GlossaryGroup {
+            id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
+            initial: g.initial.clone(),
+            entries: g.entries[range]
+                .iter()
+                .map(|e| GlossaryEntry {
+                    link: self.link(page, e.id),
+                    aliases: self.site.notes[e.id].front.aliases.clone(),
+                })
+                .collect(),
+        };
+        let page_ctx = |page: &RelPath, groups: Vec<GlossaryGroup>, current: Option<usize>, where_buckets: usize| {
+            GlossaryPage {
+                base: self.base(page, self.labels.glossary, self.labels.glossary_intro, None),
+                groups,
+                parts: parts
                     .iter()
-                    .map(|e| GlossaryEntry {
-                        link: self.link(&page, e.id),
-                        aliases: self.site.notes[e.id].front.aliases.clone(),
+                    .enumerate()
+                    .map(|(k, p)| bounded::PageLink {
+                        label: p.label.clone(),
+                        href: page.href_to(&p.path),
+                        current: Some(k) == current,
                     })
                     .collect(),
-            })
-            .collect();
-        let ctx =
-            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
-        self.render("glossary.html", &ctx, page)
+                parts_label: self.words().glossary_parts,
+                where_buckets,
+            }
+        };
+        if parts.is_empty() {
+            let all = groups.iter().map(|g| group(&index, g, 0..g.entries.len())).collect();
+            return vec![self.render("glossary.html", &page_ctx(&index, all, None, 0), index)];
+        }
+        let (buckets, files) = self.glossary_where(&groups, &parts);
+        let mut out = vec![self.render("glossary.html", &page_ctx(&index, Vec::new(), None, buckets), index)];
+        out.extend(files.into_iter().map(Ok));
+        for (k, p) in parts.iter().enumerate() {
+            let groups = vec![group(&p.path, &groups[p.group], p.range.clone())];
+            out.push(self.render("glossary.html", &page_ctx(&p.path, groups, Some(k), 0), p.path.clone()));
+        }
+        out
     }
 
-    fn tags(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
+    /// `tags.html`: every tag and its notes; on a large site an index of the tags, each
+    /// with pages of its own.
+    fn tags(&self) -> Vec<PageResult> {
         let page = RelPath::new(TAGS);
-        let mut by_tag: BTreeMap<&str, Vec<NoteId>> = BTreeMap::new();
-        for &id in &self.site.graph.reading_order {
-            for t in &self.site.notes[id].front.tags {
-                by_tag.entry(t).or_default().push(id);
-            }
-        }
-        let chinese = self.site.config.language.to_lowercase().starts_with("zh");
-        let mut tags: Vec<TagGroup> = by_tag
-            .into_iter()
-            .map(|(name, ids)| TagGroup { name: name.to_string(), id: tag_id(name), notes: self.links(&page, &ids) })
+        let lists = self.tag_lists();
+        let split = self.tags_split;
+        let tags: Vec<TagGroup> = lists
+            .iter()
+            .map(|(name, ids)| TagGroup {
+                name: name.clone(),
+                id: tag_id(name),
+                href: if split { self.tag_href(&page, true, name) } else { format!("#{}", tag_id(name)) },
+                count: ids.len(),
+                notes: if split { Vec::new() } else { self.links(&page, ids) },
+            })
             .collect();
-        tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
         let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
-        self.render("tags.html", &ctx, page)
+        let mut out = vec![self.render("tags.html", &ctx, page)];
+        if split {
+            out.extend(self.tag_pages(&lists));
+        }
+        out
     }
 
     /// Adds the preview data of the notes `page` links to (see `previews`).
@@ -798,7 +928,20 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let root = plan.maps[m].root;
+        let tops = plan.parts();
+        let parts: Vec<bounded::PageLink> = tops
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| bounded::PageLink {
+                label: (k + 1).to_string(),
+                href: page.href_to(&plan.page(site, t)),
+                current: t == m,
+            })
+            .collect();
         let (heading, intro) = match root {
+            None if !tops.is_empty() => {
+                (format!("{} ({}/{})", labels.map, plan.maps[m].part + 1, tops.len()), labels.map_intro.to_string())
+            }
             None => (labels.map.to_string(), labels.map_intro.to_string()),
             Some(r) => (
                 format!("{} · {}", labels.map, site.notes[r].title()),
@@ -813,6 +956,7 @@ impl<'a> Renderer<'a> {
             map_root: root.map(|r| self.link(&page, r)),
             folded: plan.maps[m].folded.len(),
             svg,
+            parts,
         };
         self.with_previews(self.render("graph.html", &ctx, page))
     }
