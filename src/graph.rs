@@ -30,6 +30,9 @@ pub struct Graph {
     by_slug: HashMap<String, NoteId>,
     by_title: HashMap<String, NoteId>,
     by_alias: HashMap<String, NoteId>,
+    /// Aliases that name more than one note (name key → the notes, in file order): a link
+    /// by one of them is an error, and auto-linking leaves them alone.
+    shared_aliases: HashMap<String, Vec<NoteId>>,
     by_path: HashMap<String, NoteId>,
     pub parent: Vec<Option<NoteId>>,
     /// Sorted by `order`, then title.
@@ -70,7 +73,17 @@ impl Graph {
         self.by_slug.get(slug).copied()
     }
 
-    /// Slug, then title, then alias.
+    /// The notes that share the alias `name`, when more than one does (and no note has it
+    /// as its title, which wins).
+    pub fn shared_alias(&self, name: &str) -> Option<&[NoteId]> {
+        let key = name_key(name);
+        if self.by_slug.contains_key(name.trim()) || self.by_title.contains_key(&key) {
+            return None;
+        }
+        self.shared_aliases.get(&key).map(Vec::as_slice)
+    }
+
+    /// Slug, then title, then alias (an alias that several notes share resolves to none).
     pub fn resolve_name(&self, target: &str) -> Option<NoteId> {
         if let Some(&id) = self.by_slug.get(target.trim()) {
             return Some(id);
@@ -241,6 +254,13 @@ fn title_pos(note: &Note) -> Pos {
 
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
 fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+    index_names_inner(notes, graph, diags);
+    for key in graph.shared_aliases.keys() {
+        graph.by_alias.remove(key);
+    }
+}
+
+fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     for (id, note) in notes.iter().enumerate() {
         graph.by_path.insert(note.path.to_string(), id);
         if let Some(&first) = graph.by_slug.get(&note.slug) {
@@ -273,12 +293,18 @@ fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnosti
         for (alias, key) in note.front.aliases.iter().zip(&note.alias_keys) {
             let key = key.clone();
             match graph.by_alias.get(&key) {
-                Some(&other) if other != id => diags.push(
-                    Diagnostic::error(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
-                        .at(pos())
-                        .spanning(span)
-                        .help("an alias names exactly one note: remove it from one of them"),
-                ),
+                Some(&other) if other != id => {
+                    let sharing = graph.shared_aliases.entry(key.clone()).or_insert_with(|| vec![other]);
+                    if !sharing.contains(&id) {
+                        sharing.push(id);
+                    }
+                    diags.push(
+                        Diagnostic::warning(&note.path, format!("alias `{alias}` also names {}", notes[other].path))
+                            .at(pos())
+                            .spanning(span)
+                            .help("a link by this alias will be an error, and auto-linking skips it; link by slug, or remove the alias from one of them"),
+                    )
+                }
                 Some(_) => {}
                 None => {
                     graph.by_alias.insert(key.clone(), id);
@@ -316,6 +342,20 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
         RefKind::File => "link",
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
+        if let Some(sharing) = (r.kind != RefKind::File).then(|| graph.shared_alias(&r.target)).flatten() {
+            let names: Vec<String> =
+                sharing.iter().map(|&n| format!("`{}` ({})", notes[n].slug, notes[n].path)).collect();
+            diags.push(
+                Diagnostic::error(from, format!("{what} `{}` is an alias of several notes: {}", r.target.trim(), names.join(", ")))
+                    .at(r.pos)
+                    .spanning(r.len)
+                    .help(format!(
+                        "link by slug to the one you mean: {}",
+                        sharing.iter().map(|&n| format!("[[{}]]", notes[n].slug)).collect::<Vec<_>>().join(" or ")
+                    )),
+            );
+            return None;
+        }
         let stem = match r.kind {
             RefKind::File => RelPath::new(&r.target).file_stem().to_string(),
             _ => r.target.trim().to_string(),

@@ -535,7 +535,8 @@ fn auto_link_terms(site: &Site) -> Terms {
     Terms::new(site.notes.iter().flat_map(|n| {
         let skip = &skip;
         std::iter::once(n.title()).chain(n.front.aliases.iter().map(String::as_str)).map(move |name| {
-            let linked = !skip.contains(&crate::graph::name_key(name));
+            // A name that several notes share as an alias links to none of them.
+            let linked = !skip.contains(&crate::graph::name_key(name)) && site.graph.shared_alias(name).is_none();
             (name, linked.then_some(n.slug.as_str()))
         })
     }))

@@ -14,6 +14,7 @@ mod previews;
 mod publish;
 mod reader;
 mod search;
+mod scale;
 mod snapshots;
 
 // The author's loop (issue 5): serve, check, new, hostile input, fuzzing.

@@ -1,0 +1,227 @@
+//! Any shape, any size (issue 11): flat and wide sites keep every page's navigation bounded,
+//! hubs stay small, a large glossary splits per initial with its anchors still landing, tags
+//! get pages of their own, and an alias that two notes share is a warning, not an error.
+
+use crate::browser::{serve, with_browser};
+use crate::support::*;
+use fantoccini::Locator;
+
+/// `n` notes `n0`…; `parent(i)` gives a note's parent; each links to the next one and,
+/// when `hub`, to `n0`.
+fn shaped(n: usize, parent: impl Fn(usize) -> Option<usize>, hub: bool) -> SiteTest {
+    let mut site = SiteTest::new();
+    for i in 0..n {
+        let mut extra = format!("tags = [\"标签{}\"]", i % 3);
+        if let Some(p) = parent(i) {
+            extra.push_str(&format!("\nparent = \"n{p}\""));
+        }
+        let mut body = format!("见 [[n{}]]。", (i + 1) % n);
+        if hub && i > 0 {
+            body.push_str(" 也见 [[n0]]。");
+        }
+        site = site.simple(&format!("n{i}"), &format!("概念{i}"), &extra, &body);
+    }
+    site
+}
+
+/// The sidebar's markup on `page`.
+fn sidebar(html: &str) -> &str {
+    let start = html.find("<nav id=\"sidebar\"").expect("sidebar");
+    &html[start..start + html[start..].find("</nav>").unwrap()]
+}
+
+fn largest_file(site: &SiteTest) -> (u64, String) {
+    walkdir(&site.out())
+        .into_iter()
+        .map(|p| (std::fs::metadata(&p).unwrap().len(), p.display().to_string()))
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn a_flat_site_keeps_its_sidebar_the_same_size_at_50_and_600_notes() {
+    let small = shaped(50, |_| None, false);
+    small.build().ok();
+    let big = shaped(600, |_| None, false);
+    big.build().ok();
+    let (a, b) = (sidebar(&small.read("n25.html")).len(), sidebar(&big.read("n300.html")).len());
+    // The same number of entries (the window around the note, then "and N more"); only the
+    // digits of the titles and the count differ.
+    assert!(b <= a + 100, "the sidebar grew with the site: {a} bytes at 50 notes, {b} at 600");
+    let page = big.read("n300.html");
+    let side = sidebar(&page);
+    assert!(side.contains("aria-current=\"page\">概念300<"), "the note itself is in its sidebar");
+    assert!(side.contains("class=\"more\"") && side.contains("还有 585 个"), "and N more: {side}");
+    // "and N more" leads to a list of every root, in pages.
+    let more = attrs(side, "href").into_iter().find(|h| h.starts_with("all/")).expect("a link to the roots list");
+    assert_eq!(more, "all/roots.html");
+    let list = big.read("all/roots.html");
+    assert_eq!(list.matches("class=\"note-link\"").count(), LIST_PAGE_FOR_TESTS, "one full page of roots");
+    assert!(list.contains("href=\"roots.p2.html\""), "a pager to the second page");
+    assert!(big.read("all/roots.p2.html").contains("data-slug=\"n"));
+    // The home page shows a bounded number of root cards, then a link to the same list.
+    let home = big.read("index.html");
+    assert_eq!(home.matches("class=\"root-card\"").count(), 15);
+    assert!(home.contains("href=\"all/roots.html\""));
+    // Every note is still drawn on a map; the roots are shared out over several top maps.
+    let maps: usize = walkdir(&big.out().join("map")).len() + 1;
+    assert!(maps >= 3, "600 roots need several top maps, got {maps}");
+    assert!(big.read("graph.html").contains("href=\"map/roots.p2.html\""));
+    let drawn: usize = std::iter::once(big.out().join("graph.html"))
+        .chain(walkdir(&big.out().join("map")))
+        .map(|p| std::fs::read_to_string(p).unwrap().matches(" id=\"n-n").count())
+        .sum();
+    assert_eq!(drawn, 600, "each note drawn once");
+}
+
+/// Entries per list page (render::LIST_PAGE).
+const LIST_PAGE_FOR_TESTS: usize = 500;
+
+#[test]
+fn a_wide_site_shows_a_window_of_siblings_and_lists_the_rest_on_the_parents_list() {
+    // One root with 300 children.
+    let site = shaped(301, |i| (i > 0).then_some(0), false);
+    site.build().ok();
+    let page = site.read("n150.html");
+    let side = sidebar(&page);
+    let tree = &side[side.find("</ul>").unwrap()..];
+    assert_eq!(tree.matches("<li").count(), 17, "the root, 15 siblings and \"and N more\": {side}");
+    assert!(side.contains("aria-current=\"page\">概念150<"));
+    assert!(side.contains("href=\"children/n0.html\""), "and N more goes to the parent's children list");
+    // The root's own page lists a few children, then links to the list of them all.
+    let root = site.read("n0.html");
+    let children = &root[root.find("id=\"children-h\"").unwrap()..];
+    let children = &children[..children.find("</section>").unwrap()];
+    assert_eq!(children.matches("class=\"note-link\"").count(), 30);
+    assert!(children.contains("还有 270 个") && children.contains("href=\"children/n0.html\""));
+    let list = site.read("children/n0.html");
+    assert_eq!(list.matches("<li><a class=\"note-link\"").count(), 300);
+}
+
+#[test]
+fn a_hub_linked_from_thousands_stays_under_a_mebibyte() {
+    let site = shaped(2500, |_| None, true);
+    site.build().ok();
+    let hub = site.read("n0.html");
+    let backlinks = &hub[hub.find("id=\"backlinks-h\"").unwrap()..];
+    let backlinks = &backlinks[..backlinks.find("</section>").unwrap()];
+    assert_eq!(backlinks.matches("class=\"note-link\"").count(), 30);
+    assert!(backlinks.contains("href=\"backlinks/n0.html\""));
+    assert!(hub.len() < 40_000, "the hub's page is {} bytes", hub.len());
+    // The backlinks list, in pages, holds every one of them.
+    let mut listed = 0;
+    for p in walkdir(&site.out().join("backlinks")) {
+        listed += std::fs::read_to_string(p).unwrap().matches("<li><a class=\"note-link\"").count();
+    }
+    assert_eq!(listed, 2499);
+    let (size, path) = largest_file(&site);
+    assert!(size < 1 << 20, "{path} is {size} bytes");
+}
+
+#[test]
+fn a_large_glossary_splits_per_initial_and_its_anchors_still_land() {
+    let site = shaped(1600, |_| None, false);
+    site.build().ok();
+    let index = site.read("glossary.html");
+    assert!(!index.contains("class=\"entry\""), "the index lists parts, not entries");
+    // 概念 is "gai nian": all under G, in two parts.
+    assert!(index.contains("href=\"glossary/g.html\"") && index.contains("href=\"glossary/g.p2.html\""));
+    let part = site.read("glossary/g.html");
+    assert_eq!(part.matches("class=\"entry\"").count(), 800);
+    assert!(site.read("glossary/g.p2.html").contains("id=\"n999\"") || part.contains("id=\"n999\""));
+    // The script's bucket files know where every entry is.
+    let mut known = 0;
+    for p in walkdir(&site.out().join("glossary")).into_iter().filter(|p| p.to_string_lossy().contains("where-")) {
+        known += std::fs::read_to_string(p).unwrap().matches("\":\"g").count();
+    }
+    assert_eq!(known, 1600);
+    let (size, path) = largest_file(&site);
+    assert!(size < 1 << 20, "{path} is {size} bytes");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn glossary_html_hash_moves_on_to_the_part_that_holds_the_entry() {
+    let site = shaped(1600, |_| None, false);
+    site.build().ok();
+    let out = site.out();
+    let part = if site.read("glossary/g.html").contains("id=\"n1234\"") { "glossary/g.html" } else { "glossary/g.p2.html" };
+    let http = serve(out.clone(), "/");
+    with_browser((1000, 800), move |c| async move {
+        for base in [format!("file://{}/", out.display()), http.clone()] {
+            c.goto(&format!("{base}glossary.html#n1234")).await.unwrap();
+            let mut url = String::new();
+            for _ in 0..50 {
+                url = c.current_url().await.unwrap().to_string();
+                if url.contains(".html#n1234") && !url.contains("/glossary.html") {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(url.ends_with(&format!("{part}#n1234")), "{base}: landed on {url}");
+            let target = c.find(Locator::Css(":target")).await.unwrap();
+            assert_eq!(target.attr("id").await.unwrap().as_deref(), Some("n1234"));
+        }
+    })
+    .await;
+    drop(site);
+}
+
+#[test]
+fn a_large_site_gives_each_tag_pages_of_its_own_and_tags_html_indexes_them() {
+    let site = shaped(1600, |_| None, false);
+    site.build().ok();
+    let tags = site.read("tags.html");
+    assert!(!tags.contains("class=\"tag-group\""), "an index, not every note");
+    let hrefs: Vec<String> = attrs(&tags, "href").into_iter().filter(|h| h.starts_with("tags/")).collect();
+    assert_eq!(hrefs.len(), 3, "{hrefs:?}");
+    let page = site.read(&hrefs[0]);
+    assert!(page.contains("<h1>#标签"), "the tag's page");
+    // 1600 notes over 3 tags: 534 on the first, over two pages.
+    assert!(page.contains("class=\"pager\""));
+    // A note's tag links straight to its tag's page.
+    let note = site.read("n0.html");
+    assert!(note.contains("href=\"tags/标签0.html\""), "{}", &note[note.find("class=\"tags\"").unwrap()..][..200]);
+    // A small site keeps one tags page with anchors (the project's own).
+    let small = shaped(20, |_| None, false);
+    small.build().ok();
+    assert!(small.read("n0.html").contains("href=\"tags.html#tag-标签0\""));
+    assert!(small.read("tags.html").contains("id=\"tag-标签0\""));
+}
+
+fn sharing() -> SiteTest {
+    SiteTest::new()
+        .simple("efficient-sparse", "高效稀疏", "aliases = [\"Efficient Sparse Attention\"]", "")
+        .simple("sparse-attention", "稀疏注意力", "aliases = [\"efficient sparse attention\"]", "")
+}
+
+#[test]
+fn two_notes_may_share_an_alias_with_a_warning() {
+    let site = sharing().simple("user", "用户", "", "见 [[efficient-sparse]] 与 [[sparse-attention]]。");
+    let run = site.build().ok();
+    run.says(&["warning: alias `efficient sparse attention` also names content/efficient-sparse.md"]);
+    site.expect_file("efficient-sparse.html").expect_file("sparse-attention.html");
+}
+
+#[test]
+fn a_link_by_a_shared_alias_is_an_error_naming_the_notes_it_could_mean() {
+    let site = sharing().simple("user", "用户", "", "见 [[Efficient Sparse Attention]]。");
+    site.build().failed().says(&[
+        "content/user.md:6:3: error: link `Efficient Sparse Attention` is an alias of several notes",
+        "`efficient-sparse` (content/efficient-sparse.md)",
+        "`sparse-attention` (content/sparse-attention.md)",
+        "[[efficient-sparse]] or [[sparse-attention]]",
+    ]);
+}
+
+#[test]
+fn auto_linking_skips_a_shared_alias() {
+    let site = sharing()
+        .file("book.toml", "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\n\n[build]\nauto-link = true\n")
+        .simple("user", "用户", "", "Efficient Sparse Attention 很常见，稀疏注意力也是。");
+    site.build().ok();
+    let page = site.read("user.html");
+    let body = &page[page.find("class=\"note-body\"").unwrap()..];
+    let body = &body[..body.find("</div>").unwrap()];
+    assert!(!body.contains("Efficient Sparse Attention</a>"), "a shared alias is not linked: {body}");
+    assert!(body.contains("href=\"sparse-attention.html\""), "a title still is: {body}");
+}
