@@ -113,7 +113,9 @@ pub fn plan(site: &Site) -> Plan {
     }
     let mut maps = Vec::new();
     let mut home = vec![0usize; n];
-    let mut queue: VecDeque<(Option<NoteId>, Option<usize>, Vec<NoteId>, usize)> =
+    // (root, the map it was folded out of, the nodes it starts from, its part number)
+    type Pending = (Option<NoteId>, Option<usize>, Vec<NoteId>, usize);
+    let mut queue: VecDeque<Pending> =
         g.roots.chunks(ROOTS_PER_MAP).enumerate().map(|(k, c)| (None, None, c.to_vec(), k)).collect();
     if queue.is_empty() {
         queue.push_back((None, None, Vec::new(), 0));
