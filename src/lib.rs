@@ -20,6 +20,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod previews;
 pub mod render;
+pub mod sanitize;
 pub mod report;
 pub mod scaffold;
 pub mod search;

@@ -21,4 +21,5 @@ mod check;
 mod fuzz;
 mod hostile;
 mod new;
+mod safety;
 mod serve;
