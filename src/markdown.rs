@@ -414,7 +414,12 @@ fn tex_error(src: &str) -> Option<String> {
     let storage = pulldown_latex::Storage::new();
     let e = on_tex_stack(src, || pulldown_latex::Parser::new(src, &storage).find_map(Result::err))?;
     let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-    Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
+    let src = src.trim();
+    let shown = match src.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &src[..cut]),
+        None => src.to_string(),
+    };
+    Some(format!("formula does not parse: {detail} in `{shown}`"))
 }
 
 /// The names of a site's notes (titles and aliases), for linking their first mention.

@@ -15,11 +15,44 @@ fn body_of(page: &str) -> &str {
     &page[start..end]
 }
 
+/// The tags of `html` (`<name …>`, quotes respected), lower-cased; text is left out.
+fn tags(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'<' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            let mut j = i + 1;
+            let mut quote = None;
+            while j < b.len() {
+                match (quote, b[j]) {
+                    (None, b'"' | b'\'') => quote = Some(b[j]),
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            out.push(html[i..j.min(b.len())].to_ascii_lowercase());
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Markup that runs code in a page: what no author's note may ever produce.
 fn assert_inert(html: &str) {
-    let lower = html.to_ascii_lowercase();
-    for bad in ["<script", "onerror", "onload", "onclick", "javascript:", "vbscript:", "data:text", "<iframe", "<style", " style=\""] {
-        assert!(!lower.contains(bad), "{bad:?} reached the page:\n{html}");
+    for tag in tags(html) {
+        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        assert!(!["script", "iframe", "style", "object", "embed", "form", "base", "meta", "link"].contains(&name.as_str()), "{tag} reached the page:\n{html}");
+        let attrs = &tag[1 + name.len()..];
+        let handler = attrs.split(|c: char| c.is_whitespace() || c == '/').any(|a| a.starts_with("on") && a.contains('='));
+        assert!(!handler, "an event handler reached the page: {tag}");
+        for bad in ["javascript:", "vbscript:", "data:", " style="] {
+            assert!(!attrs.contains(bad), "{bad:?} reached the page: {tag}");
+        }
     }
 }
 
@@ -112,4 +145,129 @@ fn a_trusted_site_keeps_raw_html_as_written() {
     // A typo of the key is caught, with the right name.
     let typo = base().file("book.toml", "[book]\ntitle = \"t\"\n[build]\ntrust-html = true\n");
     typo.build().failed().says(&["unknown key `build.trust-html`", "did you mean `trusted-html`?"]);
+}
+
+/// Every `<math>` element of `html`, checked to be well-formed markup: each `<` opens or
+/// closes a tag, tags balance, and no `>` or bare `<` stands in text.
+fn assert_math_well_formed(html: &str, what: &str) -> usize {
+    let mut count = 0;
+    let mut rest = html;
+    while let Some(start) = rest.find("<math") {
+        let end = rest[start..].find("</math>").map(|e| start + e + "</math>".len()).expect("</math>");
+        let math = &rest[start..end];
+        let mut stack: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < math.len() {
+            let c = math.as_bytes()[i];
+            match c {
+                b'<' => {
+                    let close = math[i..].find('>').map(|e| i + e).unwrap_or_else(|| panic!("{what}: unclosed tag in {math}"));
+                    let tag = &math[i + 1..close];
+                    if let Some(name) = tag.strip_prefix('/') {
+                        assert_eq!(stack.pop(), Some(name), "{what}: </{name}> closes the wrong element in {math}");
+                    } else {
+                        let name = tag.split([' ', '/']).next().unwrap();
+                        assert!(
+                            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+                            "{what}: `<{tag}>` is not a tag in {math}"
+                        );
+                        if !tag.ends_with('/') {
+                            stack.push(name);
+                        }
+                    }
+                    i = close + 1;
+                }
+                b'>' => panic!("{what}: a bare > in {math}"),
+                _ => i += 1,
+            }
+        }
+        assert!(stack.is_empty(), "{what}: unclosed {stack:?} in {math}");
+        count += 1;
+        rest = &rest[end..];
+    }
+    count
+}
+
+#[test]
+fn tex_cannot_close_its_annotation_and_math_is_well_formed() {
+    let body = "行内 $a</annotation></semantics></math><img src=x onerror=alert(1)>$ 与 $x_{< t}$ 和 $a > b \\& c$。\n\n$$\n</annotation><script>alert(2)</script>\n$$\n";
+    let site = base().simple("tex", "公式", "parent = \"peft\"", body);
+    site.build().ok();
+    let page = site.read("tex.html");
+    let html = body_of(&page);
+    assert_inert(html);
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains("x_{&lt; t}</annotation>"), "{html}");
+    assert_eq!(assert_math_well_formed(html, "tex.html"), 4);
+}
+
+#[test]
+fn the_real_notes_math_is_well_formed() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("book");
+    let run = std::process::Command::new(BIN)
+        .args(["build", "--quiet", "--root", env!("CARGO_MANIFEST_DIR"), "--dest"])
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let page = std::fs::read_to_string(dest.join("generative-model.html")).unwrap();
+    assert!(page.contains("x_{&lt;t}") || page.contains("x_{&lt; t}"), "the annotation is escaped");
+    let mut formulas = 0;
+    for page in walkdir(&dest).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        formulas += assert_math_well_formed(&std::fs::read_to_string(&page).unwrap(), &page.display().to_string());
+    }
+    assert!(formulas > 20, "{formulas} formulas");
+}
+
+/// Runs `conceptbook build` in `site`, killed if it has not ended in 60 s (a stall, which
+/// the test then reports, rather than hanging the suite).
+fn build_or_stall(site: &SiteTest) -> Run {
+    let mut child = std::process::Command::new(BIN)
+        .arg("build")
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the build stalled on a hostile formula");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn quadratic_formulas_are_refused_with_their_place_not_a_stall() {
+    // 40,000 nested square roots in display math: today a stall of minutes.
+    let sqrt = format!("开头。\n\n$$\n{}x{}\n$$\n", "\\sqrt{".repeat(40_000), "}".repeat(40_000));
+    let site = base().simple("sqrt", "根号", "parent = \"peft\"", &sqrt);
+    let run = build_or_stall(&site).failed();
+    run.says(&["content/sqrt.md:9:1: error: formula is too long: 280003 bytes, at most 4000", "build failed"]);
+    // 200,000 nested braces: today a stall; 40,000 unbraced roots: a stack overflow.
+    let braces = format!("正文 ${}{}$\n", "{".repeat(200_000), "}".repeat(200_000));
+    let site = base().simple("braces", "括号", "parent = \"peft\"", &braces);
+    build_or_stall(&site).failed().says(&["content/braces.md:7:4: error: formula is too long"]);
+    let chain = format!("${}x$\n", "\\sqrt".repeat(40_000));
+    let site = base().simple("chain", "链", "parent = \"peft\"", &chain);
+    build_or_stall(&site).failed().says(&["content/chain.md:7:1: error: formula is too long"]);
+    // Short but deep: refused for its nesting.
+    let deep = format!("${}x{}$\n", "\\sqrt{".repeat(150), "}".repeat(150));
+    let site = base().simple("deep", "深", "parent = \"peft\"", &deep);
+    build_or_stall(&site).failed().says(&["content/deep.md:7:1: error: formula nests groups more than 100 deep"]);
+    // Long unbraced chains within the limits build (no stack overflow).
+    let chain = format!("${}x$\n", "\\sqrt ".repeat(600));
+    let site = base().simple("chain", "链", "parent = \"peft\"", &chain);
+    build_or_stall(&site).ok();
 }
