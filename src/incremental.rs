@@ -150,7 +150,13 @@ impl Session {
     /// Re-reads the changed content paths; returns those whose text really changed. A
     /// folder, or anything unexpected, makes it re-read the whole of `content/`.
     fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
-        let simple = paths.iter().all(|p| p.extension() == Some("md") && !p.to_fs(&self.root).is_dir());
+        // A symbolic link, or a file behind one, is read by the full walk, which refuses
+        // any whose real path lies outside the site.
+        let real_root = source::real_root(&self.root);
+        let simple = paths.iter().all(|p| {
+            let fs = p.to_fs(&self.root);
+            p.extension() == Some("md") && !fs.is_dir() && !fs.is_symlink() && source::inside_root(&real_root, &fs)
+        });
         let fresh: Vec<SourceFile> = if simple {
             paths
                 .iter()

@@ -271,3 +271,83 @@ fn quadratic_formulas_are_refused_with_their_place_not_a_stall() {
     let site = base().simple("chain", "链", "parent = \"peft\"", &chain);
     build_or_stall(&site).ok();
 }
+
+#[test]
+fn slugs_of_generated_pages_are_refused_with_a_suggestion() {
+    let site = base()
+        .simple("glossary", "词汇表笔记", "", "这段文字不能被生成的词汇表页面盖住。")
+        .simple("tags-note", "标签", "slug = \"tags\"", "")
+        .simple("sub/index", "子目录首页", "", "")
+        .simple("x404", "四零四", "slug = \"404\"", "");
+    let run = site.build().failed();
+    run.says(&[
+        "content/glossary.md:1:1: error: the slug `glossary` is reserved: conceptbook writes its own glossary page there",
+        "help: rename the file or set another slug in its front matter, e.g. `slug = \"glossary-note\"`",
+        "content/tags-note.md:4:1: error: the slug `tags` is reserved",
+        "help: choose another slug, e.g. `slug = \"tags-note\"`",
+        "content/sub/index.md:1:1: error: the slug `index` is reserved",
+        "content/x404.md:4:1: error: the slug `404` is reserved",
+    ]);
+    assert!(!site.out().exists(), "nothing is written");
+    for slug in ["graph", "print", "search", "map", "sitemap"] {
+        base().simple(slug, "保留", "", "").build().failed().says(&[&format!("the slug `{slug}` is reserved")]);
+    }
+    // The home page, content/index.md, is no note and stays fine.
+    base().file("content/index.md", "欢迎。\n").build().ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_whose_real_path_lies_outside_the_site_is_published() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let secret = elsewhere.path().join("id_rsa");
+    std::fs::write(&secret, "-----BEGIN OPENSSH PRIVATE KEY----- SECRET-KEY").unwrap();
+    std::fs::create_dir_all(elsewhere.path().join("notes")).unwrap();
+    std::fs::write(
+        elsewhere.path().join("notes/leak.md"),
+        "+++\ntitle = \"外部\"\nsummary = \"SECRET-NOTE\"\n+++\n\nSECRET-NOTE\n",
+    )
+    .unwrap();
+    std::fs::write(elsewhere.path().join("note.html"), "SECRET-TEMPLATE {{ page.title }}").unwrap();
+    let site = base().file("static/real.txt", "inside").file("content/inside/ok.md", "+++\ntitle = \"内\"\nsummary = \"s\"\n+++\n");
+    let root = site.root();
+    symlink(&secret, root.join("static/key.txt")).unwrap();
+    symlink("/proc/self/environ", root.join("static/env.txt")).unwrap();
+    symlink(elsewhere.path().join("notes"), root.join("content/linked")).unwrap();
+    symlink(elsewhere.path().join("note.html"), root.join("templates-note.html")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::rename(root.join("templates-note.html"), root.join("templates/note.html")).unwrap();
+    // Links that stay inside the site are fine.
+    symlink("real.txt", root.join("static/alias.txt")).unwrap();
+    let run = site.build().failed();
+    run.says(&[
+        &format!(
+            "content/linked: error: symbolic link (to `{}`) leads outside the site's folder: nothing behind it is published",
+            elsewhere.path().join("notes").display()
+        ),
+        "help: copy the file into the site, or remove the link",
+        "build failed: nothing was written",
+    ]);
+    std::fs::remove_file(root.join("content/linked")).unwrap();
+    let run = site.build().failed();
+    run.says(&[
+        "static/env.txt: error: symbolic link (to `/proc/self/environ`) leads outside the site's folder",
+        "static/key.txt: error: symbolic link",
+        "templates/note.html: error: symbolic link",
+    ]);
+    assert!(!run.stderr.contains("alias.txt"), "an inside link is no error:\n{}", run.stderr);
+    assert!(!site.out().exists());
+    // `check` says the same.
+    site.run(&["check"]).failed().says(&["static/key.txt: error: symbolic link"]);
+    // Without the outside links, the inside ones build and are published.
+    for l in ["static/key.txt", "static/env.txt", "templates/note.html"] {
+        std::fs::remove_file(root.join(l)).unwrap();
+    }
+    site.build().ok();
+    assert_eq!(site.read("alias.txt"), "inside");
+    for (path, bytes) in site.snapshot_output() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("SECRET"), "{path}");
+    }
+}
