@@ -47,6 +47,12 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
+    if args.dest.is_none() {
+        if let Some(reason) = output::outside_reason(root, &dest) {
+            writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: use a folder inside the site, such as \"book\", or name it on the command line: --dest {}", config::FILE, dest.display(), built.site.config.build_dir)?;
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     if let Some(reason) = output::refuse_reason(root, &dest) {
         writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
         return Ok(ExitCode::FAILURE);

@@ -351,3 +351,66 @@ fn nothing_whose_real_path_lies_outside_the_site_is_published() {
         assert!(!text.contains("SECRET"), "{path}");
     }
 }
+
+#[test]
+fn only_a_folder_conceptbook_built_is_replaced() {
+    // Another project beside the site, whose docs/ has a .nojekyll of its own (Sphinx,
+    // Docusaurus and hand-made folders all do).
+    let parent = tempfile::tempdir().unwrap();
+    let docs = parent.path().join("other-project/docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join(".nojekyll"), "").unwrap();
+    std::fs::write(docs.join("handbook.md"), "the handbook").unwrap();
+    let site = base();
+    // Named by --dest: conceptbook goes there, but will not replace a folder it did not make.
+    let run = site.run(&["build", "--dest", docs.to_str().unwrap()]).failed();
+    run.says(&["is not a conceptbook output (no .conceptbook-output in it)"]);
+    assert_eq!(std::fs::read_to_string(docs.join("handbook.md")).unwrap(), "the handbook");
+    // book.toml naming a folder outside the site is refused, even an empty one.
+    let site = site.file("book.toml", "[book]\ntitle = \"t\"\n[build]\nbuild-dir = \"../other-project/docs\"\n");
+    site.build().failed().says(&["book.toml: error: refusing to build into", "lies outside the site's folder", "--dest"]);
+    assert_eq!(std::fs::read_to_string(docs.join("handbook.md")).unwrap(), "the handbook");
+    std::fs::create_dir_all(parent.path().join("empty")).unwrap();
+    let site = site.file("book.toml", "[book]\ntitle = \"t\"\n[build]\nbuild-dir = \"../empty\"\n");
+    site.build().failed().says(&["lies outside the site's folder"]);
+    // Its own build dir, once built, is replaced by the next build; and a build at a
+    // --dest outside the site works when the command line names it.
+    let site = base();
+    site.build().ok();
+    site.expect_file(".conceptbook-output").expect_file(".nojekyll");
+    site.build().ok();
+    let out = parent.path().join("site-out");
+    site.run(&["build", "--dest", out.to_str().unwrap()]).ok();
+    site.run(&["build", "--dest", out.to_str().unwrap()]).ok();
+    assert!(out.join("peft.html").is_file());
+    // A book/ of an older conceptbook (no marker yet) is still recognised as its own.
+    std::fs::remove_file(site.out().join(".conceptbook-output")).unwrap();
+    site.build().ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_removes_what_killed_builds_left_behind() {
+    let site = base();
+    site.build().ok();
+    // A process that has ended: its id names no running process.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let running = std::process::id();
+    for name in [format!(".book.staging-{dead}"), format!(".book.old-{dead}"), format!(".book.old-{running}")] {
+        std::fs::create_dir_all(site.root().join(&name).join("css")).unwrap();
+        std::fs::write(site.root().join(&name).join("css/style.css"), "x".repeat(1000)).unwrap();
+    }
+    std::fs::create_dir_all(site.root().join(".docs.old-1")).unwrap();
+    site.build().ok();
+    let mut left: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    left.sort();
+    // The running build's folder, and folders of another name, are left alone.
+    assert_eq!(left, [".book.old-".to_string() + &running.to_string(), ".docs.old-1".into()]);
+    site.expect_file("index.html");
+}
