@@ -414,3 +414,62 @@ fn a_build_removes_what_killed_builds_left_behind() {
     assert_eq!(left, [".book.old-".to_string() + &running.to_string(), ".docs.old-1".into()]);
     site.expect_file("index.html");
 }
+
+/// A host that answers everything with 200, open to every origin, and scripts that mark
+/// the page that runs them; counts the requests it gets.
+fn evil_host() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "window.__pwned = (window.__pwned || 0) + 1;";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, hits)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_404_page_only_takes_its_base_from_its_own_origin() {
+    use crate::browser::*;
+    let site = base();
+    site.build().ok();
+    let http = serve(site.out(), "/");
+    let (evil, hits) = evil_host();
+    with_browser((1024, 768), move |c| async move {
+        // `//127.0.0.1:EVIL/x/y` on the site: a protocol-relative path to another host.
+        for path in [format!("/127.0.0.1:{evil}/x/y"), format!("//127.0.0.1:{evil}/x/y"), format!("/\\127.0.0.1:{evil}/x/y")] {
+            c.goto(&format!("{http}{path}")).await.unwrap();
+            let h1 = c.find(fantoccini::Locator::Css("h1")).await.unwrap().text().await.unwrap();
+            assert_eq!(h1, "页面不存在");
+            // The page finds its own root: the brand link leads home, on this origin.
+            let mut home = String::new();
+            for _ in 0..50 {
+                let v = c.execute("return document.querySelector('.brand').href", vec![]).await.unwrap();
+                home = v.as_str().unwrap_or("").to_string();
+                if home == format!("{http}index.html") {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert_eq!(home, format!("{http}index.html"), "{path}");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let pwned = c.execute("return window.__pwned || 0", vec![]).await.unwrap();
+            assert_eq!(pwned.as_u64(), Some(0), "{path}: a script from the other host ran");
+            let base = c.execute("var b = document.querySelector('base'); return b ? b.href : ''", vec![]).await.unwrap();
+            assert!(base.as_str().unwrap().starts_with(&http), "{path}: base {base}");
+        }
+    })
+    .await;
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the other host got requests");
+}
