@@ -473,3 +473,130 @@ async fn the_404_page_only_takes_its_base_from_its_own_origin() {
     .await;
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the other host got requests");
 }
+
+/// Sends `request` as it is to a running `serve`; returns the status and the whole response.
+fn raw(port: u16, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn serve_answers_only_its_own_host_and_its_own_pages() {
+    use crate::serve::Served;
+    let site = base();
+    let s = Served::start(&site, &[]);
+    let p = s.port;
+    for host in [format!("127.0.0.1:{p}"), format!("localhost:{p}"), format!("[::1]:{p}"), format!("LOCALHOST:{p}")] {
+        let (status, text) = raw(p, &format!("GET /search/docs-0.js HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(status, 200, "{host}: {text}");
+        assert!(text.contains("Cross-Origin-Resource-Policy: same-origin"), "{text}");
+    }
+    // DNS rebinding: a page at evil.example:PORT whose name now resolves to 127.0.0.1.
+    for host in [format!("evil.example:{p}"), "127.0.0.1".into(), format!("127.0.0.1:{}", p.wrapping_add(1)), format!("127.0.0.1.evil.example:{p}"), String::new()] {
+        let (status, text) = raw(p, &format!("GET /peft.html HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(status, 403, "Host: {host}");
+        assert!(!text.contains("参数高效微调"), "{text}");
+    }
+    let (status, _) = raw(p, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 403, "no Host at all");
+    // Another site's page including the search shards as a script, or fetching a page.
+    for (site_header, mode, want) in [
+        ("cross-site", "no-cors", 403),
+        ("cross-site", "cors", 403),
+        ("same-site", "no-cors", 403),
+        ("cross-site", "navigate", 200),
+        ("same-origin", "no-cors", 200),
+        ("none", "navigate", 200),
+    ] {
+        let (status, _) = raw(
+            p,
+            &format!("GET /search/docs-0.js HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nSec-Fetch-Site: {site_header}\r\nSec-Fetch-Mode: {mode}\r\nSec-Fetch-Dest: script\r\n\r\n"),
+        );
+        assert_eq!(status, want, "Sec-Fetch-Site: {site_header}, Sec-Fetch-Mode: {mode}");
+    }
+    // Every kind of answer carries the header: a page, a 404, a redirect, the events.
+    for path in ["/", "/nope", "/css", "/__conceptbook/events?build=1&server=x"] {
+        use std::io::{BufRead, Write};
+        let mut c = std::net::TcpStream::connect(("127.0.0.1", p)).unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        write!(c, "GET {path} HTTP/1.1\r\nHost: localhost:{p}\r\n\r\n").unwrap();
+        let mut head = String::new();
+        let mut r = std::io::BufReader::new(c);
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.contains("Cross-Origin-Resource-Policy: same-origin"), "{path}: {head}");
+    }
+}
+
+/// The number of threads of process `pid` (Linux).
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status.lines().find_map(|l| l.strip_prefix("Threads:")).unwrap().trim().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_holds_idle_and_trickling_connections_with_bounded_threads_and_a_deadline() {
+    use crate::serve::Served;
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let site = base();
+    let s = Served::start(&site, &[]);
+    let p = s.port;
+    let before = threads(s.pid());
+    // One that trickles a byte of its head every 300 ms is cut off after the deadline, not
+    // kept forever (a per-read timeout alone never ends it).
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", p)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let start = Instant::now();
+    let mut cut = false;
+    for b in format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nX-Slow: {}", "a".repeat(200)).bytes() {
+        if slow.write_all(&[b]).is_err() {
+            cut = true;
+            break;
+        }
+        let mut buf = [0; 512];
+        match slow.read(&mut buf) {
+            Ok(0) => {
+                cut = true;
+                break;
+            }
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&buf);
+                assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+                cut = true;
+                break;
+            }
+            Err(_) => {}
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+    }
+    assert!(cut, "a head trickling for 30 s was still being read");
+    assert!(start.elapsed() < Duration::from_secs(15), "cut off after {:?}", start.elapsed());
+    // 300 connections that never send a request: a bounded number of threads holds them;
+    // those beyond the queue are told to come back (503) at once.
+    let idle: Vec<std::net::TcpStream> =
+        (0..300).map(|_| std::net::TcpStream::connect(("127.0.0.1", p)).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads(s.pid());
+    assert!(during <= before + 40, "threads: {before} before, {during} with 300 idle connections");
+    drop(idle);
+    // Once the idle ones are gone or timed out, requests are answered as ever.
+    s.get_until("/peft.html", |r| r.status == 200, "an answer after the flood");
+    assert!(threads(s.pid()) <= before + 40);
+}
