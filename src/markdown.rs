@@ -326,7 +326,8 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
 /// The author's raw HTML (block and inline) in a parsed body, sanitized in place; the
 /// markup conceptbook generates later never passes through here.
 fn sanitize_raw_html(parsed: &mut [(Event, std::ops::Range<usize>)]) {
-    let at: Vec<usize> = (0..parsed.len()).filter(|&i| matches!(parsed[i].0, Event::Html(_) | Event::InlineHtml(_))).collect();
+    let at: Vec<usize> =
+        (0..parsed.len()).filter(|&i| matches!(parsed[i].0, Event::Html(_) | Event::InlineHtml(_))).collect();
     if at.is_empty() {
         return;
     }

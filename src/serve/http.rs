@@ -118,13 +118,17 @@ fn handle(mut stream: TcpStream, server: &Server) -> std::io::Result<()> {
     let mut lines = head.split("\r\n");
     let mut words = lines.next().unwrap_or("").split(' ');
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    let headers: Vec<(String, &str)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim()))
-        .collect();
+    let headers: Vec<(String, &str)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim())).collect();
     let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
     if !own_host(header("host"), server.port) {
-        return respond(&mut stream, 403, TEXT, b"this server only answers http://127.0.0.1:PORT/ and http://localhost:PORT/\n", false);
+        return respond(
+            &mut stream,
+            403,
+            TEXT,
+            b"this server only answers http://127.0.0.1:PORT/ and http://localhost:PORT/\n",
+            false,
+        );
     }
     if from_another_site(header("sec-fetch-site"), header("sec-fetch-mode")) {
         return respond(&mut stream, 403, TEXT, b"another site's page may not read this server\n", false);

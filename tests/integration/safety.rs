@@ -93,7 +93,9 @@ pub fn assert_inert(html: &str) {
         for (attr, value) in attributes(&tag) {
             assert!(!attr.starts_with("on"), "an event handler reached the page: {tag}");
             assert!(attr != "style", "a style attribute reached the page: {tag}");
-            if ["href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data", "background"].contains(&attr.as_str()) {
+            if ["href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data", "background"]
+                .contains(&attr.as_str())
+            {
                 let url: String = value
                     .replace("&#58;", ":")
                     .replace("&#x3a;", ":")
@@ -214,7 +216,8 @@ pub fn assert_math_well_formed(html: &str, what: &str) -> usize {
             let c = math.as_bytes()[i];
             match c {
                 b'<' => {
-                    let close = math[i..].find('>').map(|e| i + e).unwrap_or_else(|| panic!("{what}: unclosed tag in {math}"));
+                    let close =
+                        math[i..].find('>').map(|e| i + e).unwrap_or_else(|| panic!("{what}: unclosed tag in {math}"));
                     let tag = &math[i + 1..close];
                     if let Some(name) = tag.strip_prefix('/') {
                         assert_eq!(stack.pop(), Some(name), "{what}: </{name}> closes the wrong element in {math}");
@@ -363,7 +366,9 @@ fn nothing_whose_real_path_lies_outside_the_site_is_published() {
     )
     .unwrap();
     std::fs::write(elsewhere.path().join("note.html"), "SECRET-TEMPLATE {{ page.title }}").unwrap();
-    let site = base().file("static/real.txt", "inside").file("content/inside/ok.md", "+++\ntitle = \"内\"\nsummary = \"s\"\n+++\n");
+    let site = base()
+        .file("static/real.txt", "inside")
+        .file("content/inside/ok.md", "+++\ntitle = \"内\"\nsummary = \"s\"\n+++\n");
     let root = site.root();
     symlink(&secret, root.join("static/key.txt")).unwrap();
     symlink("/proc/self/environ", root.join("static/env.txt")).unwrap();
@@ -421,7 +426,11 @@ fn only_a_folder_conceptbook_built_is_replaced() {
     assert_eq!(std::fs::read_to_string(docs.join("handbook.md")).unwrap(), "the handbook");
     // book.toml naming a folder outside the site is refused, even an empty one.
     let site = site.file("book.toml", "[book]\ntitle = \"t\"\n[build]\nbuild-dir = \"../other-project/docs\"\n");
-    site.build().failed().says(&["book.toml: error: refusing to build into", "lies outside the site's folder", "--dest"]);
+    site.build().failed().says(&[
+        "book.toml: error: refusing to build into",
+        "lies outside the site's folder",
+        "--dest",
+    ]);
     assert_eq!(std::fs::read_to_string(docs.join("handbook.md")).unwrap(), "the handbook");
     std::fs::create_dir_all(parent.path().join("empty")).unwrap();
     let site = site.file("book.toml", "[book]\ntitle = \"t\"\n[build]\nbuild-dir = \"../empty\"\n");
@@ -501,7 +510,9 @@ async fn the_404_page_only_takes_its_base_from_its_own_origin() {
     let (evil, hits) = evil_host();
     with_browser((1024, 768), move |c| async move {
         // `//127.0.0.1:EVIL/x/y` on the site: a protocol-relative path to another host.
-        for path in [format!("/127.0.0.1:{evil}/x/y"), format!("//127.0.0.1:{evil}/x/y"), format!("/\\127.0.0.1:{evil}/x/y")] {
+        for path in
+            [format!("/127.0.0.1:{evil}/x/y"), format!("//127.0.0.1:{evil}/x/y"), format!("/\\127.0.0.1:{evil}/x/y")]
+        {
             c.goto(&format!("{http}{path}")).await.unwrap();
             let h1 = c.find(fantoccini::Locator::Css("h1")).await.unwrap().text().await.unwrap();
             assert_eq!(h1, "页面不存在");
@@ -519,7 +530,8 @@ async fn the_404_page_only_takes_its_base_from_its_own_origin() {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             let pwned = c.execute("return window.__pwned || 0", vec![]).await.unwrap();
             assert_eq!(pwned.as_u64(), Some(0), "{path}: a script from the other host ran");
-            let base = c.execute("var b = document.querySelector('base'); return b ? b.href : ''", vec![]).await.unwrap();
+            let base =
+                c.execute("var b = document.querySelector('base'); return b ? b.href : ''", vec![]).await.unwrap();
             assert!(base.as_str().unwrap().starts_with(&http), "{path}: base {base}");
         }
     })
@@ -552,7 +564,13 @@ fn serve_answers_only_its_own_host_and_its_own_pages() {
         assert!(text.contains("Cross-Origin-Resource-Policy: same-origin"), "{text}");
     }
     // DNS rebinding: a page at evil.example:PORT whose name now resolves to 127.0.0.1.
-    for host in [format!("evil.example:{p}"), "127.0.0.1".into(), format!("127.0.0.1:{}", p.wrapping_add(1)), format!("127.0.0.1.evil.example:{p}"), String::new()] {
+    for host in [
+        format!("evil.example:{p}"),
+        "127.0.0.1".into(),
+        format!("127.0.0.1:{}", p.wrapping_add(1)),
+        format!("127.0.0.1.evil.example:{p}"),
+        String::new(),
+    ] {
         let (status, text) = raw(p, &format!("GET /peft.html HTTP/1.1\r\nHost: {host}\r\n\r\n"));
         assert_eq!(status, 403, "Host: {host}");
         assert!(!text.contains("参数高效微调"), "{text}");
