@@ -186,10 +186,15 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
     let trusted = linker.trusted_html();
-    let mut parsed: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
-    if !trusted {
-        sanitize_raw_html(&mut parsed);
-    }
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    // Raw HTML needs a `<`: a body without one streams through as it is.
+    let parsed: Box<dyn Iterator<Item = (Event, std::ops::Range<usize>)>> = if trusted || !body.contains('<') {
+        Box::new(parser)
+    } else {
+        let mut all: Vec<_> = parser.collect();
+        sanitize_raw_html(&mut all);
+        Box::new(all.into_iter())
+    };
     for (event, range) in parsed {
         if let Some((_, text)) = &mut code {
             match event {
