@@ -12,9 +12,11 @@ use crate::glossary;
 use crate::graph::{NoteId, Site};
 use crate::graphmap::{self, Plan};
 use crate::html::escape;
+use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
 use crate::names::{note_page, tag_id, Heading, RefKind};
 use crate::note::Ref;
+use crate::output::Output;
 use crate::paths::RelPath;
 use crate::previews;
 use crate::search;
@@ -22,56 +24,40 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Every file of the built site, by output path.
-pub type Output = BTreeMap<RelPath, Vec<u8>>;
-
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
 pub const NOT_FOUND: &str = "404.html";
 
-/// Renders the whole site. Diagnostics are template errors.
-pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
-    site_with(site, assets, &compile(assets)?)
-}
-
-/// Renders the whole site with templates compiled before.
-pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
-    site_cached(site, assets, templates, None)
-}
-
-/// [`site_with`], keeping each note's search terms in `cache` for later rebuilds.
-pub fn site_cached(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-    cache: Option<&mut search::Cache>,
-) -> Result<Output, Vec<Diagnostic>> {
+/// Renders the whole site with compiled templates: the search index first (keeping each
+/// note's terms in `cache` when given), then every page, then the static files.
+/// Diagnostics are template errors.
+pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
-    let mut out: Output = search::index_cached(site, cache).into_iter().collect();
+    let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
-    out.extend(note_pages(site, assets, templates, &ids)?);
-    out.extend(index_pages(site, assets, templates)?);
-    add_files(site, assets, &mut out);
+    out.extend(note_pages(site, theme, &ids)?);
+    out.extend(index_pages(site, theme)?);
+    add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
 
+/// The search index, reusing and refilling `cache` when given.
+pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Output {
+    search::index_cached(site, &theme.labels.search_panel, cache).into_iter().collect()
+}
+
 /// The pages of the notes `ids`, rendered in parallel.
-pub fn note_pages(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-    ids: &[NoteId],
-) -> Result<Output, Vec<Diagnostic>> {
-    let r = Renderer::new(site, assets, templates);
+pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
     let pages: Vec<_> = ids.par_iter().map(|&id| r.note(id)).collect();
     collect(pages)
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
-pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
-    let r = Renderer::new(site, assets, templates);
+pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
     collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
 }
@@ -113,6 +99,24 @@ fn collect(pages: Vec<PageResult>) -> Result<Output, Vec<Diagnostic>> {
 /// Templates compiled once, for as many renders as needed.
 pub struct Templates {
     tera: tera::Tera,
+}
+
+/// The site's look: its static files, compiled templates and interface strings (embedded
+/// defaults, overridden by the site's own `templates/` and `static/`).
+pub struct Theme {
+    pub assets: Assets,
+    pub templates: Templates,
+    pub labels: Labels,
+}
+
+/// Compiles the templates and picks the labels of `language`.
+pub fn theme(assets: Assets, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let labels = labels::load(&assets.labels, language);
+    let templates = compile(&assets);
+    match (templates, labels) {
+        (Ok(templates), Ok(labels)) => Ok(Theme { assets, templates, labels }),
+        (t, l) => Err(t.err().into_iter().chain(l.err()).flatten().collect()),
+    }
 }
 
 /// Compiles the templates; a syntax error names the template and its line.
@@ -157,162 +161,11 @@ fn tera_message(e: &tera::Error) -> (String, Pos) {
     (one_line, pos)
 }
 
-/// Interface strings, by the site's language.
-#[derive(Debug, Serialize)]
-pub struct Labels {
-    search: &'static str,
-    search_hint: &'static str,
-    no_results: &'static str,
-    glossary: &'static str,
-    tags: &'static str,
-    home: &'static str,
-    contents: &'static str,
-    children: &'static str,
-    related: &'static str,
-    backlinks: &'static str,
-    prev: &'static str,
-    next: &'static str,
-    aliases: &'static str,
-    tree: &'static str,
-    skip: &'static str,
-    theme: &'static str,
-    menu: &'static str,
-    not_found: &'static str,
-    not_found_text: &'static str,
-    concepts: &'static str,
-    notes: &'static str,
-    terms: &'static str,
-    anchor: &'static str,
-    glossary_intro: &'static str,
-    tags_intro: &'static str,
-    breadcrumbs: &'static str,
-    built_with: &'static str,
-    // The concept map and link previews.
-    map: &'static str,
-    map_intro: &'static str,
-    map_sub_intro: &'static str,
-    map_folded: &'static str,
-    map_scroll: &'static str,
-    legend_tree: &'static str,
-    legend_related: &'static str,
-    legend_backlinks: &'static str,
-    legend_folded: &'static str,
-    map_related: &'static str,
-    show_related: &'static str,
-    neighbourhood: &'static str,
-    view_on_map: &'static str,
-    more: &'static str,
-    open_note: &'static str,
-    more_links: &'static str,
-}
-
-impl Labels {
-    pub fn for_language(lang: &str) -> &'static Labels {
-        if lang.to_lowercase().starts_with("zh") {
-            &ZH
-        } else {
-            &EN
-        }
-    }
-}
-
-static ZH: Labels = Labels {
-    search: "搜索",
-    search_hint: "搜索概念（按 / 键）",
-    no_results: "没有找到结果",
-    glossary: "术语表",
-    tags: "标签",
-    home: "首页",
-    contents: "本页目录",
-    children: "子概念",
-    related: "相关概念",
-    backlinks: "反向链接",
-    prev: "上一篇",
-    next: "下一篇",
-    aliases: "又称",
-    tree: "概念树",
-    skip: "跳到正文",
-    theme: "切换深色/浅色",
-    menu: "目录",
-    not_found: "页面不存在",
-    not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
-    concepts: "个概念",
-    notes: "篇笔记",
-    terms: "个术语",
-    anchor: "链接到本节",
-    glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
-    tags_intro: "按标签浏览全部笔记。",
-    breadcrumbs: "位置",
-    built_with: "由 conceptbook 生成",
-    map: "概念图",
-    map_intro: "整棵概念树一图看尽：每个方框是一篇笔记，点击即可打开；笔记页底部的“概念邻域”再链回这里。",
-    map_sub_intro: "概念图中“{title}”之下的部分。",
-    map_folded: "其下还有 {n} 个概念：打开这部分的概念图",
-    map_scroll: "概念图（可横向滚动）",
-    legend_tree: "父概念 → 子概念",
-    legend_related: "相关概念",
-    legend_backlinks: "反向链接",
-    legend_folded: "收起的子概念，点击展开",
-    map_related: "相关概念（指向或聚焦方框时显示）",
-    show_related: "显示全部相关连线",
-    neighbourhood: "概念邻域",
-    view_on_map: "在概念图中查看",
-    more: "还有 {n} 个，见下方列表",
-    open_note: "打开笔记",
-    more_links: "更多",
-};
-
-static EN: Labels = Labels {
-    search: "Search",
-    search_hint: "Search concepts (press /)",
-    no_results: "No results",
-    glossary: "Glossary",
-    tags: "Tags",
-    home: "Home",
-    contents: "On this page",
-    children: "Subconcepts",
-    related: "Related",
-    backlinks: "Linked from",
-    prev: "Previous",
-    next: "Next",
-    aliases: "Also known as",
-    tree: "Concept tree",
-    skip: "Skip to content",
-    theme: "Toggle dark/light",
-    menu: "Menu",
-    not_found: "Page not found",
-    not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
-    concepts: "concepts",
-    notes: "notes",
-    terms: "terms",
-    anchor: "Link to this section",
-    glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
-    tags_intro: "Browse all notes by tag.",
-    breadcrumbs: "Breadcrumbs",
-    built_with: "Built with conceptbook",
-        map: "Concept map",
-        map_intro: "The whole concept tree at a glance: each box is a note; click one to open it. Each note's Neighbourhood links back here.",
-        map_sub_intro: "The part of the concept map below “{title}”.",
-        map_folded: "{n} more concepts below: open their map",
-        map_scroll: "Concept map (scrolls sideways)",
-        legend_tree: "parent → child",
-        legend_related: "related",
-        legend_backlinks: "linked from",
-        legend_folded: "folded subconcepts: open their map",
-        map_related: "related (shown when a box is hovered or focused)",
-        show_related: "Show every related link",
-        neighbourhood: "Neighbourhood",
-        view_on_map: "Show on the concept map",
-        more: "{n} more, listed below",
-        open_note: "Open the note",
-        more_links: "More",
-};
-
 /// What every page's layout needs.
 #[derive(Serialize)]
 struct Base<'a> {
     site: SiteInfo<'a>,
-    labels: &'static Labels,
+    labels: &'a Labels,
     /// Prefix from this page to the site root (`""` for top-level pages).
     root: String,
     page_title: String,
@@ -471,7 +324,7 @@ struct Renderer<'a> {
     site: &'a Site,
     assets: &'a Assets,
     tera: &'a tera::Tera,
-    labels: &'static Labels,
+    labels: &'a Labels,
     /// How the concept map is cut into pages.
     plan: Plan,
     /// Every title and alias, when book.toml turns `auto-link` on.
@@ -482,6 +335,7 @@ struct Renderer<'a> {
 struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
+    anchor_label: &'a str,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
@@ -500,6 +354,10 @@ fn auto_link_terms(site: &Site) -> Terms {
 }
 
 impl Linker for PageLinker<'_> {
+    fn anchor_label(&self) -> &str {
+        self.anchor_label
+    }
+
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
         let target = match kind {
             RefKind::File => self.page.parent().join(target).to_string(),
@@ -524,11 +382,10 @@ impl Linker for PageLinker<'_> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
-        let labels = Labels::for_language(&site.config.language);
+    fn new(site: &'a Site, theme: &'a Theme) -> Renderer<'a> {
         let plan = graphmap::plan(site);
         let terms = site.config.auto_link.then(|| auto_link_terms(site));
-        Renderer { site, assets, tera: &templates.tera, labels, plan, terms }
+        Renderer { site, assets: &theme.assets, tera: &theme.templates.tera, labels: &theme.labels, plan, terms }
     }
 
     fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
@@ -621,7 +478,7 @@ impl<'a> Renderer<'a> {
 
     /// The body's HTML, links relative to `page`.
     fn body(&self, page: &RelPath, body: &str, headings: &[Heading], refs: &[Ref], current: Option<&str>) -> String {
-        let mut linker = PageLinker { site: self.site, page, auto: None };
+        let mut linker = PageLinker { site: self.site, page, anchor_label: &self.labels.anchor, auto: None };
         if let Some(terms) = &self.terms {
             // Not the note itself, nor the notes its body already links to by hand.
             let skip = refs
@@ -724,7 +581,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let ctx =
-            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
+            GlossaryPage { base: self.base(&page, &self.labels.glossary, &self.labels.glossary_intro, None), groups };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -736,13 +593,13 @@ impl<'a> Renderer<'a> {
                 by_tag.entry(t).or_default().push(id);
             }
         }
-        let chinese = self.site.config.language.to_lowercase().starts_with("zh");
+        let chinese = labels::is_chinese(&self.site.config.language);
         let mut tags: Vec<TagGroup> = by_tag
             .into_iter()
             .map(|(name, ids)| TagGroup { name: name.to_string(), id: tag_id(name), notes: self.links(&page, &ids) })
             .collect();
         tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
-        let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
+        let ctx = TagsPage { base: self.base(&page, &self.labels.tags, &self.labels.tags_intro, None), tags };
         self.render("tags.html", &ctx, page)
     }
 
@@ -768,8 +625,8 @@ impl<'a> Renderer<'a> {
             page,
             backlinks,
             &graphmap::NeighbourhoodText {
-                name: self.labels.neighbourhood,
-                locate: self.labels.view_on_map,
+                name: &self.labels.neighbourhood,
+                locate: &self.labels.view_on_map,
                 more: &more,
             },
         )
@@ -781,12 +638,12 @@ impl<'a> Renderer<'a> {
         let page = plan.page(site, m);
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
         let svg =
-            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: labels.map });
+            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
         let chain = plan
             .chain(m)
             .into_iter()
             .map(|c| MapLink {
-                title: plan.maps[c].root.map_or(labels.map, |r| site.notes[r].title()).to_string(),
+                title: plan.maps[c].root.map_or(labels.map.as_str(), |r| site.notes[r].title()).to_string(),
                 href: page.href_to(&plan.page(site, c)),
             })
             .collect();
@@ -812,7 +669,7 @@ impl<'a> Renderer<'a> {
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(NOT_FOUND);
-        let mut base = self.base(&page, self.labels.not_found, self.labels.not_found_text, None);
+        let mut base = self.base(&page, &self.labels.not_found, &self.labels.not_found_text, None);
         base.canonical = None;
         base.base_href = self.site.config.site_url.as_ref().map(|u| url_path(u));
         let inline_css = match base.base_href {
