@@ -22,7 +22,8 @@ use crate::previews;
 use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
@@ -121,15 +122,35 @@ pub fn theme(assets: Assets, language: &str) -> Result<Theme, Vec<Diagnostic>> {
 
 /// Compiles the templates; a syntax error names the template and its line.
 pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
+    let diagnostic = |path: &RelPath, e: &tera::Error| {
+        let (message, pos) = tera_message(e);
+        Diagnostic::error(path, format!("template error: {message}")).at(pos)
+    };
+    // Each template parsed on its own first, so an error names the template it is in.
+    let diags: Vec<Diagnostic> = assets
+        .templates
+        .iter()
+        .filter_map(|(name, (path, text))| tera::Template::new(name, None, text).err().map(|e| diagnostic(path, &e)))
+        .collect();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     let mut tera = tera::Tera::default();
     tera.set_escape_fn(escape_html);
     let sources: Vec<(&str, &str)> =
         assets.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| {
-        let name = assets.templates.keys().find(|n| e.to_string().contains(&format!("'{n}'")));
-        let path = name.map(|n| assets.templates[n].0.clone()).unwrap_or_else(|| RelPath::new("templates"));
-        let (message, pos) = tera_message(&e);
-        vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
+        // What is left are errors between templates: `{% extends %}` of a missing parent, or
+        // a circle of them; the error says which template.
+        let name = match e.kind {
+            tera::ErrorKind::MissingParent { ref current, .. } => Some(current),
+            tera::ErrorKind::CircularExtend { ref tpl, .. } => Some(tpl),
+            _ => None,
+        };
+        let path = name
+            .and_then(|n| assets.templates.get(n))
+            .map_or_else(|| RelPath::new(crate::assets::TEMPLATES_DIR), |(p, _)| p.clone());
+        vec![diagnostic(&path, &e)]
     })?;
     Ok(Templates { tera })
 }
@@ -174,6 +195,8 @@ struct Base<'a> {
     sidebar: Vec<TreeNode>,
     /// `<base href>` for the 404 page, when the site URL is known.
     base_href: Option<String>,
+    /// The preview data of the notes the page links to (see `previews`), or nothing.
+    previews: String,
 }
 
 #[derive(Serialize)]
@@ -232,7 +255,7 @@ struct NotePage<'a> {
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
     /// The inline SVG of the note's parent, children, related notes and backlinks.
-    neighbourhood: Option<String>,
+    neighbourhood: Option<graphmap::Neighbourhood>,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
 }
@@ -336,6 +359,8 @@ struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
     anchor_label: &'a str,
+    /// Every note a link of the body resolved to: the page's preview data.
+    linked: RefCell<BTreeSet<NoteId>>,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
@@ -364,6 +389,7 @@ impl Linker for PageLinker<'_> {
             _ => target.to_string(),
         };
         let id = self.site.graph.resolve(kind, &target)?;
+        self.linked.borrow_mut().insert(id);
         let note = &self.site.notes[id];
         let mut href = self.page.href_to(&note_page(&note.slug));
         let mut text = note.title().to_string();
@@ -399,6 +425,7 @@ impl<'a> Renderer<'a> {
             canonical: config.site_url.as_ref().map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
             sidebar: self.tree(page, current),
             base_href: None,
+            previews: String::new(),
         }
     }
 
@@ -476,9 +503,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The body's HTML, links relative to `page`.
-    fn body(&self, page: &RelPath, body: &str, headings: &[Heading], refs: &[Ref], current: Option<&str>) -> String {
-        let mut linker = PageLinker { site: self.site, page, anchor_label: &self.labels.anchor, auto: None };
+    /// The body's HTML, links relative to `page`, and the notes it links to.
+    fn body(
+        &self,
+        page: &RelPath,
+        body: &str,
+        headings: &[Heading],
+        refs: &[Ref],
+        current: Option<&str>,
+    ) -> (String, BTreeSet<NoteId>) {
+        let mut linker = PageLinker {
+            site: self.site,
+            page,
+            anchor_label: &self.labels.anchor,
+            linked: RefCell::default(),
+            auto: None,
+        };
         if let Some(terms) = &self.terms {
             // Not the note itself, nor the notes its body already links to by hand.
             let skip = refs
@@ -490,7 +530,8 @@ impl<'a> Renderer<'a> {
                 .collect();
             linker.auto = Some((terms, skip));
         }
-        markdown::render(body, headings, &linker)
+        let html = markdown::render(body, headings, &linker);
+        (html, linker.linked.into_inner())
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -498,7 +539,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let body = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let (body, mut linked) = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
         let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
         let toc = if note.headings.len() >= 3 {
@@ -536,16 +577,22 @@ impl<'a> Renderer<'a> {
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
         };
-        self.with_previews(self.render("note.html", &ctx, page))
+        linked.extend(children.iter().chain(&g.related[id]).chain(&backlinks));
+        let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("note.html", &ctx, page)
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let site = self.site;
         let page = RelPath::new(HOME);
-        let body = match &site.home {
+        let (body, mut linked) = match &site.home {
             Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
-            None => String::new(),
+            None => Default::default(),
         };
+        for &r in &site.graph.roots {
+            linked.insert(r);
+            linked.extend(&site.graph.children[r]);
+        }
         let roots = site.graph.roots.iter().map(|&id| RootCard {
             link: self.link(&page, id),
             count: site.graph.descendant_count(id),
@@ -560,7 +607,8 @@ impl<'a> Renderer<'a> {
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
             tag_count: tags.len(),
         };
-        self.with_previews(self.render("index.html", &ctx, page))
+        let ctx = HomePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("index.html", &ctx, page)
     }
 
     fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -603,20 +651,7 @@ impl<'a> Renderer<'a> {
         self.render("tags.html", &ctx, page)
     }
 
-    /// Adds the preview data of the notes `page` links to (see `previews`).
-    fn with_previews(
-        &self,
-        page: Result<(RelPath, Vec<u8>), Vec<Diagnostic>>,
-    ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
-        page.map(|(path, bytes)| {
-            let html = String::from_utf8(bytes).unwrap_or_else(|e| {
-                String::from_utf8_lossy(e.as_bytes()).into_owned() // templates are UTF-8
-            });
-            (path, previews::inject(html, self.site).into_bytes())
-        })
-    }
-
-    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<String> {
+    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<graphmap::Neighbourhood> {
         let more = |n: usize| self.labels.more.replace("{n}", &n.to_string());
         graphmap::neighbourhood_svg(
             self.site,
@@ -637,7 +672,7 @@ impl<'a> Renderer<'a> {
         let (site, plan, labels) = (self.site, &self.plan, self.labels);
         let page = plan.page(site, m);
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
-        let svg =
+        let drawing =
             graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
         let chain = plan
             .chain(m)
@@ -662,9 +697,11 @@ impl<'a> Renderer<'a> {
             chain,
             map_root: root.map(|r| self.link(&page, r)),
             folded: plan.maps[m].folded.len(),
-            svg,
+            svg: drawing.svg,
         };
-        self.with_previews(self.render("graph.html", &ctx, page))
+        let linked: BTreeSet<NoteId> = drawing.notes.into_iter().chain(root).collect();
+        let ctx = MapPage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("graph.html", &ctx, page)
     }
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
