@@ -13,8 +13,11 @@
 //! build removes those whose process is gone.
 
 use crate::paths::RelPath;
-use crate::render::Output;
+use std::collections::BTreeMap;
 use std::io;
+
+/// Every file of the built site, by output path.
+pub type Output = BTreeMap<RelPath, Vec<u8>>;
 use std::path::{Component, Path, PathBuf};
 
 /// The file every build writes at the top of its output: the proof that a folder is
