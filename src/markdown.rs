@@ -170,16 +170,7 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
     let trusted = linker.trusted_html();
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
-    // Raw HTML needs a `<`: a body without one streams through as it is.
-    let parsed: Box<dyn Iterator<Item = (Event, std::ops::Range<usize>)>> = if trusted || !body.contains('<') {
-        Box::new(parser)
-    } else {
-        let mut all: Vec<_> = parser.collect();
-        sanitize_raw_html(&mut all);
-        Box::new(all.into_iter())
-    };
-    for (event, range) in parsed {
+    for (event, range) in authored(body, trusted) {
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -278,18 +269,10 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 events.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
-                let event = match event {
-                    Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                        image_depth += 1;
-                        let safe = trusted || crate::sanitize::url_is_safe(&dest_url);
-                        let dest_url = if safe { dest_url } else { CowStr::from("") };
-                        Event::Start(Tag::Image { link_type, dest_url, title, id })
-                    }
-                    other => {
-                        image_depth = image_depth.saturating_sub(1);
-                        other
-                    }
-                };
+                match event {
+                    Event::Start(_) => image_depth += 1,
+                    _ => image_depth = image_depth.saturating_sub(1),
+                }
                 events.push(event);
             }
             Event::Start(Tag::FootnoteDefinition(_)) | Event::End(TagEnd::FootnoteDefinition) => {
@@ -311,6 +294,29 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// A body's events as its author wrote them, made safe unless the site trusts its
+/// authors: raw HTML sanitized, an image with a `javascript:` or `data:` URL without it.
+/// (A link with one is rewritten in [`render`], which knows links.) Raw HTML needs a `<`:
+/// a body without one streams through.
+fn authored(body: &str, trusted: bool) -> Box<dyn Iterator<Item = (Event<'_>, std::ops::Range<usize>)> + '_> {
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    if trusted {
+        return Box::new(parser);
+    }
+    let parser = parser.map(|(event, range)| match event {
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !crate::sanitize::url_is_safe(&dest_url) => {
+            (Event::Start(Tag::Image { link_type, dest_url: CowStr::from(""), title, id }), range)
+        }
+        other => (other, range),
+    });
+    if !body.contains('<') {
+        return Box::new(parser);
+    }
+    let mut all: Vec<_> = parser.collect();
+    sanitize_raw_html(&mut all);
+    Box::new(all.into_iter())
 }
 
 /// The author's raw HTML (block and inline) in a parsed body, sanitized in place; the

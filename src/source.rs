@@ -84,7 +84,7 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 
 /// The site root with every symbolic link resolved, to compare real paths with.
 pub fn real_root(root: &Path) -> std::path::PathBuf {
-    root.canonicalize().unwrap_or_else(|_| crate::output::resolve(root))
+    root.canonicalize().or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_path_buf())
 }
 
 /// Whether `path`'s real path (symbolic links followed) lies inside the site.
