@@ -165,7 +165,17 @@ Inline <span onclick=\"alert(3)\">span</span> and <a href=\"javascript:alert(4)\
         assert!(html.contains(kept), "{kept:?} was lost:\n{html}");
     }
     // The link texts stay as text.
-    for text in [">js</a>", ">JS</a>", ">data</a>", ">vb</a>", ">ref</a>", ">ent</a>", "<a>javascript:alert(11)</a>", "span</span>", "cover"] {
+    for text in [
+        ">js</a>",
+        ">JS</a>",
+        ">data</a>",
+        ">vb</a>",
+        ">ref</a>",
+        ">ent</a>",
+        "<a>javascript:alert(11)</a>",
+        "span</span>",
+        "cover",
+    ] {
         assert!(html.contains(text), "{text:?} was lost:\n{html}");
     }
     // The markdown between the raw <details> and </details> is inside it.
@@ -175,7 +185,9 @@ Inline <span onclick=\"alert(3)\">span</span> and <a href=\"javascript:alert(4)\
     for (path, bytes) in site.snapshot_output() {
         if path.ends_with(".js") || path.ends_with(".html") {
             let text = String::from_utf8_lossy(&bytes);
-            for bad in ["alert(1)", "alert(2)", "alert(4)", "alert(5)", "alert(7)", "alert(9)", "alert(10)", "alert(14)"] {
+            for bad in
+                ["alert(1)", "alert(2)", "alert(4)", "alert(5)", "alert(7)", "alert(9)", "alert(10)", "alert(14)"]
+            {
                 assert!(!text.contains(bad), "{path} holds {bad}");
             }
         }
