@@ -20,7 +20,7 @@
 use super::{Base, MoreLink, NoteLink, PageResult, Renderer};
 use crate::glossary;
 use crate::graph::NoteId;
-use crate::markdown;
+use crate::names;
 use crate::paths::RelPath;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -61,7 +61,7 @@ pub fn backlinks_stem(slug: &str) -> String {
 }
 
 pub fn tag_stem(tag: &str) -> String {
-    format!("tags/{}", markdown::slugify(tag))
+    format!("tags/{}", names::slugify(tag))
 }
 
 /// The words of these pages, by language.
