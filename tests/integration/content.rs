@@ -4,7 +4,7 @@
 use crate::support::*;
 use std::path::Path;
 
-const SLUGS: &[&str] = &[
+pub(crate) const SLUGS: &[&str] = &[
     "llm",
     "transformer",
     "self-attention",
