@@ -512,6 +512,35 @@ fn svg_open(svg: &mut String, class: &str, width: f64, height: f64, name: &str) 
     );
 }
 
+/// Note `id`'s neighbours by role: parent, children, related, backlinks; each note once,
+/// in its strongest role (a related note that is also a child is drawn as a child).
+pub fn roles(site: &Site, id: NoteId, backlinks: &[NoteId]) -> [Vec<NoteId>; 4] {
+    let g = &site.graph;
+    let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
+    let children = g.children[id].clone();
+    let related: Vec<NoteId> =
+        g.related[id].iter().copied().filter(|r| !parent.contains(r) && !children.contains(r) && *r != id).collect();
+    let backlinks: Vec<NoteId> = backlinks
+        .iter()
+        .copied()
+        .filter(|b| !parent.contains(b) && !children.contains(b) && !related.contains(b) && *b != id)
+        .collect();
+    [parent, children, related, backlinks]
+}
+
+/// The notes the neighbourhood draws as boxes of their own (the rest hide behind `+N`).
+pub fn neighbourhood_shown(site: &Site, id: NoteId, backlinks: &[NoteId]) -> Vec<NoteId> {
+    let [parent, children, related, backlinks] = roles(site, id, backlinks);
+    let drawn = |kind: Kind, ids: &[NoteId]| {
+        let n = if ids.len() > cap(kind) { cap(kind) - 1 } else { ids.len() };
+        ids[..n].to_vec()
+    };
+    [(Kind::Parent, parent), (Kind::Child, children), (Kind::Related, related), (Kind::Backlink, backlinks)]
+        .into_iter()
+        .flat_map(|(k, ids)| drawn(k, &ids))
+        .collect()
+}
+
 /// The SVG of note `id`'s neighbourhood: parent and backlinks on the left, children and
 /// related notes on the right; `None` for a note with no neighbours. `backlinks` are the
 /// ones the page lists (children left out); the `+N` boxes link to the page's lists.
@@ -523,14 +552,11 @@ pub fn neighbourhood_svg(
     backlinks: &[NoteId],
     text: &NeighbourhoodText,
 ) -> Option<String> {
-    let g = &site.graph;
-    let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
-    let backlinks: Vec<NoteId> =
-        backlinks.iter().copied().filter(|b| !parent.contains(b) && !g.related[id].contains(b)).collect();
+    let [parent, children, related, backlinks] = roles(site, id, backlinks);
     let mut left = items(site, page, Kind::Parent, &parent, "");
     left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
-    let mut right = items(site, page, Kind::Child, &g.children[id], "children-h");
-    right.extend(items(site, page, Kind::Related, &g.related[id], "related-h"));
+    let mut right = items(site, page, Kind::Child, &children, "children-h");
+    right.extend(items(site, page, Kind::Related, &related, "related-h"));
     if left.is_empty() && right.is_empty() {
         return None;
     }
@@ -575,54 +601,88 @@ pub fn neighbourhood_svg(
                 px(x2),
                 px(if side == 0 { mid } else { yc }),
             );
-            let more = item.slug.is_none();
-            let _ = write!(
-                nodes,
-                "<a class=\"node {kind}{more}\" href=\"{href}\">",
-                kind = item.kind.class(),
-                more = if more { " more" } else { "" },
-                href = escape(&item.href),
-            );
-            let title = match (&item.title, more) {
-                (Some(t), _) => Some(t.clone()),
-                (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
-                _ => None,
-            };
-            if let Some(t) = title {
-                let _ = write!(nodes, "<title>{}</title>", escape(&t));
-            }
-            let _ = write!(
-                nodes,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-                px(bx),
-                px(y),
-                px(bw),
-                px(NB_BOX),
-                px(bx + PAD),
-                px(yc),
-                escape(&item.label)
-            );
+            nb_box(&mut nodes, item, bx, yc, bw, text);
         }
     }
     svg.push_str(&nodes);
-    let _ = write!(
-        svg,
-        "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
-        px(cx),
-        px(mid - NB_BOX / 2.0 - 2.0),
-        px(cw),
-        px(NB_BOX + 4.0),
-        px(cx + PAD + 2.0),
-        px(mid),
-        escape(&center_label),
-        href = escape(&plan.locate(site, page, id)),
-        title = escape(&if center_cut {
-            format!("{}: {}", note.title(), text.locate)
-        } else {
-            text.locate.to_string()
-        }),
-    );
+    let center_title = if center_cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() };
+    let self_box = |x: f64, y: f64| {
+        format!(
+            "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
+            px(x),
+            px(y - NB_BOX / 2.0 - 2.0),
+            px(cw),
+            px(NB_BOX + 4.0),
+            px(x + PAD + 2.0),
+            px(y),
+            escape(&center_label),
+            href = escape(&plan.locate(site, page, id)),
+            title = escape(&center_title),
+        )
+    };
+    svg.push_str(&self_box(cx, mid));
+    // The same neighbourhood top to bottom, for phones: parent and backlinks above the
+    // note, children and related notes below, each joined to it by an arc on the left.
+    let indent = 30.0;
+    let rows = left.len() + 1 + right.len();
+    let height = rows as f64 * NB_ROW + 8.0;
+    let width = indent + col(&left).max(col(&right)).max(cw) + 4.0;
+    let self_y = 4.0 + left.len() as f64 * NB_ROW + NB_ROW / 2.0;
+    svg_open(&mut svg, "nb-svg nb-vertical", width, height, text.name);
+    let mut nodes = String::new();
+    for (k, item) in left.iter().chain(&right).enumerate() {
+        let row = if k < left.len() { k } else { k + 1 };
+        let yc = 4.0 + row as f64 * NB_ROW + NB_ROW / 2.0;
+        let bend = indent - 8.0 - ((yc - self_y).abs() * 0.12).min(indent - 12.0);
+        let _ = write!(
+            svg,
+            "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
+            item.kind.class(),
+            px(indent),
+            px(yc),
+            px(bend),
+            px(yc),
+            px(bend),
+            px(self_y),
+            px(indent),
+            px(self_y),
+        );
+        nb_box(&mut nodes, item, indent, yc, box_w(item), text);
+    }
+    svg.push_str(&nodes);
+    svg.push_str(&self_box(indent, self_y));
     Some(svg)
+}
+
+/// One neighbour's box, centred on `yc`, from `x`.
+fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &NeighbourhoodText) {
+    let more = item.slug.is_none();
+    let _ = write!(
+        nodes,
+        "<a class=\"node {kind}{more}\" href=\"{href}\">",
+        kind = item.kind.class(),
+        more = if more { " more" } else { "" },
+        href = escape(&item.href),
+    );
+    let title = match (&item.title, more) {
+        (Some(t), _) => Some(t.clone()),
+        (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
+        _ => None,
+    };
+    if let Some(t) = title {
+        let _ = write!(nodes, "<title>{}</title>", escape(&t));
+    }
+    let _ = write!(
+        nodes,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
+        px(x),
+        px(yc - NB_BOX / 2.0),
+        px(w),
+        px(NB_BOX),
+        px(x + PAD),
+        px(yc),
+        escape(&item.label)
+    );
 }
 
 #[cfg(test)]

@@ -164,6 +164,10 @@ fn tera_message(e: &tera::Error) -> (String, Pos) {
 pub struct Labels {
     search: &'static str,
     search_hint: &'static str,
+    /// The search box's placeholder on touch screens and phones: no "/" key there.
+    search_hint_touch: &'static str,
+    /// The top bar's links to the map, glossary and tags.
+    site_nav: &'static str,
     no_results: &'static str,
     glossary: &'static str,
     tags: &'static str,
@@ -184,6 +188,8 @@ pub struct Labels {
     concepts: &'static str,
     notes: &'static str,
     terms: &'static str,
+    /// After the home page's count of tags, worded like `notes` and `terms`.
+    tag_count: &'static str,
     anchor: &'static str,
     glossary_intro: &'static str,
     tags_intro: &'static str,
@@ -206,6 +212,9 @@ pub struct Labels {
     more: &'static str,
     open_note: &'static str,
     more_links: &'static str,
+    // Footnotes: the heading over them and the ↩ link's name.
+    footnotes: &'static str,
+    footnote_back: &'static str,
 }
 
 impl Labels {
@@ -221,6 +230,8 @@ impl Labels {
 static ZH: Labels = Labels {
     search: "搜索",
     search_hint: "搜索概念（按 / 键）",
+    search_hint_touch: "搜索概念",
+    site_nav: "全站导航",
     no_results: "没有找到结果",
     glossary: "术语表",
     tags: "标签",
@@ -241,6 +252,7 @@ static ZH: Labels = Labels {
     concepts: "个概念",
     notes: "篇笔记",
     terms: "个术语",
+    tag_count: "个标签",
     anchor: "链接到本节",
     glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
     tags_intro: "按标签浏览全部笔记。",
@@ -262,11 +274,15 @@ static ZH: Labels = Labels {
     more: "还有 {n} 个，见下方列表",
     open_note: "打开笔记",
     more_links: "更多",
+    footnotes: "参考资料",
+    footnote_back: "回到引用",
 };
 
 static EN: Labels = Labels {
     search: "Search",
     search_hint: "Search concepts (press /)",
+    search_hint_touch: "Search concepts",
+    site_nav: "Site",
     no_results: "No results",
     glossary: "Glossary",
     tags: "Tags",
@@ -287,6 +303,7 @@ static EN: Labels = Labels {
     concepts: "concepts",
     notes: "notes",
     terms: "terms",
+    tag_count: "tags",
     anchor: "Link to this section",
     glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
     tags_intro: "Browse all notes by tag.",
@@ -308,6 +325,8 @@ static EN: Labels = Labels {
         more: "{n} more, listed below",
         open_note: "Open the note",
         more_links: "More",
+    footnotes: "References",
+    footnote_back: "Back to citation",
 };
 
 /// What every page's layout needs.
@@ -348,6 +367,9 @@ struct NoteLink {
     title: String,
     summary: String,
     href: String,
+    /// Drawn in the note's neighbourhood already: its chip below shows only in print.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    on_map: bool,
 }
 
 #[derive(Serialize)]
@@ -370,7 +392,7 @@ struct NotePage<'a> {
     slug: &'a str,
     title: &'a str,
     summary: &'a str,
-    aliases: &'a [String],
+    aliases: Vec<String>,
     tags: Vec<TagLink>,
     body: String,
     toc: Vec<TocEntry>,
@@ -378,6 +400,9 @@ struct NotePage<'a> {
     children: Vec<NoteLink>,
     related: Vec<NoteLink>,
     backlinks: Vec<NoteLink>,
+    /// Every related note / backlink is drawn in the neighbourhood: the list is for print.
+    related_on_map: bool,
+    backlinks_on_map: bool,
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
     /// The inline SVG of the note's parent, children, related notes and backlinks.
@@ -469,6 +494,28 @@ struct NotFoundPage<'a> {
     inline_css: String,
 }
 
+/// The aliases worth a chip next to `title`: not the title itself, nor either part of a
+/// title like "LoRA（低秩适配）" (so neither "LoRA" nor "低秩适配"), nor a repeat.
+pub fn distinct_aliases(title: &str, aliases: &[String]) -> Vec<String> {
+    let key = crate::graph::name_key;
+    let mut seen: Vec<String> = vec![key(title)];
+    if let Some(open) = title.find(['（', '(']) {
+        let inner = &title[open..];
+        let inner = inner[inner.chars().next().map_or(0, char::len_utf8)..].trim_end_matches(['）', ')']);
+        seen.push(key(&title[..open]));
+        seen.push(key(inner));
+    }
+    let mut out = Vec::new();
+    for a in aliases {
+        let k = key(a);
+        if !k.is_empty() && !seen.contains(&k) {
+            seen.push(k);
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
 /// The anchor of a tag on the tags page.
 pub fn tag_id(tag: &str) -> String {
     format!("tag-{}", markdown::slugify(tag))
@@ -491,6 +538,7 @@ struct PageLinker<'a> {
     page: &'a RelPath,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
+    labels: &'static Labels,
 }
 /// The names auto-linking looks for: every note's title and aliases; those book.toml's
 /// `auto-link-skip` lists are never linked.
@@ -527,6 +575,11 @@ impl Linker for PageLinker<'_> {
 
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         self.auto.as_ref().map(|(terms, skip)| AutoLink { terms, skip: skip.clone() })
+    }
+
+    fn words(&self) -> markdown::BodyWords<'_> {
+        let l = self.labels;
+        markdown::BodyWords { anchor: l.anchor, footnotes: l.footnotes, back: l.footnote_back }
     }
 }
 
@@ -601,6 +654,7 @@ impl<'a> Renderer<'a> {
             title: note.title().to_string(),
             summary: note.front.summary.trim().to_string(),
             href: page.href_to(&note_page(&note.slug)),
+            on_map: false,
         }
     }
 
@@ -628,7 +682,7 @@ impl<'a> Renderer<'a> {
 
     /// The body's HTML, links relative to `page`.
     fn body(&self, page: &RelPath, body: &str, headings: &[Heading], refs: &[Ref], current: Option<&str>) -> String {
-        let mut linker = PageLinker { site: self.site, page, auto: None };
+        let mut linker = PageLinker { site: self.site, page, auto: None, labels: self.labels };
         if let Some(terms) = &self.terms {
             // Not the note itself, nor the notes its body already links to by hand.
             let skip = refs
@@ -650,7 +704,13 @@ impl<'a> Renderer<'a> {
         let page = note_page(&note.slug);
         let body = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
-        let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
+        // Each neighbour once, in its strongest role: parent, child, related, backlink.
+        let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
+        let drawn = graphmap::neighbourhood_shown(site, id, &backlinks);
+        let chips = |ids: &[NoteId]| -> Vec<NoteLink> {
+            ids.iter().map(|&n| NoteLink { on_map: drawn.contains(&n), ..self.link(&page, n) }).collect()
+        };
+        let (related_links, backlink_links) = (chips(&related), chips(&backlinks));
         let toc = if note.headings.len() >= 3 {
             note.headings
                 .iter()
@@ -665,7 +725,7 @@ impl<'a> Renderer<'a> {
             slug: &note.slug,
             title: note.title(),
             summary: note.front.summary.trim(),
-            aliases: &note.front.aliases,
+            aliases: distinct_aliases(note.title(), &note.front.aliases),
             tags: note
                 .front
                 .tags
@@ -679,8 +739,10 @@ impl<'a> Renderer<'a> {
             toc,
             breadcrumbs: self.links(&page, &g.ancestry(id)),
             children: self.links(&page, children),
-            related: self.links(&page, &g.related[id]),
-            backlinks: self.links(&page, &backlinks),
+            related_on_map: related_links.iter().all(|l| l.on_map),
+            backlinks_on_map: backlink_links.iter().all(|l| l.on_map),
+            related: related_links,
+            backlinks: backlink_links,
             prev: g.prev(id).map(|p| self.link(&page, p)),
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
@@ -725,7 +787,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|e| GlossaryEntry {
                         link: self.link(&page, e.id),
-                        aliases: self.site.notes[e.id].front.aliases.clone(),
+                        aliases: distinct_aliases(self.site.notes[e.id].title(), &self.site.notes[e.id].front.aliases),
                     })
                     .collect(),
             })
@@ -854,6 +916,14 @@ fn sitemap(url: &str, out: &Output) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_that_repeat_the_title_are_left_out() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(distinct_aliases("LoRA（低秩适配）", &v(&["LoRA", "低秩适配", "lora", "Low-Rank Adaptation"])), v(&["Low-Rank Adaptation"]));
+        assert_eq!(distinct_aliases("RAG (Retrieval)", &v(&["rag", "retrieval", "检索增强"])), v(&["检索增强"]));
+        assert_eq!(distinct_aliases("微调", &v(&["微调", "Fine-tuning", "fine-tuning"])), v(&["Fine-tuning"]));
+    }
 
     #[test]
     fn url_paths() {
