@@ -623,7 +623,7 @@ pub fn neighbourhood_svg(
     svg.push_str(&self_box(cx, mid));
     // The same neighbourhood top to bottom, for phones: parent and backlinks above the
     // note, children and related notes below, each joined to it by an arc on the left.
-    let indent = 30.0;
+    let indent = 40.0;
     let rows = left.len() + 1 + right.len();
     let height = rows as f64 * NB_ROW + 8.0;
     let width = indent + col(&left).max(col(&right)).max(cw) + 4.0;
@@ -633,7 +633,7 @@ pub fn neighbourhood_svg(
     for (k, item) in left.iter().chain(&right).enumerate() {
         let row = if k < left.len() { k } else { k + 1 };
         let yc = 4.0 + row as f64 * NB_ROW + NB_ROW / 2.0;
-        let bend = indent - 8.0 - ((yc - self_y).abs() * 0.12).min(indent - 12.0);
+        let bend = indent - 6.0 - ((yc - self_y).abs() * 0.16).min(indent - 10.0);
         let _ = write!(
             svg,
             "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",

@@ -495,9 +495,14 @@ struct NotFoundPage<'a> {
 }
 
 /// The aliases worth a chip next to `title`: not the title itself, nor either part of a
-/// title like "LoRA（低秩适配）" (so neither "LoRA" nor "低秩适配"), nor a repeat.
+/// title like "LoRA（低秩适配）" (so neither "LoRA" nor "低秩适配"), nor a repeat. The
+/// search index still knows them all.
 pub fn distinct_aliases(title: &str, aliases: &[String]) -> Vec<String> {
-    let key = crate::graph::name_key;
+    // Spellings apart only by case, width, spaces or hyphens ("DeepSpeed-Chat") are one name.
+    let key = |s: &str| -> String {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace() && !"-_·・".contains(*c)).collect()
+    };
     let mut seen: Vec<String> = vec![key(title)];
     if let Some(open) = title.find(['（', '(']) {
         let inner = &title[open..];
@@ -923,6 +928,7 @@ mod tests {
         assert_eq!(distinct_aliases("LoRA（低秩适配）", &v(&["LoRA", "低秩适配", "lora", "Low-Rank Adaptation"])), v(&["Low-Rank Adaptation"]));
         assert_eq!(distinct_aliases("RAG (Retrieval)", &v(&["rag", "retrieval", "检索增强"])), v(&["检索增强"]));
         assert_eq!(distinct_aliases("微调", &v(&["微调", "Fine-tuning", "fine-tuning"])), v(&["Fine-tuning"]));
+        assert_eq!(distinct_aliases("DeepSpeed Chat", &v(&["DeepSpeed-Chat", "Deep Speed Chat", "DS"])), v(&["DS"]));
     }
 
     #[test]

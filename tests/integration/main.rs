@@ -12,6 +12,7 @@ mod incremental;
 mod map;
 mod previews;
 mod publish;
+mod polish;
 mod reader;
 mod search;
 mod snapshots;
