@@ -359,7 +359,27 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
             );
         }
     }
-    svg.push_str("</g><g class=\"nodes\">");
+    svg.push_str("</g>");
+    // Related links, under every box: a box's own links show while it is hovered, focused or
+    // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
+    let mut rels = String::new();
+    let mut shows = Vec::new();
+    for p in &placed {
+        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
+        if !related.is_empty() {
+            let slug = &site.notes[p.id].slug;
+            let _ = write!(rels, "<g class=\"rel\" data-for=\"{}\">{related}</g>", escape(slug));
+            let (id, slug) = (css_string(&node_id(slug)), css_string(slug));
+            shows.push(format!(
+                ".map-svg:has([id={id}]:hover,[id={id}]:focus-visible,[id={id}]:target) .rel[data-for={slug}]"
+            ));
+        }
+    }
+    if !shows.is_empty() {
+        let _ = write!(svg, "<style>{}{{display:inline}}</style>", escape(&shows.join(",")));
+        let _ = write!(svg, "<g class=\"rels\">{rels}</g>");
+    }
+    svg.push_str("<g class=\"nodes\">");
     for p in &placed {
         let note = &site.notes[p.id];
         let (x, y) = (col_x[p.depth], cy(p) - BOX_H / 2.0);
@@ -379,12 +399,6 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
         );
         if p.cut {
             let _ = write!(svg, "<title>{}</title>", escape(note.title()));
-        }
-        // Its related notes on this map: shown while the node is hovered, focused or
-        // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
-        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
-        if !related.is_empty() {
-            let _ = write!(svg, "<g class=\"rel\">{related}</g>");
         }
         let _ = write!(
             svg,
@@ -417,6 +431,23 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
     }
     svg.push_str("</g></svg>");
     svg
+}
+
+/// `s` as a quoted CSS string.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// How a neighbour relates to the note in the middle.

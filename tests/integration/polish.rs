@@ -487,3 +487,81 @@ async fn drawer_closes_on_esc_and_on_a_tap_outside() {
     })
     .await;
 }
+
+/// The full map with every related link shown: the dashed lines pass under the boxes (a
+/// box's label is what a pointer finds on it), and a hovered box's preview stays off the
+/// lines it reveals.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_full_map_draws_related_lines_under_boxes_and_previews_beside_them() {
+    let (out, _) = real_site();
+    let base = serve(out.path().join("book"), "/");
+    with_browser((1400, 900), move |c| async move {
+        viewport(&c, 1400, 900, false).await;
+        c.goto(&format!("{base}graph.html")).await.unwrap();
+        c.find(Locator::Css(".show-related")).await.unwrap().click().await.unwrap();
+        let covered = js(
+            &c,
+            "return [...document.querySelectorAll('.map-svg a.node')].filter(a => {
+               a.scrollIntoView({ block: 'center', inline: 'center' });
+               const r = a.querySelector('rect').getBoundingClientRect();
+               const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+               return !(hit && a.contains(hit)); }).map(a => a.id)",
+        )
+        .await;
+        assert_eq!(covered, json!([]), "boxes under a related line");
+        screenshot(&c, "polish-map-all-related").await;
+        js(&c, "document.querySelector('.show-related').click()").await;
+        let slugs = js(&c, "return [...document.querySelectorAll('.map-svg .rel')].map(g => g.dataset.for)").await;
+        let slugs: Vec<String> = slugs.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+        assert!(slugs.len() >= 10, "{slugs:?}");
+        let mut clear = 0;
+        for slug in &slugs {
+            // Away first, so that the last preview is gone.
+            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+                duration: None,
+                x: 2.0,
+                y: 2.0,
+            }))
+            .await
+            .unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            js(&c, &format!("document.getElementById('n-{slug}').scrollIntoView({{ block: 'center', inline: 'center' }})")).await;
+            let node = c.find(Locator::Id(&format!("n-{slug}"))).await.unwrap();
+            let rect = node.find(Locator::Css("rect")).await.unwrap();
+            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+                element: rect,
+                duration: Some(Duration::from_millis(20)),
+                x: 0.0,
+                y: 0.0,
+            }))
+            .await
+            .unwrap();
+            tokio::time::sleep(Duration::from_millis(450)).await;
+            let overlap = js(
+                &c,
+                &format!(
+                    "const tip = document.getElementById('link-preview'); if (tip.hidden) return null;
+                     const t = tip.getBoundingClientRect();
+                     const m = document.querySelector('.map-svg').getScreenCTM();
+                     return [...document.querySelectorAll('.rel[data-for=\"{slug}\"] path')].flatMap(p => {{
+                       const len = p.getTotalLength();
+                       return [...Array(50).keys()].map(k => p.getPointAtLength(len * k / 49));
+                     }}).map(p => [m.a * p.x + m.c * p.y + m.e, m.b * p.x + m.d * p.y + m.f])
+                       .filter(([x, y]) => x > t.left && x < t.right && y > t.top && y < t.bottom).length"
+                ),
+            )
+            .await;
+            assert!(!overlap.is_null(), "{slug}: a preview shows on hover");
+            if overlap == 0 {
+                clear += 1;
+            } else {
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("preview over the lines of {slug}: {overlap}\n").as_bytes());
+            }
+            if slug == "lora" {
+                screenshot(&c, "polish-map-hover-lora").await;
+            }
+        }
+        assert!(clear * 10 >= slugs.len() * 9, "previews off the lines for {clear} of {} boxes", slugs.len());
+    })
+    .await;
+}
