@@ -200,9 +200,9 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     // Auto-link: the Text events outside headings, links and images.
     let auto = linker.auto_link();
     let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
-    let mut in_footnote = false; // citations keep their words
     // The table cell being read: where its start is, and its text's width in ems so far.
     let mut cell: Option<(usize, f64)> = None;
+    let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some((_, text)) = &mut code {

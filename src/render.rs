@@ -925,7 +925,10 @@ mod tests {
     #[test]
     fn aliases_that_repeat_the_title_are_left_out() {
         let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(distinct_aliases("LoRA（低秩适配）", &v(&["LoRA", "低秩适配", "lora", "Low-Rank Adaptation"])), v(&["Low-Rank Adaptation"]));
+        assert_eq!(
+            distinct_aliases("LoRA（低秩适配）", &v(&["LoRA", "低秩适配", "lora", "Low-Rank Adaptation"])),
+            v(&["Low-Rank Adaptation"])
+        );
         assert_eq!(distinct_aliases("RAG (Retrieval)", &v(&["rag", "retrieval", "检索增强"])), v(&["检索增强"]));
         assert_eq!(distinct_aliases("微调", &v(&["微调", "Fine-tuning", "fine-tuning"])), v(&["Fine-tuning"]));
         assert_eq!(distinct_aliases("DeepSpeed Chat", &v(&["DeepSpeed-Chat", "Deep Speed Chat", "DS"])), v(&["DS"]));

@@ -6,8 +6,8 @@
 
 use crate::browser::*;
 use crate::support::*;
-use fantoccini::key::Key;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -306,6 +306,19 @@ async fn on_a_phone_tables_keep_three_characters_a_column() {
         .await;
         assert!(wrap[1].as_str().unwrap().contains("radial-gradient"), "an edge shadow: {wrap}");
         screenshot(&c, "polish-llama-table-phone").await;
+        // A display formula too wide for the phone scrolls in its box, with the edge shadow.
+        c.goto(&format!("{base}self-attention.html")).await.unwrap();
+        let formulas = js(
+            &c,
+            "return [...document.querySelectorAll('.math-display')].filter(m => m.scrollWidth > m.clientWidth + 1)
+               .map(m => [getComputedStyle(m).overflowX, getComputedStyle(m).backgroundImage.includes('radial-gradient'), m.scrollHeight <= m.clientHeight])",
+        )
+        .await;
+        js(&c, "const m = [...document.querySelectorAll('.math-display')].find(m => m.scrollWidth > m.clientWidth + 1); m.scrollIntoView({ block: 'center' })").await;
+        screenshot(&c, "polish-formula-phone").await;
+        let formulas = formulas.as_array().unwrap();
+        assert!(!formulas.is_empty(), "self-attention has a formula wider than a phone");
+        assert!(formulas.iter().all(|f| f == &json!(["auto", true, true])), "{formulas:?}");
         c.goto(&format!("{base}rlhf.html")).await.unwrap();
         js(&c, "document.querySelector('.neighbourhood').scrollIntoView()").await;
         screenshot(&c, "polish-rlhf-neighbourhood-phone").await;
@@ -525,7 +538,11 @@ async fn the_full_map_draws_related_lines_under_boxes_and_previews_beside_them()
             .await
             .unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
-            js(&c, &format!("document.getElementById('n-{slug}').scrollIntoView({{ block: 'center', inline: 'center' }})")).await;
+            js(
+                &c,
+                &format!("document.getElementById('n-{slug}').scrollIntoView({{ block: 'center', inline: 'center' }})"),
+            )
+            .await;
             let node = c.find(Locator::Id(&format!("n-{slug}"))).await.unwrap();
             let rect = node.find(Locator::Css("rect")).await.unwrap();
             c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
@@ -555,7 +572,10 @@ async fn the_full_map_draws_related_lines_under_boxes_and_previews_beside_them()
             if overlap == 0 {
                 clear += 1;
             } else {
-                let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("preview over the lines of {slug}: {overlap}\n").as_bytes());
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("preview over the lines of {slug}: {overlap}\n").as_bytes(),
+                );
             }
             if slug == "lora" {
                 screenshot(&c, "polish-map-hover-lora").await;
