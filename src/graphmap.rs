@@ -19,7 +19,7 @@
 //! Colours come from CSS classes, so the map follows the light and dark themes.
 
 use crate::graph::{NoteId, Site};
-use crate::markdown::escape;
+use crate::html::escape;
 use crate::paths::RelPath;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
@@ -288,8 +288,14 @@ fn badge_w(hidden: usize) -> f64 {
     text_em(&badge_text(hidden)) * 12.0 + 14.0
 }
 
+/// A drawing of a map, and the notes it has a box for.
+pub struct MapDrawing {
+    pub svg: String,
+    pub notes: Vec<NoteId>,
+}
+
 /// The SVG of map `m`, with links relative to `page`.
-pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> String {
+pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> MapDrawing {
     let g = &site.graph;
     let spec = &plan.maps[m];
     let placed = place(site, plan, m);
@@ -394,7 +400,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
             svg,
             "<a class=\"{class}\" id=\"{nid}\" href=\"{href}\" data-slug=\"{slug}\">",
             nid = escape(&node_id(&note.slug)),
-            href = escape(&page.href_to(&crate::render::note_page(&note.slug))),
+            href = escape(&page.href_to(&crate::names::note_page(&note.slug))),
             slug = escape(&note.slug)
         );
         if p.cut {
@@ -430,7 +436,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
         }
     }
     svg.push_str("</g></svg>");
-    svg
+    MapDrawing { svg, notes: placed.iter().map(|p| p.id).collect() }
 }
 
 /// `s` as a quoted CSS string.
@@ -470,13 +476,23 @@ impl Kind {
     }
 }
 
-/// One box of a neighbourhood: a note, or `+N` standing for the rest of a list.
+/// One box of a neighbourhood: a note, or `+N` standing for the `hidden` rest of a list.
 struct Item {
     kind: Kind,
     label: String,
     title: Option<String>,
     href: String,
-    slug: Option<String>,
+    hidden: Option<usize>,
+}
+
+/// A note's neighbourhood drawing, and which kinds of line it has (for its legend).
+#[derive(serde::Serialize)]
+pub struct Neighbourhood {
+    pub svg: String,
+    /// Parent or child lines.
+    pub tree: bool,
+    pub related: bool,
+    pub backlinks: bool,
 }
 
 /// What the neighbourhood needs from the page: its words and where its lists are.
@@ -515,18 +531,19 @@ fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) 
                 kind,
                 label,
                 title: cut.then(|| note.title().to_string()),
-                href: page.href_to(&crate::render::note_page(&note.slug)),
-                slug: Some(note.slug.clone()),
+                href: page.href_to(&crate::names::note_page(&note.slug)),
+                hidden: None,
             }
         })
         .collect();
     if ids.len() > out.len() {
+        let hidden = ids.len() - out.len();
         out.push(Item {
             kind,
-            label: format!("+{}", ids.len() - out.len()),
+            label: format!("+{hidden}"),
             title: None,
             href: format!("#{anchor}"),
-            slug: None,
+            hidden: Some(hidden),
         });
     }
     out
@@ -582,7 +599,7 @@ pub fn neighbourhood_svg(
     page: &RelPath,
     backlinks: &[NoteId],
     text: &NeighbourhoodText,
-) -> Option<String> {
+) -> Option<Neighbourhood> {
     let [parent, children, related, backlinks] = roles(site, id, backlinks);
     let mut left = items(site, page, Kind::Parent, &parent, "");
     left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
@@ -682,12 +699,18 @@ pub fn neighbourhood_svg(
     }
     svg.push_str(&nodes);
     svg.push_str(&self_box(indent, self_y));
-    Some(svg)
+    let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
+    Some(Neighbourhood {
+        svg,
+        tree: has(Kind::Parent) || has(Kind::Child),
+        related: has(Kind::Related),
+        backlinks: has(Kind::Backlink),
+    })
 }
 
 /// One neighbour's box, centred on `yc`, from `x`.
 fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &NeighbourhoodText) {
-    let more = item.slug.is_none();
+    let more = item.hidden.is_some();
     let _ = write!(
         nodes,
         "<a class=\"node {kind}{more}\" href=\"{href}\">",
@@ -695,9 +718,9 @@ fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &Neigh
         more = if more { " more" } else { "" },
         href = escape(&item.href),
     );
-    let title = match (&item.title, more) {
+    let title = match (&item.title, item.hidden) {
         (Some(t), _) => Some(t.clone()),
-        (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
+        (None, Some(hidden)) => Some((text.more)(hidden)),
         _ => None,
     };
     if let Some(t) = title {

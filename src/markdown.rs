@@ -7,10 +7,10 @@
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
 use crate::highlight;
-use crate::note::{split_anchor, Heading, RefKind};
+use crate::html::escape;
+use crate::names::{slugify, split_anchor, Heading, RefKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -128,25 +128,6 @@ impl IdAllocator {
     }
 }
 
-/// A heading id: NFKC-folded, lower-cased; letters and digits of any script kept (so
-/// Chinese headings keep their text), everything else collapsed to single hyphens.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
 /// Where a reference goes, as the renderer needs it.
 #[derive(Debug, Clone)]
 pub struct LinkTarget {
@@ -160,6 +141,9 @@ pub struct LinkTarget {
 pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
 
+    /// The accessible name of a heading's `#` anchor link, in the site's language.
+    fn anchor_label(&self) -> &str;
+
     /// The terms to link on first mention (`[build] auto-link`), when the site wants it.
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         None
@@ -171,11 +155,9 @@ pub trait Linker {
     }
 }
 
-/// The interface words inside a body: heading anchors and the footnote list.
+/// The interface words of a body's footnote list.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyWords<'a> {
-    /// The `aria-label` of a heading's `#` link.
-    pub anchor: &'a str,
     /// The heading over the footnotes.
     pub footnotes: &'a str,
     /// The `aria-label` of a footnote's ↩ link back to its citation.
@@ -184,7 +166,7 @@ pub struct BodyWords<'a> {
 
 impl Default for BodyWords<'static> {
     fn default() -> Self {
-        BodyWords { anchor: "Link to this section", footnotes: "References", back: "Back to citation" }
+        BodyWords { footnotes: "References", back: "Back to citation" }
     }
 }
 
@@ -244,7 +226,7 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                         "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{2}\">#</a></{1}>",
                         escape(id),
                         level,
-                        escape(words.anchor)
+                        escape(linker.anchor_label())
                     )
                     .into(),
                 ));
@@ -802,19 +784,15 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     Event::Html(CowStr::from(html))
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     struct Fixed;
     impl Linker for Fixed {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
                 href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
@@ -878,6 +856,9 @@ mod tests {
     }
 
     impl Linker for Glossary {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, _: Option<&str>) -> Option<LinkTarget> {
             let (slug, names) = NOTES.iter().find(|(s, _)| *s == target)?;
             Some(LinkTarget { href: format!("{slug}.html"), slug: slug.to_string(), text: names[0].to_string() })
@@ -976,6 +957,9 @@ mod tests {
     /// renderer computes it from the note's references.
     struct SkipLinked(Glossary);
     impl Linker for SkipLinked {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, k: RefKind, t: &str, a: Option<&str>) -> Option<LinkTarget> {
             self.0.resolve(k, t, a)
         }
