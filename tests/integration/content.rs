@@ -166,7 +166,7 @@ fn the_notes_of_issue_17_have_their_parent_and_their_sources() {
             Some(format!("{parent}.html").as_str()),
             "{slug}: parent {parent}"
         );
-        let sources = page.matches("class=\"footnote-definition\"").count();
+        let sources = page.matches("<li id=\"fn-").count();
         assert!(sources >= 1, "{slug}: at least one footnote source");
         let text = strip_tags(&page);
         assert!(!text.contains("未核实"), "{slug}: no [未核实] mark");
