@@ -423,7 +423,7 @@ fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
     let mut open: Option<(String, Vec<Event<'a>>)> = None;
     for event in events {
         match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => open = Some((label.to_string(), Vec::new())),
+            Event::Start(Tag::FootnoteDefinition(label)) => open = Some((footnote_key(&label), Vec::new())),
             Event::End(TagEnd::FootnoteDefinition) => {
                 if let Some((label, content)) = open.take() {
                     if !defs.iter().any(|(l, _)| *l == label) {
@@ -499,6 +499,11 @@ fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
     out
 }
 
+/// A footnote label as references and definitions match it: case and spacing aside.
+fn footnote_key(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// The id of the `k`th citation of footnote `n`.
 fn ref_id(n: usize, k: usize) -> String {
     if k == 1 {
@@ -532,15 +537,16 @@ fn markers<'a>(
         }
         let mut html = String::new();
         for label in run {
-            if !defined.contains(label.as_ref()) {
+            let key = footnote_key(&label);
+            if !defined.contains(&key) {
                 html.push_str(&escape(&format!("[^{label}]")));
                 continue;
             }
-            if !order.iter().any(|l| l == label.as_ref()) {
-                order.push(label.to_string());
+            if !order.contains(&key) {
+                order.push(key.clone());
             }
-            let n = order.iter().position(|l| l == label.as_ref()).unwrap_or(0) + 1;
-            let k = cited.entry(label.to_string()).or_insert(0);
+            let n = order.iter().position(|l| *l == key).unwrap_or(0) + 1;
+            let k = cited.entry(key).or_insert(0);
             *k += 1;
             let _ = std::fmt::Write::write_fmt(
                 &mut html,
@@ -978,6 +984,19 @@ mod tests {
         let refs = |body: &str| scan(body).refs.into_iter().map(|r| r.target).collect::<Vec<_>>();
         assert_eq!(refs("[a](%E5%BE%AE%E8%B0%83.md)"), ["微调.md"]);
         assert_eq!(refs("[a](x%aé.md)"), ["x%aé.md"], "a % before a multi-byte character is kept, not a panic");
+    }
+
+    #[test]
+    fn footnotes_follow_first_citation_and_unknown_labels_stay_text() {
+        let out = html("甲[^Two]乙[^one][^nope]。\n\n[^one]: 一\n[^two]: 二 [^one]\n");
+        let markers: Vec<&str> = out.split("<a href=\"#fn-").skip(1).map(|m| &m[..1]).collect();
+        assert_eq!(markers, ["1", "2", "2"], "{out}"); // Two, one, and one again inside two
+        assert!(out.contains("[^nope]"), "{out}");
+        let list = &out[out.find("<ol>").unwrap()..];
+        assert!(list.find("二").unwrap() < list.find("一").unwrap(), "{list}");
+        assert!(list.contains("href=\"#fnref-2-2\""), "one is cited twice: {list}");
+        assert_eq!(out.matches("<section class=\"footnotes\"").count(), 1);
+        assert!(!html("无脚注[^x]。").contains("footnotes"), "no list without definitions");
     }
 
     #[test]
