@@ -29,7 +29,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A term shard is cut once it passes this many bytes.
 pub const SHARD_BYTES: usize = 24 * 1024;
 /// Doc chunks aim at this many bytes.
-pub const DOC_CHUNK_BYTES: usize = 8 * 1024;
+pub const DOC_CHUNK_BYTES: usize = 12 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
 const K1: f64 = 1.2;
 const B: [f64; 3] = [0.3, 0.5, 0.75];
@@ -42,7 +42,7 @@ const IMPACT_MAX: u64 = 31;
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
 const PARTITIONS: usize = 16;
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
@@ -172,26 +172,8 @@ pub fn summary_text(summary: &str, tags: &[String]) -> String {
 /// the usual reading of every character, then each other reading of one character at a
 /// time, at most [`PINYIN_VARIANTS`]. Empty when the name holds no Han character.
 pub fn pinyin_names(name: &str) -> Vec<String> {
-    use pinyin::{ToPinyin, ToPinyinMulti};
     let chars: Vec<char> = name.chars().collect();
-    let readings: Vec<Vec<String>> = chars
-        .iter()
-        .map(|c| {
-            let mut r: Vec<String> = Vec::new();
-            if let Some(p) = c.to_pinyin() {
-                r.push(p.plain().replace('ü', "v"));
-            }
-            if let Some(m) = c.to_pinyin_multi() {
-                for p in m {
-                    let s = p.plain().replace('ü', "v");
-                    if !r.contains(&s) {
-                        r.push(s);
-                    }
-                }
-            }
-            r
-        })
-        .collect();
+    let readings: Vec<Vec<String>> = chars.iter().map(|&c| readings(c)).collect();
     if readings.iter().all(Vec::is_empty) {
         return Vec::new();
     }
@@ -225,6 +207,25 @@ pub fn pinyin_names(name: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The toneless readings of a character (ü written v), the usual one first; empty for a
+/// character that is not Han.
+pub fn readings(c: char) -> Vec<String> {
+    use pinyin::{ToPinyin, ToPinyinMulti};
+    let mut r: Vec<String> = Vec::new();
+    if let Some(p) = c.to_pinyin() {
+        r.push(p.plain().replace('ü', "v"));
+    }
+    if let Some(m) = c.to_pinyin_multi() {
+        for p in m {
+            let s = p.plain().replace('ü', "v");
+            if !r.contains(&s) {
+                r.push(s);
+            }
+        }
+    }
+    r
 }
 
 /// Title, aliases and (on Chinese sites) their pinyin, without repeats.
@@ -430,9 +431,9 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// Every term with its posting list, in JavaScript's string order. Each hash partition
 /// of the terms is gathered and encoded by one task, reading every note's terms of that
 /// partition in note order.
-fn all_postings(docs: &[&DocTerms]) -> Vec<(String, String)> {
+fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
     let scorer = Scorer::new(docs);
-    let mut terms: Vec<(String, String)> = (0..PARTITIONS)
+    let mut terms: Vec<Posting> = (0..PARTITIONS)
         .into_par_iter()
         .flat_map_iter(|p| {
             let mut by_term: FxMap<TermKey, Vec<Hit>> = FxMap::default();
@@ -445,12 +446,25 @@ fn all_postings(docs: &[&DocTerms]) -> Vec<(String, String)> {
             let scorer = &scorer;
             by_term
                 .into_iter()
-                .map(move |(term, hits)| (term.text.to_string(), postings(scorer, docs, &hits)))
+                .map(move |(term, hits)| Posting {
+                    term: term.text.to_string(),
+                    list: postings(scorer, docs, &hits),
+                    docs: hits.len(),
+                    names: hits.iter().any(|h| h.names.0 != h.names.1),
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
-    terms.par_sort_unstable_by(|a, b| js_order(&a.0, &b.0));
+    terms.par_sort_unstable_by(|a, b| js_order(&a.term, &b.term));
     terms
+}
+
+/// A term's posting list, with how many notes hold it and whether one names it.
+struct Posting {
+    term: String,
+    list: String,
+    docs: usize,
+    names: bool,
 }
 
 /// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
@@ -459,6 +473,20 @@ type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a
 
 fn record(d: &Doc) -> DocRecord<'_> {
     (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body)
+}
+
+/// The pinyin table of the client, for the homophones of a query: readings of the code
+/// points from [`PINYIN_FROM`] below [`PINYIN_TO`], in blocks of [`PINYIN_BLOCK`].
+pub const PINYIN_FROM: u32 = 0x3400;
+pub const PINYIN_TO: u32 = 0xA000;
+pub const PINYIN_BLOCK: u32 = 1024;
+
+#[derive(Serialize)]
+struct PinyinTable {
+    from: u32,
+    block: u32,
+    /// Blocks written, as `search/pinyin-{k}.js`.
+    blocks: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -470,6 +498,12 @@ struct Manifest<'a> {
     /// The first term of each shard: shard `k` holds the terms from `shards[k]` up to
     /// `shards[k + 1]` (exclusive).
     shards: Vec<&'a str>,
+    /// The keys of the typo vocabulary files, `search/fuzzy-{key}.js`.
+    fuzzy: Vec<String>,
+    /// On Chinese sites, the pinyin table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinyin: Option<PinyinTable>,
+    rank: &'a super::rank::Rank,
     labels: &'a Labels,
 }
 
@@ -477,12 +511,12 @@ struct Manifest<'a> {
 pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
     let docs: Vec<&Doc> = docs.iter().collect();
-    build_from(&docs, &terms.iter().collect::<Vec<_>>(), labels)
+    build_from(&docs, &terms.iter().collect::<Vec<_>>(), pinyin, labels)
 }
 
 /// The files of `search/` from notes whose terms were worked out already (`doc_terms`),
 /// in the same order.
-pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let postings = all_postings(terms);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
@@ -491,14 +525,27 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeM
         let mut end = start;
         let mut size = 0;
         while end < postings.len() && (size < SHARD_BYTES || end == start) {
-            size += postings[end].0.len() + postings[end].1.len() + 6;
+            size += postings[end].term.len() + postings[end].list.len() + 6;
             end += 1;
         }
         let k = shards.len();
-        shards.push(if k == 0 { "" } else { &postings[start].0 });
+        shards.push(if k == 0 { "" } else { &postings[start].term });
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
+    let fuzzy = fuzzy_files(&postings);
+    let fuzzy_keys: Vec<String> = fuzzy.keys().cloned().collect();
+    for (key, js) in fuzzy {
+        files.insert(format!("search/fuzzy-{key}.js"), js);
+    }
+    let pinyin = pinyin.then(|| {
+        let mut blocks = Vec::new();
+        for (k, js) in pinyin_files() {
+            files.insert(format!("search/pinyin-{k}.js"), js);
+            blocks.push(k);
+        }
+        PinyinTable { from: PINYIN_FROM, block: PINYIN_BLOCK, blocks }
+    });
     let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
     let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
     let chunks: Vec<(String, Vec<u8>)> = docs
@@ -507,14 +554,99 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeM
         .map(|(k, ds)| {
             let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
-            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},{json});\n").into_bytes())
+            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes())
         })
         .collect();
     files.extend(chunks);
-    let manifest = Manifest { version: FORMAT_VERSION, docs: docs.len(), chunk, shards, labels };
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        docs: docs.len(),
+        chunk,
+        shards,
+        fuzzy: fuzzy_keys,
+        pinyin,
+        rank: &super::rank::RANK,
+        labels,
+    };
     let json = serde_json::to_string(&manifest).expect("manifest serializes");
     files.insert("search/index.js".to_string(), format!("conceptbookSearch.manifest({json});\n").into_bytes());
     files
+}
+
+/// `text` compressed (raw deflate, as `DecompressionStream("deflate-raw")` reads it) and
+/// written in base 64.
+fn deflate(text: &str) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(text.as_bytes()).expect("writes to memory");
+    base64::engine::general_purpose::STANDARD.encode(z.finish().expect("writes to memory"))
+}
+
+/// [`deflate`] undone.
+pub fn inflate(b64: &str) -> Result<String, String> {
+    use base64::Engine;
+    use std::io::Read;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(&bytes[..]).read_to_string(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Whether a term goes into the typo vocabulary: letters and digits of ASCII, a letter
+/// among them, long enough to be one edit from a word typos are looked up for.
+pub fn fuzzy_term(t: &str) -> bool {
+    t.len() + 1 >= super::rank::RANK.fuzzy_min_len
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+/// The keys a word of the typo vocabulary is filed under: its first letter (`f` + it)
+/// and its last (`l` + it). A word one edit from another keeps one of the two (an edit
+/// at one end leaves the other), so a query reads two small files, never the whole
+/// vocabulary.
+pub fn fuzzy_keys(t: &str) -> [String; 2] {
+    let b = t.as_bytes();
+    [format!("f{}", b[0] as char), format!("l{}", b[b.len() - 1] as char)]
+}
+
+/// The typo vocabulary, by key: `conceptbookSearch.fuzzy(key, [words], "weights")`, the
+/// words in JavaScript order, a weight per word (notes holding it × 2, + 1 when a name
+/// holds it) in base-64 numbers.
+fn fuzzy_files(postings: &[Posting]) -> BTreeMap<String, Vec<u8>> {
+    let mut by_key: BTreeMap<String, (Vec<&str>, String)> = BTreeMap::new();
+    for p in postings.iter().filter(|p| fuzzy_term(&p.term)) {
+        for key in fuzzy_keys(&p.term) {
+            let e = by_key.entry(key).or_default();
+            e.0.push(&p.term);
+            encode::push(&mut e.1, p.docs as u64 * 2 + u64::from(p.names));
+        }
+    }
+    by_key
+        .into_iter()
+        .map(|(key, (words, weights))| {
+            let json = serde_json::to_string(&words).expect("strings serialize");
+            let js = format!("conceptbookSearch.fuzzy(\"{key}\",{json},\"{weights}\");\n");
+            (key, js.into_bytes())
+        })
+        .collect()
+}
+
+/// The pinyin table, by block: `conceptbookSearch.pinyin(k, "wei|diao,tiao|…")`, one entry
+/// per code point of the block, its readings separated by commas.
+fn pinyin_files() -> Vec<(u32, Vec<u8>)> {
+    (0..(PINYIN_TO - PINYIN_FROM).div_ceil(PINYIN_BLOCK))
+        .filter_map(|k| {
+            let from = PINYIN_FROM + k * PINYIN_BLOCK;
+            let entries: Vec<String> = (from..(from + PINYIN_BLOCK).min(PINYIN_TO))
+                .map(|c| char::from_u32(c).map(|c| readings(c).join(",")).unwrap_or_default())
+                .collect();
+            if entries.iter().all(String::is_empty) {
+                return None;
+            }
+            Some((k, format!("conceptbookSearch.pinyin({k},\"{}\");\n", entries.join("|")).into_bytes()))
+        })
+        .collect()
 }
 
 fn record_size(d: &Doc) -> usize {
@@ -526,21 +658,21 @@ fn record_size(d: &Doc) -> usize {
         + 20
 }
 
-fn shard_js(k: usize, terms: &[(String, String)]) -> Vec<u8> {
+fn shard_js(k: usize, terms: &[Posting]) -> Vec<u8> {
     let mut js = format!("conceptbookSearch.terms({k},[");
-    for (i, (t, _)) in terms.iter().enumerate() {
+    for (i, p) in terms.iter().enumerate() {
         if i > 0 {
             js.push(',');
         }
-        js.push_str(&serde_json::to_string(t).expect("a string serializes"));
+        js.push_str(&serde_json::to_string(&p.term).expect("a string serializes"));
     }
     js.push_str("],[");
-    for (i, (_, p)) in terms.iter().enumerate() {
+    for (i, p) in terms.iter().enumerate() {
         if i > 0 {
             js.push(',');
         }
         js.push('"');
-        js.push_str(p);
+        js.push_str(&p.list);
         js.push('"');
     }
     js.push_str("]);\n");
@@ -574,7 +706,7 @@ mod tests {
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
-        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":1,\"docs\":50"));
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":2,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
         assert!(shard.starts_with("conceptbookSearch.terms(0,[\""));
         assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");
