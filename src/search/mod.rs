@@ -57,6 +57,8 @@ pub struct Labels {
     pub more: &'static str,
     pub partial: &'static str,
     pub aliases: &'static str,
+    /// Above hits found by correcting a typo; `{q}` is the corrected query.
+    pub did_you_mean: &'static str,
     /// The keyboard, in the panel's footer.
     pub keys: &'static str,
 }
@@ -73,6 +75,7 @@ impl Labels {
                 more: "前 {n} 个结果",
                 partial: "没有完全匹配的结果，以下是部分匹配",
                 aliases: "又称",
+                did_you_mean: "你要找的是不是：{q}",
                 keys: "↑↓ 选择　↵ 打开　Esc 关闭",
             }
         } else {
@@ -85,6 +88,7 @@ impl Labels {
                 more: "Top {n} results",
                 partial: "No note matches every word; showing partial matches",
                 aliases: "Also",
+                did_you_mean: "Did you mean {q}?",
                 keys: "↑↓ select · ↵ open · Esc close",
             }
         }

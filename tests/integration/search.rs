@@ -24,6 +24,20 @@ const QUERIES: &[(&str, &str)] = &[
     ("token 上限", "context-window"),
 ];
 
+/// Typos, homophones and mixed queries, with the note each must put first.
+const FORGIVING: &[(&str, &str)] = &[
+    ("langchian", "langchain"),
+    ("trasnformer", "transformer"),
+    ("chatgml", "chatglm-6b"),
+    ("transfomer", "transformer"),
+    ("langchain agnets", "langchain-agents"),
+    ("威调", "fine-tuning"),
+    ("大模形", "llm"),
+    ("GPT-4 图像", "gpt"),
+    ("LoRA 显存", "lora"),
+    ("token 上限", "context-window"),
+];
+
 /// More queries for the agreement check between the Rust engine and the browser's.
 const MORE: &[&str] = &[
     "lor",
@@ -62,6 +76,20 @@ fn real_site() -> (tempfile::TempDir, PathBuf) {
     (out, dest)
 }
 
+/// The notes of a content folder (Markdown files other than the home page).
+fn walkdir_notes(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            n += walkdir_notes(&path);
+        } else if path.extension().is_some_and(|x| x == "md") && path.file_name().is_some_and(|f| f != "index.md") {
+            n += 1;
+        }
+    }
+    n
+}
+
 fn top(index: &Index, q: &str) -> Vec<String> {
     index.search(q, LIMIT).hits.into_iter().map(|h| h.slug).collect()
 }
@@ -70,7 +98,8 @@ fn top(index: &Index, q: &str) -> Vec<String> {
 fn the_real_notes_answer_the_issue_queries() {
     let (_keep, dest) = real_site();
     let index = Index::open(&dest).expect("index loads");
-    assert_eq!(index.docs.len(), 55);
+    let notes = walkdir_notes(&repo().join("content"));
+    assert_eq!(index.docs.len(), notes, "every note is indexed");
     for (q, want) in QUERIES {
         let got = top(&index, q);
         assert!(got.iter().take(3).any(|s| s == want), "{q:?} should find {want} in the top 3, got {got:?}");
@@ -83,6 +112,68 @@ fn the_real_notes_answer_the_issue_queries() {
     assert_eq!(top(&index, "lor")[0], "lora", "prefix while typing");
     assert_eq!(top(&index, "ＧＰＴ－３．５")[0], "gpt", "full width");
     assert!(top(&index, "秩").contains(&"lora".to_string()), "one character");
+}
+
+#[test]
+fn the_real_notes_forgive_typos_and_homophones_and_rank_mixed_queries_by_name() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    for (q, want) in FORGIVING {
+        let r = index.search(q, LIMIT);
+        let got: Vec<&str> = r.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(got.first(), Some(want), "{q:?} should put {want} first, got {got:?}");
+        // a fuzzy hit never outranks an exact one
+        let first_fuzzy = r.hits.iter().position(|h| h.fuzzy).unwrap_or(r.hits.len());
+        assert!(r.hits[first_fuzzy..].iter().all(|h| h.fuzzy), "{q:?}: exact hits first: {:?}", r.hits);
+        let bytes: u64 = r.files.iter().map(|f| std::fs::metadata(dest.join(f)).unwrap().len()).sum();
+        assert!(bytes < 300 * 1024, "{q:?} loads {bytes} bytes: {:?}", r.files);
+    }
+    for (q, fix) in [
+        ("langchian", "langchain"),
+        ("trasnformer", "transformer"),
+        ("chatgml", "chatglm"),
+        ("transfomer", "transformer"),
+        ("langchain agnets", "langchain agents"),
+    ] {
+        let r = index.search(q, LIMIT);
+        assert_eq!(r.suggest.as_deref(), Some(fix), "{q}");
+        assert!(r.hits[0].fuzzy, "{q}");
+    }
+    assert_eq!(index.search("langchain agnets", LIMIT).partial, false, "the typo is forgiven, not dropped");
+    // the note whose name holds the mixed query's word comes before one that only
+    // mentions it, or holds it inside a longer name
+    let gpt = top(&index, "GPT-4 图像");
+    let pos = |s: &str| gpt.iter().position(|x| x == s).unwrap_or(usize::MAX);
+    assert!(pos("gpt") < pos("minigpt-4"), "{gpt:?}");
+    // exact Han matches are not pushed down by homophones
+    let r = index.search("微调", LIMIT);
+    assert_eq!(r.hits[0].slug, "fine-tuning");
+    assert!(r.hits.iter().all(|h| !h.fuzzy) && r.suggest.is_none());
+}
+
+#[test]
+fn precision_holds_while_forgiving() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    // 奖励模型: only notes holding the phrase, none by pinyin or typo
+    let r = index.search("奖励模型", LIMIT);
+    assert!(!r.hits.is_empty());
+    for h in &r.hits {
+        let d = &index.docs[h.doc];
+        let text = format!("{} {} {} {} {}", d.title, d.aliases.join(" "), d.summary, d.tags.join(" "), d.body);
+        assert!(text.contains("奖励模型"), "{} does not hold 奖励模型", h.slug);
+        assert!(!h.fuzzy);
+    }
+    assert_eq!(top(&index, "lora")[0], "lora");
+    assert_eq!(top(&index, "LoRA")[0], "lora");
+    // a word found exactly is not corrected, even where a close word exists
+    for q in ["lora", "transformer", "langchain", "agents", "token"] {
+        let r = index.search(q, LIMIT);
+        assert!(r.suggest.is_none() && r.hits.iter().all(|h| !h.fuzzy), "{q}: {:?}", r.hits);
+    }
+    // nonsense stays empty, and a one-edit typo of a short word is not looked up
+    assert!(top(&index, "zzqqxxyy").is_empty());
+    assert!(top(&index, "lra").is_empty(), "three letters: no typo lookup");
 }
 
 /// A site where each field of the ranking can be seen.
