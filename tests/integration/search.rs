@@ -327,13 +327,14 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
     // What the Rust engine and tokenizer say, for the client to agree with.
     let samples = tokenizer_samples();
     let rust_tokens: Vec<serde_json::Value> = samples.iter().map(|s| tokens_json(s)).collect();
-    let expected: Vec<(String, Vec<String>, bool)> = QUERIES
+    let expected: Vec<(String, Vec<String>, bool, Option<String>)> = QUERIES
         .iter()
         .map(|(q, _)| *q)
+        .chain(FORGIVING.iter().map(|(q, _)| *q))
         .chain(MORE.iter().copied())
         .map(|q| {
             let r = index.search(q, LIMIT);
-            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial)
+            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial, r.suggest)
         })
         .collect();
     with_browser((1280, 900), move |c| async move {
@@ -354,9 +355,18 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
                     "{base}: {q:?} should show {want} in the top 3, got {got:?}"
                 );
             }
-            for (q, slugs, partial) in &expected {
+            for (q, want) in FORGIVING {
+                query(&c, q).await;
+                assert_eq!(shown(&c).await.first(), Some(&want.to_string()), "{base}: {q:?} puts {want} first");
+            }
+            for (q, slugs, partial, suggest) in &expected {
                 query(&c, q).await;
                 assert_eq!(&shown(&c).await, slugs, "{base}: the client ranks {q:?} like the Rust engine");
+                let shown_suggest = c
+                    .execute("var b=document.querySelector('.search-suggest-query');return b&&b.textContent", vec![])
+                    .await
+                    .unwrap();
+                assert_eq!(shown_suggest.as_str(), suggest.as_deref(), "{base}: {q:?} suggests like the Rust engine");
                 let is_partial = c
                     .execute("return document.getElementById('search-panel').classList.contains('partial')", vec![])
                     .await
@@ -375,6 +385,59 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
             }
             no_console_errors(&c, &base).await;
         }
+    })
+    .await;
+}
+
+/// "Did you mean": the corrected query above the hits, in the site's language; a click asks
+/// it. The snippets of the hits come out of compressed doc chunks, from `file://`.
+#[tokio::test(flavor = "multi_thread")]
+async fn did_you_mean_is_shown_and_asks_the_corrected_query() {
+    let (keep, dest) = real_site();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, "trasnformer").await;
+        let suggest = c.find(Locator::Css(".search-suggest")).await.unwrap().text().await.unwrap();
+        assert_eq!(suggest, "你要找的是不是：transformer");
+        assert_eq!(shown(&c).await[0], "transformer");
+        let snippet = c.find(Locator::Css("#search-results .hit-snippet")).await.unwrap().text().await.unwrap();
+        assert!(!snippet.trim().is_empty(), "snippets come out of the compressed chunks");
+        screenshot(&c, "search-did-you-mean").await;
+        c.find(Locator::Css(".search-suggest-query")).await.unwrap().click().await.unwrap();
+        settle(&c, "transformer").await;
+        let q = c.find(Locator::Id("q")).await.unwrap();
+        assert_eq!(q.prop("value").await.unwrap().as_deref(), Some("transformer"));
+        assert_eq!(shown(&c).await[0], "transformer");
+        let gone = c.execute("return document.querySelector('.search-suggest')", vec![]).await.unwrap();
+        assert!(gone.is_null(), "no suggestion for a query found exactly");
+        // the typo's fallback loaded two small vocabulary files, not the whole vocabulary
+        let loaded: Vec<String> =
+            serde_json::from_value(c.execute("return conceptbookSearch.loaded()", vec![]).await.unwrap()).unwrap();
+        assert_eq!(loaded.iter().filter(|f| f.contains("fuzzy-")).count(), 2, "{loaded:?}");
+        // homophones: 威调 finds 微调 by its pinyin, with no suggestion to click
+        query(&c, "威调").await;
+        assert_eq!(shown(&c).await[0], "fine-tuning");
+        no_console_errors(&c, "did you mean").await;
+    })
+    .await;
+}
+
+/// The client takes its limits from the manifest the Rust side writes: a manifest asking
+/// for three hits gets three.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_reads_its_numbers_from_the_manifest() {
+    let (keep, dest) = real_site();
+    let manifest = dest.join("search/index.js");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("\"limit\":10,"), "{text}");
+    std::fs::write(&manifest, text.replace("\"limit\":10,", "\"limit\":3,")).unwrap();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, "模型").await;
+        assert_eq!(shown(&c).await.len(), 3);
+        no_console_errors(&c, "limit").await;
     })
     .await;
 }
