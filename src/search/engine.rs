@@ -6,7 +6,9 @@
 //! to the browser. In short:
 //! 1. The query is tokenized ([`Mode::Query`]); whitespace splits it into *chunks*, whose
 //!    tokens must appear as a phrase (at the same relative positions). The last token, if a
-//!    word, also matches as a prefix while the reader types.
+//!    word, also matches as a prefix while the reader types; so does a lone Han character
+//!    (bodies index pairs of characters, not single ones, so `秩` finds 低秩矩阵 in a body
+//!    through 秩矩, but not a body where 秩 only ends a run, as in 低秩。).
 //! 2. Every note holding all tokens is a candidate. Its *tier*: 6 when the whole query is a
 //!    title or alias, 5 when it is one once its last word is completed (`lor` → `LoRA`),
 //!    4 when it begins one, 3 when every chunk is inside the names, 2 when every chunk is
@@ -519,7 +521,9 @@ impl Plan {
         Plan {
             chunks: chunks_of(&tokens),
             alts: tokens.iter().map(|t| vec![t.term.clone()]).collect(),
-            prefix: (0..n).map(|i| prefix && i + 1 == n).collect(),
+            // a lone Han character also matches the pairs it begins (bodies index no single
+            // characters)
+            prefix: tokens.iter().enumerate().map(|(i, t)| (prefix && i + 1 == n) || (t.kind == Kind::Cjk && t.span == 1)).collect(),
             names_only: vec![false; n],
             fuzzy: vec![false; n],
             tokens,

@@ -1,7 +1,8 @@
 //! Building the index: the searchable notes in, the script files of `search/` out.
 //!
 //! Three fields per note: *names* (title, aliases, and their pinyin on Chinese sites),
-//! *summary* (with the tags), *body*. Every term's posting list says, per note, which
+//! *summary* (with the tags), *body* (without its single Han characters: a third of the
+//! postings, for queries of one character, which find bodies through the pairs it begins). Every term's posting list says, per note, which
 //! fields hold it and a BM25 impact per field (precomputed, so the browser needs no length
 //! tables); for names it also keeps positions with "starts a name" / "ends a name" flags,
 //! which decide the exact-name and name-prefix tiers without loading any text. Phrases in
@@ -13,7 +14,11 @@
 //! - `search/terms-N.js`: the posting lists of a range of terms in sorted order, cut at
 //!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in;
 //! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
-//!   a run of notes, loaded for the hits shown.
+//!   a run of notes, loaded for the hits shown, deflated and in base 64;
+//! - `search/fuzzy-K.js`: the typo vocabulary (the ASCII words authors wrote), filed under
+//!   first letter and under last letter, read only when a word finds (almost) nothing;
+//! - `search/pinyin-N.js` (Chinese sites): the pinyin of every Han character, in blocks of
+//!   code points, read only when Han characters find (almost) nothing.
 //!
 //! Notes are tokenized in parallel, then terms are gathered per hash partition in parallel
 //! and encoded (see [`super::encode`]); output is sorted, so builds are byte-identical.
@@ -29,7 +34,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A term shard is cut once it passes this many bytes.
 pub const SHARD_BYTES: usize = 24 * 1024;
 /// Doc chunks aim at this many bytes.
-pub const DOC_CHUNK_BYTES: usize = 12 * 1024;
+pub const DOC_CHUNK_BYTES: usize = 16 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
 const K1: f64 = 1.2;
 const B: [f64; 3] = [0.3, 0.5, 0.75];
@@ -138,6 +143,8 @@ struct TermStat {
     tf: [u32; 2],
     /// Range in `DocTerms::names`.
     names: (u32, u32),
+    /// Written by the author somewhere, not only the pinyin of a name.
+    spelled: bool,
 }
 
 /// Everything the index needs from one note, terms grouped by hash partition.
@@ -230,14 +237,20 @@ pub fn readings(c: char) -> Vec<String> {
 
 /// Title, aliases and (on Chinese sites) their pinyin, without repeats.
 pub fn names_of(doc: &Doc, pinyin: bool) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
+    names_marked(doc, pinyin).into_iter().map(|(n, _)| n).collect()
+}
+
+/// [`names_of`], each name with whether it is pinyin (not written by the author).
+fn names_marked(doc: &Doc, pinyin: bool) -> Vec<(String, bool)> {
+    let mut names: Vec<(String, bool)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let written = std::iter::once(&doc.title).chain(&doc.aliases);
     let py: Vec<String> = if pinyin { written.clone().flat_map(|n| pinyin_names(n)).collect() } else { Vec::new() };
-    for n in written.chain(py.iter()) {
+    let count = 1 + doc.aliases.len();
+    for (i, n) in written.chain(py.iter()).enumerate() {
         let key: Vec<String> = super::tokenize::tokenize(n, Mode::Query).into_iter().map(|t| t.term).collect();
         if !key.is_empty() && seen.insert(key) {
-            names.push(n.clone());
+            names.push((n.clone(), i >= count));
         }
     }
     names
@@ -258,16 +271,25 @@ fn slot<'a>(
 }
 
 pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
-    let names: Vec<Folded> = names_of(doc, pinyin).iter().map(|n| Folded::new(n)).collect();
+    let names: Vec<(Folded, bool)> =
+        names_marked(doc, pinyin).iter().map(|(n, py)| (Folded::new(n), *py)).collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
     let mut index: FxMap<TermKey, usize> = FxMap::default();
     index.reserve(doc.body.len() / 4 + 64);
     let mut stats: Vec<(TermKey, [u32; 2])> = Vec::with_capacity(doc.body.len() / 4 + 64);
     let mut name_pos: Vec<(usize, u32)> = Vec::new();
+    // Terms the author wrote (not only the pinyin of a name): the typo vocabulary.
+    let mut spelled: Vec<bool> = Vec::new();
+    let mut spell = |i: usize| {
+        if spelled.len() <= i {
+            spelled.resize(i + 1, false);
+        }
+        spelled[i] = true;
+    };
     let mut len = [0u32; 3];
     let mut base = 0;
-    for name in &names {
+    for (name, py) in &names {
         let mut toks = Vec::new();
         name.each(Mode::Doc, |t| toks.push(t));
         let (Some(first), Some(last)) =
@@ -284,6 +306,9 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
                 flags |= FLAG_END;
             }
             let i = slot(t.term, t.kind, &mut index, &mut stats);
+            if !py {
+                spell(i);
+            }
             name_pos.push((i, (base + t.pos) * 4 + flags));
         }
         len[0] += last + 1;
@@ -292,9 +317,15 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     for (field, folded) in [(0, &summary), (1, &body)] {
         let mut end = 0;
         folded.each(Mode::Doc, |t| {
-            let i = slot(t.term, t.kind, &mut index, &mut stats);
-            stats[i].1[field] += 1;
             end = t.pos + t.span;
+            // A body's single characters are left out (a third of the postings): a query
+            // of one character finds them through the pairs it begins.
+            if field == 1 && t.kind == Kind::Cjk && t.span == 1 {
+                return;
+            }
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            spell(i);
+            stats[i].1[field] += 1;
         });
         len[field + 1] = end;
     }
@@ -326,6 +357,7 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
             len: term.text.len() as u32,
             tf,
             names: name_ranges[i],
+            spelled: spelled.get(i).copied().unwrap_or(false),
         });
         d.arena.push_str(term.text);
         d.partition[p + 1] += 1;
@@ -383,6 +415,7 @@ struct Hit {
     doc: u32,
     tf: [u32; 2],
     names: (u32, u32),
+    spelled: bool,
 }
 
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
@@ -440,7 +473,7 @@ fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
             for (d, doc) in docs.iter().enumerate() {
                 let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
                 for t in &doc.terms[range] {
-                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names });
+                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names, spelled: t.spelled });
                 }
             }
             let scorer = &scorer;
@@ -451,6 +484,7 @@ fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
                     list: postings(scorer, docs, &hits),
                     docs: hits.len(),
                     names: hits.iter().any(|h| h.names.0 != h.names.1),
+                    spelled: hits.iter().any(|h| h.spelled),
                 })
                 .collect::<Vec<_>>()
         })
@@ -465,6 +499,8 @@ struct Posting {
     list: String,
     docs: usize,
     names: bool,
+    /// Written by some author, not only the pinyin of names.
+    spelled: bool,
 }
 
 /// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
@@ -615,7 +651,7 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
 /// holds it) in base-64 numbers.
 fn fuzzy_files(postings: &[Posting]) -> BTreeMap<String, Vec<u8>> {
     let mut by_key: BTreeMap<String, (Vec<&str>, String)> = BTreeMap::new();
-    for p in postings.iter().filter(|p| fuzzy_term(&p.term)) {
+    for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
         for key in fuzzy_keys(&p.term) {
             let e = by_key.entry(key).or_default();
             e.0.push(&p.term);

@@ -291,7 +291,7 @@
     return {
       toks: toks, chunks: chunksOf(toks),
       alts: toks.map(function (t) { return [t.t]; }),
-      prefix: toks.map(function (t, i) { return prefix && i === toks.length - 1; }),
+      prefix: toks.map(function (t, i) { return (prefix && i === toks.length - 1) || (t.k === CJK && t.s === 1); }),
       namesOnly: toks.map(function () { return false; }),
       fuzzy: toks.map(function () { return false; })
     };
