@@ -331,7 +331,13 @@ impl Index {
 
     /// The query again with its weak tokens replaced (see the module comment), and the
     /// suggestion its corrected words make; `None` when no token is weak.
-    fn forgive(&self, query: &str, plan: &Plan, toks: &[TokenDocs], files: &mut BTreeSet<String>) -> Option<(Plan, Option<String>)> {
+    fn forgive(
+        &self,
+        query: &str,
+        plan: &Plan,
+        toks: &[TokenDocs],
+        files: &mut BTreeSet<String>,
+    ) -> Option<(Plan, Option<String>)> {
         let n = plan.tokens.len();
         let weak = |i: usize| toks[i].docs.len() < RANK.fuzzy_below;
         let mut corrections: Vec<Vec<String>> = vec![Vec::new(); n];
@@ -351,7 +357,11 @@ impl Index {
                     continue;
                 }
                 let mut j = i + 1;
-                while j < n && bigram(j) && !plan.tokens[j].space_before && plan.tokens[j].pos == plan.tokens[j - 1].pos + 1 {
+                while j < n
+                    && bigram(j)
+                    && !plan.tokens[j].space_before
+                    && plan.tokens[j].pos == plan.tokens[j - 1].pos + 1
+                {
                     j += 1;
                 }
                 if (i..j).any(weak) {
@@ -368,7 +378,14 @@ impl Index {
         if runs.is_empty() && corrections.iter().all(Vec::is_empty) {
             return None;
         }
-        let mut p = Plan { tokens: Vec::new(), chunks: Vec::new(), alts: Vec::new(), prefix: Vec::new(), names_only: Vec::new(), fuzzy: Vec::new() };
+        let mut p = Plan {
+            tokens: Vec::new(),
+            chunks: Vec::new(),
+            alts: Vec::new(),
+            prefix: Vec::new(),
+            names_only: Vec::new(),
+            fuzzy: Vec::new(),
+        };
         let mut shift = 0;
         let mut i = 0;
         while i < n {
@@ -437,9 +454,8 @@ impl Index {
                 }
             }
         }
-        found.sort_by(|a, b| {
-            a.0.cmp(&b.0).then((b.1 & 1).cmp(&(a.1 & 1))).then(b.1.cmp(&a.1)).then(js_order(a.2, b.2))
-        });
+        found
+            .sort_by(|a, b| a.0.cmp(&b.0).then((b.1 & 1).cmp(&(a.1 & 1))).then(b.1.cmp(&a.1)).then(js_order(a.2, b.2)));
         found.into_iter().take(RANK.fuzzy_max_terms).map(|f| f.2.to_string()).collect()
     }
 
@@ -523,7 +539,11 @@ impl Plan {
             alts: tokens.iter().map(|t| vec![t.term.clone()]).collect(),
             // a lone Han character also matches the pairs it begins (bodies index no single
             // characters)
-            prefix: tokens.iter().enumerate().map(|(i, t)| (prefix && i + 1 == n) || (t.kind == Kind::Cjk && t.span == 1)).collect(),
+            prefix: tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (prefix && i + 1 == n) || (t.kind == Kind::Cjk && t.span == 1))
+                .collect(),
             names_only: vec![false; n],
             fuzzy: vec![false; n],
             tokens,

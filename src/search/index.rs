@@ -271,8 +271,7 @@ fn slot<'a>(
 }
 
 pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
-    let names: Vec<(Folded, bool)> =
-        names_marked(doc, pinyin).iter().map(|(n, py)| (Folded::new(n), *py)).collect();
+    let names: Vec<(Folded, bool)> = names_marked(doc, pinyin).iter().map(|(n, py)| (Folded::new(n), *py)).collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
     let mut index: FxMap<TermKey, usize> = FxMap::default();
@@ -473,7 +472,12 @@ fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
             for (d, doc) in docs.iter().enumerate() {
                 let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
                 for t in &doc.terms[range] {
-                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names, spelled: t.spelled });
+                    by_term.entry(doc.term(t)).or_default().push(Hit {
+                        doc: d as u32,
+                        tf: t.tf,
+                        names: t.names,
+                        spelled: t.spelled,
+                    });
                 }
             }
             let scorer = &scorer;
@@ -590,7 +594,10 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Lab
         .map(|(k, ds)| {
             let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
-            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes())
+            (
+                format!("search/docs-{k}.js"),
+                format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes(),
+            )
         })
         .collect();
     files.extend(chunks);
