@@ -724,7 +724,8 @@ fn candidates(plan: &Plan, toks: &[TokenDocs]) -> Vec<Cand> {
             }
             chunks.push((in_names, s, b));
         }
-        let whole = names_phrase(plan, toks, d, 0..plan.tokens.len(), true);
+        let named = toks.iter().all(|t| t.mask[d] & NAMES != 0);
+        let whole = if named { names_phrase(plan, toks, d, 0..plan.tokens.len(), true) } else { None };
         let tier = match whole {
             Some(InNames::Exact) => RANK.tier_exact,
             Some(InNames::Completes) => RANK.tier_completes,

@@ -334,21 +334,22 @@
     docs: for (var x = 0; x < rarest.docs.length; x++) {
       var d = rarest.docs[x];
       for (var t = 0; t < td.length; t++) if (!td[t].mask[d]) continue docs;
-      var ch = [], allNames = true, allUpper = true, verify = false, names = 0;
+      var ch = [], allNames = true, allUpper = true, verify = false, names = 0, named = true;
       for (var c = 0; c < pl.chunks.length; c++) {
-        var from = pl.chunks[c][0], to = pl.chunks[c][1];
-        var all = function (bit) { for (var i = from; i < to; i++) if (!(td[i].mask[d] & bit)) return false; return true; };
-        var how = all(NAMES) ? namesPhrase(pl, td, d, from, to, false) : 0;
+        var from = pl.chunks[c][0], to = pl.chunks[c][1], and = 7;
+        for (var i = from; i < to; i++) and &= td[i].mask[d];
+        var how = and & NAMES ? namesPhrase(pl, td, d, from, to, false) : 0;
+        if (!(and & NAMES)) named = false;
         names += quality(how);
         var inNames = to - from === 1 ? (td[from].mask[d] & NAMES) !== 0 : how > 0;
-        var s = all(SUMMARY), b = all(BODY);
+        var s = (and & SUMMARY) !== 0, b = (and & BODY) !== 0;
         if (!inNames && !s && !b) continue docs;
         ch.push([inNames, s, b]);
         allNames = allNames && inNames;
         allUpper = allUpper && (inNames || s);
         if (to - from > 1 && !inNames) verify = true;
       }
-      var whole = namesPhrase(pl, td, d, 0, pl.toks.length, true);
+      var whole = named ? namesPhrase(pl, td, d, 0, pl.toks.length, true) : 0;
       var tier = whole === EXACT ? R.tier_exact : whole === COMPLETES ? R.tier_completes : whole ? R.tier_begins
         : allNames ? R.tier_names : allUpper ? R.tier_summary : R.tier_body;
       var score = 0;
