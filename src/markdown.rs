@@ -7,10 +7,10 @@
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
 use crate::highlight;
-use crate::note::{split_anchor, Heading, RefKind};
+use crate::html::escape;
+use crate::names::{slugify, split_anchor, Heading, RefKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -128,25 +128,6 @@ impl IdAllocator {
     }
 }
 
-/// A heading id: NFKC-folded, lower-cased; letters and digits of any script kept (so
-/// Chinese headings keep their text), everything else collapsed to single hyphens.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
 /// Where a reference goes, as the renderer needs it.
 #[derive(Debug, Clone)]
 pub struct LinkTarget {
@@ -159,6 +140,9 @@ pub struct LinkTarget {
 /// Resolves references while rendering; the graph has already checked them all.
 pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
+
+    /// The accessible name of a heading's `#` anchor link, in the site's language.
+    fn anchor_label(&self) -> &str;
 
     /// The terms to link on first mention (`[build] auto-link`), when the site wants it.
     fn auto_link(&self) -> Option<AutoLink<'_>> {
@@ -206,9 +190,10 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 in_heading = false;
                 events.push(Event::Html(
                     format!(
-                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"链接到本节\">#</a></{1}>",
+                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{2}\">#</a></{1}>",
                         escape(id),
-                        level
+                        level,
+                        escape(linker.anchor_label())
                     )
                     .into(),
                 ));
@@ -511,19 +496,15 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
     Event::Html(CowStr::from(html))
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     struct Fixed;
     impl Linker for Fixed {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
                 href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
@@ -587,6 +568,9 @@ mod tests {
     }
 
     impl Linker for Glossary {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, _: Option<&str>) -> Option<LinkTarget> {
             let (slug, names) = NOTES.iter().find(|(s, _)| *s == target)?;
             Some(LinkTarget { href: format!("{slug}.html"), slug: slug.to_string(), text: names[0].to_string() })
@@ -685,6 +669,9 @@ mod tests {
     /// renderer computes it from the note's references.
     struct SkipLinked(Glossary);
     impl Linker for SkipLinked {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, k: RefKind, t: &str, a: Option<&str>) -> Option<LinkTarget> {
             self.0.resolve(k, t, a)
         }

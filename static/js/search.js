@@ -891,8 +891,9 @@
     });
   }
 
+  /* The index failed to load, so its labels did: the page carries this one. */
   function fallbackError() {
-    return /^zh/i.test(document.documentElement.lang) ? "搜索索引载入失败" : "The search index could not be loaded";
+    return input.dataset.error || "";
   }
 
   function go(k) {
