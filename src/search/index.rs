@@ -34,7 +34,7 @@ use std::hash::Hasher;
 /// A term shard is cut once it passes this many bytes.
 pub const SHARD_BYTES: usize = 24 * 1024;
 /// Doc chunks aim at this many bytes of JSON before they are deflated.
-pub const DOC_CHUNK_BYTES: usize = 24 * 1024;
+pub const DOC_CHUNK_BYTES: usize = 32 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
 const K1: f64 = 1.2;
 const B: [f64; 3] = [0.3, 0.5, 0.75];

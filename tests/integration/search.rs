@@ -250,7 +250,7 @@ fn english_sites_get_english_labels() {
 #[test]
 fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     use conceptbook::incremental::Session;
-    let long = "很长的正文，".repeat(800);
+    let long = "很长的正文，".repeat(2000);
     let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
     let mut session = Session::new(site.root()).unwrap();
     let docs = |o: &conceptbook::output::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
