@@ -139,7 +139,7 @@ fn the_real_notes_forgive_typos_and_homophones_and_rank_mixed_queries_by_name() 
         assert_eq!(r.suggest.as_deref(), Some(fix), "{q}");
         assert!(r.hits[0].fuzzy, "{q}");
     }
-    assert_eq!(index.search("langchain agnets", LIMIT).partial, false, "the typo is forgiven, not dropped");
+    assert!(!index.search("langchain agnets", LIMIT).partial, "the typo is forgiven, not dropped");
     // the note whose name holds the mixed query's word comes before one that only
     // mentions it, or holds it inside a longer name
     let gpt = top(&index, "GPT-4 图像");
