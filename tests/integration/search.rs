@@ -245,6 +245,23 @@ fn english_sites_get_english_labels() {
     site.build().ok();
     let manifest = site.read("search/index.js");
     assert!(manifest.contains("\"no_results\":\"No results\""), "{manifest}");
+    assert!(manifest.contains("\"did_you_mean\":\"Did you mean {q}?\""), "{manifest}");
+}
+
+#[test]
+fn english_sites_forgive_typos_and_carry_no_pinyin_table() {
+    let site = SiteTest::new()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n")
+        .simple("transformer", "Transformer", "", "Attention is all you need.")
+        .simple("agents", "Agents", "", "Tools in a loop, built on the transformer.");
+    site.build().ok();
+    let index = Index::open(&site.out()).unwrap();
+    let r = index.search("Trasnformer", LIMIT);
+    assert_eq!(r.hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(), ["transformer", "agents"]);
+    assert_eq!(r.suggest.as_deref(), Some("transformer"));
+    let files: Vec<String> = site.snapshot_output().into_keys().collect();
+    assert!(files.iter().any(|f| f.starts_with("search/fuzzy-")), "{files:?}");
+    assert!(!files.iter().any(|f| f.starts_with("search/pinyin-")), "no pinyin on an English site: {files:?}");
 }
 
 #[test]
