@@ -1,11 +1,11 @@
 //! Writes a synthetic site of N realistic Chinese concept notes, deterministic from a seed.
 //!
-//! Each note: 300–900 Chinese characters with English terms, a table, a fenced code block in
+//! Each note: 300–900 Chinese characters (`--body-chars N`: N to 3N) with English terms, a table, a fenced code block in
 //! half of them, 2–5 wiki links to other notes, a parent in a tree of about ten roots, tags
 //! and aliases. Used by the benchmarks and the search measurements:
 //!
 //! ```sh
-//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k [--seed 7]
+//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k [--seed 7] [--body-chars 300]
 //! cargo run --release -- build --root target/corpus-10k
 //! ```
 //!
@@ -136,6 +136,8 @@ impl Rng {
 
 struct Args {
     notes: usize,
+    /// Bodies take from this many characters to three times as many.
+    body_chars: usize,
     out: PathBuf,
     seed: u64,
     /// Roots of the tree; `None`: about ten (the default shape).
@@ -145,19 +147,21 @@ struct Args {
     hugo: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: corpus --notes N --out DIR [--seed S] [--roots N | --flat] [--hubs K] [--hugo DIR]";
+const USAGE: &str = "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat] [--hubs K] [--hugo DIR]";
 
 fn args() -> Args {
     let mut notes = 1000;
     let mut out = None;
     let mut seed = 7;
     let (mut roots, mut flat, mut hubs, mut hugo) = (None, false, 0, None);
+    let mut body_chars = 300;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--notes" => notes = it.next().and_then(|v| v.parse().ok()).expect("--notes N"),
             "--out" => out = it.next().map(PathBuf::from),
             "--seed" => seed = it.next().and_then(|v| v.parse().ok()).expect("--seed N"),
+            "--body-chars" => body_chars = it.next().and_then(|v| v.parse().ok()).expect("--body-chars N"),
             "--roots" => roots = Some(it.next().and_then(|v| v.parse().ok()).filter(|&r| r > 0).expect("--roots N (N > 0)")),
             "--flat" => flat = true,
             "--hubs" => hubs = it.next().and_then(|v| v.parse().ok()).expect("--hubs K"),
@@ -170,7 +174,7 @@ fn args() -> Args {
         }
     }
     assert!(!(flat && roots.is_some()), "--flat and --roots exclude each other; {USAGE}");
-    Args { notes, out: out.expect("--out DIR is required"), seed, roots, flat, hubs, hugo }
+    Args { notes, body_chars, out: out.expect("--out DIR is required"), seed, roots, flat, hubs, hugo }
 }
 
 fn title(i: usize, rng: &mut Rng) -> String {
@@ -202,8 +206,8 @@ fn sentence(rng: &mut Rng, links: &mut Vec<String>, out: &mut String) {
     out.push('。');
 }
 
-fn body(rng: &mut Rng, mut links: Vec<String>) -> String {
-    let target_chars = 300 + rng.below(600);
+fn body(rng: &mut Rng, mut links: Vec<String>, min_chars: usize) -> String {
+    let target_chars = min_chars + rng.below(2 * min_chars.max(1));
     let mut out = String::new();
     let mut section = 0;
     while out.chars().count() < target_chars || !links.is_empty() {
@@ -281,7 +285,7 @@ fn main() -> std::io::Result<()> {
         }
         let tags = [rng.pick(TAGS), rng.pick(TAGS)];
         let _ = writeln!(fm, "tags = [\"{}\", \"{}\"]\n+++\n", tags[0], tags[1]);
-        let body = body(&mut rng, links);
+        let body = body(&mut rng, links, args.body_chars);
         let dir = content.join(format!("g{}", i / 500));
         std::fs::create_dir_all(&dir)?;
         if let Some(h) = &hugo {
