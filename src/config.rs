@@ -173,7 +173,7 @@ fn check_keys(
     }
 }
 
-/// The position of the first line that assigns `key` (`key =` or `[key]`).
+/// The position of the first line that assigns `key` (`key =`, `[key]` or `key:`).
 pub fn key_pos(text: &str, key: &str) -> Pos {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -182,7 +182,8 @@ pub fn key_pos(text: &str, key: &str) -> Pos {
         let bare = trimmed.trim_start_matches('[').trim_start_matches('"');
         if let Some(rest) = bare.strip_prefix(key) {
             let rest = rest.trim_start_matches('"').trim_start();
-            if rest.starts_with('=') || rest.starts_with(']') {
+            // `key =` (TOML), `[key]` (a TOML table), `key:` (YAML front matter).
+            if rest.starts_with('=') || rest.starts_with(']') || rest.starts_with(':') {
                 return Pos::of_offset(text, offset + indent);
             }
         }

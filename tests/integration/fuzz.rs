@@ -20,6 +20,21 @@ const PIECES: &[&str] = &[
     "+++\t",
     " +++",
     "++",
+    // YAML front matter: fences, keys, block and flow lists, quotes, anchors.
+    "---",
+    "--- ",
+    "-",
+    "title: ",
+    "summary: ",
+    "parent: ",
+    "aliases:\n  - ",
+    "tags: [",
+    "related:\n- ",
+    ": ",
+    "&a ",
+    "*a",
+    "{",
+    "...",
     "\n",
     "\r\n",
     "\r",
@@ -79,15 +94,18 @@ fn file(text: &str) -> SourceFile {
 fn check_split(text: &str) {
     match note::split_front_matter(text) {
         None => {}
-        Some(Err(first_end)) => assert!(first_end <= text.len()),
-        Some(Ok((toml_start, toml_end, body_start))) => {
-            assert!(toml_start <= toml_end && toml_end <= body_start && body_start <= text.len());
-            for i in [toml_start, toml_end, body_start] {
+        Some(Err((fence, first_end))) => {
+            assert!(first_end <= text.len());
+            assert_eq!(text[..first_end].trim_end(), fence.marker(), "{text:?}");
+        }
+        Some(Ok(note::Split { fence, start, end, body_start })) => {
+            assert!(start <= end && end <= body_start && body_start <= text.len());
+            for i in [start, end, body_start] {
                 assert!(text.is_char_boundary(i), "{i} in {text:?}");
             }
-            let first = text[..toml_start].trim_end_matches('\n');
-            assert_eq!(first.trim_end(), "+++", "{text:?}");
-            assert_eq!(text[toml_end..body_start].trim_end(), "+++", "{text:?}");
+            let first = text[..start].trim_end_matches('\n');
+            assert_eq!(first.trim_end(), fence.marker(), "{text:?}");
+            assert_eq!(text[end..body_start].trim_end(), fence.marker(), "{text:?}");
         }
     }
 }
@@ -154,6 +172,19 @@ proptest! {
         prop_assume!(!title.trim().is_empty());
         let nl = if crlf { "\r\n" } else { "\n" };
         let raw = format!("+++{nl}title = \"{title}\"{nl}summary = \"s\"{nl}+++{nl}{body}");
+        let text = decode(raw.into_bytes()).unwrap();
+        match note::parse(file(&text)) {
+            Ok(n) => prop_assert_eq!(n.title(), title.as_str()),
+            // The body may hold a formula that does not parse: that is the only excuse.
+            Err(diags) => {
+                for d in diags {
+                    prop_assert!(d.message.starts_with("formula does not parse") && d.line >= 5, "{text:?}: {d}");
+                }
+            }
+        }
+        // The same note in YAML, with the title double-quoted (escaped as JSON, which is YAML).
+        let quoted = serde_json::to_string(&title).unwrap();
+        let raw = format!("---{nl}title: {quoted}{nl}summary: s{nl}---{nl}{body}");
         let text = decode(raw.into_bytes()).unwrap();
         match note::parse(file(&text)) {
             Ok(n) => prop_assert_eq!(n.title(), title.as_str()),
@@ -233,6 +264,18 @@ fn edge_fences_with_nothing_between() {
     check_split("+++\n+++");
     check_parse("+++\n+++");
     check_parse("+++\n+++\n");
+    check_split("---\n---");
+    check_parse("---\n---");
+    check_parse("---\n...\n---\n");
+}
+
+#[test]
+fn edge_yaml_documents_anchors_and_deep_flow() {
+    check_parse("---\ntitle: a\n...\ntitle: b\n---\n");
+    check_parse("---\ntitle: &x a\nsummary: *x\n---\n");
+    check_parse(&format!("---\ntitle: {}\n---\n", "[".repeat(5000)));
+    check_parse("---\n: \n---\n");
+    check_parse("---\n{title: a, summary: b}\n---\n");
 }
 
 /// One note of a generated site: its file name, then its text.
