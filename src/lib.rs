@@ -5,6 +5,7 @@
 //! command and prints what happened.
 
 pub mod assets;
+pub mod callout;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -6,6 +6,7 @@
 //! note pages (the [`Linker`] knows where notes live), fenced code is highlighted by
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
+use crate::callout;
 use crate::highlight;
 use crate::note::{split_anchor, Heading, RefKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -164,6 +165,11 @@ pub trait Linker {
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         None
     }
+
+    /// The site's language (book.toml's `language`), for the callouts' labels.
+    fn language(&self) -> &str {
+        "en"
+    }
 }
 
 /// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
@@ -179,7 +185,21 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let parsed: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let callouts = callout::plan(&parsed, body);
+    for (i, (event, range)) in parsed.into_iter().enumerate() {
+        // Callouts: conceptbook's own box markup in place of the block quote and its marker.
+        if callouts.skip.contains(&i) {
+            continue;
+        }
+        if let Some(c) = callouts.open.get(&i) {
+            events.push(Event::Html(callout::open(c, linker.language()).into()));
+            continue;
+        }
+        if let Some(c) = callouts.close.get(&i) {
+            events.push(Event::Html(callout::close(c).into()));
+            continue;
+        }
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),

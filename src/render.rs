@@ -528,6 +528,10 @@ impl Linker for PageLinker<'_> {
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         self.auto.as_ref().map(|(terms, skip)| AutoLink { terms, skip: skip.clone() })
     }
+
+    fn language(&self) -> &str {
+        &self.site.config.language
+    }
 }
 
 impl<'a> Renderer<'a> {

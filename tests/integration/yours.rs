@@ -67,3 +67,32 @@ fn yaml_errors_name_file_line_and_column() {
     let site = yaml_note(site, "lora", "title: LoRA", "");
     site.build().failed().says(&["content/lora.md:1:1: error: missing required key `summary`", "summary: ..."]);
 }
+
+/// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
+pub fn callout_body() -> &'static str {
+    "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
+}
+
+#[test]
+fn callouts_in_both_syntaxes_render_as_labelled_boxes_in_the_site_language() {
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", callout_body());
+    site.build().ok();
+    let html = site.read("lora.html");
+    assert!(!html.contains("[!"), "no literal marker is left: {html}");
+    for (kind, label) in [("note", "注"), ("tip", "提示"), ("important", "重要"), ("warning", "警告"), ("caution", "当心")] {
+        assert!(
+            html.contains(&format!("<div class=\"callout callout-{kind}\" role=\"note\" aria-label=\"{label}\">")),
+            "{kind} box labelled {label}"
+        );
+    }
+    assert!(html.contains("</span>显存不够时</p>"), "the custom title shows");
+    assert!(html.contains("<a class=\"note-link\" href=\"fine-tuning.html\""), "links inside a callout resolve");
+    assert!(html.contains("<details class=\"callout callout-tip\">\n<summary class=\"callout-title\">"), "- is closed");
+    assert!(html.contains("<details class=\"callout callout-question\" open>"), "+ is open");
+    assert!(html.contains("<blockquote>\n<p>普通引文。</p>"), "a plain quote stays a quote");
+    // In English, English labels.
+    let site = site.file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n");
+    site.build().ok();
+    let html = site.read("lora.html");
+    assert!(html.contains("aria-label=\"Warning\">") && html.contains("</span>Caution</p>"), "{html}");
+}
