@@ -218,6 +218,12 @@ impl Session {
         if edited.contains(&RelPath::new(note::HOME_FILE)) {
             fresh.extend(render::index_pages(site, &self.assets, &self.templates).map_err(fail)?);
         }
+        if !ids.is_empty() {
+            // The print page holds every body: redo it, and drop parts it no longer has.
+            let print = render::print_pages(site, &self.assets, &self.templates).map_err(fail)?;
+            self.output.retain(|path, _| !render::is_print_page(path));
+            fresh.extend(print);
+        }
         let count = fresh.len();
         self.output.extend(fresh);
         self.search_stale = true;

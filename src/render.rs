@@ -20,6 +20,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod print;
+pub use print::{is_print_page, part_page, PRINT};
+
 /// Every file of the built site, by output path.
 pub type Output = BTreeMap<RelPath, Vec<u8>>;
 
@@ -75,7 +78,12 @@ pub fn note_pages(
 pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, assets, templates);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
-    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
+    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).chain(r.print()).collect())
+}
+
+/// The print pages alone (`print.html`, `print-2.html`, …), which every body edit changes.
+pub fn print_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    collect(Renderer::new(site, assets, templates).print())
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
@@ -206,6 +214,12 @@ pub struct Labels {
     more: &'static str,
     open_note: &'static str,
     more_links: &'static str,
+    // The print page.
+    print: &'static str,
+    print_title: &'static str,
+    print_contents: &'static str,
+    print_parts: &'static str,
+    edit: &'static str,
 }
 
 impl Labels {
@@ -262,6 +276,11 @@ static ZH: Labels = Labels {
     more: "还有 {n} 个，见下方列表",
     open_note: "打开笔记",
     more_links: "更多",
+    print: "打印",
+    print_title: "全书打印版",
+    print_contents: "目录",
+    print_parts: "分册",
+    edit: "编辑本页",
 };
 
 static EN: Labels = Labels {
@@ -308,6 +327,11 @@ static EN: Labels = Labels {
         more: "{n} more, listed below",
         open_note: "Open the note",
         more_links: "More",
+        print: "Print",
+        print_title: "The whole book, for print",
+        print_contents: "Contents",
+        print_parts: "Parts",
+        edit: "Edit this page",
 };
 
 /// What every page's layout needs.
@@ -384,6 +408,8 @@ struct NotePage<'a> {
     neighbourhood: Option<String>,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
+    /// "Edit this page", when book.toml sets `edit-url-template`.
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -431,6 +457,8 @@ struct GlossaryPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     groups: Vec<GlossaryGroup>,
+    /// schema.org `DefinedTermSet` JSON-LD of the entries on the page, safe inside `<script>`.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -689,6 +717,7 @@ impl<'a> Renderer<'a> {
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
+            edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
         self.with_previews(self.render("note.html", &ctx, page))
     }
@@ -719,7 +748,7 @@ impl<'a> Renderer<'a> {
 
     fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(GLOSSARY);
-        let groups = glossary::build(self.site)
+        let groups: Vec<GlossaryGroup> = glossary::build(self.site)
             .into_iter()
             .map(|g| GlossaryGroup {
                 id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
@@ -734,8 +763,9 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
-        let ctx =
-            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
+        let base = self.base(&page, self.labels.glossary, self.labels.glossary_intro, None);
+        let json_ld = defined_term_set(self.site, &base, &groups);
+        let ctx = GlossaryPage { base, groups, json_ld };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -835,6 +865,43 @@ impl<'a> Renderer<'a> {
         };
         self.render("404.html", &NotFoundPage { base, inline_css }, page)
     }
+}
+
+/// The glossary as schema.org JSON-LD: a `DefinedTermSet` with one `DefinedTerm` per
+/// entry. Every `<` is written `\u003c`, so no `</script>` (nor `<!--`) in a term ends the
+/// script early.
+fn defined_term_set(site: &Site, base: &Base, groups: &[GlossaryGroup]) -> String {
+    let absolute = |href: &str| match &site.config.site_url {
+        Some(url) => format!("{url}{href}"),
+        None => href.to_string(),
+    };
+    let terms: Vec<serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .map(|e| {
+            let mut term = serde_json::json!({
+                "@type": "DefinedTerm",
+                "name": e.link.title,
+                "description": e.link.summary,
+                "url": absolute(&e.link.href),
+            });
+            if !e.aliases.is_empty() {
+                term["alternateName"] = serde_json::json!(e.aliases);
+            }
+            term
+        })
+        .collect();
+    let mut set = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "name": format!("{} · {}", base.page_title, site.config.title),
+        "inLanguage": site.config.language,
+        "hasDefinedTerm": terms,
+    });
+    if let Some(url) = &base.canonical {
+        set["url"] = serde_json::json!(url);
+    }
+    serde_json::to_string(&set).unwrap_or_default().replace('<', "\\u003c")
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
