@@ -14,6 +14,7 @@ pub mod graph;
 pub mod graphmap;
 pub mod highlight;
 pub mod incremental;
+pub mod init;
 pub mod markdown;
 pub mod note;
 pub mod output;

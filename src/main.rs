@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
-use conceptbook::{config, output, pipeline, report, scaffold, serve};
+use conceptbook::{config, init, output, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::New(args)) => scaffold::run(args),
+        Some(Command::Init(args)) => init::run(args),
         None => build(cli.build),
     };
     match result {

@@ -236,7 +236,7 @@ fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
 fn prefix_ids(html: &str, slug: &str) -> String {
     const ID: &str = " id=\"";
     const HREF: &str = " href=\"#";
-    const NOTE_LINK: &str = "class=\"note-link\" href=\"#";
+    const NOTE_LINK: &str = "<a class=\"note-link";
     let mut out = String::with_capacity(html.len() + 64);
     let mut last = 0;
     // One pass: every attribute starts with a space; look only where one does.
@@ -255,7 +255,9 @@ fn prefix_ids(html: &str, slug: &str) -> String {
         let end = at + len;
         out.push_str(&html[last..end]);
         last = end;
-        if !html[..end].ends_with(NOTE_LINK) {
+        // A link to a note (`<a class="note-link…" href="#slug">`, auto-links too) is left alone.
+        let note_link = len == HREF.len() && html[..at].rfind('<').is_some_and(|t| html[t..at].starts_with(NOTE_LINK));
+        if !note_link {
             out.push_str(slug);
             out.push_str("--");
         }

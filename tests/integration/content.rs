@@ -99,8 +99,8 @@ fn the_real_site_builds_clean_and_holds_the_concept_map() {
             .unwrap()
             .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
             .count(),
-        55 + 5,
-        "notes, home, glossary, tags, 404 and the concept map"
+        55 + 6,
+        "notes, home, glossary, tags, 404, the concept map and the print page"
     );
     check_links(&dest);
 }

@@ -241,3 +241,156 @@ fn note_pages_carry_open_graph_and_twitter_meta_and_the_glossary_json_ld() {
     assert_eq!(lora["alternateName"][0], "低秩适配");
     assert_eq!(lora["description"], "LoRA </script><script>alert(1)</script>的一句话定义。");
 }
+
+/// Runs the binary in `dir` with `args`.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn yaml(path: &std::path::Path) -> yaml_rust2::Yaml {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    yaml_rust2::YamlLoader::load_from_str(&text).expect("YAML").remove(0)
+}
+
+fn step_uses<'a>(job: &'a yaml_rust2::Yaml, action: &str) -> Option<(usize, &'a yaml_rust2::Yaml)> {
+    job["steps"]
+        .as_vec()
+        .expect("steps")
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s["uses"].as_str().is_some_and(|u| u.split('@').next() == Some(action)))
+}
+
+fn step_running<'a>(job: &'a yaml_rust2::Yaml, piece: &str) -> Option<(usize, &'a str)> {
+    job["steps"]
+        .as_vec()
+        .expect("steps")
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| s["run"].as_str().filter(|r| r.contains(piece)).map(|r| (i, r)))
+}
+
+#[test]
+fn init_writes_a_site_that_builds_and_refuses_one_that_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_in(tmp.path(), &["init", "my-notes", "--language", "zh-CN"]).ok();
+    for piece in ["book.toml", "content/index.md", ".gitignore", ".github/workflows/pages.yml", "conceptbook serve"] {
+        assert!(run.stdout.contains(piece), "says {piece}: {}", run.stdout);
+    }
+    let dir = tmp.path().join("my-notes");
+    let toml = std::fs::read_to_string(dir.join("book.toml")).unwrap();
+    assert!(toml.contains("title = \"my-notes\"") && toml.contains("language = \"zh-CN\""), "{toml}");
+    assert!(std::fs::read_to_string(dir.join(".gitignore")).unwrap().lines().any(|l| l == "book/"));
+    // It builds as it is, with no warning, in the site's language.
+    let built = run_in(&dir, &["build"]).ok();
+    assert!(!built.stderr.contains("warning"), "{}", built.stderr);
+    let home = std::fs::read_to_string(dir.join("book/index.html")).unwrap();
+    assert!(home.contains("<html lang=\"zh-CN\">") && home.contains("my-notes"));
+    assert!(dir.join("book/getting-started.html").is_file() && dir.join("book/writing-notes.html").is_file());
+    // A second init there is refused and writes nothing.
+    let before = std::fs::read_to_string(dir.join("content/getting-started.md")).unwrap();
+    run_in(&dir, &["init"]).failed().says(&["already holds a site (book.toml exists)", "nothing was written"]);
+    assert_eq!(std::fs::read_to_string(dir.join("content/getting-started.md")).unwrap(), before);
+    // content/ alone is a site too; the title flag wins over the folder's name; English.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(other.join("content")).unwrap();
+    run_in(tmp.path(), &["init", "other"]).failed().says(&["content exists"]);
+    let run = run_in(tmp.path(), &["init", "third", "--title", "My \"quoted\" book"]).ok();
+    assert!(run.stdout.contains("My \"quoted\" book"));
+    let third = tmp.path().join("third");
+    run_in(&third, &["build"]).ok();
+    let page = std::fs::read_to_string(third.join("book/getting-started.html")).unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Getting started"));
+    // A bad language tag is refused.
+    run_in(tmp.path(), &["init", "fourth", "--language", "zh_CN"]).failed().says(&["not a language tag"]);
+    assert!(!tmp.path().join("fourth").exists());
+}
+
+#[test]
+fn init_keeps_an_existing_gitignore_and_adds_book() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(".gitignore"), "*.log").unwrap();
+    run_in(tmp.path(), &["init"]).ok();
+    assert_eq!(std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap(), "*.log\n# conceptbook's output\nbook/\n");
+}
+
+#[test]
+fn the_init_workflow_installs_conceptbook_builds_and_deploys_with_the_official_actions() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_in(tmp.path(), &["init", "site"]).ok();
+    let w = yaml(&tmp.path().join("site/.github/workflows/pages.yml"));
+    let branches: Vec<&str> = w["on"]["push"]["branches"].as_vec().unwrap().iter().filter_map(|b| b.as_str()).collect();
+    assert_eq!(branches, ["main"]);
+    assert_eq!(w["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(w["permissions"]["id-token"].as_str(), Some("write"));
+    assert_eq!(w["permissions"]["contents"].as_str(), Some("read"));
+    let build = &w["jobs"]["build"];
+    let (checkout, _) = step_uses(build, "actions/checkout").expect("checkout");
+    let (configure, _) = step_uses(build, "actions/configure-pages").expect("configure-pages");
+    let (install, script) = step_running(build, "conceptbook --version").expect("an install step");
+    // It installs conceptbook: a checked release binary, else cargo install --git. It never
+    // builds the site's own repository with cargo.
+    assert!(script.contains("releases/download/v$CONCEPTBOOK_VERSION") && script.contains("sha256sum -c"), "{script}");
+    assert!(script.contains("cargo install --locked --git \"$CONCEPTBOOK_REPO\""), "{script}");
+    assert!(!script.contains("cargo run") && !script.contains("cargo build"), "{script}");
+    let repo = w["env"]["CONCEPTBOOK_REPO"].as_str().unwrap();
+    assert!(repo.starts_with("https://github.com/"), "{repo}");
+    assert_eq!(w["env"]["CONCEPTBOOK_VERSION"].as_str(), Some(env!("CARGO_PKG_VERSION")));
+    let (build_step, command) = step_running(build, "conceptbook build").expect("a build step");
+    assert!(command.contains("--site-url \"${{ steps.pages.outputs.base_url }}/\""), "{command}");
+    let (upload, up) = step_uses(build, "actions/upload-pages-artifact").expect("upload-pages-artifact");
+    assert_eq!(up["with"]["path"].as_str(), Some("book"));
+    assert!(checkout < configure && configure < install && install < build_step && build_step < upload);
+    let deploy = &w["jobs"]["deploy"];
+    assert_eq!(deploy["needs"].as_str(), Some("build"));
+    assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
+    step_uses(deploy, "actions/deploy-pages").expect("deploy-pages");
+    // The binary the workflow downloads is one the release workflow publishes.
+    let release = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"))
+        .expect("release.yml");
+    assert!(release.contains("x86_64-unknown-linux-gnu") && script.contains("conceptbook-x86_64-unknown-linux-gnu.tar.gz"));
+}
+
+#[test]
+fn the_release_workflow_builds_every_platform_on_v_tags_and_attaches_checksums() {
+    let w = yaml(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"));
+    let tags: Vec<&str> = w["on"]["push"]["tags"].as_vec().expect("on.push.tags").iter().filter_map(|t| t.as_str()).collect();
+    assert_eq!(tags, ["v*"]);
+    assert_eq!(w["permissions"]["contents"].as_str(), Some("write"), "it writes the release");
+    let build = &w["jobs"]["build"];
+    let targets: Vec<(&str, &str)> = build["strategy"]["matrix"]["include"]
+        .as_vec()
+        .expect("a matrix of targets")
+        .iter()
+        .map(|m| (m["target"].as_str().unwrap(), m["os"].as_str().unwrap()))
+        .collect();
+    for (target, os) in [
+        ("x86_64-unknown-linux-gnu", "ubuntu"),
+        ("aarch64-unknown-linux-gnu", "ubuntu"),
+        ("aarch64-apple-darwin", "macos"),
+        ("x86_64-pc-windows-msvc", "windows"),
+    ] {
+        assert!(targets.iter().any(|(t, o)| *t == target && o.starts_with(os)), "{target} on {os}: {targets:?}");
+    }
+    assert_eq!(build["runs-on"].as_str(), Some("${{ matrix.os }}"));
+    let (b, cmd) = step_running(build, "cargo build").expect("a build step");
+    assert!(cmd.contains("--release") && cmd.contains("--target ${{ matrix.target }}"), "{cmd}");
+    let (a, archive) = step_running(build, "sha256").expect("an archive step");
+    assert!(archive.contains("$asset.sha256") && archive.contains("tar -czf") && archive.contains(".zip"), "{archive}");
+    let (u, _) = step_uses(build, "actions/upload-artifact").expect("upload-artifact");
+    assert!(b < a && a < u);
+    let release = &w["jobs"]["release"];
+    assert_eq!(release["needs"].as_str(), Some("build"));
+    step_uses(release, "actions/download-artifact").expect("download-artifact");
+    let (_, sums) = step_running(release, "SHA256SUMS").expect("a checksum file");
+    assert!(sums.contains("sha256sum -c"));
+    let (_, attach) = step_running(release, "gh release").expect("attaches to the release");
+    assert!(attach.contains("gh release create \"$GITHUB_REF_NAME\" dist/*") && attach.contains("gh release upload"));
+    // The tag must be the crate's version, which `init`'s workflow downloads.
+    step_running(&w["jobs"]["check"], "Cargo.toml").expect("checks the tag against Cargo.toml");
+}
