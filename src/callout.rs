@@ -75,7 +75,7 @@ pub fn label(kind: &str, lang: &str) -> &'static str {
         "bug" => ("Bug", "缺陷"),
         "example" => ("Example", "示例"),
         "quote" => ("Quote", "引文"),
-        _ => ("Note", "注"),
+        _ => ("Note", "备注"),
     };
     if zh {
         zh_label
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn github_alerts_and_obsidian_callouts_render_as_boxes() {
         let h = html("> [!NOTE]\n> 一段说明。\n");
-        assert_eq!(h, "<div class=\"callout callout-note\" role=\"note\" aria-label=\"注\">\n<p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>注</p>\n<p>一段说明。</p>\n</div>\n");
+        assert_eq!(h, "<div class=\"callout callout-note\" role=\"note\" aria-label=\"备注\">\n<p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>备注</p>\n<p>一段说明。</p>\n</div>\n");
         let h = html("> [!warning] 显存不够时\n> 换用 **QLoRA**。\n");
         assert!(h.starts_with("<div class=\"callout callout-warning\" role=\"note\" aria-label=\"警告\">"), "{h}");
         assert!(h.contains("</span>显存不够时</p>\n<p>换用 <strong>QLoRA</strong>。</p>\n</div>"), "{h}");

@@ -79,7 +79,7 @@ fn callouts_in_both_syntaxes_render_as_labelled_boxes_in_the_site_language() {
     site.build().ok();
     let html = site.read("lora.html");
     assert!(!html.contains("[!"), "no literal marker is left: {html}");
-    for (kind, label) in [("note", "注"), ("tip", "提示"), ("important", "重要"), ("warning", "警告"), ("caution", "当心")] {
+    for (kind, label) in [("note", "备注"), ("tip", "提示"), ("important", "重要"), ("warning", "警告"), ("caution", "当心")] {
         assert!(
             html.contains(&format!("<div class=\"callout callout-{kind}\" role=\"note\" aria-label=\"{label}\">")),
             "{kind} box labelled {label}"
