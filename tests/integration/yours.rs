@@ -394,3 +394,30 @@ fn the_release_workflow_builds_every_platform_on_v_tags_and_attaches_checksums()
     // The tag must be the crate's version, which `init`'s workflow downloads.
     step_running(&w["jobs"]["check"], "Cargo.toml").expect("checks the tag against Cargo.toml");
 }
+
+/// `cargo package --list`: every file the binary embeds (templates/, static/), its source
+/// and build script ship; the repository's own content and tests do not. (Offline and
+/// quick: it lists, it does not build. `scripts/check-package.sh` builds the package.)
+#[test]
+fn the_package_ships_everything_the_binary_embeds() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(repo)
+        .output()
+        .expect("run cargo package --list");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: std::collections::BTreeSet<String> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.trim().replace('\\', "/")).collect();
+    let mut needed = vec!["Cargo.toml".to_string(), "Cargo.lock".to_string(), "build.rs".to_string(), "README.md".to_string()];
+    for dir in ["templates", "static", "src"] {
+        for f in walkdir(&repo.join(dir)) {
+            needed.push(f.strip_prefix(repo).unwrap().to_string_lossy().replace('\\', "/"));
+        }
+    }
+    assert!(needed.iter().any(|f| f == "templates/print.html") && needed.iter().any(|f| f == "static/css/style.css"));
+    for f in &needed {
+        assert!(listed.contains(f), "{f} is not in the package:\n{listed:?}");
+    }
+    assert!(!listed.iter().any(|f| f.starts_with("content/") || f.starts_with("tests/")), "{listed:?}");
+}
