@@ -6,6 +6,7 @@
 //! This module is the one place that lists where defaults come from.
 
 use crate::error::Diagnostic;
+use crate::labels;
 use crate::paths::RelPath;
 use crate::source::is_ignored;
 use include_dir::{include_dir, Dir};
@@ -24,6 +25,8 @@ pub const STATIC_DIR: &str = "static";
 pub struct Assets {
     /// Template name (`note.html`) to (where it came from, its text).
     pub templates: BTreeMap<String, (RelPath, String)>,
+    /// Label files by name below `templates/` (`labels/zh.toml`), likewise.
+    pub labels: BTreeMap<String, (RelPath, String)>,
     pub files: BTreeMap<RelPath, Vec<u8>>,
 }
 
@@ -56,13 +59,35 @@ pub fn load(root: &Path) -> (Assets, Vec<Diagnostic>) {
     for (name, _, bytes) in site_files(root, STATIC_DIR, &mut diags) {
         assets.files.insert(RelPath::new(&name), bytes);
     }
+    let labels: Vec<String> = assets.templates.keys().filter(|n| n.starts_with(labels::DIR)).cloned().collect();
+    for name in labels {
+        if let Some(file) = assets.templates.remove(&name) {
+            assets.labels.insert(name, file);
+        }
+    }
     (assets, diags)
+}
+
+/// The embedded labels of `language`, with no site overriding them (for tools and tests).
+pub fn embedded_labels(language: &str) -> labels::Labels {
+    let files: BTreeMap<String, (RelPath, String)> = embedded(&TEMPLATES)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(labels::DIR))
+        .map(|(name, bytes)| {
+            let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
+            (name, (path, String::from_utf8(bytes).expect("embedded labels are UTF-8")))
+        })
+        .collect();
+    labels::load(&files, language).expect("the embedded labels parse")
 }
 
 /// One template's source: the site's `templates/<name>` if there is one, else the embedded
 /// default; `None` when neither exists or the site's file cannot be read as UTF-8.
 pub fn template(root: &Path, name: &str) -> Option<(RelPath, String)> {
     let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
+    if !crate::source::inside_root(&crate::source::real_root(root), &path.to_fs(root)) {
+        return None;
+    }
     match std::fs::read(path.to_fs(root)) {
         Ok(bytes) => String::from_utf8(bytes).ok().map(|text| (path, text)),
         Err(_) => TEMPLATES.get_file(name).and_then(|f| f.contents_utf8()).map(|text| (path, text.to_string())),
@@ -93,12 +118,20 @@ fn site_files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(Strin
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(&base)
+    let real_root = crate::source::real_root(root);
+    let mut walker = WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Some(d) = entry.as_ref().ok().and_then(|e| crate::source::link_outside(root, &real_root, e)) {
+            diags.push(d);
+            if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let (Some(name), Some(path)) = (RelPath::from_fs(&base, e.path()), RelPath::from_fs(root, e.path()))

@@ -8,7 +8,7 @@
 //! markup, never the author's raw HTML. A callout is a `role="note"` box labelled with its
 //! kind in the site's language, or a `<details>` whose `<summary>` is its title.
 
-use crate::markdown::escape;
+use crate::html::escape;
 use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -57,30 +57,25 @@ fn canonical(kind: &str) -> Option<&'static str> {
     KINDS.iter().find(|(_, names)| names.contains(&kind.as_str())).map(|(k, _)| *k)
 }
 
-/// The label of a kind, in the site's language (`zh…` or English).
-pub fn label(kind: &str, lang: &str) -> &'static str {
-    let zh = lang.to_ascii_lowercase().starts_with("zh");
-    let (en, zh_label) = match kind {
-        "tip" => ("Tip", "提示"),
-        "important" => ("Important", "重要"),
-        "warning" => ("Warning", "警告"),
-        "caution" => ("Caution", "当心"),
-        "abstract" => ("Summary", "摘要"),
-        "info" => ("Info", "信息"),
-        "todo" => ("To do", "待办"),
-        "success" => ("Success", "成功"),
-        "question" => ("Question", "问题"),
-        "failure" => ("Failure", "失败"),
-        "danger" => ("Danger", "危险"),
-        "bug" => ("Bug", "缺陷"),
-        "example" => ("Example", "示例"),
-        "quote" => ("Quote", "引文"),
-        _ => ("Note", "备注"),
-    };
-    if zh {
-        zh_label
-    } else {
-        en
+/// The English label of a kind; the site's label file (`[callouts]`) names them in its
+/// language.
+pub fn label(kind: &str) -> &'static str {
+    match kind {
+        "tip" => "Tip",
+        "important" => "Important",
+        "warning" => "Warning",
+        "caution" => "Caution",
+        "abstract" => "Summary",
+        "info" => "Info",
+        "todo" => "To do",
+        "success" => "Success",
+        "question" => "Question",
+        "failure" => "Failure",
+        "danger" => "Danger",
+        "bug" => "Bug",
+        "example" => "Example",
+        "quote" => "Quote",
+        _ => "Note",
     }
 }
 
@@ -178,10 +173,10 @@ fn obsidian(events: &[(Event, Range<usize>)], i: usize, body: &str, skip: &mut H
     Some(Callout { kind, title, fold })
 }
 
-/// The opening markup of a callout.
-pub fn open(c: &Callout, lang: &str) -> String {
-    let label = label(c.kind, lang);
-    let title = escape(c.title.as_deref().unwrap_or(label));
+/// The opening markup of a callout; `label` names its kind in the site's language.
+pub fn open(c: &Callout, label: &str) -> String {
+    let label = escape(label);
+    let title = c.title.as_deref().map_or_else(|| label.clone(), escape);
     let kind = c.kind;
     match c.fold {
         Some(open) => format!(
@@ -221,11 +216,19 @@ mod tests {
 
     struct Zh;
     impl crate::markdown::Linker for Zh {
-        fn resolve(&self, _: crate::note::RefKind, _: &str, _: Option<&str>) -> Option<crate::markdown::LinkTarget> {
+        fn resolve(&self, _: crate::names::RefKind, _: &str, _: Option<&str>) -> Option<crate::markdown::LinkTarget> {
             None
         }
-        fn language(&self) -> &str {
-            "zh-CN"
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
+        fn callout_label(&self, kind: &str) -> String {
+            match kind {
+                "note" => "备注",
+                "warning" => "警告",
+                other => label(other),
+            }
+            .to_string()
         }
     }
 
@@ -257,9 +260,8 @@ mod tests {
     }
 
     #[test]
-    fn labels_follow_the_language() {
-        assert_eq!(label("warning", "zh-CN"), "警告");
-        assert_eq!(label("warning", "en"), "Warning");
-        assert_eq!(label("no-such", "en"), "Note");
+    fn english_labels_by_default() {
+        assert_eq!(label("warning"), "Warning");
+        assert_eq!(label("no-such"), "Note");
     }
 }

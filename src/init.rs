@@ -8,7 +8,6 @@
 //! that already holds a site (`book.toml` or `content/`) is refused; nothing is ever
 //! overwritten.
 
-use crate::cli::InitArgs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,13 +30,12 @@ pub struct Written {
     pub title: String,
 }
 
-/// Runs `init`: writes the site, or says why not.
-pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.dir.clone().unwrap_or_else(|| args.common.root.clone());
+/// Runs `init`: writes the site into `dir`, or says why not.
+pub fn run(dir: &Path, language: Option<&str>, title: Option<&str>, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut err = std::io::stderr().lock();
-    match create(&dir, args.language.as_deref(), args.title.as_deref()) {
+    match create(dir, language, title) {
         Ok(w) => {
-            if !args.common.quiet {
+            if !quiet {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "created a conceptbook site \"{}\" in {}:", w.title, w.dir.display())?;
                 for (path, what) in &w.files {

@@ -10,6 +10,7 @@
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
+use crate::names::{is_slug, slugify_ascii, split_anchor, Heading, RefKind};
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
@@ -44,16 +45,6 @@ fn default_true() -> bool {
 pub const KEYS: &[&str] =
     &["title", "summary", "slug", "aliases", "parent", "related", "tags", "order", "draft", "glossary"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefKind {
-    Parent,
-    Related,
-    /// `[[target]]` or `[[target|text]]` in the body.
-    Wiki,
-    /// `[text](other.md#x)` in the body; the target is the linked file's `RelPath`.
-    File,
-}
-
 /// A reference from a note to another note, where the author wrote it.
 #[derive(Debug, Clone)]
 pub struct Ref {
@@ -63,14 +54,6 @@ pub struct Ref {
     /// How many characters the reference spans from `pos` (the link, or the quoted slug).
     pub len: usize,
     pub kind: RefKind,
-}
-
-/// A heading of a body, with its final id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
 }
 
 /// A parsed note: the raw front matter, the source, and what the body refers to.
@@ -84,7 +67,7 @@ pub struct Note {
     pub body_start: usize,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
-    /// The title and aliases as lookups compare them (`graph::name_key`).
+    /// The title and aliases as lookups compare them (`names::name_key`).
     pub title_key: String,
     pub alias_keys: Vec<String>,
 }
@@ -145,12 +128,6 @@ pub fn parse_file(file: SourceFile) -> ParsedFile {
         Ok(n) => ParsedFile::Note(Arc::new(n)),
         Err(diagnostics) => ParsedFile::Failed { stem, diagnostics },
     }
-}
-
-/// Parses every file, in parallel.
-pub fn parse_all(files: Vec<SourceFile>) -> Parsed {
-    use rayon::prelude::*;
-    assemble(files.into_par_iter().map(parse_file).collect::<Vec<_>>())
 }
 
 /// Sorts parsed files into notes, drafts, the home page and failures, keeping their order.
@@ -296,6 +273,9 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
         diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
+    if is_reserved(&slug) {
+        diags.push(reserved_slug(path, text, &slug, front.slug.is_some().then(|| shift(key_pos(fm_text, "slug")))));
+    }
     let summary = front.summary.trim();
     // A key's whole `key = value` line, in file coordinates.
     let line_of = |key: &str| {
@@ -354,8 +334,8 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         return Err(math_diagnostics(path, text, body_start, scan.math_errors));
     }
     refs.extend(body_refs(text, body_start, path, scan.refs));
-    let title_key = crate::graph::name_key(&front.title);
-    let alias_keys = front.aliases.iter().map(|a| crate::graph::name_key(a)).collect();
+    let title_key = crate::names::name_key(&front.title);
+    let alias_keys = front.aliases.iter().map(|a| crate::names::name_key(a)).collect();
     Ok(Note {
         slug,
         path: file.path,
@@ -411,14 +391,6 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 
-/// `slug#anchor` into its two parts.
-pub fn split_anchor(s: &str) -> (String, Option<String>) {
-    match s.split_once('#') {
-        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string()).filter(|a| !a.is_empty())),
-        None => (s.trim().to_string(), None),
-    }
-}
-
 fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     let table: toml::Table = toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])?;
     let mut diags = Vec::new();
@@ -450,28 +422,30 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
     toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])
 }
 
-/// `^[a-z0-9]+(-[a-z0-9]+)*$`
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+/// The names of the pages conceptbook generates: a note with one of these slugs would be
+/// hidden behind the generated page (`glossary.html`, `404.html`…).
+pub const RESERVED_SLUGS: &[&str] = &["index", "glossary", "tags", "graph", "404", "print", "search", "map", "sitemap"];
+
+/// Whether a slug names a generated page: one of [`RESERVED_SLUGS`], or a part of a split
+/// print page (`print-2`, `print-3`, …).
+pub fn is_reserved(slug: &str) -> bool {
+    RESERVED_SLUGS.contains(&slug) || slug.strip_prefix("print-").is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A best-effort slug suggestion for a bad one.
-pub fn slugify_ascii(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        "note".to_string()
-    } else {
-        out
+/// A note whose slug names a generated page: at its `slug =` line, or at the top of the
+/// file when the slug comes from the file's name.
+fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
+    let better = format!("{slug}-note");
+    let message = format!("the slug `{slug}` is reserved: conceptbook writes its own {slug} page there");
+    match slug_key {
+        Some(pos) => Diagnostic::error(path, message)
+            .at(pos)
+            .spanning(pos.rest_of_line(text))
+            .help(format!("choose another slug, e.g. `slug = \"{better}\"`")),
+        None => Diagnostic::error(path, message).at(Pos { line: 1, column: 1 }).help(format!(
+            "rename the file or set another slug in its front matter, e.g. `slug = \"{better}\"`; reserved: {}, print-2, print-3, …",
+            RESERVED_SLUGS.join(", ")
+        )),
     }
 }
 

@@ -8,10 +8,11 @@
 //! pass [`PART_BUDGET`] is split into `print.html`, `print-2.html`, … at note boundaries,
 //! and a link to a note in another part names that part's file.
 
-use super::{escape_html, Base, Labels, PageLinker, PageResult, Renderer};
+use super::{Base, Labels, PageLinker, PageResult, Renderer};
+use crate::html::escape as escape_html;
 use crate::graph::NoteId;
 use crate::markdown::{self, AutoLink, LinkTarget, Linker};
-use crate::note::RefKind;
+use crate::names::RefKind;
 use crate::paths::RelPath;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -105,8 +106,16 @@ impl Linker for PrintLinker<'_> {
         self.page.auto_link()
     }
 
-    fn language(&self) -> &str {
-        self.page.language()
+    fn anchor_label(&self) -> &str {
+        self.page.anchor_label()
+    }
+
+    fn callout_label(&self, kind: &str) -> String {
+        self.page.callout_label(kind)
+    }
+
+    fn trusted_html(&self) -> bool {
+        self.page.trusted_html()
     }
 }
 
@@ -168,9 +177,9 @@ impl Renderer<'_> {
                 let page = part_page(n);
                 let labels: &Labels = self.labels;
                 let title = if part_count > 1 {
-                    format!("{} ({n}/{part_count})", labels.print_title)
+                    format!("{} ({n}/{part_count})", labels.print.title)
                 } else {
-                    labels.print_title.to_string()
+                    labels.print.title.clone()
                 };
                 let mut base = self.base(&page, &title, &site.config.description, None);
                 base.sidebar = Vec::new();
@@ -193,7 +202,14 @@ impl Renderer<'_> {
         let note = &site.notes[id];
         let page = super::note_page(&note.slug);
         let mut linker = PrintLinker {
-            page: PageLinker { site, page: &page, auto: None },
+            page: PageLinker {
+                site,
+                page: &page,
+                anchor_label: &self.labels.anchor,
+                callout_labels: &self.labels.callouts,
+                linked: Default::default(),
+                auto: None,
+            },
             part_of: parts.map(|p| (p, p[id])),
         };
         if let Some(terms) = &self.terms {
@@ -279,7 +295,7 @@ fn shift_headings(html: &str) -> String {
 }
 
 /// Puts the tree number before each heading's text: `2.1` then `2.1.1`, `2.1.2`, `2.1.2.1`.
-fn number_headings(html: &str, slug: &str, headings: &[crate::note::Heading], number: &str) -> String {
+fn number_headings(html: &str, slug: &str, headings: &[crate::names::Heading], number: &str) -> String {
     let mut out = String::with_capacity(html.len() + headings.len() * 48);
     let mut rest = html;
     let mut counters = [0usize; 7];
@@ -315,8 +331,8 @@ mod tests {
     #[test]
     fn headings_shift_and_number() {
         assert_eq!(shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>"), "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>");
-        let hs = |specs: &[(u8, &str)]| -> Vec<crate::note::Heading> {
-            specs.iter().map(|(l, id)| crate::note::Heading { level: *l, id: id.to_string(), text: id.to_string() }).collect()
+        let hs = |specs: &[(u8, &str)]| -> Vec<crate::names::Heading> {
+            specs.iter().map(|(l, id)| crate::names::Heading { level: *l, id: id.to_string(), text: id.to_string() }).collect()
         };
         let html = "<h3 id=\"n--a\">a</h3><h4 id=\"n--b\">b</h4><h3 id=\"n--c\">c</h3>";
         assert_eq!(

@@ -70,7 +70,7 @@ fn top(index: &Index, q: &str) -> Vec<String> {
 fn the_real_notes_answer_the_issue_queries() {
     let (_keep, dest) = real_site();
     let index = Index::open(&dest).expect("index loads");
-    assert_eq!(index.docs.len(), 55);
+    assert_eq!(index.docs.len(), 55 + 17, "the 55 notes and the 17 of CONTENT-2.md §3.4–3.7");
     for (q, want) in QUERIES {
         let got = top(&index, q);
         assert!(got.iter().take(3).any(|s| s == want), "{q:?} should find {want} in the top 3, got {got:?}");
@@ -162,7 +162,7 @@ fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     let long = "很长的正文，".repeat(800);
     let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
     let mut session = Session::new(site.root()).unwrap();
-    let docs = |o: &conceptbook::render::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
+    let docs = |o: &conceptbook::output::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
     assert_eq!(docs(session.output()), 3, "one long note per doc chunk");
     let edited: Vec<std::path::PathBuf> = ["a", "b", "c"]
         .iter()
@@ -628,4 +628,30 @@ async fn markup_in_notes_is_text_and_the_404_page_searches() {
         assert!(errors.is_empty(), "{errors:?}");
     })
     .await;
+}
+
+/// The notes of CONTENT-2.md §3.4–3.7 come first for their names, and the moved aliases
+/// now find the new notes: "Function Calling" and "工具调用" were langchain-agents',
+/// "Llama 2" and "Llama 3" were llama's.
+#[test]
+fn the_issue_17_notes_answer_their_names_and_the_moved_aliases() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    for (q, want) in [
+        ("KV 缓存", "kv-cache"),
+        ("vLLM", "paged-attention"),
+        ("投机解码", "speculative-decoding"),
+        ("Function Calling", "function-calling"),
+        ("工具调用", "function-calling"),
+        ("MCP", "mcp"),
+        ("提示注入", "prompt-injection"),
+        ("越狱", "jailbreak"),
+        ("MMLU", "llm-evaluation"),
+        ("Llama 2", "llama-series"),
+        ("Llama 3", "llama-series"),
+        ("深度求索", "deepseek"),
+        ("Qwen3", "qwen-open-weights"),
+    ] {
+        assert_eq!(top(&index, q).first().map(String::as_str), Some(want), "{q}");
+    }
 }

@@ -421,3 +421,11 @@ fn the_package_ships_everything_the_binary_embeds() {
     }
     assert!(!listed.iter().any(|f| f.starts_with("content/") || f.starts_with("tests/")), "{listed:?}");
 }
+
+#[test]
+fn the_print_parts_names_are_reserved_slugs() {
+    let site = SiteTest::peft_chain().simple("print-2", "第二", "parent = \"peft\"", "");
+    site.build().failed().says(&["content/print-2.md:1:1: error: the slug `print-2` is reserved", "print-3"]);
+    let site = SiteTest::peft_chain().simple("print-out", "打印输出", "parent = \"peft\"", "");
+    site.build().ok();
+}
