@@ -43,6 +43,8 @@ pub struct Session {
     search: search::Cache,
     /// Body edits were rendered, but the search index is not rebuilt yet.
     search_stale: bool,
+    /// The print page's sections, kept across body-only rebuilds (filled by the first).
+    print: pipeline::PrintCache,
 }
 
 /// What a rebuild did.
@@ -78,6 +80,7 @@ impl Session {
             warnings: built.warnings,
             search: built.search.unwrap_or_default(),
             search_stale: false,
+            print: pipeline::PrintCache::default(),
         })
     }
 
@@ -178,6 +181,7 @@ impl Session {
             self.search.clear(); // titles shown inside other notes' text may have changed
             self.search_stale = false;
             self.output = pipeline::render(site, &self.theme, Some(&mut self.search)).map_err(fail)?;
+            self.print = pipeline::PrintCache::default(); // the next body edit renders it whole
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
@@ -200,8 +204,15 @@ impl Session {
         }
         if !ids.is_empty() {
             // The print page holds every body: redo it, and drop parts it no longer has.
-            let print = pipeline::render_print(site, &self.theme).map_err(fail)?;
-            self.output.retain(|path, _| !pipeline::is_print_page(path));
+            let (print, parts) = match pipeline::render_print(site, &self.theme, &mut self.print, &ids) {
+                Ok(done) => done,
+                Err(d) => {
+                    self.print = pipeline::PrintCache::default(); // it may hold the failed attempt
+                    return Err(fail(d));
+                }
+            };
+            let kept: BTreeSet<RelPath> = (1..=parts).map(pipeline::part_page).collect();
+            self.output.retain(|path, _| !pipeline::is_print_page(path) || kept.contains(path));
             fresh.extend(print);
         }
         let count = fresh.len();

@@ -175,11 +175,16 @@ pub fn render_index(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic
 
 /// Stage 6 for a rebuild: the print pages (`print.html`, `print-2.html`, …), which hold
 /// every body. [`render::is_print_page`] tells the old ones apart.
-pub fn render_print(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
-    render::print_pages(site, theme)
+pub fn render_print(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut render::PrintCache,
+    dirty: &[NoteId],
+) -> Result<(Output, usize), Vec<Diagnostic>> {
+    render::print_pages(site, theme, cache, dirty)
 }
 
-pub use render::is_print_page;
+pub use render::{is_print_page, part_page, PrintCache};
 
 /// Stage 6 for a rebuild: the search index again, reusing each unchanged note's terms.
 pub fn render_search(site: &Site, theme: &Theme, search: &mut search::Cache) -> Output {

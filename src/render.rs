@@ -26,7 +26,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod print;
-pub use print::{is_print_page, part_page, PRINT};
+pub use print::{is_print_page, part_page, PrintCache, PRINT};
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
@@ -63,12 +63,21 @@ pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, 
 pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
-    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).chain(r.print()).collect())
+    let print = r.print(&mut PrintCache::default(), None);
+    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).chain(print).collect())
 }
 
-/// The print pages alone (`print.html`, `print-2.html`, …), which every body edit changes.
-pub fn print_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
-    collect(Renderer::new(site, theme).print())
+/// The print pages after the bodies of `dirty` changed: with the `cache` of the last call,
+/// only the parts that hold them (all parts when the cache is empty or the cut moved).
+/// Returns those pages and how many parts there are now.
+pub fn print_pages(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut PrintCache,
+    dirty: &[NoteId],
+) -> Result<(Output, usize), Vec<Diagnostic>> {
+    let pages = collect(Renderer::new(site, theme).print(cache, Some(dirty)))?;
+    Ok((pages, cache.part_count()))
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and

@@ -16,6 +16,7 @@ use crate::names::RefKind;
 use crate::paths::RelPath;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const PRINT: &str = "print.html";
 
@@ -47,7 +48,7 @@ struct PrintPage<'a> {
     parts: Vec<PartLink>,
     /// The numbered contents, on a print page of one part.
     toc: Vec<TocLine>,
-    sections: Vec<Section>,
+    sections: Vec<Section<'a>>,
 }
 
 #[derive(Serialize)]
@@ -66,12 +67,12 @@ struct TocLine {
 }
 
 #[derive(Serialize)]
-struct Section {
-    slug: String,
-    number: String,
-    title: String,
-    summary: String,
-    body: String,
+struct Section<'a> {
+    slug: &'a str,
+    number: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    body: &'a str,
 }
 
 /// Resolves links between notes to in-page links on the print page.
@@ -119,41 +120,93 @@ impl Linker for PrintLinker<'_> {
     }
 }
 
+/// The print page's sections kept between rebuilds (`serve`): after a body edit only the
+/// edited notes' sections, and the parts that hold them, are rendered again.
+#[derive(Debug, Default)]
+pub struct PrintCache {
+    /// Each note's section rendered as if the print page were one file: the sizes that
+    /// decide where the parts are cut.
+    sizes: Vec<usize>,
+    /// Each note's part (1-based).
+    parts: Vec<usize>,
+    /// Each note's section as published (links naming another part's file when split).
+    sections: Vec<String>,
+}
+
+impl PrintCache {
+    /// How many parts the print page has (0 before the first render).
+    pub fn part_count(&self) -> usize {
+        self.parts.iter().copied().max().unwrap_or(0)
+    }
+}
+
 impl Renderer<'_> {
-    /// The print pages: `print.html`, and `print-N.html` for a large site.
-    pub(super) fn print(&self) -> Vec<PageResult> {
+    /// The print pages: `print.html`, and `print-N.html` for a large site. With a `cache`
+    /// from the last build and the notes changed since (`dirty`), only the parts that hold a
+    /// changed note are rendered (all of them when the cut moves).
+    pub(super) fn print(&self, cache: &mut PrintCache, dirty: Option<&[NoteId]>) -> Vec<PageResult> {
         let site = self.site;
+        let n = site.notes.len();
         let order = &site.graph.reading_order;
         let numbers = tree_numbers(site);
-        let render_all = |parts: Option<&[usize]>| -> Vec<String> {
-            order.par_iter().map(|&id| self.print_section(id, &numbers[id], parts)).collect()
+        let dirty = dirty.filter(|_| cache.sections.len() == n && cache.sizes.len() == n);
+        // Each note's size as one file, and its section when the page is not split.
+        let whole: Vec<(NoteId, String)> = match dirty {
+            Some(ids) => ids.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], None))).collect(),
+            None => (0..n).into_par_iter().map(|id| (id, self.print_section(id, &numbers[id], None))).collect(),
         };
-        let mut bodies = render_all(None);
+        if dirty.is_none() {
+            cache.sizes = vec![0; n];
+            cache.sections = vec![String::new(); n];
+        }
+        for (id, body) in &whole {
+            cache.sizes[*id] = body.len();
+        }
         // Cut into parts at note boundaries.
-        let mut part_of = vec![1usize; site.notes.len()];
+        let mut part_of = vec![1usize; n];
         let (mut part, mut size) = (1, 0);
-        for (&id, body) in order.iter().zip(&bodies) {
-            if size > 0 && size + body.len() > PART_BUDGET {
+        for &id in order {
+            if size > 0 && size + cache.sizes[id] > PART_BUDGET {
                 part += 1;
                 size = 0;
             }
-            size += body.len();
+            size += cache.sizes[id];
             part_of[id] = part;
         }
         let part_count = part;
-        if part_count > 1 {
-            bodies = render_all(Some(&part_of));
+        let same_cut = dirty.is_some() && part_of == cache.parts;
+        if part_count == 1 {
+            for (id, body) in whole {
+                cache.sections[id] = body;
+            }
+        } else {
+            let again: Vec<NoteId> = match dirty {
+                Some(ids) if same_cut => ids.to_vec(),
+                _ => (0..n).collect(),
+            };
+            let fresh: Vec<(NoteId, String)> =
+                again.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], Some(&part_of)))).collect();
+            for (id, body) in fresh {
+                cache.sections[id] = body;
+            }
         }
-        let mut sections: Vec<Vec<Section>> = (0..part_count).map(|_| Vec::new()).collect();
-        for (&id, body) in order.iter().zip(bodies) {
-            let note = &site.notes[id];
-            sections[part_of[id] - 1].push(Section {
-                slug: note.slug.clone(),
-                number: numbers[id].clone(),
-                title: note.title().to_string(),
-                summary: note.front.summary.trim().to_string(),
-                body,
-            });
+        let wanted: BTreeSet<usize> = match dirty {
+            Some(ids) if same_cut => ids.iter().map(|&id| part_of[id]).collect(),
+            _ => (1..=part_count).collect(),
+        };
+        cache.parts = part_of;
+        let mut sections: BTreeMap<usize, Vec<Section>> = wanted.iter().map(|&p| (p, Vec::new())).collect();
+        for &id in order {
+            if let Some(list) = sections.get_mut(&cache.parts[id]) {
+                let note = &site.notes[id];
+                list.push(Section {
+                    slug: &note.slug,
+                    number: &numbers[id],
+                    title: note.title(),
+                    summary: note.front.summary.trim(),
+                    body: &cache.sections[id],
+                });
+            }
         }
         let toc = if part_count == 1 {
             order
@@ -171,9 +224,7 @@ impl Renderer<'_> {
         let mut toc = Some(toc);
         sections
             .into_iter()
-            .enumerate()
-            .map(|(i, sections)| {
-                let n = i + 1;
+            .map(|(n, sections)| {
                 let page = part_page(n);
                 let labels: &Labels = self.labels;
                 let title = if part_count > 1 {

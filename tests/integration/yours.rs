@@ -429,3 +429,47 @@ fn the_print_parts_names_are_reserved_slugs() {
     let site = SiteTest::peft_chain().simple("print-out", "打印输出", "parent = \"peft\"", "");
     site.build().ok();
 }
+
+/// `serve`'s rebuilds keep the print page's sections: after a body edit only the parts that
+/// hold the edited note are rendered, and the result is what a full build writes, also when
+/// the edit moves the cut between parts or removes a part.
+#[test]
+fn serve_rebuilds_the_print_page_like_a_full_build() {
+    use conceptbook::incremental::{Rebuilt, Session};
+    let filler = "填充篇幅的文字。".repeat(4000); // about 96 KB a note
+    let note = |i: usize, extra: &str| format!("见 [[n{:02}]]。{extra}\n\n{filler}", (i + 7) % 12);
+    let mut site = SiteTest::new().simple("n00", "第00篇", "", &note(0, ""));
+    for i in 1..12 {
+        site = site.simple(&format!("n{i:02}"), &format!("第{i:02}篇"), "parent = \"n00\"", &note(i, ""));
+    }
+    let same_as_full = |session: &mut Session, site: &SiteTest| {
+        session.refresh_search();
+        let full = conceptbook::pipeline::build(site.root()).unwrap_or_else(|f| panic!("{:?}", f.diagnostics)).output;
+        let inc = session.output();
+        assert_eq!(full.keys().collect::<Vec<_>>(), inc.keys().collect::<Vec<_>>());
+        for (path, bytes) in &full {
+            assert!(inc[path] == *bytes, "{path} differs from a full build");
+        }
+        full.keys().filter(|p| p.as_str().starts_with("print")).count()
+    };
+    let mut session = Session::new(site.root()).unwrap();
+    let parts = same_as_full(&mut session, &site);
+    assert!(parts >= 2, "the fixture splits: {parts}");
+    // A small edit: the cut stays, the edited note's part is rendered again.
+    let site = site.simple("n05", "第05篇", "parent = \"n00\"", &note(5, "一处小改动。"));
+    let r = session.rebuild(&[site.root().join("content/n05.md")]).unwrap();
+    assert!(matches!(r.rebuilt, Rebuilt::Pages(_)), "{:?}", r.rebuilt);
+    assert_eq!(same_as_full(&mut session, &site), parts);
+    // Again, now that the cache is warm.
+    let site = site.simple("n05", "第05篇", "parent = \"n00\"", &note(5, "第二处改动。"));
+    session.rebuild(&[site.root().join("content/n05.md")]).unwrap();
+    same_as_full(&mut session, &site);
+    // Shrinking bodies moves the cut and drops a part.
+    let mut site = site;
+    for i in 1..12 {
+        site = site.simple(&format!("n{i:02}"), &format!("第{i:02}篇"), "parent = \"n00\"", "短。");
+    }
+    let paths: Vec<_> = (1..12).map(|i| site.root().join(format!("content/n{i:02}.md"))).collect();
+    session.rebuild(&paths).unwrap();
+    assert!(same_as_full(&mut session, &site) < parts);
+}
