@@ -313,15 +313,27 @@ fn site_note() -> impl Strategy<Value = (String, String)> {
         prop::collection::vec(name(), 0..2),
         any::<bool>(),
         prop::collection::vec(prop::sample::select(BODY), 0..8),
+        any::<bool>(),
     )
-        .prop_map(|(file, title, parent, related, aliases, draft, body)| {
-            let parent = parent.map_or(String::new(), |p| format!("parent = {p}\n"));
-            let text = format!(
-                "+++\ntitle = \"{title}\"\nsummary = \"s\"\n{parent}related = [{}]\naliases = [{}]\ndraft = {draft}\n+++\n{}",
-                related.join(", "),
-                aliases.join(", "),
-                body.concat()
-            );
+        .prop_map(|(file, title, parent, related, aliases, draft, body, yaml)| {
+            let text = if yaml {
+                // The same note in YAML front matter (the quoted names are valid YAML too).
+                let parent = parent.map_or(String::new(), |p| format!("parent: {p}\n"));
+                format!(
+                    "---\ntitle: \"{title}\"\nsummary: s\n{parent}related: [{}]\naliases:\n{}draft: {draft}\n---\n{}",
+                    related.join(", "),
+                    aliases.iter().map(|a| format!("  - {a}\n")).collect::<String>(),
+                    body.concat()
+                )
+            } else {
+                let parent = parent.map_or(String::new(), |p| format!("parent = {p}\n"));
+                format!(
+                    "+++\ntitle = \"{title}\"\nsummary = \"s\"\n{parent}related = [{}]\naliases = [{}]\ndraft = {draft}\n+++\n{}",
+                    related.join(", "),
+                    aliases.join(", "),
+                    body.concat()
+                )
+            };
             (file.to_string(), text)
         })
 }
