@@ -43,7 +43,7 @@ pub struct Session {
     search: search::Cache,
     /// Body edits were rendered, but the search index is not rebuilt yet.
     search_stale: bool,
-    /// The print page's sections, kept across body-only rebuilds (filled by the first).
+    /// The print page's sections, kept across body-only rebuilds.
     print: pipeline::PrintCache,
 }
 
@@ -79,8 +79,8 @@ impl Session {
             output: built.output,
             warnings: built.warnings,
             search: built.search.unwrap_or_default(),
+            print: built.print.unwrap_or_default(),
             search_stale: false,
-            print: pipeline::PrintCache::default(),
         })
     }
 
@@ -180,8 +180,7 @@ impl Session {
         if !same_shape {
             self.search.clear(); // titles shown inside other notes' text may have changed
             self.search_stale = false;
-            self.output = pipeline::render(site, &self.theme, Some(&mut self.search)).map_err(fail)?;
-            self.print = pipeline::PrintCache::default(); // the next body edit renders it whole
+            self.output = pipeline::render_kept(site, &self.theme, &mut self.search, &mut self.print).map_err(fail)?;
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();

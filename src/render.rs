@@ -37,12 +37,24 @@ pub const NOT_FOUND: &str = "404.html";
 /// note's terms in `cache` when given), then every page, then the static files.
 /// Diagnostics are template errors.
 pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
+    site_kept(site, theme, cache, &mut PrintCache::default())
+}
+
+/// [`site`], keeping the print page's sections in `print` for rebuilds.
+pub fn site_kept(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&mut search::Cache>,
+    print: &mut PrintCache,
+) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
     let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
     out.extend(note_pages(site, theme, &ids)?);
     out.extend(index_pages(site, theme)?);
+    *print = PrintCache::default();
+    out.extend(collect(Renderer::new(site, theme).print(print, None))?);
     add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
@@ -63,8 +75,7 @@ pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, 
 pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
-    let print = r.print(&mut PrintCache::default(), None);
-    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).chain(print).collect())
+    collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
 }
 
 /// The print pages after the bodies of `dirty` changed: with the `cache` of the last call,
