@@ -259,11 +259,19 @@ mod tests {
 
     #[test]
     fn edit_url_templates() {
-        let c = parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/{path}\"\n").unwrap();
+        let c =
+            parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/{path}\"\n").unwrap();
         let t = c.edit_url_template.unwrap();
-        assert_eq!(edit_url(&t, &RelPath::new("content/training/lora.md")), "https://github.com/u/r/edit/main/content/training/lora.md");
-        assert_eq!(edit_url(&t, &RelPath::new("content/微调 a.md")), "https://github.com/u/r/edit/main/content/%E5%BE%AE%E8%B0%83%20a.md");
-        let e = parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/\"\n").unwrap_err();
+        assert_eq!(
+            edit_url(&t, &RelPath::new("content/training/lora.md")),
+            "https://github.com/u/r/edit/main/content/training/lora.md"
+        );
+        assert_eq!(
+            edit_url(&t, &RelPath::new("content/微调 a.md")),
+            "https://github.com/u/r/edit/main/content/%E5%BE%AE%E8%B0%83%20a.md"
+        );
+        let e =
+            parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/\"\n").unwrap_err();
         assert_eq!((e[0].line, e[0].column), (3, 1));
         assert!(e[0].message.contains("has no {path}"), "{}", e[0]);
         let e = parse("[book]\ntitle = \"T\"\nedit-url-template = \"javascript:alert(1)//{path}\"\n").unwrap_err();

@@ -46,7 +46,10 @@ pub fn run(dir: &Path, language: Option<&str>, title: Option<&str>, quiet: bool)
                 }
                 let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
                 writeln!(out, "\nnext:")?;
-                writeln!(out, "  {cd}conceptbook serve          preview at http://127.0.0.1:3000/, rebuilt on every save")?;
+                writeln!(
+                    out,
+                    "  {cd}conceptbook serve          preview at http://127.0.0.1:3000/, rebuilt on every save"
+                )?;
                 writeln!(out, "  conceptbook new SLUG --parent getting-started    add a note")?;
                 writeln!(out, "  push to GitHub and set Settings → Pages → Source to \"GitHub Actions\": {WORKFLOW} publishes every push to main")?;
             }

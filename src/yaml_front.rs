@@ -120,7 +120,9 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         let message = e.info().to_string();
         return Err(vec![Diagnostic::error(path, format!("invalid YAML: {message}"))
             .at(at(builder.offset(e.marker())))
-            .help("front matter between --- lines is YAML: `key: value`, lists as `[a, b]` or one `- item` per line")]);
+            .help(
+                "front matter between --- lines is YAML: `key: value`, lists as `[a, b]` or one `- item` per line",
+            )]);
     }
     if let Some((message, offset)) = builder.refused {
         return Err(vec![Diagnostic::error(path, message).at(at(offset))]);
@@ -200,16 +202,18 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     };
     for (key, value) in values {
         let mut wrong = |expected: &str, node: &Node| {
-            diags.push(
-                Diagnostic::error(path, format!("`{key}` must be {expected}"))
-                    .at(at(node.at()))
-                    .help(match expected {
-                        "a list of strings" => format!("write `{key}: [a, b]`, or `{key}:` and then one `  - item` per line"),
-                        "true or false" => format!("write `{key}: true` or `{key}: false`"),
-                        "a whole number" => format!("write e.g. `{key}: 2`"),
-                        _ => format!("write `{key}: ...` with a single value; quote it if it holds `: ` or starts with `[`"),
-                    }),
-            );
+            diags.push(Diagnostic::error(path, format!("`{key}` must be {expected}")).at(at(node.at())).help(
+                match expected {
+                    "a list of strings" => {
+                        format!("write `{key}: [a, b]`, or `{key}:` and then one `  - item` per line")
+                    }
+                    "true or false" => format!("write `{key}: true` or `{key}: false`"),
+                    "a whole number" => format!("write e.g. `{key}: 2`"),
+                    _ => {
+                        format!("write `{key}: ...` with a single value; quote it if it holds `: ` or starts with `[`")
+                    }
+                },
+            ));
         };
         match key.as_str() {
             "title" | "summary" | "slug" | "parent" => match string(&value) {

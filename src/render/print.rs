@@ -9,8 +9,8 @@
 //! and a link to a note in another part names that part's file.
 
 use super::{Base, Labels, PageLinker, PageResult, Renderer};
-use crate::html::escape as escape_html;
 use crate::graph::NoteId;
+use crate::html::escape as escape_html;
 use crate::markdown::{self, AutoLink, LinkTarget, Linker};
 use crate::names::RefKind;
 use crate::paths::RelPath;
@@ -36,7 +36,8 @@ pub fn part_page(n: usize) -> RelPath {
 /// Whether `path` is one of the print pages.
 pub fn is_print_page(path: &RelPath) -> bool {
     let s = path.as_str();
-    s == PRINT || s.strip_prefix("print-").and_then(|r| r.strip_suffix(".html")).is_some_and(|n| n.parse::<usize>().is_ok())
+    s == PRINT
+        || s.strip_prefix("print-").and_then(|r| r.strip_suffix(".html")).is_some_and(|n| n.parse::<usize>().is_ok())
 }
 
 #[derive(Serialize)]
@@ -279,7 +280,8 @@ impl Renderer<'_> {
         let html = shift_headings(&html);
         let html = number_headings(&html, &note.slug, &note.headings, number);
         // Folded callouts print open.
-        html.replace("\" open>\n<summary", "\">\n<summary").replace("<details class=\"callout", "<details open class=\"callout")
+        html.replace("\" open>\n<summary", "\">\n<summary")
+            .replace("<details class=\"callout", "<details open class=\"callout")
     }
 }
 
@@ -381,9 +383,15 @@ mod tests {
 
     #[test]
     fn headings_shift_and_number() {
-        assert_eq!(shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>"), "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>");
+        assert_eq!(
+            shift_headings("<h2 id=\"x\">a</h2><h3>b</h3><h6>c</h6>"),
+            "<h3 id=\"x\">a</h3><h4>b</h4><h6>c</h6>"
+        );
         let hs = |specs: &[(u8, &str)]| -> Vec<crate::names::Heading> {
-            specs.iter().map(|(l, id)| crate::names::Heading { level: *l, id: id.to_string(), text: id.to_string() }).collect()
+            specs
+                .iter()
+                .map(|(l, id)| crate::names::Heading { level: *l, id: id.to_string(), text: id.to_string() })
+                .collect()
         };
         let html = "<h3 id=\"n--a\">a</h3><h4 id=\"n--b\">b</h4><h3 id=\"n--c\">c</h3>";
         assert_eq!(

@@ -47,10 +47,7 @@ fn yaml_front_matter_builds_like_toml_with_obsidian_lists() {
 fn yaml_errors_name_file_line_and_column() {
     let site = yaml_note(SiteTest::peft_chain(), "lora", "title: LoRA\nsummary: s\nparent: petf\nrealted: [peft]", "");
     let run = site.build().failed();
-    run.says(&[
-        "content/lora.md:5:1: error: unknown front matter key `realted`",
-        "did you mean `related`?",
-    ]);
+    run.says(&["content/lora.md:5:1: error: unknown front matter key `realted`", "did you mean `related`?"]);
     assert!(!site.out().exists());
     // Once the key is right, the dangling parent is reported where it is written.
     let site = yaml_note(site, "lora", "title: LoRA\nsummary: s\nparent: petf\nrelated: [peft]", "");
@@ -79,7 +76,9 @@ fn callouts_in_both_syntaxes_render_as_labelled_boxes_in_the_site_language() {
     site.build().ok();
     let html = site.read("lora.html");
     assert!(!html.contains("[!"), "no literal marker is left: {html}");
-    for (kind, label) in [("note", "备注"), ("tip", "提示"), ("important", "重要"), ("warning", "警告"), ("caution", "当心")] {
+    for (kind, label) in
+        [("note", "备注"), ("tip", "提示"), ("important", "重要"), ("warning", "警告"), ("caution", "当心")]
+    {
         assert!(
             html.contains(&format!("<div class=\"callout callout-{kind}\" role=\"note\" aria-label=\"{label}\">")),
             "{kind} box labelled {label}"
@@ -107,9 +106,12 @@ fn print_page_holds_every_note_in_reading_order_with_in_page_links_and_numbers()
     site.build().ok();
     let print = site.read("print.html");
     // Every note, in reading order (the tree, depth first), each an article with its slug as id.
-    let at = |s: &str| print.find(&format!("<article class=\"print-note\" id=\"{s}\">")).unwrap_or_else(|| panic!("{s} missing"));
+    let at = |s: &str| {
+        print.find(&format!("<article class=\"print-note\" id=\"{s}\">")).unwrap_or_else(|| panic!("{s} missing"))
+    };
     let order = ["rlhf", "fine-tuning", "peft", "lora", "prefix-tuning"];
-    let found: Vec<_> = print.split("<article class=\"print-note\" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let found: Vec<_> =
+        print.split("<article class=\"print-note\" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
     assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "reading order: {found:?}");
     // Numbered by the tree, headings continuing the number.
     assert!(print.contains("<h2><span class=\"secno\">2.1.1</span> LoRA</h2>"), "{print}");
@@ -128,7 +130,9 @@ fn print_page_holds_every_note_in_reading_order_with_in_page_links_and_numbers()
     }
     // MathML and highlighted code stay; navigation is left out; folded callouts print open.
     assert!(print.contains("<math") && print.contains("<pre class=\"code\""));
-    assert!(!print.contains("class=\"sidebar\"") && !print.contains("class=\"topbar\"") && !print.contains("prev-next"));
+    assert!(
+        !print.contains("class=\"sidebar\"") && !print.contains("class=\"topbar\"") && !print.contains("prev-next")
+    );
     assert!(print.contains("<details open class=\"callout callout-tip\">"));
     // The home page and every page's top bar link to it.
     assert!(site.read("index.html").contains("href=\"print.html\""));
@@ -141,7 +145,12 @@ fn a_large_print_page_splits_below_one_mebibyte_and_links_across_parts() {
     let filler = "这是一段用来填充篇幅的文字，内容重复。".repeat(1800);
     let mut site = SiteTest::new().simple("n00", "第0篇", "", &format!("见 [[n13]]。\n\n{filler}"));
     for i in 1..14 {
-        site = site.simple(&format!("n{i:02}"), &format!("第{i}篇"), "parent = \"n00\"", &format!("见 [[n00]]。\n\n{filler}"));
+        site = site.simple(
+            &format!("n{i:02}"),
+            &format!("第{i}篇"),
+            "parent = \"n00\"",
+            &format!("见 [[n00]]。\n\n{filler}"),
+        );
     }
     site.build().ok();
     let parts: Vec<String> = std::iter::once("print.html".to_string())
@@ -168,7 +177,12 @@ fn a_large_print_page_splits_below_one_mebibyte_and_links_across_parts() {
             let href = &link[..link.find('"').unwrap()];
             let (file, slug) = href.split_once('#').unwrap();
             assert_ne!(file, p.as_str(), "a link within the part is #slug alone");
-            let target = if file.is_empty() { html.clone() } else { across += 1; site.read(file) };
+            let target = if file.is_empty() {
+                html.clone()
+            } else {
+                across += 1;
+                site.read(file)
+            };
             assert!(target.contains(&format!("<article class=\"print-note\" id=\"{slug}\">")), "{p}: {href}");
         }
     }
@@ -183,7 +197,9 @@ fn edit_links_point_at_each_note_file_and_a_bad_template_is_refused() {
     site.build().ok();
     let lora = site.read("lora.html");
     assert!(
-        lora.contains("<a href=\"https://github.com/u/r/edit/main/content/training/lora.md\" rel=\"noopener\">编辑本页</a>"),
+        lora.contains(
+            "<a href=\"https://github.com/u/r/edit/main/content/training/lora.md\" rel=\"noopener\">编辑本页</a>"
+        ),
         "{lora}"
     );
     assert!(site.read("peft.html").contains("href=\"https://github.com/u/r/edit/main/content/peft.md\""));
@@ -193,8 +209,11 @@ fn edit_links_point_at_each_note_file_and_a_bad_template_is_refused() {
     plain.build().ok();
     assert!(!plain.read("peft.html").contains("编辑本页"));
     // A template without {path}, or not http(s), is an error at its line.
-    let site = site.file("book.toml", "[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/\"\n");
-    site.build().failed().says(&["book.toml:3:1: error: edit-url-template `https://github.com/u/r/edit/main/` has no {path}", "help:"]);
+    let site =
+        site.file("book.toml", "[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/\"\n");
+    site.build()
+        .failed()
+        .says(&["book.toml:3:1: error: edit-url-template `https://github.com/u/r/edit/main/` has no {path}", "help:"]);
     let site = site.file("book.toml", "[book]\ntitle = \"T\"\nedit-url-template = \"javascript:alert(1)/{path}\"\n");
     site.build().failed().says(&["book.toml:3:1: error:", "is not an http(s) URL"]);
     let site = site.file("book.toml", "[book]\ntitle = \"T\"\nedit-url-templat = \"https://x.io/{path}\"\n");
@@ -316,7 +335,10 @@ fn init_keeps_an_existing_gitignore_and_adds_book() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join(".gitignore"), "*.log").unwrap();
     run_in(tmp.path(), &["init"]).ok();
-    assert_eq!(std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap(), "*.log\n# conceptbook's output\nbook/\n");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap(),
+        "*.log\n# conceptbook's output\nbook/\n"
+    );
 }
 
 #[test]
@@ -351,15 +373,19 @@ fn the_init_workflow_installs_conceptbook_builds_and_deploys_with_the_official_a
     assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
     step_uses(deploy, "actions/deploy-pages").expect("deploy-pages");
     // The binary the workflow downloads is one the release workflow publishes.
-    let release = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"))
-        .expect("release.yml");
-    assert!(release.contains("x86_64-unknown-linux-gnu") && script.contains("conceptbook-x86_64-unknown-linux-gnu.tar.gz"));
+    let release =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"))
+            .expect("release.yml");
+    assert!(
+        release.contains("x86_64-unknown-linux-gnu") && script.contains("conceptbook-x86_64-unknown-linux-gnu.tar.gz")
+    );
 }
 
 #[test]
 fn the_release_workflow_builds_every_platform_on_v_tags_and_attaches_checksums() {
     let w = yaml(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"));
-    let tags: Vec<&str> = w["on"]["push"]["tags"].as_vec().expect("on.push.tags").iter().filter_map(|t| t.as_str()).collect();
+    let tags: Vec<&str> =
+        w["on"]["push"]["tags"].as_vec().expect("on.push.tags").iter().filter_map(|t| t.as_str()).collect();
     assert_eq!(tags, ["v*"]);
     assert_eq!(w["permissions"]["contents"].as_str(), Some("write"), "it writes the release");
     let build = &w["jobs"]["build"];
@@ -409,7 +435,8 @@ fn the_package_ships_everything_the_binary_embeds() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listed: std::collections::BTreeSet<String> =
         String::from_utf8_lossy(&out.stdout).lines().map(|l| l.trim().replace('\\', "/")).collect();
-    let mut needed = vec!["Cargo.toml".to_string(), "Cargo.lock".to_string(), "build.rs".to_string(), "README.md".to_string()];
+    let mut needed =
+        vec!["Cargo.toml".to_string(), "Cargo.lock".to_string(), "build.rs".to_string(), "README.md".to_string()];
     for dir in ["templates", "static", "src"] {
         for f in walkdir(&repo.join(dir)) {
             needed.push(f.strip_prefix(repo).unwrap().to_string_lossy().replace('\\', "/"));
