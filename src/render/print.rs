@@ -258,7 +258,7 @@ impl Renderer<'_> {
                 site,
                 page: &page,
                 anchor_label: &self.labels.anchor,
-                callout_labels: &self.labels.callouts,
+                labels: self.labels,
                 linked: Default::default(),
                 auto: None,
             },
@@ -300,11 +300,13 @@ fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
     numbers
 }
 
-/// Prefixes every `id="x"` with `slug--`, and every in-page `href="#x"` but the links
-/// between notes (already `#slug…`).
+/// Prefixes every `id="x"` with `slug--`, every in-page `href="#x"` but the links between
+/// notes (already `#slug…`), and every id an `aria-*` attribute refers to.
 fn prefix_ids(html: &str, slug: &str) -> String {
     const ID: &str = " id=\"";
     const HREF: &str = " href=\"#";
+    /// Attributes holding a list of ids.
+    const REFS: [&str; 3] = [" aria-labelledby=\"", " aria-describedby=\"", " aria-controls=\""];
     const NOTE_LINK: &str = "<a class=\"note-link";
     let mut out = String::with_capacity(html.len() + 64);
     let mut last = 0;
@@ -314,6 +316,16 @@ fn prefix_ids(html: &str, slug: &str) -> String {
             continue;
         }
         let rest = &html[at..];
+        if let Some(attr) = REFS.iter().find(|a| rest.starts_with(**a)) {
+            let start = at + attr.len();
+            let Some(len) = html[start..].find('"') else { continue };
+            out.push_str(&html[last..start]);
+            let ids: Vec<String> =
+                html[start..start + len].split_whitespace().map(|id| format!("{slug}--{id}")).collect();
+            out.push_str(&ids.join(" "));
+            last = start + len;
+            continue;
+        }
         let len = if rest.starts_with(ID) {
             ID.len()
         } else if rest.starts_with(HREF) {
@@ -371,6 +383,15 @@ fn number_headings(html: &str, slug: &str, headings: &[crate::names::Heading], n
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aria_references_follow_their_ids() {
+        assert_eq!(
+            prefix_ids("<section aria-labelledby=\"fn-list\"><h2 id=\"fn-list\">", "lora"),
+            "<section aria-labelledby=\"lora--fn-list\"><h2 id=\"lora--fn-list\">"
+        );
+        assert_eq!(prefix_ids("<p aria-describedby=\"a b\">", "x"), "<p aria-describedby=\"x--a x--b\">");
+    }
 
     #[test]
     fn ids_and_local_links_are_prefixed_but_note_links_are_not() {

@@ -128,6 +128,12 @@ fn print_page_holds_every_note_in_reading_order_with_in_page_links_and_numbers()
     for id in print.split(" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]) {
         assert_eq!(print.matches(&format!(" id=\"{id}\"")).count(), 1, "id {id} is unique");
     }
+    // Every id an aria attribute names is on the page (the footnotes' heading, prefixed too).
+    for attr in print.split("aria-labelledby=\"").skip(1) {
+        let id = &attr[..attr.find('"').unwrap()];
+        assert!(print.contains(&format!(" id=\"{id}\"")), "aria-labelledby={id} names no id");
+    }
+    assert!(print.contains("aria-labelledby=\"lora--"), "the footnotes of lora are labelled: {print}");
     // MathML and highlighted code stay; navigation is left out; folded callouts print open.
     assert!(print.contains("<math") && print.contains("<pre class=\"code\""));
     assert!(
