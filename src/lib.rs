@@ -31,4 +31,3 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod source;
-pub mod yaml_front;

@@ -1,5 +1,5 @@
 //! Notes: one Markdown file each, TOML front matter between `+++` lines (or YAML between
-//! `---` lines, see [`crate::yaml_front`]), then a body.
+//! `---` lines, see [`yaml`]), then a body.
 //!
 //! `parse` splits the front matter off, reads it into the raw [`FrontMatter`] (the keys as
 //! the author wrote them, with spans), validates what can be validated inside one file
@@ -7,6 +7,7 @@
 //! (`parent`, `related`, `[[wiki]]` links, relative `other.md#x` links) as a [`Ref`] with its
 //! line and column. Resolving the references is the graph's job.
 
+mod yaml;
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
@@ -234,7 +235,7 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     let shift = |p: Pos| Pos { line: p.line + text[..toml_start].matches('\n').count(), column: p.column };
     let front = match fence {
         Fence::Toml => parse_front(path, fm_text),
-        Fence::Yaml => crate::yaml_front::parse(path, fm_text),
+        Fence::Yaml => yaml::parse(path, fm_text),
     };
     let front = front.map_err(|ds| {
         ds.into_iter()

@@ -223,29 +223,24 @@ impl Renderer<'_> {
             Vec::new()
         };
         let mut toc = Some(toc);
-        sections
-            .into_iter()
-            .map(|(n, sections)| {
-                let page = part_page(n);
-                let labels: &Labels = self.labels;
-                let title = if part_count > 1 {
-                    format!("{} ({n}/{part_count})", labels.print.title)
-                } else {
-                    labels.print.title.clone()
-                };
-                let mut base = self.base(&page, &title, &site.config.description, None);
-                base.sidebar = Vec::new();
-                let parts = if part_count > 1 {
-                    (1..=part_count)
-                        .map(|k| PartLink { n: k, href: page.href_to(&part_page(k)), current: k == n })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let ctx = PrintPage { base, part: n, parts, toc: toc.take().unwrap_or_default(), sections };
-                self.render("print.html", &ctx, page)
-            })
-            .collect()
+        sections.into_iter().map(|(n, sections)| self.print_part(n, part_count, toc.take(), sections)).collect()
+    }
+
+    /// Part `n` of `count` of the print page.
+    fn print_part(&self, n: usize, count: usize, toc: Option<Vec<TocLine>>, sections: Vec<Section>) -> PageResult {
+        let page = part_page(n);
+        let labels: &Labels = self.labels;
+        let title =
+            if count > 1 { format!("{} ({n}/{count})", labels.print.title) } else { labels.print.title.clone() };
+        let mut base = self.base(&page, &title, &self.site.config.description, None);
+        base.sidebar = Vec::new();
+        let parts = if count > 1 {
+            (1..=count).map(|k| PartLink { n: k, href: page.href_to(&part_page(k)), current: k == n }).collect()
+        } else {
+            Vec::new()
+        };
+        let ctx = PrintPage { base, part: n, parts, toc: toc.unwrap_or_default(), sections };
+        self.render("print.html", &ctx, page)
     }
 
     /// One note's body for the print page: ids prefixed, headings one level down and numbered.

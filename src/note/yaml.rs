@@ -7,8 +7,8 @@
 //! writes them. Anchors and aliases (`&x`, `*x`) are refused: front matter has no use for
 //! them, and refusing them rules out exponential expansion.
 
+use super::{FrontMatter, KEYS};
 use crate::error::{suggest, Diagnostic, Pos};
-use crate::note::{FrontMatter, KEYS};
 use crate::paths::RelPath;
 use toml::Spanned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -143,6 +143,90 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
                 .help("write one `key: value` per line, e.g. `title: LoRA`")])
         }
     };
+    let (values, mut diags) = keys(path, fm, entries);
+    let mut front = FrontMatter {
+        title: String::new(),
+        summary: String::new(),
+        slug: None,
+        aliases: Vec::new(),
+        parent: None,
+        related: Vec::new(),
+        tags: Vec::new(),
+        order: None,
+        draft: false,
+        glossary: true,
+    };
+    for (key, value) in values {
+        set(&mut front, &key, &value, &mut diags, path, fm);
+    }
+    if diags.is_empty() {
+        Ok(front)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Sets one known key of `front` from its YAML value, or says what the value should be.
+fn set(front: &mut FrontMatter, key: &str, value: &Node, diags: &mut Vec<Diagnostic>, path: &RelPath, fm: &str) {
+    let at = |offset: usize| Pos::of_offset(fm, offset);
+    let mut wrong = |expected: &str, node: &Node| {
+        diags.push(Diagnostic::error(path, format!("`{key}` must be {expected}")).at(at(node.at())).help(
+            match expected {
+                "a list of strings" => {
+                    format!("write `{key}: [a, b]`, or `{key}:` and then one `  - item` per line")
+                }
+                "true or false" => format!("write `{key}: true` or `{key}: false`"),
+                "a whole number" => format!("write e.g. `{key}: 2`"),
+                _ => {
+                    format!("write `{key}: ...` with a single value; quote it if it holds `: ` or starts with `[`")
+                }
+            },
+        ));
+    };
+    match key {
+        "title" | "summary" | "slug" | "parent" => match string(value) {
+            Some(s) => match key {
+                "title" => front.title = s,
+                "summary" => front.summary = s,
+                "slug" => front.slug = Some(s),
+                _ => front.parent = Some(spanned(value, s)),
+            },
+            None if value.is_null() && key != "title" && key != "summary" => {}
+            None => wrong("a string", value),
+        },
+        "aliases" | "tags" | "related" => match list(value) {
+            Some(items) => match key {
+                "aliases" => front.aliases = items.into_iter().map(|(_, s)| s).collect(),
+                "tags" => front.tags = items.into_iter().map(|(_, s)| s).collect(),
+                _ => front.related = items.into_iter().map(|(n, s)| spanned(n, s)).collect(),
+            },
+            None => wrong("a list of strings", value),
+        },
+        "order" => match &value {
+            Node::Scalar { value: v, plain: true, .. } => match Yaml::from_str(v) {
+                Yaml::Integer(i) => front.order = Some(i),
+                Yaml::Null => {}
+                _ => wrong("a whole number", value),
+            },
+            _ => wrong("a whole number", value),
+        },
+        "draft" | "glossary" => match &value {
+            Node::Scalar { value: v, plain: true, .. } => match Yaml::from_str(v) {
+                Yaml::Boolean(b) if key == "draft" => front.draft = b,
+                Yaml::Boolean(b) => front.glossary = b,
+                Yaml::Null => {}
+                _ => wrong("true or false", value),
+            },
+            _ => wrong("true or false", value),
+        },
+        _ => {}
+    }
+}
+
+/// The known keys and their values, in order; unknown, doubled or missing keys as
+/// diagnostics.
+fn keys(path: &RelPath, fm: &str, entries: Vec<Node>) -> (Vec<(String, Node)>, Vec<Diagnostic>) {
+    let at = |offset: usize| Pos::of_offset(fm, offset);
     let mut diags = Vec::new();
     let mut values: Vec<(String, Node)> = Vec::new();
     let mut entries = entries.into_iter();
@@ -188,77 +272,7 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
             );
         }
     }
-    let mut front = FrontMatter {
-        title: String::new(),
-        summary: String::new(),
-        slug: None,
-        aliases: Vec::new(),
-        parent: None,
-        related: Vec::new(),
-        tags: Vec::new(),
-        order: None,
-        draft: false,
-        glossary: true,
-    };
-    for (key, value) in values {
-        let mut wrong = |expected: &str, node: &Node| {
-            diags.push(Diagnostic::error(path, format!("`{key}` must be {expected}")).at(at(node.at())).help(
-                match expected {
-                    "a list of strings" => {
-                        format!("write `{key}: [a, b]`, or `{key}:` and then one `  - item` per line")
-                    }
-                    "true or false" => format!("write `{key}: true` or `{key}: false`"),
-                    "a whole number" => format!("write e.g. `{key}: 2`"),
-                    _ => {
-                        format!("write `{key}: ...` with a single value; quote it if it holds `: ` or starts with `[`")
-                    }
-                },
-            ));
-        };
-        match key.as_str() {
-            "title" | "summary" | "slug" | "parent" => match string(&value) {
-                Some(s) => match key.as_str() {
-                    "title" => front.title = s,
-                    "summary" => front.summary = s,
-                    "slug" => front.slug = Some(s),
-                    _ => front.parent = Some(spanned(&value, s)),
-                },
-                None if value.is_null() && key != "title" && key != "summary" => {}
-                None => wrong("a string", &value),
-            },
-            "aliases" | "tags" | "related" => match list(&value) {
-                Some(items) => match key.as_str() {
-                    "aliases" => front.aliases = items.into_iter().map(|(_, s)| s).collect(),
-                    "tags" => front.tags = items.into_iter().map(|(_, s)| s).collect(),
-                    _ => front.related = items.into_iter().map(|(n, s)| spanned(n, s)).collect(),
-                },
-                None => wrong("a list of strings", &value),
-            },
-            "order" => match &value {
-                Node::Scalar { value: v, plain: true, .. } => match Yaml::from_str(v) {
-                    Yaml::Integer(i) => front.order = Some(i),
-                    Yaml::Null => {}
-                    _ => wrong("a whole number", &value),
-                },
-                _ => wrong("a whole number", &value),
-            },
-            "draft" | "glossary" => match &value {
-                Node::Scalar { value: v, plain: true, .. } => match Yaml::from_str(v) {
-                    Yaml::Boolean(b) if key == "draft" => front.draft = b,
-                    Yaml::Boolean(b) => front.glossary = b,
-                    Yaml::Null => {}
-                    _ => wrong("true or false", &value),
-                },
-                _ => wrong("true or false", &value),
-            },
-            _ => {}
-        }
-    }
-    if diags.is_empty() {
-        Ok(front)
-    } else {
-        Err(diags)
-    }
+    (values, diags)
 }
 
 /// A scalar's text (a plain `null`/`~`/empty is no string).
