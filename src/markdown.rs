@@ -6,6 +6,7 @@
 //! note pages (the [`Linker`] knows where notes live), fenced code is highlighted by
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
+use crate::callout;
 use crate::highlight;
 use crate::html::escape;
 use crate::names::{slugify, split_anchor, Heading, RefKind};
@@ -149,6 +150,11 @@ pub trait Linker {
         None
     }
 
+    /// The label of a callout's kind (`note`, `warning`, …) in the site's language.
+    fn callout_label(&self, kind: &str) -> String {
+        callout::label(kind).to_string()
+    }
+
     /// Whether the authors are trusted (book.toml's `trusted-html`): their raw HTML and
     /// link URLs are then kept as written, not sanitized.
     fn trusted_html(&self) -> bool {
@@ -193,7 +199,28 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
     let trusted = linker.trusted_html();
-    for (event, range) in authored(body, trusted) {
+    // Callouts need to look ahead (the `[!type]` line), so a body that may hold one is
+    // collected; any other streams through. Their markup is conceptbook's own, written here
+    // after the author's raw HTML was sanitized.
+    let (events_in, callouts) = if body.contains("[!") {
+        let parsed: Vec<_> = authored(body, trusted).collect();
+        let plan = callout::plan(&parsed, body);
+        (Box::new(parsed.into_iter()) as Box<dyn Iterator<Item = _>>, plan)
+    } else {
+        (authored(body, trusted), callout::Plan::default())
+    };
+    for (i, (event, range)) in events_in.enumerate() {
+        if callouts.skip.contains(&i) {
+            continue;
+        }
+        if let Some(c) = callouts.open.get(&i) {
+            events.push(Event::Html(callout::open(c, &linker.callout_label(c.kind)).into()));
+            continue;
+        }
+        if let Some(c) = callouts.close.get(&i) {
+            events.push(Event::Html(callout::close(c).into()));
+            continue;
+        }
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),

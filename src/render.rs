@@ -28,6 +28,9 @@ use std::collections::BTreeSet;
 mod bounded;
 pub use bounded::{list_page, LEVEL_CAP, LIST_PAGE, NOTE_LIST_CAP};
 
+mod print;
+pub use print::{is_print_page, part_page, PrintCache, PRINT};
+
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
@@ -37,12 +40,24 @@ pub const NOT_FOUND: &str = "404.html";
 /// note's terms in `cache` when given), then every page, then the static files.
 /// Diagnostics are template errors.
 pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
+    site_kept(site, theme, cache, &mut PrintCache::default())
+}
+
+/// [`site`], keeping the print page's sections in `print` for rebuilds.
+pub fn site_kept(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&mut search::Cache>,
+    print: &mut PrintCache,
+) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
     let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
     out.extend(note_pages(site, theme, &ids)?);
     out.extend(index_pages(site, theme)?);
+    *print = PrintCache::default();
+    out.extend(collect(Renderer::new(site, theme).print(print, None))?);
     add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
@@ -68,6 +83,19 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     pages.extend(r.tags());
     pages.extend(r.roots_pages());
     collect(pages.into_iter().chain(maps).collect())
+}
+
+/// The print pages after the bodies of `dirty` changed: with the `cache` of the last call,
+/// only the parts that hold them (all parts when the cache is empty or the cut moved).
+/// Returns those pages and how many parts there are now.
+pub fn print_pages(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut PrintCache,
+    dirty: &[NoteId],
+) -> Result<(Output, usize), Vec<Diagnostic>> {
+    let pages = collect(Renderer::new(site, theme).print(cache, Some(dirty)))?;
+    Ok((pages, cache.part_count()))
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
@@ -282,6 +310,8 @@ struct NotePage<'a> {
     neighbourhood: Option<graphmap::Neighbourhood>,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
+    /// "Edit this page", when book.toml sets `edit-url-template`.
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +368,8 @@ struct GlossaryPage<'a> {
     parts_label: &'static str,
     /// On the index of a split glossary: how many `glossary/where-<k>.js` files there are.
     where_buckets: usize,
+    /// schema.org `DefinedTermSet` JSON-LD of the entries on the page, safe inside `<script>`.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -451,6 +483,10 @@ fn auto_link_terms(site: &Site) -> Terms {
 impl Linker for PageLinker<'_> {
     fn anchor_label(&self) -> &str {
         self.anchor_label
+    }
+
+    fn callout_label(&self, kind: &str) -> String {
+        self.labels.callouts.get(kind).cloned().unwrap_or_else(|| crate::callout::label(kind).to_string())
     }
 
     fn words(&self) -> markdown::BodyWords<'_> {
@@ -729,6 +765,7 @@ impl<'a> Renderer<'a> {
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
+            edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
         // Preview data for what the page shows: the lists are capped, so is the data.
         linked.extend(
@@ -794,9 +831,13 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         let page_ctx = |page: &RelPath, groups: Vec<GlossaryGroup>, current: Option<usize>, where_buckets: usize| {
+            let base = self.base(page, &self.labels.glossary, &self.labels.glossary_intro, None);
+            // The split glossary's index holds no entries: its parts carry them.
+            let json_ld = if groups.is_empty() { String::new() } else { defined_term_set(self.site, &base, &groups) };
             GlossaryPage {
-                base: self.base(page, &self.labels.glossary, &self.labels.glossary_intro, None),
+                base,
                 groups,
+                json_ld,
                 parts: parts
                     .iter()
                     .enumerate()
@@ -929,6 +970,47 @@ impl<'a> Renderer<'a> {
         };
         self.render("404.html", &NotFoundPage { base, inline_css }, page)
     }
+}
+
+/// The glossary as schema.org JSON-LD: a `DefinedTermSet` with one `DefinedTerm` per
+/// entry. Every `<` is written `\u003c`, so no `</script>` (nor `<!--`) in a term ends the
+/// script early.
+fn defined_term_set(site: &Site, base: &Base, groups: &[GlossaryGroup]) -> String {
+    let absolute = |href: &str| match &site.config.site_url {
+        Some(url) => format!("{url}{href}"),
+        None => href.to_string(),
+    };
+    let terms: Vec<serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .map(|e| {
+            let mut term = serde_json::json!({
+                "@type": "DefinedTerm",
+                "name": e.link.title,
+                "description": e.link.summary,
+                // The note's own path: a part of a split glossary links up a folder.
+                "url": match &site.config.site_url {
+                    Some(_) => absolute(&format!("{}.html", e.link.slug)),
+                    None => e.link.href.clone(),
+                },
+            });
+            if !e.aliases.is_empty() {
+                term["alternateName"] = serde_json::json!(e.aliases);
+            }
+            term
+        })
+        .collect();
+    let mut set = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "name": format!("{} · {}", base.page_title, site.config.title),
+        "inLanguage": site.config.language,
+        "hasDefinedTerm": terms,
+    });
+    if let Some(url) = &base.canonical {
+        set["url"] = serde_json::json!(url);
+    }
+    serde_json::to_string(&set).unwrap_or_default().replace('<', "\\u003c")
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

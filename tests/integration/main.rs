@@ -18,6 +18,7 @@ mod reader;
 mod search;
 mod scale;
 mod snapshots;
+mod yours;
 
 // The author's loop (issue 5): serve, check, new, hostile input, fuzzing.
 mod check;
