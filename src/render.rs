@@ -431,6 +431,8 @@ struct Renderer<'a> {
 struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
+    /// The Markdown file the body comes from: relative `other.md` links start at its folder.
+    source: &'a RelPath,
     anchor_label: &'a str,
     labels: &'a Labels,
     /// Every note a link of the body resolved to: the page's preview data.
@@ -495,7 +497,7 @@ impl Linker for PageLinker<'_> {
 
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
         let target = match kind {
-            RefKind::File => self.page.parent().join(target).to_string(),
+            RefKind::File => self.source.parent().join(target).to_string(),
             _ => target.to_string(),
         };
         let id = self.site.graph.resolve(kind, &target)?;
@@ -676,32 +678,46 @@ impl<'a> Renderer<'a> {
     fn body(
         &self,
         page: &RelPath,
+        source: &RelPath,
         body: &str,
         headings: &[Heading],
         refs: &[Ref],
         current: Option<&str>,
     ) -> (String, BTreeSet<NoteId>) {
-        let mut linker = PageLinker {
-            site: self.site,
-            page,
-            anchor_label: &self.labels.anchor,
-            labels: self.labels,
-            linked: RefCell::default(),
-            auto: None,
-        };
-        if let Some(terms) = &self.terms {
-            // Not the note itself, nor the notes its body already links to by hand.
+        let linker = self.linker(page, source, refs, current);
+        let html = markdown::render(body, headings, &linker);
+        (html, linker.linked.into_inner())
+    }
+
+    /// The linker of a body written in `source` and shown on `page`. With auto-linking on,
+    /// it leaves out the note itself (`current`) and the notes its body links to by hand.
+    fn linker<'p>(
+        &'p self,
+        page: &'p RelPath,
+        source: &'p RelPath,
+        refs: &[Ref],
+        current: Option<&str>,
+    ) -> PageLinker<'p> {
+        let auto = self.terms.as_ref().map(|terms| {
+            let graph = &self.site.graph;
             let skip = refs
                 .iter()
                 .filter(|r| matches!(r.kind, RefKind::Wiki | RefKind::File))
-                .filter_map(|r| linker.resolve(r.kind, &r.target, None))
-                .map(|t| t.slug)
+                .filter_map(|r| graph.resolve(r.kind, &r.target)) // targets already from the note's folder
+                .map(|id| self.site.notes[id].slug.clone())
                 .chain(current.map(str::to_string))
                 .collect();
-            linker.auto = Some((terms, skip));
+            (terms, skip)
+        });
+        PageLinker {
+            site: self.site,
+            page,
+            source,
+            anchor_label: &self.labels.anchor,
+            labels: self.labels,
+            linked: RefCell::default(),
+            auto,
         }
-        let html = markdown::render(body, headings, &linker);
-        (html, linker.linked.into_inner())
     }
 
     /// Note `id`'s page, and the list pages of its children and backlinks when they are many.
@@ -710,7 +726,8 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let (body, mut linked) = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let (body, mut linked) =
+            self.body(&page, &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
@@ -781,7 +798,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = RelPath::new(HOME);
         let (body, mut linked) = match &site.home {
-            Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
+            Some(h) => self.body(&page, &h.path, &h.source, &h.headings, &h.refs, None),
             None => Default::default(),
         };
         let all_roots = &site.graph.roots;

@@ -251,28 +251,10 @@ impl Renderer<'_> {
         let site = self.site;
         let note = &site.notes[id];
         let page = super::note_page(&note.slug);
-        let mut linker = PrintLinker {
-            page: PageLinker {
-                site,
-                page: &page,
-                anchor_label: &self.labels.anchor,
-                labels: self.labels,
-                linked: Default::default(),
-                auto: None,
-            },
+        let linker = PrintLinker {
+            page: self.linker(&page, &note.path, &note.refs, Some(&note.slug)),
             part_of: parts.map(|p| (p, p[id])),
         };
-        if let Some(terms) = &self.terms {
-            let skip = note
-                .refs
-                .iter()
-                .filter(|r| matches!(r.kind, RefKind::Wiki | RefKind::File))
-                .filter_map(|r| linker.page.resolve(r.kind, &r.target, None))
-                .map(|t| t.slug)
-                .chain(std::iter::once(note.slug.clone()))
-                .collect();
-            linker.page.auto = Some((terms, skip));
-        }
         let html = markdown::render(note.body(), &note.headings, &linker);
         let html = prefix_ids(&html, &note.slug);
         let html = shift_headings(&html);
