@@ -147,7 +147,8 @@ struct Args {
     hugo: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat] [--hubs K] [--hugo DIR]";
+const USAGE: &str =
+    "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat] [--hubs K] [--hugo DIR]";
 
 fn args() -> Args {
     let mut notes = 1000;
@@ -162,7 +163,9 @@ fn args() -> Args {
             "--out" => out = it.next().map(PathBuf::from),
             "--seed" => seed = it.next().and_then(|v| v.parse().ok()).expect("--seed N"),
             "--body-chars" => body_chars = it.next().and_then(|v| v.parse().ok()).expect("--body-chars N"),
-            "--roots" => roots = Some(it.next().and_then(|v| v.parse().ok()).filter(|&r| r > 0).expect("--roots N (N > 0)")),
+            "--roots" => {
+                roots = Some(it.next().and_then(|v| v.parse().ok()).filter(|&r| r > 0).expect("--roots N (N > 0)"))
+            }
             "--flat" => flat = true,
             "--hubs" => hubs = it.next().and_then(|v| v.parse().ok()).expect("--hubs K"),
             "--hugo" => hugo = Some(it.next().map(PathBuf::from).expect("--hugo DIR")),
@@ -370,7 +373,15 @@ impl Hugo {
     }
 
     /// Note `i`, its wiki links `[[c<j>|text]]` written as Markdown links to `/g<k>/c<j>/`.
-    fn note(&self, i: usize, title: &str, aliases: &str, summary: &str, tags: &[&str], body: &str) -> std::io::Result<()> {
+    fn note(
+        &self,
+        i: usize,
+        title: &str,
+        aliases: &str,
+        summary: &str,
+        tags: &[&str],
+        body: &str,
+    ) -> std::io::Result<()> {
         let dir = self.content.join(format!("g{}", i / 500));
         if !dir.exists() {
             std::fs::create_dir_all(&dir)?;

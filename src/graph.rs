@@ -110,7 +110,9 @@ impl Graph {
     }
 }
 
-/// Resolves every reference and builds the graph. Diagnostics hold errors and warnings.
+/// Resolves every reference and builds the graph, as steps: index the names, resolve the
+/// references, check the tree, fix the reading order, find the orphans. Diagnostics hold
+/// errors and warnings.
 ///
 /// `failed` holds the file stems of notes that did not parse: references to them are
 /// left out rather than reported, since their own errors say what to fix.
@@ -125,32 +127,37 @@ pub fn link(
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
     let known = Known { notes: &notes, drafts, failed };
+    let backlinks = resolve_all(&notes, home.as_ref(), &known, &mut graph, &mut diags);
+    break_cycles(&notes, &mut graph, &mut diags);
+    tree(&notes, &mut graph);
+    reading_order(&mut graph, backlinks);
+    if !diags.iter().any(Diagnostic::is_error) {
+        orphans(&notes, &graph, &mut diags);
+    }
+    (Site { config, notes, home, graph }, diags)
+}
+
+/// Resolves the references of every note and of the home page: parents and related notes
+/// go into `graph`; the notes that point to each note come back.
+fn resolve_all(
+    notes: &[Arc<Note>],
+    home: Option<&Home>,
+    known: &Known,
+    graph: &mut Graph,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<BTreeSet<NoteId>> {
     let n = notes.len();
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
     for (id, note) in notes.iter().enumerate() {
         for r in &note.refs {
-            let Some(target) = resolve_ref(&graph, &known, &note.path, r, &mut diags) else {
+            let Some(target) = resolve_ref(graph, known, &note.path, r, diags) else {
                 continue;
             };
             graph.link_count += 1;
             if target == id {
-                if r.kind == RefKind::Parent {
-                    diags.push(
-                        Diagnostic::error(&note.path, "a note cannot be its own parent")
-                            .at(r.pos)
-                            .spanning(r.len)
-                            .help("remove `parent` to make this note a root, or name another note"),
-                    );
-                } else {
-                    diags.push(
-                        Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug))
-                            .at(r.pos)
-                            .spanning(r.len)
-                            .help("a link to the page itself leads nowhere: remove it, or link to one of its headings with a plain `#id` link"),
-                    );
-                }
+                diags.push(self_reference(note, r));
                 continue;
             }
             match r.kind {
@@ -164,14 +171,33 @@ pub fn link(
             backlinks[target].insert(id);
         }
     }
-    if let Some(home) = &home {
-        for r in &home.refs {
-            if resolve_ref(&graph, &known, &home.path, r, &mut diags).is_some() {
-                graph.link_count += 1;
-            }
+    for r in home.iter().flat_map(|h| &h.refs) {
+        if resolve_ref(graph, known, &home.expect("refs come from the home page").path, r, diags).is_some() {
+            graph.link_count += 1;
         }
     }
-    break_cycles(&notes, &mut graph, &mut diags);
+    backlinks
+}
+
+/// A note that names itself: as its parent an error, as a link a warning.
+fn self_reference(note: &Note, r: &Ref) -> Diagnostic {
+    if r.kind == RefKind::Parent {
+        Diagnostic::error(&note.path, "a note cannot be its own parent")
+            .at(r.pos)
+            .spanning(r.len)
+            .help("remove `parent` to make this note a root, or name another note")
+    } else {
+        Diagnostic::warning(&note.path, format!("`{}` links to itself", note.slug))
+            .at(r.pos)
+            .spanning(r.len)
+            .help("a link to the page itself leads nowhere: remove it, or link to one of its headings with a plain `#id` link")
+    }
+}
+
+/// Children and roots from the (acyclic) parents, each list sorted by `order`, then title,
+/// then slug.
+fn tree(notes: &[Arc<Note>], graph: &mut Graph) {
+    let n = notes.len();
     let title_keys: Vec<&str> = notes.iter().map(|n| n.title_key.as_str()).collect();
     let sort_key = |id: &NoteId| (notes[*id].front.order.unwrap_or(i64::MAX), &title_keys[*id], &notes[*id].slug);
     graph.children = vec![Vec::new(); n];
@@ -185,6 +211,12 @@ pub fn link(
         c.sort_by_key(sort_key);
     }
     graph.roots.sort_by_key(sort_key);
+}
+
+/// The reading order (the tree depth first) and each note's place in it; related notes
+/// and backlinks sorted by it.
+fn reading_order(graph: &mut Graph, backlinks: Vec<BTreeSet<NoteId>>) {
+    let n = graph.parent.len();
     graph.reading_order = Vec::with_capacity(n);
     let mut stack: Vec<NoteId> = graph.roots.iter().rev().copied().collect();
     while let Some(id) = stack.pop() {
@@ -195,33 +227,38 @@ pub fn link(
     for (pos, &id) in graph.reading_order.iter().enumerate() {
         graph.position[id] = pos;
     }
+    let position = &graph.position;
     for r in &mut graph.related {
-        r.sort_by_key(|id| graph.position[*id]);
+        r.sort_by_key(|id| position[*id]);
         r.dedup();
     }
     graph.backlinks = backlinks
         .into_iter()
         .map(|set| {
             let mut v: Vec<NoteId> = set.into_iter().collect();
-            v.sort_by_key(|id| graph.position[*id]);
+            v.sort_by_key(|id| position[*id]);
             v
         })
         .collect();
-    let has_errors = diags.iter().any(Diagnostic::is_error);
-    for id in (0..n).filter(|_| !has_errors) {
-        if graph.parent[id].is_none() && graph.backlinks[id].is_empty() && graph.children[id].is_empty() && n > 1 {
+}
+
+/// A warning for each note with no parent, no children and nothing linking to it.
+fn orphans(notes: &[Arc<Note>], graph: &Graph, diags: &mut Vec<Diagnostic>) {
+    let n = notes.len();
+    for id in (0..n).filter(|_| n > 1) {
+        if graph.parent[id].is_none() && graph.backlinks[id].is_empty() && graph.children[id].is_empty() {
+            let pos = title_pos(&notes[id]);
             diags.push(
                 Diagnostic::warning(
                     &notes[id].path,
                     format!("`{}` is an orphan: it has no parent, no children and nothing links to it", notes[id].slug),
                 )
-                .at(title_pos(&notes[id]))
-                .spanning(title_pos(&notes[id]).rest_of_line(&notes[id].source))
+                .at(pos)
+                .spanning(pos.rest_of_line(&notes[id].source))
                 .help("set `parent = \"...\"` or link to it from a related note"),
             );
         }
     }
-    (Site { config, notes, home, graph }, diags)
 }
 
 /// Where a note's `title = ...` line is (line 1 when it cannot be found).
@@ -328,13 +365,16 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
             let names: Vec<String> =
                 sharing.iter().map(|&n| format!("`{}` ({})", notes[n].slug, notes[n].path)).collect();
             diags.push(
-                Diagnostic::error(from, format!("{what} `{}` is an alias of several notes: {}", r.target.trim(), names.join(", ")))
-                    .at(r.pos)
-                    .spanning(r.len)
-                    .help(format!(
-                        "link by slug to the one you mean: {}",
-                        sharing.iter().map(|&n| format!("[[{}]]", notes[n].slug)).collect::<Vec<_>>().join(" or ")
-                    )),
+                Diagnostic::error(
+                    from,
+                    format!("{what} `{}` is an alias of several notes: {}", r.target.trim(), names.join(", ")),
+                )
+                .at(r.pos)
+                .spanning(r.len)
+                .help(format!(
+                    "link by slug to the one you mean: {}",
+                    sharing.iter().map(|&n| format!("[[{}]]", notes[n].slug)).collect::<Vec<_>>().join(" or ")
+                )),
             );
             return None;
         }

@@ -785,9 +785,7 @@ impl<'a> Renderer<'a> {
             edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
         // Preview data for what the page shows: the lists are capped, so is the data.
-        linked.extend(
-            children.iter().take(NOTE_LIST_CAP).chain(&related).chain(backlinks.iter().take(NOTE_LIST_CAP)),
-        );
+        linked.extend(children.iter().take(NOTE_LIST_CAP).chain(&related).chain(backlinks.iter().take(NOTE_LIST_CAP)));
         let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         let mut pages = vec![self.render("note.html", &ctx, page)];
         pages.extend(self.note_lists(id, &backlinks));

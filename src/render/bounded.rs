@@ -137,7 +137,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// "and N more" for a list of `total` of which `shown` are on the page.
-    pub(super) fn more(&self, page: &RelPath, total: usize, shown: usize, to: &RelPath, anchor: &str) -> Option<MoreLink> {
+    pub(super) fn more(
+        &self,
+        page: &RelPath,
+        total: usize,
+        shown: usize,
+        to: &RelPath,
+        anchor: &str,
+    ) -> Option<MoreLink> {
         (total > shown).then(|| MoreLink {
             text: self.words().more.replace("{n}", &(total - shown).to_string()),
             href: format!("{}{anchor}", page.href_to(to)),
@@ -281,7 +288,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// `glossary/where-<k>.js`: which part holds each entry, for `glossary.html#<slug>`.
-    pub(super) fn glossary_where(&self, groups: &[glossary::Group], parts: &[GlossaryPart]) -> (usize, Vec<(RelPath, Vec<u8>)>) {
+    pub(super) fn glossary_where(
+        &self,
+        groups: &[glossary::Group],
+        parts: &[GlossaryPart],
+    ) -> (usize, Vec<(RelPath, Vec<u8>)>) {
         let total: usize = parts.iter().map(|p| p.range.len()).sum();
         let buckets = total.div_ceil(WHERE_BUCKET).max(1);
         let mut maps: Vec<serde_json::Map<String, serde_json::Value>> = vec![serde_json::Map::new(); buckets];
@@ -297,7 +308,10 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(k, m)| {
                 let json = serde_json::Value::Object(m).to_string().replace('<', "\\u003c");
-                (RelPath::new(&format!("glossary/where-{k}.js")), format!("conceptbookGlossary({json});\n").into_bytes())
+                (
+                    RelPath::new(&format!("glossary/where-{k}.js")),
+                    format!("conceptbookGlossary({json});\n").into_bytes(),
+                )
             })
             .collect();
         (buckets, files)

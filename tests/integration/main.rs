@@ -15,8 +15,8 @@ mod polish;
 mod previews;
 mod publish;
 mod reader;
-mod search;
 mod scale;
+mod search;
 mod snapshots;
 mod yours;
 

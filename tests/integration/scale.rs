@@ -144,7 +144,8 @@ async fn glossary_html_hash_moves_on_to_the_part_that_holds_the_entry() {
     let site = shaped(1600, |_| None, false);
     site.build().ok();
     let out = site.out();
-    let part = if site.read("glossary/g.html").contains("id=\"n1234\"") { "glossary/g.html" } else { "glossary/g.p2.html" };
+    let part =
+        if site.read("glossary/g.html").contains("id=\"n1234\"") { "glossary/g.html" } else { "glossary/g.p2.html" };
     let http = serve(out.clone(), "/");
     with_browser((1000, 800), move |c| async move {
         for base in [format!("file://{}/", out.display()), http.clone()] {
@@ -189,9 +190,12 @@ fn a_large_site_gives_each_tag_pages_of_its_own_and_tags_html_indexes_them() {
 }
 
 fn sharing() -> SiteTest {
-    SiteTest::new()
-        .simple("efficient-sparse", "高效稀疏", "aliases = [\"Efficient Sparse Attention\"]", "")
-        .simple("sparse-attention", "稀疏注意力", "aliases = [\"efficient sparse attention\"]", "")
+    SiteTest::new().simple("efficient-sparse", "高效稀疏", "aliases = [\"Efficient Sparse Attention\"]", "").simple(
+        "sparse-attention",
+        "稀疏注意力",
+        "aliases = [\"efficient sparse attention\"]",
+        "",
+    )
 }
 
 #[test]
