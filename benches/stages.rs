@@ -4,7 +4,7 @@
 //! The whole-build figures (wall time and peak memory at 1,000 and 10,000 notes) come from
 //! `scripts/bench-build.sh`; these benches say where the time goes.
 
-use conceptbook::{assets, config, graph, highlight, markdown, note, output, pipeline, render, search, source};
+use conceptbook::{assets, config, graph, highlight, markdown, names, note, output, pipeline, render, search, source};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,10 +46,10 @@ fn stages(c: &mut Criterion) {
     let parsed = note::parse_all(files.clone());
     g.bench_function("link", |b| b.iter(|| graph::link(config.clone(), parsed.notes.clone(), None, &[], &[])));
     let (site, _) = graph::link(config.clone(), parsed.notes.clone(), None, &[], &[]);
-    let bodies: Vec<(&str, &[note::Heading])> = site.notes.iter().map(|n| (n.body(), n.headings.as_slice())).collect();
+    let bodies: Vec<(&str, &[names::Heading])> = site.notes.iter().map(|n| (n.body(), n.headings.as_slice())).collect();
     struct NoLinks;
     impl markdown::Linker for NoLinks {
-        fn resolve(&self, _: note::RefKind, t: &str, _: Option<&str>) -> Option<markdown::LinkTarget> {
+        fn resolve(&self, _: names::RefKind, t: &str, _: Option<&str>) -> Option<markdown::LinkTarget> {
             Some(markdown::LinkTarget { href: format!("{t}.html"), slug: t.to_string(), text: t.to_string() })
         }
     }

@@ -9,11 +9,11 @@
 
 use crate::config::{key_pos, Config};
 use crate::error::{suggest, Diagnostic, Pos};
-use crate::note::{Home, Note, Ref, RefKind};
+use crate::names::{name_key, RefKind};
+use crate::note::{Home, Note, Ref};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use unicode_normalization::UnicodeNormalization;
 
 pub type NoteId = usize;
 
@@ -45,24 +45,6 @@ pub struct Graph {
     pub position: Vec<usize>,
     /// Resolved references, all kinds.
     pub link_count: usize,
-}
-
-/// NFKC-folded, lower-cased, whitespace collapsed: how titles and aliases compare.
-pub fn name_key(s: &str) -> String {
-    let mut key = String::with_capacity(s.len());
-    let mut push_word = |word: &str| {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.push_str(word);
-    };
-    if s.is_ascii() {
-        s.split_ascii_whitespace().for_each(|w| push_word(&w.to_ascii_lowercase()));
-    } else {
-        let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
-        folded.split_whitespace().for_each(push_word);
-    }
-    key
 }
 
 impl Graph {

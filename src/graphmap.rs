@@ -19,7 +19,7 @@
 //! Colours come from CSS classes, so the map follows the light and dark themes.
 
 use crate::graph::{NoteId, Site};
-use crate::markdown::escape;
+use crate::html::escape;
 use crate::paths::RelPath;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
@@ -374,7 +374,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
             svg,
             "<a class=\"{class}\" id=\"{nid}\" href=\"{href}\" data-slug=\"{slug}\">",
             nid = escape(&node_id(&note.slug)),
-            href = escape(&page.href_to(&crate::render::note_page(&note.slug))),
+            href = escape(&page.href_to(&crate::names::note_page(&note.slug))),
             slug = escape(&note.slug)
         );
         if p.cut {
@@ -484,7 +484,7 @@ fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) 
                 kind,
                 label,
                 title: cut.then(|| note.title().to_string()),
-                href: page.href_to(&crate::render::note_page(&note.slug)),
+                href: page.href_to(&crate::names::note_page(&note.slug)),
                 slug: Some(note.slug.clone()),
             }
         })

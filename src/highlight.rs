@@ -8,7 +8,7 @@
 //! kinds for light and dark themes (a site can override that file). An unknown language is
 //! escaped plain text, never an error.
 
-use crate::markdown::escape;
+use crate::html::escape;
 use std::sync::OnceLock;
 use syntect::easy::ScopeRangeIterator;
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};

@@ -18,6 +18,7 @@ use crate::assets::{self, Assets, STATIC_DIR, TEMPLATES_DIR};
 use crate::config;
 use crate::error::{sorted, Diagnostic};
 use crate::graph::{self, NoteId, Site};
+use crate::names::RefKind;
 use crate::note::{self, Note, ParsedFile};
 use crate::paths::RelPath;
 use crate::pipeline::{Failed, Timings};
@@ -252,7 +253,7 @@ fn shape(n: &Note) -> impl PartialEq + '_ {
     let refs: Vec<(&str, Option<&str>)> = n
         .refs
         .iter()
-        .filter(|r| matches!(r.kind, note::RefKind::Parent | note::RefKind::Related))
+        .filter(|r| matches!(r.kind, RefKind::Parent | RefKind::Related))
         .map(|r| (r.target.as_str(), r.anchor.as_deref()))
         .collect();
     (&n.slug, &n.path, &f.title, &f.summary, &f.aliases, &f.tags, f.order, f.glossary, refs)

@@ -7,10 +7,10 @@
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
 use crate::highlight;
-use crate::note::{split_anchor, Heading, RefKind};
+use crate::html::escape;
+use crate::names::{slugify, split_anchor, Heading, RefKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -125,25 +125,6 @@ impl IdAllocator {
         } else {
             format!("{base}-{}", *n - 1)
         }
-    }
-}
-
-/// A heading id: NFKC-folded, lower-cased; letters and digits of any script kept (so
-/// Chinese headings keep their text), everything else collapsed to single hyphens.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
     }
 }
 
@@ -509,13 +490,6 @@ fn math<'a>(src: &str, display: bool) -> Event<'a> {
         html.push_str("</div>");
     }
     Event::Html(CowStr::from(html))
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
-    out
 }
 
 #[cfg(test)]

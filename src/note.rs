@@ -9,6 +9,7 @@
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
+use crate::names::{is_slug, slugify_ascii, split_anchor, Heading, RefKind};
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
@@ -43,16 +44,6 @@ fn default_true() -> bool {
 pub const KEYS: &[&str] =
     &["title", "summary", "slug", "aliases", "parent", "related", "tags", "order", "draft", "glossary"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefKind {
-    Parent,
-    Related,
-    /// `[[target]]` or `[[target|text]]` in the body.
-    Wiki,
-    /// `[text](other.md#x)` in the body; the target is the linked file's `RelPath`.
-    File,
-}
-
 /// A reference from a note to another note, where the author wrote it.
 #[derive(Debug, Clone)]
 pub struct Ref {
@@ -62,14 +53,6 @@ pub struct Ref {
     /// How many characters the reference spans from `pos` (the link, or the quoted slug).
     pub len: usize,
     pub kind: RefKind,
-}
-
-/// A heading of a body, with its final id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
 }
 
 /// A parsed note: the raw front matter, the source, and what the body refers to.
@@ -83,7 +66,7 @@ pub struct Note {
     pub body_start: usize,
     pub refs: Vec<Ref>,
     pub headings: Vec<Heading>,
-    /// The title and aliases as lookups compare them (`graph::name_key`).
+    /// The title and aliases as lookups compare them (`names::name_key`).
     pub title_key: String,
     pub alias_keys: Vec<String>,
 }
@@ -319,8 +302,8 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         return Err(math_diagnostics(path, text, body_start, scan.math_errors));
     }
     refs.extend(body_refs(text, body_start, path, scan.refs));
-    let title_key = crate::graph::name_key(&front.title);
-    let alias_keys = front.aliases.iter().map(|a| crate::graph::name_key(a)).collect();
+    let title_key = crate::names::name_key(&front.title);
+    let alias_keys = front.aliases.iter().map(|a| crate::names::name_key(a)).collect();
     Ok(Note {
         slug,
         path: file.path,
@@ -375,14 +358,6 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 
-/// `slug#anchor` into its two parts.
-pub fn split_anchor(s: &str) -> (String, Option<String>) {
-    match s.split_once('#') {
-        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string()).filter(|a| !a.is_empty())),
-        None => (s.trim().to_string(), None),
-    }
-}
-
 fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     let table: toml::Table = toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])?;
     let mut diags = Vec::new();
@@ -412,31 +387,6 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
         return Err(diags);
     }
     toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])
-}
-
-/// `^[a-z0-9]+(-[a-z0-9]+)*$`
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-}
-
-/// A best-effort slug suggestion for a bad one.
-pub fn slugify_ascii(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        "note".to_string()
-    } else {
-        out
-    }
 }
 
 #[cfg(test)]

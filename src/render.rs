@@ -11,8 +11,10 @@ use crate::error::{Diagnostic, Pos};
 use crate::glossary;
 use crate::graph::{NoteId, Site};
 use crate::graphmap::{self, Plan};
+use crate::html::escape;
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
-use crate::note::{Heading, Ref, RefKind};
+use crate::names::{note_page, tag_id, Heading, RefKind};
+use crate::note::Ref;
 use crate::paths::RelPath;
 use crate::previews;
 use crate::search;
@@ -22,10 +24,6 @@ use std::collections::BTreeMap;
 
 /// Every file of the built site, by output path.
 pub type Output = BTreeMap<RelPath, Vec<u8>>;
-
-pub fn note_page(slug: &str) -> RelPath {
-    RelPath::new(&format!("{slug}.html"))
-}
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
@@ -134,7 +132,7 @@ pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
 
 /// Escapes what HTML needs escaped, and leaves `/` alone so URLs stay readable.
 fn escape_html(s: &str) -> String {
-    markdown::escape(s)
+    escape(s)
 }
 
 /// The whole chain of a Tera error on one line, and a position when it gives one.
@@ -469,11 +467,6 @@ struct NotFoundPage<'a> {
     inline_css: String,
 }
 
-/// The anchor of a tag on the tags page.
-pub fn tag_id(tag: &str) -> String {
-    format!("tag-{}", markdown::slugify(tag))
-}
-
 struct Renderer<'a> {
     site: &'a Site,
     assets: &'a Assets,
@@ -496,11 +489,11 @@ struct PageLinker<'a> {
 /// `auto-link-skip` lists are never linked.
 fn auto_link_terms(site: &Site) -> Terms {
     let skip: std::collections::BTreeSet<String> =
-        site.config.auto_link_skip.iter().map(|s| crate::graph::name_key(s)).collect();
+        site.config.auto_link_skip.iter().map(|s| crate::names::name_key(s)).collect();
     Terms::new(site.notes.iter().flat_map(|n| {
         let skip = &skip;
         std::iter::once(n.title()).chain(n.front.aliases.iter().map(String::as_str)).map(move |name| {
-            let linked = !skip.contains(&crate::graph::name_key(name));
+            let linked = !skip.contains(&crate::names::name_key(name));
             (name, linked.then_some(n.slug.as_str()))
         })
     }))
@@ -845,7 +838,7 @@ fn sitemap(url: &str, out: &Output) -> String {
     );
     for path in out.keys().filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND) {
         let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::escape(&loc)));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml

@@ -11,7 +11,8 @@ use crate::assets;
 use crate::cli::NewArgs;
 use crate::config;
 use crate::error::{suggest, Diagnostic};
-use crate::graph::name_key;
+use crate::names;
+use crate::names::name_key;
 use crate::note::{self, Note};
 use crate::paths::RelPath;
 use crate::report;
@@ -54,8 +55,8 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
 /// Writes `content/<slug>.md` under `root`; returns its path.
 pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     let path = RelPath::new(&format!("{CONTENT_DIR}/{}.md", req.slug));
-    if !note::is_slug(&req.slug) {
-        let fix = note::slugify_ascii(&req.slug);
+    if !names::is_slug(&req.slug) {
+        let fix = names::slugify_ascii(&req.slug);
         return Err(vec![Diagnostic::error(&path, format!("`{}` is not a valid slug", req.slug)).help(format!(
             "a slug is lower-case ASCII letters and digits joined by single hyphens: try `conceptbook new {fix}`"
         ))]);

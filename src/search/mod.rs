@@ -21,7 +21,8 @@ pub mod text;
 pub mod tokenize;
 
 use crate::graph::{NoteId, Site};
-use crate::note::{Note, RefKind};
+use crate::names::RefKind;
+use crate::note::Note;
 use crate::paths::RelPath;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

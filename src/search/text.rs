@@ -21,7 +21,7 @@ pub fn plain(body: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole: false }, dest_url, .. }) => {
-                let (target, _) = crate::note::split_anchor(&dest_url);
+                let (target, _) = crate::names::split_anchor(&dest_url);
                 if let Some(title) = title_of(&target) {
                     out.push_str(&title);
                     skip_link_text = true;

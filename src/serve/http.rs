@@ -12,7 +12,7 @@
 //! events, and the overlay shows a failed build's diagnostics as text.
 
 use super::{Files, Live, State};
-use crate::markdown::escape;
+use crate::html::escape;
 use crate::paths::{percent_decode, RelPath};
 use crate::render::{HOME, NOT_FOUND};
 use std::io::{Read, Write};

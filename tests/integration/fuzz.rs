@@ -5,7 +5,8 @@
 
 use conceptbook::error::{Diagnostic, Pos, Positions};
 use conceptbook::markdown::{self, LinkTarget, Linker};
-use conceptbook::note::{self, RefKind};
+use conceptbook::names::RefKind;
+use conceptbook::note;
 use conceptbook::paths::RelPath;
 use conceptbook::report;
 use conceptbook::source::{decode, SourceFile};

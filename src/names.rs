@@ -1,0 +1,103 @@
+//! Names shared by every stage: slugs, lookup keys, heading anchors, page names, and the
+//! vocabulary of references. The bottom layer: it imports nothing of this crate but paths.
+
+use crate::paths::RelPath;
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Parent,
+    Related,
+    /// `[[target]]` or `[[target|text]]` in the body.
+    Wiki,
+    /// `[text](other.md#x)` in the body; the target is the linked file's `RelPath`.
+    File,
+}
+
+/// A heading of a body, with its final id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// NFKC-folded, lower-cased, whitespace collapsed: how titles and aliases compare.
+pub fn name_key(s: &str) -> String {
+    let mut key = String::with_capacity(s.len());
+    let mut push_word = |word: &str| {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    };
+    if s.is_ascii() {
+        s.split_ascii_whitespace().for_each(|w| push_word(&w.to_ascii_lowercase()));
+    } else {
+        let folded: String = s.nfkc().flat_map(char::to_lowercase).collect();
+        folded.split_whitespace().for_each(push_word);
+    }
+    key
+}
+
+/// `slug#anchor` into its two parts.
+pub fn split_anchor(s: &str) -> (String, Option<String>) {
+    match s.split_once('#') {
+        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string()).filter(|a| !a.is_empty())),
+        None => (s.trim().to_string(), None),
+    }
+}
+
+/// `^[a-z0-9]+(-[a-z0-9]+)*$`
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// A best-effort slug suggestion for a bad one.
+pub fn slugify_ascii(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "note".to_string()
+    } else {
+        out
+    }
+}
+
+/// A heading id: NFKC-folded, lower-cased; letters and digits of any script kept (so
+/// Chinese headings keep their text), everything else collapsed to single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The page of the note with this slug.
+pub fn note_page(slug: &str) -> RelPath {
+    RelPath::new(&format!("{slug}.html"))
+}
+
+/// The anchor of a tag on the tags page.
+pub fn tag_id(tag: &str) -> String {
+    format!("tag-{}", slugify(tag))
+}
