@@ -4,7 +4,7 @@
 //! The whole-build figures (wall time and peak memory at 1,000 and 10,000 notes) come from
 //! `scripts/bench-build.sh`; these benches say where the time goes.
 
-use conceptbook::{assets, config, graph, highlight, markdown, names, note, output, pipeline, render, search, source};
+use conceptbook::{highlight, markdown, names, pipeline, search};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,18 +37,21 @@ fn corpus() -> PathBuf {
 
 fn stages(c: &mut Criterion) {
     let root = corpus();
-    let config = config::load(&root).expect("config");
-    let (files, _) = source::read_all(&root);
+    let config = pipeline::configure(&root, None).expect("config");
+    let (sources, _) = pipeline::read(&root);
     let mut g = c.benchmark_group("stages-1000-notes");
     g.sample_size(10);
-    g.bench_function("read", |b| b.iter(|| source::read_all(&root)));
-    g.bench_function("parse", |b| b.iter(|| note::parse_all(files.clone())));
-    let parsed = note::parse_all(files.clone());
-    g.bench_function("link", |b| b.iter(|| graph::link(config.clone(), parsed.notes.clone(), None, &[], &[])));
-    let (site, _) = graph::link(config.clone(), parsed.notes.clone(), None, &[], &[]);
+    g.bench_function("read", |b| b.iter(|| pipeline::read(&root)));
+    g.bench_function("parse", |b| b.iter(|| pipeline::parse(sources.clone())));
+    let files = pipeline::parse(sources.clone());
+    g.bench_function("link", |b| b.iter(|| pipeline::link(config.clone(), &files, Vec::new()).is_ok()));
+    let (site, _) = pipeline::link(config.clone(), &files, Vec::new()).expect("link");
     let bodies: Vec<(&str, &[names::Heading])> = site.notes.iter().map(|n| (n.body(), n.headings.as_slice())).collect();
     struct NoLinks;
     impl markdown::Linker for NoLinks {
+        fn anchor_label(&self) -> &str {
+            "#"
+        }
         fn resolve(&self, _: names::RefKind, t: &str, _: Option<&str>) -> Option<markdown::LinkTarget> {
             Some(markdown::LinkTarget { href: format!("{t}.html"), slug: t.to_string(), text: t.to_string() })
         }
@@ -60,12 +63,12 @@ fn stages(c: &mut Criterion) {
     g.bench_function("highlight-500-blocks", |b| {
         b.iter(|| (0..500).map(|_| highlight::code_block(code, "python").len()).sum::<usize>())
     });
-    let (assets, _) = assets::load(&root);
-    g.bench_function("render-site", |b| b.iter(|| render::site(&site, &assets).map(|o| o.len())));
-    g.bench_function("search-index", |b| b.iter(|| search::index(&site).len()));
-    let out = render::site(&site, &assets).expect("render");
+    let theme = pipeline::theme(&root, &config).expect("theme");
+    g.bench_function("render-site", |b| b.iter(|| pipeline::render(&site, &theme, None).map(|o| o.len())));
+    g.bench_function("search-index", |b| b.iter(|| search::index(&site, &theme.labels.search_panel).len()));
+    let out = pipeline::render(&site, &theme, None).expect("render");
     let dest = tempfile::tempdir().unwrap();
-    g.bench_function("write", |b| b.iter(|| output::write(&out, &root, &dest.path().join("book")).unwrap().files));
+    g.bench_function("write", |b| b.iter(|| pipeline::write(&out, &root, &dest.path().join("book")).unwrap().files));
     g.bench_function("whole-build-in-memory", |b| {
         b.iter(|| pipeline::build(&root).map(|b| b.output.len()).unwrap_or(0))
     });

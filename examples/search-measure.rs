@@ -14,7 +14,7 @@
 //! never asserted. `--build-only` stops after the build time (for profiling).
 
 use conceptbook::search::engine::{Index, LIMIT};
-use conceptbook::{config, pipeline, search};
+use conceptbook::{pipeline, search};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
@@ -53,14 +53,12 @@ fn main() {
 }
 
 fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
-    let config = config::load(root).unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
-    let mut timings = pipeline::Timings::default();
-    let (site, _) = pipeline::load(root, config, &mut timings).unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
+    let (site, _) = pipeline::load(root).unwrap_or_else(|d| panic!("{}: {d:?}", root.display()));
     let notes = site.notes.len();
     let mut build_ms = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        let files = search::index(&site);
+        let files = search::index(&site, &conceptbook::assets::embedded_labels(&site.config.language).search_panel);
         build_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(files);
     }

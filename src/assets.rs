@@ -6,6 +6,7 @@
 //! This module is the one place that lists where defaults come from.
 
 use crate::error::Diagnostic;
+use crate::labels;
 use crate::paths::RelPath;
 use crate::source::is_ignored;
 use include_dir::{include_dir, Dir};
@@ -24,6 +25,8 @@ pub const STATIC_DIR: &str = "static";
 pub struct Assets {
     /// Template name (`note.html`) to (where it came from, its text).
     pub templates: BTreeMap<String, (RelPath, String)>,
+    /// Label files by name below `templates/` (`labels/zh.toml`), likewise.
+    pub labels: BTreeMap<String, (RelPath, String)>,
     pub files: BTreeMap<RelPath, Vec<u8>>,
 }
 
@@ -56,7 +59,26 @@ pub fn load(root: &Path) -> (Assets, Vec<Diagnostic>) {
     for (name, _, bytes) in site_files(root, STATIC_DIR, &mut diags) {
         assets.files.insert(RelPath::new(&name), bytes);
     }
+    let labels: Vec<String> = assets.templates.keys().filter(|n| n.starts_with(labels::DIR)).cloned().collect();
+    for name in labels {
+        if let Some(file) = assets.templates.remove(&name) {
+            assets.labels.insert(name, file);
+        }
+    }
     (assets, diags)
+}
+
+/// The embedded labels of `language`, with no site overriding them (for tools and tests).
+pub fn embedded_labels(language: &str) -> labels::Labels {
+    let files: BTreeMap<String, (RelPath, String)> = embedded(&TEMPLATES)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(labels::DIR))
+        .map(|(name, bytes)| {
+            let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
+            (name, (path, String::from_utf8(bytes).expect("embedded labels are UTF-8")))
+        })
+        .collect();
+    labels::load(&files, language).expect("the embedded labels parse")
 }
 
 /// One template's source: the site's `templates/<name>` if there is one, else the embedded

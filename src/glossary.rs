@@ -6,6 +6,7 @@
 //! toneless pinyin, so the order is the one a Chinese reader expects.
 
 use crate::graph::{NoteId, Site};
+use crate::labels;
 use pinyin::ToPinyin;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +24,7 @@ pub struct Group {
 
 /// The glossary's groups, `A`–`Z` then `#`, each sorted.
 pub fn build(site: &Site) -> Vec<Group> {
-    let chinese = site.config.language.to_lowercase().starts_with("zh");
+    let chinese = labels::is_chinese(&site.config.language);
     let mut entries: Vec<(char, Entry)> = site
         .notes
         .iter()

@@ -288,8 +288,14 @@ fn badge_w(hidden: usize) -> f64 {
     text_em(&badge_text(hidden)) * 12.0 + 14.0
 }
 
+/// A drawing of a map, and the notes it has a box for.
+pub struct MapDrawing {
+    pub svg: String,
+    pub notes: Vec<NoteId>,
+}
+
 /// The SVG of map `m`, with links relative to `page`.
-pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> String {
+pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> MapDrawing {
     let g = &site.graph;
     let spec = &plan.maps[m];
     let placed = place(site, plan, m);
@@ -416,7 +422,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
         }
     }
     svg.push_str("</g></svg>");
-    svg
+    MapDrawing { svg, notes: placed.iter().map(|p| p.id).collect() }
 }
 
 /// How a neighbour relates to the note in the middle.
@@ -439,13 +445,23 @@ impl Kind {
     }
 }
 
-/// One box of a neighbourhood: a note, or `+N` standing for the rest of a list.
+/// One box of a neighbourhood: a note, or `+N` standing for the `hidden` rest of a list.
 struct Item {
     kind: Kind,
     label: String,
     title: Option<String>,
     href: String,
-    slug: Option<String>,
+    hidden: Option<usize>,
+}
+
+/// A note's neighbourhood drawing, and which kinds of line it has (for its legend).
+#[derive(serde::Serialize)]
+pub struct Neighbourhood {
+    pub svg: String,
+    /// Parent or child lines.
+    pub tree: bool,
+    pub related: bool,
+    pub backlinks: bool,
 }
 
 /// What the neighbourhood needs from the page: its words and where its lists are.
@@ -485,17 +501,18 @@ fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) 
                 label,
                 title: cut.then(|| note.title().to_string()),
                 href: page.href_to(&crate::names::note_page(&note.slug)),
-                slug: Some(note.slug.clone()),
+                hidden: None,
             }
         })
         .collect();
     if ids.len() > out.len() {
+        let hidden = ids.len() - out.len();
         out.push(Item {
             kind,
-            label: format!("+{}", ids.len() - out.len()),
+            label: format!("+{hidden}"),
             title: None,
             href: format!("#{anchor}"),
-            slug: None,
+            hidden: Some(hidden),
         });
     }
     out
@@ -522,7 +539,7 @@ pub fn neighbourhood_svg(
     page: &RelPath,
     backlinks: &[NoteId],
     text: &NeighbourhoodText,
-) -> Option<String> {
+) -> Option<Neighbourhood> {
     let g = &site.graph;
     let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
     let backlinks: Vec<NoteId> =
@@ -575,7 +592,7 @@ pub fn neighbourhood_svg(
                 px(x2),
                 px(if side == 0 { mid } else { yc }),
             );
-            let more = item.slug.is_none();
+            let more = item.hidden.is_some();
             let _ = write!(
                 nodes,
                 "<a class=\"node {kind}{more}\" href=\"{href}\">",
@@ -583,9 +600,9 @@ pub fn neighbourhood_svg(
                 more = if more { " more" } else { "" },
                 href = escape(&item.href),
             );
-            let title = match (&item.title, more) {
+            let title = match (&item.title, item.hidden) {
                 (Some(t), _) => Some(t.clone()),
-                (None, true) => Some((text.more)(item.label.trim_start_matches('+').parse().unwrap_or(0))),
+                (None, Some(hidden)) => Some((text.more)(hidden)),
                 _ => None,
             };
             if let Some(t) = title {
@@ -622,7 +639,13 @@ pub fn neighbourhood_svg(
             text.locate.to_string()
         }),
     );
-    Some(svg)
+    let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
+    Some(Neighbourhood {
+        svg,
+        tree: has(Kind::Parent) || has(Kind::Child),
+        related: has(Kind::Related),
+        backlinks: has(Kind::Backlink),
+    })
 }
 
 #[cfg(test)]

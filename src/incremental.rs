@@ -14,28 +14,28 @@
 //!
 //! A failed rebuild keeps the last good output and returns every problem.
 
-use crate::assets::{self, Assets, STATIC_DIR, TEMPLATES_DIR};
+use crate::assets::{STATIC_DIR, TEMPLATES_DIR};
 use crate::config;
-use crate::error::{sorted, Diagnostic};
-use crate::graph::{self, NoteId, Site};
+use crate::error::Diagnostic;
+use crate::graph::{NoteId, Site};
 use crate::names::RefKind;
-use crate::note::{self, Note, ParsedFile};
+use crate::note::{self, Note};
+use crate::output::Output;
 use crate::paths::RelPath;
-use crate::pipeline::{Failed, Timings};
-use crate::render::{self, Output, Templates};
+use crate::pipeline::{self, Failed, Files, Timings};
+use crate::render::Theme;
 use crate::search;
-use crate::source::{self, SourceFile, CONTENT_DIR};
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::source::CONTENT_DIR;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The last value of every stage of the pipeline, for a site being served.
 pub struct Session {
     root: PathBuf,
-    assets: Assets,
-    templates: Templates,
-    /// Every content file: its text and what it parsed to.
-    files: BTreeMap<RelPath, (String, ParsedFile)>,
+    theme: Theme,
+    /// Every content file, parsed.
+    files: Files,
     site: Site,
     output: Output,
     warnings: Vec<Diagnostic>,
@@ -61,37 +61,22 @@ pub enum Rebuilt {
 #[derive(Debug)]
 pub struct Report {
     pub rebuilt: Rebuilt,
-    pub elapsed: Duration,
     /// Time per step: read, link, render.
     pub timings: Timings,
 }
 
 impl Session {
-    /// A full build of the site at `root`, kept in memory.
+    /// A full build of the site at `root` ([`pipeline::build_kept`]), kept in memory.
     pub fn new(root: &Path) -> Result<Session, Failed> {
-        let fail =
-            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
-        let config = config::load(root).map_err(fail)?;
-        let (assets, asset_diags) = assets::load(root);
-        if !asset_diags.is_empty() {
-            return Err(fail(asset_diags));
-        }
-        let templates = render::compile(&assets).map_err(fail)?;
-        let (sources, read_diags) = source::read_all(root);
-        let files: BTreeMap<RelPath, (String, ParsedFile)> =
-            sources.into_par_iter().map(|f| (f.path.clone(), (f.text.clone(), note::parse_file(f)))).collect();
-        let (site, warnings) = link(config, &files, read_diags).map_err(fail)?;
-        let mut search = search::Cache::default();
-        let output = render::site_cached(&site, &assets, &templates, Some(&mut search)).map_err(fail)?;
+        let built = pipeline::build_kept(root)?;
         Ok(Session {
             root: root.to_path_buf(),
-            assets,
-            templates,
-            files,
-            site,
-            output,
-            warnings,
-            search,
+            theme: built.theme,
+            files: built.files,
+            site: built.site,
+            output: built.output,
+            warnings: built.warnings,
+            search: built.search.unwrap_or_default(),
             search_stale: false,
         })
     }
@@ -110,7 +95,6 @@ impl Session {
 
     /// Rebuilds after the files at `changed` (absolute or relative to the root) changed.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Failed> {
-        let start = Instant::now();
         let rels: Vec<RelPath> = changed.iter().filter_map(|p| self.relative(p)).collect();
         let restart = rels.iter().any(|p| {
             let s = p.as_str();
@@ -122,22 +106,22 @@ impl Session {
         });
         if restart {
             *self = Session::new(&self.root)?;
-            return Ok(Report { rebuilt: Rebuilt::Full, elapsed: start.elapsed(), timings: Timings::default() });
+            return Ok(Report { rebuilt: Rebuilt::Full, timings: Timings::default() });
         }
         let content: Vec<RelPath> =
             rels.into_iter().filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/"))).collect();
         let mut timings = Timings::default();
         let edited = timings.time("read", || self.reread(&content));
         if edited.is_empty() {
-            return Ok(Report { rebuilt: Rebuilt::Nothing, elapsed: start.elapsed(), timings });
+            return Ok(Report { rebuilt: Rebuilt::Nothing, timings });
         }
         let (site, warnings) = timings
-            .time("link", || link(self.site.config.clone(), &self.files, Vec::new()))
-            .map_err(|d| Failed { diagnostics: sorted(d), timings: Timings::default() })?;
+            .time("link", || pipeline::link(self.site.config.clone(), &self.files, Vec::new()))
+            .map_err(|d| Failed::new(d, Timings::default()))?;
         let rebuilt = timings.time("render", || self.render_changes(&site, &edited))?;
         self.site = site;
         self.warnings = warnings;
-        Ok(Report { rebuilt, elapsed: start.elapsed(), timings })
+        Ok(Report { rebuilt, timings })
     }
 
     fn relative(&self, p: &Path) -> Option<RelPath> {
@@ -148,23 +132,11 @@ impl Session {
             .or_else(|| RelPath::from_fs(&crate::output::resolve(&self.root), &crate::output::resolve(p)))
     }
 
-    /// Re-reads the changed content paths; returns those whose text really changed. A
-    /// folder, or anything unexpected, makes it re-read the whole of `content/`.
+    /// Reads and parses the changed content paths again; returns those whose text really
+    /// changed. A folder, or anything unexpected, makes it re-read the whole of `content/`.
     fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
         let simple = paths.iter().all(|p| p.extension() == Some("md") && !p.to_fs(&self.root).is_dir());
-        let fresh: Vec<SourceFile> = if simple {
-            paths
-                .iter()
-                .filter(|p| !source::is_ignored(p.as_str().rsplit('/').next().unwrap_or("")))
-                .filter_map(|p| {
-                    let bytes = std::fs::read(p.to_fs(&self.root)).ok()?;
-                    let text = source::decode(bytes).unwrap_or_default();
-                    Some(SourceFile { path: p.clone(), text })
-                })
-                .collect()
-        } else {
-            source::read_all(&self.root).0
-        };
+        let fresh = if simple { pipeline::read_paths(&self.root, paths) } else { pipeline::read(&self.root).0 };
         let mut edited = BTreeSet::new();
         let present: BTreeSet<RelPath> = fresh.iter().map(|f| f.path.clone()).collect();
         let gone: Vec<RelPath> = if simple {
@@ -177,19 +149,18 @@ impl Session {
             edited.insert(p);
         }
         for f in fresh {
-            if self.files.get(&f.path).is_some_and(|(old, _)| *old == f.text) {
+            if self.files.get(&f.path).is_some_and(|old| old.digest == pipeline::digest(&f.text)) {
                 continue;
             }
             edited.insert(f.path.clone());
-            self.files.insert(f.path.clone(), (f.text.clone(), note::parse_file(f)));
+            self.files.insert(f.path.clone(), pipeline::parse_file(f));
         }
         edited
     }
 
     /// Renders what `edited` can have changed into the output, or fails keeping it.
     fn render_changes(&mut self, site: &Site, edited: &BTreeSet<RelPath>) -> Result<Rebuilt, Failed> {
-        let fail =
-            |diagnostics: Vec<Diagnostic>| Failed { diagnostics: sorted(diagnostics), timings: Timings::default() };
+        let fail = |diagnostics: Vec<Diagnostic>| Failed::new(diagnostics, Timings::default());
         let old = &self.site;
         let same_shape = old.notes.len() == site.notes.len()
             && old.notes.iter().zip(&site.notes).all(|(a, b)| shape(a) == shape(b))
@@ -197,8 +168,7 @@ impl Session {
         if !same_shape {
             self.search.clear(); // titles shown inside other notes' text may have changed
             self.search_stale = false;
-            self.output =
-                render::site_cached(site, &self.assets, &self.templates, Some(&mut self.search)).map_err(fail)?;
+            self.output = pipeline::render(site, &self.theme, Some(&mut self.search)).map_err(fail)?;
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
@@ -215,19 +185,14 @@ impl Session {
             }
         }
         let ids: Vec<NoteId> = pages.into_iter().collect();
-        let mut fresh = render::note_pages(site, &self.assets, &self.templates, &ids).map_err(fail)?;
+        let mut fresh = pipeline::render_notes(site, &self.theme, &ids).map_err(fail)?;
         if edited.contains(&RelPath::new(note::HOME_FILE)) {
-            fresh.extend(render::index_pages(site, &self.assets, &self.templates).map_err(fail)?);
+            fresh.extend(pipeline::render_index(site, &self.theme).map_err(fail)?);
         }
         let count = fresh.len();
         self.output.extend(fresh);
         self.search_stale = true;
         Ok(if count == 0 { Rebuilt::Nothing } else { Rebuilt::Pages(count) })
-    }
-
-    /// Whether the search index still reflects the notes before the last body edit.
-    pub fn search_stale(&self) -> bool {
-        self.search_stale
     }
 
     /// Brings the search index up to date after body edits. [`Session::rebuild`] leaves this
@@ -240,7 +205,7 @@ impl Session {
         }
         let start = Instant::now();
         self.output.retain(|path, _| !path.as_str().starts_with(search::DIR));
-        self.output.extend(search::index_cached(&self.site, Some(&mut self.search)));
+        self.output.extend(pipeline::render_search(&self.site, &self.theme, &mut self.search));
         self.search_stale = false;
         Some(start.elapsed())
     }
@@ -257,20 +222,4 @@ fn shape(n: &Note) -> impl PartialEq + '_ {
         .map(|r| (r.target.as_str(), r.anchor.as_deref()))
         .collect();
     (&n.slug, &n.path, &f.title, &f.summary, &f.aliases, &f.tags, f.order, f.glossary, refs)
-}
-
-fn link(
-    config: config::Config,
-    files: &BTreeMap<RelPath, (String, ParsedFile)>,
-    mut diags: Vec<Diagnostic>,
-) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let parsed = note::assemble(files.values().map(|(_, p)| p.clone()));
-    diags.extend(parsed.diagnostics);
-    let (site, link_diags) = graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed);
-    diags.extend(link_diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        Err(diags)
-    } else {
-        Ok((site, sorted(diags)))
-    }
 }

@@ -14,6 +14,7 @@ pub mod graphmap;
 pub mod highlight;
 pub mod html;
 pub mod incremental;
+pub mod labels;
 pub mod markdown;
 pub mod names;
 pub mod note;

@@ -2,7 +2,8 @@
 
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
-use conceptbook::{config, output, pipeline, report, scaffold, serve};
+use conceptbook::pipeline::WriteError;
+use conceptbook::{config, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,8 +13,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Build(args)) => build(args),
         Some(Command::Check(args)) => check(args),
-        Some(Command::Serve(args)) => serve::run(args),
-        Some(Command::New(args)) => scaffold::run(args),
+        Some(Command::Serve(args)) => serve::run(&serve::Options {
+            root: args.common.root,
+            port: args.port,
+            open: args.open,
+            quiet: args.common.quiet,
+        }),
+        Some(Command::New(args)) => {
+            let request = scaffold::Request { slug: args.slug, parent: args.parent, title: args.title };
+            scaffold::run(&args.common.root, &request, args.common.quiet)
+        }
         None => build(cli.build),
     };
     match result {
@@ -47,12 +56,15 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
-    if let Some(reason) = output::refuse_reason(root, &dest) {
-        writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
-        return Ok(ExitCode::FAILURE);
-    }
     let write_start = Instant::now();
-    let written = output::write(&built.output, root, &dest)?;
+    let written = match pipeline::write(&built.output, root, &dest) {
+        Ok(w) => w,
+        Err(WriteError::Refused(reason)) => {
+            writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(WriteError::Io(e)) => return Err(e.into()),
+    };
     let mut timings = built.timings.clone();
     timings.stages.push(("write", write_start.elapsed()));
     if !args.common.quiet {
@@ -78,9 +90,9 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let root = &args.common.root;
-    let (diags, ok) = match pipeline::build(root) {
-        Ok(b) => (b.warnings, true),
-        Err(f) => (f.diagnostics, false),
+    let (diags, ok) = match pipeline::check(root) {
+        Ok(warnings) => (warnings, true),
+        Err(diagnostics) => (diagnostics, false),
     };
     match args.format {
         Format::Json => {

@@ -141,6 +141,9 @@ pub struct LinkTarget {
 pub trait Linker {
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget>;
 
+    /// The accessible name of a heading's `#` anchor link, in the site's language.
+    fn anchor_label(&self) -> &str;
+
     /// The terms to link on first mention (`[build] auto-link`), when the site wants it.
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         None
@@ -187,9 +190,10 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 in_heading = false;
                 events.push(Event::Html(
                     format!(
-                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"链接到本节\">#</a></{1}>",
+                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{2}\">#</a></{1}>",
                         escape(id),
-                        level
+                        level,
+                        escape(linker.anchor_label())
                     )
                     .into(),
                 ));
@@ -498,6 +502,9 @@ mod tests {
 
     struct Fixed;
     impl Linker for Fixed {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
             (target == "peft").then(|| LinkTarget {
                 href: format!("peft.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
@@ -561,6 +568,9 @@ mod tests {
     }
 
     impl Linker for Glossary {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, _: RefKind, target: &str, _: Option<&str>) -> Option<LinkTarget> {
             let (slug, names) = NOTES.iter().find(|(s, _)| *s == target)?;
             Some(LinkTarget { href: format!("{slug}.html"), slug: slug.to_string(), text: names[0].to_string() })
@@ -659,6 +669,9 @@ mod tests {
     /// renderer computes it from the note's references.
     struct SkipLinked(Glossary);
     impl Linker for SkipLinked {
+        fn anchor_label(&self) -> &str {
+            "链接到本节"
+        }
         fn resolve(&self, k: RefKind, t: &str, a: Option<&str>) -> Option<LinkTarget> {
             self.0.resolve(k, t, a)
         }

@@ -129,12 +129,6 @@ pub fn parse_file(file: SourceFile) -> ParsedFile {
     }
 }
 
-/// Parses every file, in parallel.
-pub fn parse_all(files: Vec<SourceFile>) -> Parsed {
-    use rayon::prelude::*;
-    assemble(files.into_par_iter().map(parse_file).collect::<Vec<_>>())
-}
-
 /// Sorts parsed files into notes, drafts, the home page and failures, keeping their order.
 pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
     let mut parsed = Parsed::default();

@@ -7,8 +7,11 @@
 //! outside the build dir and its staging siblings is ever deleted.
 
 use crate::paths::RelPath;
-use crate::render::Output;
+use std::collections::BTreeMap;
 use std::io;
+
+/// Every file of the built site, by output path.
+pub type Output = BTreeMap<RelPath, Vec<u8>>;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]

@@ -1,20 +1,41 @@
 //! The build, top to bottom: each stage a function from values to values.
 //!
 //! ```text
-//! config::load → source::read_all → note::parse_all → graph::link   (check stops here)
-//!              → render::site → output::write
+//! configure  book.toml                     -> Config            (config::load)
+//! read       content/**/*.md               -> Vec<SourceFile>   (source::read_all)
+//! parse      each file                     -> Files             (note::parse_file)
+//! link       resolve every reference       -> Site              (graph::link)
+//! theme      templates/, static/           -> Theme             (assets::load, render::compile)
+//! render     pages, glossary, maps, search -> Output            (render::site)
+//! write      staging folder, then swap     -> Written           (output::write)
 //! ```
+//!
+//! Every command enters here, never a stage directly:
+//! - `build` ([`build`] then [`write`]) runs every stage;
+//! - `check` ([`check`]) is the same pipeline without the write: rendering included, so a
+//!   template or formula error is found too, and nothing is written;
+//! - `serve` drives the same stage functions through [`crate::incremental::Session`], which
+//!   keeps each stage's last value and re-runs a stage only on what an edit changed;
+//! - `new` reads and parses the notes ([`notes`]) to check the slug and parent it is given.
+//!
 //! Every stage reports problems as diagnostics; the pipeline stops after the first stage
 //! that found an error, so later stages never see broken input, and nothing is written.
 
 use crate::assets;
 use crate::config::{self, Config};
 use crate::error::{sorted, Diagnostic};
-use crate::graph::{self, Site};
-use crate::note;
-use crate::render::{self, Output};
-use crate::source;
+use crate::graph::{self, NoteId, Site};
+use crate::note::{self, Note, ParsedFile};
+use crate::output::{self, Output, Written};
+use crate::paths::RelPath;
+use crate::render::{self, Theme};
+use crate::search;
+use crate::source::{self, SourceFile};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long each stage took.
@@ -32,10 +53,27 @@ impl Timings {
     }
 }
 
-/// What a successful build produced, with the warnings found on the way.
+/// Every content file, parsed, with a digest of its text (so a rebuild can tell which
+/// files really changed without keeping a second copy of every text).
+pub type Files = BTreeMap<RelPath, Parsed>;
+
+/// One content file after the parse stage.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub digest: u64,
+    pub file: ParsedFile,
+}
+
+/// What a successful build produced: the value of every stage, and the warnings found on
+/// the way.
 pub struct Built {
+    pub files: Files,
+    pub theme: Theme,
     pub site: Site,
     pub output: Output,
+    /// Each note's search terms, for rebuilds that reuse them ([`build_kept`] only: a
+    /// one-off build drops them as soon as the index is written, to save memory).
+    pub search: Option<search::Cache>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -47,52 +85,176 @@ pub struct Failed {
     pub timings: Timings,
 }
 
-fn fail(diags: Vec<Diagnostic>, timings: Timings) -> Failed {
-    Failed { diagnostics: sorted(diags), timings }
+impl Failed {
+    pub fn new(diagnostics: Vec<Diagnostic>, timings: Timings) -> Failed {
+        Failed { diagnostics: sorted(diagnostics), timings }
+    }
 }
 
-/// Reads, parses and links the site at `root`: everything `check` validates.
-pub fn load(root: &Path, config: Config, timings: &mut Timings) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (files, mut diags) = timings.time("read", || source::read_all(root));
-    let parsed = timings.time("parse", || note::parse_all(files));
+/// Stage 1: book.toml, with `site_url` (a URL that [`config::site_url`] accepted) in place
+/// of its `site-url` when given.
+pub fn configure(root: &Path, site_url: Option<String>) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = config::load(root)?;
+    if site_url.is_some() {
+        config.site_url = site_url;
+    }
+    Ok(config)
+}
+
+/// Stage 2: every note's text, sorted by path.
+pub fn read(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    source::read_all(root)
+}
+
+/// Stage 2, for a rebuild: just these content files (those that no longer exist are left
+/// out).
+pub fn read_paths(root: &Path, paths: &[RelPath]) -> Vec<SourceFile> {
+    source::read_paths(root, paths)
+}
+
+/// The digest [`Parsed`] keeps of a file's text.
+pub fn digest(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Stage 3: each file parsed on its own, in parallel.
+pub fn parse(files: Vec<SourceFile>) -> Files {
+    files.into_par_iter().map(|f| (f.path.clone(), parse_file(f))).collect()
+}
+
+/// Stage 3 for one file.
+pub fn parse_file(file: SourceFile) -> Parsed {
+    Parsed { digest: digest(&file.text), file: note::parse_file(file) }
+}
+
+/// Stage 4: every reference resolved, the tree checked. `diags` are the problems found so
+/// far (reading); they come back with the link's own, sorted.
+pub fn link(
+    config: Config,
+    files: &Files,
+    mut diags: Vec<Diagnostic>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let parsed = note::assemble(files.values().map(|p| p.file.clone()));
     diags.extend(parsed.diagnostics);
-    let (site, link_diags) =
-        timings.time("link", || graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed));
+    let (site, link_diags) = graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed);
     diags.extend(link_diags);
     if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
+        Err(diags)
+    } else {
+        Ok((site, sorted(diags)))
     }
-    Ok((site, diags))
 }
 
-/// Builds the site at `root` in memory.
+/// Stage 5: the static files, the compiled templates and the labels of the site's
+/// language.
+pub fn theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let (assets, diags) = assets::load(root);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    render::theme(assets, &config.language)
+}
+
+/// Stage 6: every page, the search index and the static files, in memory. Each note's
+/// search terms are kept in `search`, when given, for later rebuilds.
+pub fn render(site: &Site, theme: &Theme, search: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
+    render::site(site, theme, search)
+}
+
+/// Stage 6 for a rebuild: the pages of the notes `ids` only.
+pub fn render_notes(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
+    render::note_pages(site, theme, ids)
+}
+
+/// Stage 6 for a rebuild: the pages that list the whole site (home, glossary, tags, maps).
+pub fn render_index(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    render::index_pages(site, theme)
+}
+
+/// Stage 6 for a rebuild: the search index again, reusing each unchanged note's terms.
+pub fn render_search(site: &Site, theme: &Theme, search: &mut search::Cache) -> Output {
+    render::search_index(site, theme, Some(search))
+}
+
+/// Why the write stage did not write.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The build dir is not a safe place (it is the root, contains `content/`, …).
+    Refused(String),
+    Io(std::io::Error),
+}
+
+/// Stage 7: the output written to `dest` through a staging folder; a failure leaves what
+/// was there before.
+pub fn write(output: &Output, root: &Path, dest: &Path) -> Result<Written, WriteError> {
+    if let Some(reason) = output::refuse_reason(root, dest) {
+        return Err(WriteError::Refused(reason));
+    }
+    output::write(output, root, dest).map_err(WriteError::Io)
+}
+
+/// Builds the site at `root` in memory: every stage but the write.
 pub fn build(root: &Path) -> Result<Built, Failed> {
     build_at(root, None)
 }
 
-/// Builds the site at `root` in memory, published at `site_url` when given (a URL that
-/// [`config::site_url`] accepted) rather than at book.toml's `site-url`.
+/// [`build`], published at `site_url` rather than at book.toml's `site-url`.
 pub fn build_at(root: &Path, site_url: Option<String>) -> Result<Built, Failed> {
-    let mut timings = Timings::default();
-    let mut config = timings.time("config", || config::load(root)).map_err(|d| fail(d, Timings::default()))?;
-    if site_url.is_some() {
-        config.site_url = site_url;
-    }
-    build_with(root, config, timings)
+    run(root, site_url, false)
 }
 
-pub fn build_with(root: &Path, config: Config, mut timings: Timings) -> Result<Built, Failed> {
-    let (site, warnings) = match load(root, config, &mut timings) {
+/// [`build`], keeping each note's search terms for `serve`'s rebuilds.
+pub fn build_kept(root: &Path) -> Result<Built, Failed> {
+    run(root, None, true)
+}
+
+fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built, Failed> {
+    let mut timings = Timings::default();
+    let config = match timings.time("config", || configure(root, site_url)) {
+        Ok(c) => c,
+        Err(d) => return Err(Failed::new(d, timings)),
+    };
+    let (sources, read_diags) = timings.time("read", || read(root));
+    let files = timings.time("parse", || parse(sources));
+    let (site, warnings) = match timings.time("link", || link(config, &files, read_diags)) {
         Ok(x) => x,
-        Err(d) => return Err(fail(d, timings)),
+        Err(d) => return Err(Failed::new(d, timings)),
     };
-    let (assets, asset_diags) = timings.time("assets", || assets::load(root));
-    if !asset_diags.is_empty() {
-        return Err(fail(asset_diags.into_iter().chain(warnings).collect(), timings));
-    }
-    let output = match timings.time("render", || render::site(&site, &assets)) {
+    let theme = match timings.time("theme", || theme(root, &site.config)) {
+        Ok(t) => t,
+        Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
+    };
+    let mut search = keep_terms.then(search::Cache::default);
+    let output = match timings.time("render", || render(&site, &theme, search.as_mut())) {
         Ok(o) => o,
-        Err(d) => return Err(fail(d.into_iter().chain(warnings).collect(), timings)),
+        Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
     };
-    Ok(Built { site, output, warnings: sorted(warnings), timings })
+    Ok(Built { files, theme, site, output, search, warnings, timings })
+}
+
+/// `check`: the build without the write. `Ok` holds the warnings, `Err` every problem.
+pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    build(root).map(|b| b.warnings).map_err(|f| f.diagnostics)
+}
+
+/// The linked site at `root` (configure, read, parse, link): for tools that measure the
+/// later stages on their own.
+pub fn load(root: &Path) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let config = configure(root, None)?;
+    let (sources, diags) = read(root);
+    link(config, &parse(sources), diags)
+}
+
+/// The notes at `root` as parsed (read and parse, no link): what `new` checks a request
+/// against. Files that fail to parse are left out.
+pub fn notes(root: &Path) -> Vec<Arc<Note>> {
+    parse(read(root).0)
+        .into_values()
+        .filter_map(|p| match p.file {
+            ParsedFile::Note(n) | ParsedFile::Draft(n) => Some(n),
+            _ => None,
+        })
+        .collect()
 }

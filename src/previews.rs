@@ -1,65 +1,31 @@
 //! Link previews: the title and summary of every note a page links to, inlined in the page.
 //!
-//! In: a rendered page and the site. Out: the same page with a
-//! `<script type="application/json" id="preview-data">` before `</body>` that maps each slug
-//! the page links to (every `data-slug="…"`) to `[title, summary]`; `js/preview.js` shows
+//! In: the notes a page links to, as the renderer resolved them (its body's links, its
+//! lists, its map boxes). Out: a `<script type="application/json" id="preview-data">`,
+//! placed before `</body>`, that maps each of their slugs to `[title, summary]`; `js/preview.js` shows
 //! them when a reader hovers or focuses a `.note-link`. The data is per page, so it grows
 //! with what the page links to, not with the site (a note of a 10,000-note site carries a
 //! few dozen entries), and it is inline, so previews work from `file://` with no fetch.
 //! Pages that already show every summary next to its link (the glossary, the tags page)
 //! are left without it.
 
-use crate::graph::Site;
-use std::collections::BTreeSet;
+use crate::graph::{NoteId, Site};
+use std::collections::BTreeMap;
 
-const ATTR: &str = "data-slug=\"";
-
-/// The slugs that `html` links to, in order, each once.
-pub fn linked_slugs(html: &str) -> BTreeSet<&str> {
-    html.match_indices(ATTR)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + ATTR.len()..];
-            rest.find('"').map(|end| &rest[..end])
-        })
-        .collect()
-}
-
-/// `html` with the preview data of the notes it links to, before `</body>`.
-pub fn inject(html: String, site: &Site) -> String {
-    let mut data = serde_json::Map::new();
-    for slug in linked_slugs(&html) {
-        // Slugs are `[a-z0-9-]`, so the attribute value needs no unescaping.
-        if let Some(id) = site.graph.by_slug(slug) {
+/// The `<script type="application/json" id="preview-data">` element (with a newline) that
+/// maps the slug of each note in `linked` to `[title, summary]`; empty when `linked` is.
+pub fn script(site: &Site, linked: impl IntoIterator<Item = NoteId>) -> String {
+    let data: BTreeMap<&str, [&str; 2]> = linked
+        .into_iter()
+        .map(|id| {
             let note = &site.notes[id];
-            data.insert(slug.to_string(), serde_json::json!([note.title(), note.front.summary.trim()]));
-        }
-    }
+            (note.slug.as_str(), [note.title(), note.front.summary.trim()])
+        })
+        .collect();
     if data.is_empty() {
-        return html;
+        return String::new();
     }
     // `<` escaped so that no `</script>` or `<!--` in a summary can end the element.
-    let json = serde_json::Value::Object(data).to_string().replace('<', "\\u003c");
-    let script = format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n");
-    match html.rfind("</body>") {
-        Some(at) => {
-            let mut out = String::with_capacity(html.len() + script.len());
-            out.push_str(&html[..at]);
-            out.push_str(&script);
-            out.push_str(&html[at..]);
-            out
-        }
-        None => html + &script,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_each_slug_once() {
-        let html = r#"<a data-slug="lora">x</a><a data-slug="peft">y</a><a data-slug="lora">z</a>"#;
-        let slugs: Vec<&str> = linked_slugs(html).into_iter().collect();
-        assert_eq!(slugs, ["lora", "peft"]);
-    }
+    let json = serde_json::to_string(&data).expect("strings serialize").replace('<', "\\u003c");
+    format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n")
 }

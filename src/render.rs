@@ -12,66 +12,53 @@ use crate::glossary;
 use crate::graph::{NoteId, Site};
 use crate::graphmap::{self, Plan};
 use crate::html::escape;
+use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
 use crate::names::{note_page, tag_id, Heading, RefKind};
 use crate::note::Ref;
+use crate::output::Output;
 use crate::paths::RelPath;
 use crate::previews;
 use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
-
-/// Every file of the built site, by output path.
-pub type Output = BTreeMap<RelPath, Vec<u8>>;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
 pub const NOT_FOUND: &str = "404.html";
 
-/// Renders the whole site. Diagnostics are template errors.
-pub fn site(site: &Site, assets: &Assets) -> Result<Output, Vec<Diagnostic>> {
-    site_with(site, assets, &compile(assets)?)
-}
-
-/// Renders the whole site with templates compiled before.
-pub fn site_with(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
-    site_cached(site, assets, templates, None)
-}
-
-/// [`site_with`], keeping each note's search terms in `cache` for later rebuilds.
-pub fn site_cached(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-    cache: Option<&mut search::Cache>,
-) -> Result<Output, Vec<Diagnostic>> {
+/// Renders the whole site with compiled templates: the search index first (keeping each
+/// note's terms in `cache` when given), then every page, then the static files.
+/// Diagnostics are template errors.
+pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
-    let mut out: Output = search::index_cached(site, cache).into_iter().collect();
+    let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
-    out.extend(note_pages(site, assets, templates, &ids)?);
-    out.extend(index_pages(site, assets, templates)?);
-    add_files(site, assets, &mut out);
+    out.extend(note_pages(site, theme, &ids)?);
+    out.extend(index_pages(site, theme)?);
+    add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
 
+/// The search index, reusing and refilling `cache` when given.
+pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Output {
+    search::index_cached(site, &theme.labels.search_panel, cache).into_iter().collect()
+}
+
 /// The pages of the notes `ids`, rendered in parallel.
-pub fn note_pages(
-    site: &Site,
-    assets: &Assets,
-    templates: &Templates,
-    ids: &[NoteId],
-) -> Result<Output, Vec<Diagnostic>> {
-    let r = Renderer::new(site, assets, templates);
+pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
     let pages: Vec<_> = ids.par_iter().map(|&id| r.note(id)).collect();
     collect(pages)
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
-pub fn index_pages(site: &Site, assets: &Assets, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
-    let r = Renderer::new(site, assets, templates);
+pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
     collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
 }
@@ -115,17 +102,55 @@ pub struct Templates {
     tera: tera::Tera,
 }
 
+/// The site's look: its static files, compiled templates and interface strings (embedded
+/// defaults, overridden by the site's own `templates/` and `static/`).
+pub struct Theme {
+    pub assets: Assets,
+    pub templates: Templates,
+    pub labels: Labels,
+}
+
+/// Compiles the templates and picks the labels of `language`.
+pub fn theme(assets: Assets, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let labels = labels::load(&assets.labels, language);
+    let templates = compile(&assets);
+    match (templates, labels) {
+        (Ok(templates), Ok(labels)) => Ok(Theme { assets, templates, labels }),
+        (t, l) => Err(t.err().into_iter().chain(l.err()).flatten().collect()),
+    }
+}
+
 /// Compiles the templates; a syntax error names the template and its line.
 pub fn compile(assets: &Assets) -> Result<Templates, Vec<Diagnostic>> {
+    let diagnostic = |path: &RelPath, e: &tera::Error| {
+        let (message, pos) = tera_message(e);
+        Diagnostic::error(path, format!("template error: {message}")).at(pos)
+    };
+    // Each template parsed on its own first, so an error names the template it is in.
+    let diags: Vec<Diagnostic> = assets
+        .templates
+        .iter()
+        .filter_map(|(name, (path, text))| tera::Template::new(name, None, text).err().map(|e| diagnostic(path, &e)))
+        .collect();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     let mut tera = tera::Tera::default();
     tera.set_escape_fn(escape_html);
     let sources: Vec<(&str, &str)> =
         assets.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| {
-        let name = assets.templates.keys().find(|n| e.to_string().contains(&format!("'{n}'")));
-        let path = name.map(|n| assets.templates[n].0.clone()).unwrap_or_else(|| RelPath::new("templates"));
-        let (message, pos) = tera_message(&e);
-        vec![Diagnostic::error(&path, format!("template error: {message}")).at(pos)]
+        // What is left are errors between templates: `{% extends %}` of a missing parent, or
+        // a circle of them; the error says which template.
+        let name = match e.kind {
+            tera::ErrorKind::MissingParent { ref current, .. } => Some(current),
+            tera::ErrorKind::CircularExtend { ref tpl, .. } => Some(tpl),
+            _ => None,
+        };
+        let path = name
+            .and_then(|n| assets.templates.get(n))
+            .map_or_else(|| RelPath::new(crate::assets::TEMPLATES_DIR), |(p, _)| p.clone());
+        vec![diagnostic(&path, &e)]
     })?;
     Ok(Templates { tera })
 }
@@ -157,162 +182,11 @@ fn tera_message(e: &tera::Error) -> (String, Pos) {
     (one_line, pos)
 }
 
-/// Interface strings, by the site's language.
-#[derive(Debug, Serialize)]
-pub struct Labels {
-    search: &'static str,
-    search_hint: &'static str,
-    no_results: &'static str,
-    glossary: &'static str,
-    tags: &'static str,
-    home: &'static str,
-    contents: &'static str,
-    children: &'static str,
-    related: &'static str,
-    backlinks: &'static str,
-    prev: &'static str,
-    next: &'static str,
-    aliases: &'static str,
-    tree: &'static str,
-    skip: &'static str,
-    theme: &'static str,
-    menu: &'static str,
-    not_found: &'static str,
-    not_found_text: &'static str,
-    concepts: &'static str,
-    notes: &'static str,
-    terms: &'static str,
-    anchor: &'static str,
-    glossary_intro: &'static str,
-    tags_intro: &'static str,
-    breadcrumbs: &'static str,
-    built_with: &'static str,
-    // The concept map and link previews.
-    map: &'static str,
-    map_intro: &'static str,
-    map_sub_intro: &'static str,
-    map_folded: &'static str,
-    map_scroll: &'static str,
-    legend_tree: &'static str,
-    legend_related: &'static str,
-    legend_backlinks: &'static str,
-    legend_folded: &'static str,
-    map_related: &'static str,
-    show_related: &'static str,
-    neighbourhood: &'static str,
-    view_on_map: &'static str,
-    more: &'static str,
-    open_note: &'static str,
-    more_links: &'static str,
-}
-
-impl Labels {
-    pub fn for_language(lang: &str) -> &'static Labels {
-        if lang.to_lowercase().starts_with("zh") {
-            &ZH
-        } else {
-            &EN
-        }
-    }
-}
-
-static ZH: Labels = Labels {
-    search: "搜索",
-    search_hint: "搜索概念（按 / 键）",
-    no_results: "没有找到结果",
-    glossary: "术语表",
-    tags: "标签",
-    home: "首页",
-    contents: "本页目录",
-    children: "子概念",
-    related: "相关概念",
-    backlinks: "反向链接",
-    prev: "上一篇",
-    next: "下一篇",
-    aliases: "又称",
-    tree: "概念树",
-    skip: "跳到正文",
-    theme: "切换深色/浅色",
-    menu: "目录",
-    not_found: "页面不存在",
-    not_found_text: "这个地址没有页面。可以从首页、术语表或上方搜索找到你要的概念。",
-    concepts: "个概念",
-    notes: "篇笔记",
-    terms: "个术语",
-    anchor: "链接到本节",
-    glossary_intro: "每个概念一条：术语、别名与一句话定义，按拼音首字母排列。",
-    tags_intro: "按标签浏览全部笔记。",
-    breadcrumbs: "位置",
-    built_with: "由 conceptbook 生成",
-    map: "概念图",
-    map_intro: "整棵概念树一图看尽：每个方框是一篇笔记，点击即可打开；笔记页底部的“概念邻域”再链回这里。",
-    map_sub_intro: "概念图中“{title}”之下的部分。",
-    map_folded: "其下还有 {n} 个概念：打开这部分的概念图",
-    map_scroll: "概念图（可横向滚动）",
-    legend_tree: "父概念 → 子概念",
-    legend_related: "相关概念",
-    legend_backlinks: "反向链接",
-    legend_folded: "收起的子概念，点击展开",
-    map_related: "相关概念（指向或聚焦方框时显示）",
-    show_related: "显示全部相关连线",
-    neighbourhood: "概念邻域",
-    view_on_map: "在概念图中查看",
-    more: "还有 {n} 个，见下方列表",
-    open_note: "打开笔记",
-    more_links: "更多",
-};
-
-static EN: Labels = Labels {
-    search: "Search",
-    search_hint: "Search concepts (press /)",
-    no_results: "No results",
-    glossary: "Glossary",
-    tags: "Tags",
-    home: "Home",
-    contents: "On this page",
-    children: "Subconcepts",
-    related: "Related",
-    backlinks: "Linked from",
-    prev: "Previous",
-    next: "Next",
-    aliases: "Also known as",
-    tree: "Concept tree",
-    skip: "Skip to content",
-    theme: "Toggle dark/light",
-    menu: "Menu",
-    not_found: "Page not found",
-    not_found_text: "There is no page at this address. Try the home page, the glossary or the search above.",
-    concepts: "concepts",
-    notes: "notes",
-    terms: "terms",
-    anchor: "Link to this section",
-    glossary_intro: "One entry per concept: the term, its aliases and a one-line definition.",
-    tags_intro: "Browse all notes by tag.",
-    breadcrumbs: "Breadcrumbs",
-    built_with: "Built with conceptbook",
-        map: "Concept map",
-        map_intro: "The whole concept tree at a glance: each box is a note; click one to open it. Each note's Neighbourhood links back here.",
-        map_sub_intro: "The part of the concept map below “{title}”.",
-        map_folded: "{n} more concepts below: open their map",
-        map_scroll: "Concept map (scrolls sideways)",
-        legend_tree: "parent → child",
-        legend_related: "related",
-        legend_backlinks: "linked from",
-        legend_folded: "folded subconcepts: open their map",
-        map_related: "related (shown when a box is hovered or focused)",
-        show_related: "Show every related link",
-        neighbourhood: "Neighbourhood",
-        view_on_map: "Show on the concept map",
-        more: "{n} more, listed below",
-        open_note: "Open the note",
-        more_links: "More",
-};
-
 /// What every page's layout needs.
 #[derive(Serialize)]
 struct Base<'a> {
     site: SiteInfo<'a>,
-    labels: &'static Labels,
+    labels: &'a Labels,
     /// Prefix from this page to the site root (`""` for top-level pages).
     root: String,
     page_title: String,
@@ -321,6 +195,8 @@ struct Base<'a> {
     sidebar: Vec<TreeNode>,
     /// `<base href>` for the 404 page, when the site URL is known.
     base_href: Option<String>,
+    /// The preview data of the notes the page links to (see `previews`), or nothing.
+    previews: String,
 }
 
 #[derive(Serialize)]
@@ -379,7 +255,7 @@ struct NotePage<'a> {
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
     /// The inline SVG of the note's parent, children, related notes and backlinks.
-    neighbourhood: Option<String>,
+    neighbourhood: Option<graphmap::Neighbourhood>,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
 }
@@ -471,7 +347,7 @@ struct Renderer<'a> {
     site: &'a Site,
     assets: &'a Assets,
     tera: &'a tera::Tera,
-    labels: &'static Labels,
+    labels: &'a Labels,
     /// How the concept map is cut into pages.
     plan: Plan,
     /// Every title and alias, when book.toml turns `auto-link` on.
@@ -482,6 +358,9 @@ struct Renderer<'a> {
 struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
+    anchor_label: &'a str,
+    /// Every note a link of the body resolved to: the page's preview data.
+    linked: RefCell<BTreeSet<NoteId>>,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
@@ -500,12 +379,17 @@ fn auto_link_terms(site: &Site) -> Terms {
 }
 
 impl Linker for PageLinker<'_> {
+    fn anchor_label(&self) -> &str {
+        self.anchor_label
+    }
+
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
         let target = match kind {
             RefKind::File => self.page.parent().join(target).to_string(),
             _ => target.to_string(),
         };
         let id = self.site.graph.resolve(kind, &target)?;
+        self.linked.borrow_mut().insert(id);
         let note = &self.site.notes[id];
         let mut href = self.page.href_to(&note_page(&note.slug));
         let mut text = note.title().to_string();
@@ -524,11 +408,10 @@ impl Linker for PageLinker<'_> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, assets: &'a Assets, templates: &'a Templates) -> Renderer<'a> {
-        let labels = Labels::for_language(&site.config.language);
+    fn new(site: &'a Site, theme: &'a Theme) -> Renderer<'a> {
         let plan = graphmap::plan(site);
         let terms = site.config.auto_link.then(|| auto_link_terms(site));
-        Renderer { site, assets, tera: &templates.tera, labels, plan, terms }
+        Renderer { site, assets: &theme.assets, tera: &theme.templates.tera, labels: &theme.labels, plan, terms }
     }
 
     fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
@@ -542,6 +425,7 @@ impl<'a> Renderer<'a> {
             canonical: config.site_url.as_ref().map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
             sidebar: self.tree(page, current),
             base_href: None,
+            previews: String::new(),
         }
     }
 
@@ -619,9 +503,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The body's HTML, links relative to `page`.
-    fn body(&self, page: &RelPath, body: &str, headings: &[Heading], refs: &[Ref], current: Option<&str>) -> String {
-        let mut linker = PageLinker { site: self.site, page, auto: None };
+    /// The body's HTML, links relative to `page`, and the notes it links to.
+    fn body(
+        &self,
+        page: &RelPath,
+        body: &str,
+        headings: &[Heading],
+        refs: &[Ref],
+        current: Option<&str>,
+    ) -> (String, BTreeSet<NoteId>) {
+        let mut linker = PageLinker {
+            site: self.site,
+            page,
+            anchor_label: &self.labels.anchor,
+            linked: RefCell::default(),
+            auto: None,
+        };
         if let Some(terms) = &self.terms {
             // Not the note itself, nor the notes its body already links to by hand.
             let skip = refs
@@ -633,7 +530,8 @@ impl<'a> Renderer<'a> {
                 .collect();
             linker.auto = Some((terms, skip));
         }
-        markdown::render(body, headings, &linker)
+        let html = markdown::render(body, headings, &linker);
+        (html, linker.linked.into_inner())
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -641,7 +539,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let body = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let (body, mut linked) = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
         let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
         let toc = if note.headings.len() >= 3 {
@@ -679,16 +577,22 @@ impl<'a> Renderer<'a> {
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
         };
-        self.with_previews(self.render("note.html", &ctx, page))
+        linked.extend(children.iter().chain(&g.related[id]).chain(&backlinks));
+        let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("note.html", &ctx, page)
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let site = self.site;
         let page = RelPath::new(HOME);
-        let body = match &site.home {
+        let (body, mut linked) = match &site.home {
             Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
-            None => String::new(),
+            None => Default::default(),
         };
+        for &r in &site.graph.roots {
+            linked.insert(r);
+            linked.extend(&site.graph.children[r]);
+        }
         let roots = site.graph.roots.iter().map(|&id| RootCard {
             link: self.link(&page, id),
             count: site.graph.descendant_count(id),
@@ -703,7 +607,8 @@ impl<'a> Renderer<'a> {
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
             tag_count: tags.len(),
         };
-        self.with_previews(self.render("index.html", &ctx, page))
+        let ctx = HomePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("index.html", &ctx, page)
     }
 
     fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -724,7 +629,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let ctx =
-            GlossaryPage { base: self.base(&page, self.labels.glossary, self.labels.glossary_intro, None), groups };
+            GlossaryPage { base: self.base(&page, &self.labels.glossary, &self.labels.glossary_intro, None), groups };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -736,30 +641,17 @@ impl<'a> Renderer<'a> {
                 by_tag.entry(t).or_default().push(id);
             }
         }
-        let chinese = self.site.config.language.to_lowercase().starts_with("zh");
+        let chinese = labels::is_chinese(&self.site.config.language);
         let mut tags: Vec<TagGroup> = by_tag
             .into_iter()
             .map(|(name, ids)| TagGroup { name: name.to_string(), id: tag_id(name), notes: self.links(&page, &ids) })
             .collect();
         tags.sort_by_cached_key(|t| (glossary::sort_key(&t.name, chinese), t.name.clone()));
-        let ctx = TagsPage { base: self.base(&page, self.labels.tags, self.labels.tags_intro, None), tags };
+        let ctx = TagsPage { base: self.base(&page, &self.labels.tags, &self.labels.tags_intro, None), tags };
         self.render("tags.html", &ctx, page)
     }
 
-    /// Adds the preview data of the notes `page` links to (see `previews`).
-    fn with_previews(
-        &self,
-        page: Result<(RelPath, Vec<u8>), Vec<Diagnostic>>,
-    ) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
-        page.map(|(path, bytes)| {
-            let html = String::from_utf8(bytes).unwrap_or_else(|e| {
-                String::from_utf8_lossy(e.as_bytes()).into_owned() // templates are UTF-8
-            });
-            (path, previews::inject(html, self.site).into_bytes())
-        })
-    }
-
-    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<String> {
+    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<graphmap::Neighbourhood> {
         let more = |n: usize| self.labels.more.replace("{n}", &n.to_string());
         graphmap::neighbourhood_svg(
             self.site,
@@ -768,8 +660,8 @@ impl<'a> Renderer<'a> {
             page,
             backlinks,
             &graphmap::NeighbourhoodText {
-                name: self.labels.neighbourhood,
-                locate: self.labels.view_on_map,
+                name: &self.labels.neighbourhood,
+                locate: &self.labels.view_on_map,
                 more: &more,
             },
         )
@@ -780,13 +672,13 @@ impl<'a> Renderer<'a> {
         let (site, plan, labels) = (self.site, &self.plan, self.labels);
         let page = plan.page(site, m);
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
-        let svg =
-            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: labels.map });
+        let drawing =
+            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
         let chain = plan
             .chain(m)
             .into_iter()
             .map(|c| MapLink {
-                title: plan.maps[c].root.map_or(labels.map, |r| site.notes[r].title()).to_string(),
+                title: plan.maps[c].root.map_or(labels.map.as_str(), |r| site.notes[r].title()).to_string(),
                 href: page.href_to(&plan.page(site, c)),
             })
             .collect();
@@ -805,14 +697,16 @@ impl<'a> Renderer<'a> {
             chain,
             map_root: root.map(|r| self.link(&page, r)),
             folded: plan.maps[m].folded.len(),
-            svg,
+            svg: drawing.svg,
         };
-        self.with_previews(self.render("graph.html", &ctx, page))
+        let linked: BTreeSet<NoteId> = drawing.notes.into_iter().chain(root).collect();
+        let ctx = MapPage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
+        self.render("graph.html", &ctx, page)
     }
 
     fn not_found(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(NOT_FOUND);
-        let mut base = self.base(&page, self.labels.not_found, self.labels.not_found_text, None);
+        let mut base = self.base(&page, &self.labels.not_found, &self.labels.not_found_text, None);
         base.canonical = None;
         base.base_href = self.site.config.site_url.as_ref().map(|u| url_path(u));
         let inline_css = match base.base_href {

@@ -8,19 +8,20 @@
 //! written, so a broken template never leaves a broken note behind.
 
 use crate::assets;
-use crate::cli::NewArgs;
 use crate::config;
 use crate::error::{suggest, Diagnostic};
-use crate::names;
-use crate::names::name_key;
-use crate::note::{self, Note};
+use crate::labels;
+use crate::names::{self, name_key};
+use crate::note::{Note, ParsedFile};
 use crate::paths::RelPath;
+use crate::pipeline;
 use crate::report;
-use crate::source::{self, SourceFile, CONTENT_DIR};
+use crate::source::{SourceFile, CONTENT_DIR};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub const TEMPLATE: &str = "new-note.md";
 
@@ -33,12 +34,10 @@ pub struct Request {
 }
 
 /// Runs `new`: writes the note, or prints why not.
-pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
-    let root = &args.common.root;
-    let request = Request { slug: args.slug, parent: args.parent, title: args.title };
-    match create(root, &request) {
+pub fn run(root: &Path, request: &Request, quiet: bool) -> anyhow::Result<ExitCode> {
+    match create(root, request) {
         Ok(path) => {
-            if !args.common.quiet {
+            if !quiet {
                 println!("created {path}: write its summary and body, then see it with `conceptbook serve`");
             }
             Ok(ExitCode::SUCCESS)
@@ -67,7 +66,7 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error(&path, "this note already exists")
             .help("edit it, or choose another slug: nothing was overwritten")]);
     }
-    let notes = existing_notes(root);
+    let notes = pipeline::notes(root);
     if let Some(other) = notes.iter().find(|n| n.slug == req.slug) {
         return Err(vec![Diagnostic::error(&path, format!("slug `{}` is already used by {}", req.slug, other.path))
             .help("slugs are unique: choose another one")]);
@@ -78,7 +77,9 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     };
     let title = req.title.clone().unwrap_or_else(|| title_from(&req.slug));
     let text = render(root, &config, &req.slug, &title, parent.as_deref())?;
-    if let Err(diags) = note::parse(SourceFile { path: path.clone(), text: text.clone() }) {
+    if let ParsedFile::Failed { diagnostics: diags, .. } =
+        pipeline::parse_file(SourceFile { path: path.clone(), text: text.clone() }).file
+    {
         let template = RelPath::new(&format!("{}/{TEMPLATE}", assets::TEMPLATES_DIR));
         let first = diags.into_iter().next().map(|d| d.message).unwrap_or_default();
         return Err(vec![Diagnostic::error(
@@ -94,16 +95,9 @@ pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     Ok(path)
 }
 
-/// Every note of the site, drafts included, as far as it parses.
-fn existing_notes(root: &Path) -> Vec<Note> {
-    let (files, _) = source::read_all(root);
-    let files = files.into_iter().filter(|f| f.path.as_str() != note::HOME_FILE);
-    files.filter_map(|f| note::parse(f).ok()).collect()
-}
-
 /// The parent's slug: `name` is a slug, a title or an alias of a published note.
-fn resolve_parent(notes: &[Note], name: &str) -> Result<String, Diagnostic> {
-    let published: Vec<&Note> = notes.iter().filter(|n| !n.front.draft).collect();
+fn resolve_parent(notes: &[Arc<Note>], name: &str) -> Result<String, Diagnostic> {
+    let published: Vec<&Note> = notes.iter().map(Arc::as_ref).filter(|n| !n.front.draft).collect();
     if let Some(n) = published.iter().find(|n| n.slug == name.trim()) {
         return Ok(n.slug.clone());
     }
@@ -170,7 +164,7 @@ fn render(
     ctx.insert("slug", slug);
     ctx.insert("title", title);
     ctx.insert("parent", parent.unwrap_or(""));
-    ctx.insert("zh", &config.language.to_lowercase().starts_with("zh"));
+    ctx.insert("zh", &labels::is_chinese(&config.language));
     tera.render(TEMPLATE, &ctx).map_err(fail)
 }
 

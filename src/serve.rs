@@ -11,13 +11,12 @@
 
 mod http;
 
-use crate::cli::ServeArgs;
 use crate::config;
 use crate::error::Diagnostic;
 use crate::incremental::{Rebuilt, Session};
+use crate::output::Output;
 use crate::paths::RelPath;
 use crate::pipeline::Failed;
-use crate::render::Output;
 use crate::report;
 use crate::source::is_ignored;
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -191,10 +190,21 @@ enum News {
     Recovered,
 }
 
+/// What `serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// The port to try first (0: any free one).
+    pub port: u16,
+    /// Open the site in the browser once it is served.
+    pub open: bool,
+    pub quiet: bool,
+}
+
 /// Runs `serve` until Ctrl-C.
-pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &Options) -> anyhow::Result<ExitCode> {
     // Canonical, so that the watcher's paths start with it.
-    let root = args.common.root.canonicalize().unwrap_or(std::path::absolute(&args.common.root)?);
+    let root = args.root.canonicalize().unwrap_or(std::path::absolute(&args.root)?);
     let color = report::color_on_stderr();
     if !root.join(config::FILE).is_file() {
         let diags = config::load(&root).err().unwrap_or_default();
@@ -205,7 +215,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Watch before the first build, so that no save is missed.
     let watching = watch(&root);
     let mut rebuilder = Rebuilder::new(&root);
-    let mut log = Log { root: root.clone(), color, quiet: args.common.quiet, warnings: Vec::new(), failing: false };
+    let mut log = Log { root: root.clone(), color, quiet: args.quiet, warnings: Vec::new(), failing: false };
     let start = Instant::now();
     let first = rebuilder.rebuild(&[]);
     if let Some(news) = log.result(first, start.elapsed(), &[]) {

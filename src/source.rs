@@ -110,6 +110,20 @@ fn walk_problem(e: &walkdir::Error, path: RelPath) -> Diagnostic {
     }
 }
 
+/// Reads just these Markdown files (relative to `root`), skipping editor files and those
+/// that no longer exist or cannot be read: for a rebuild, which reads the rest from memory.
+pub fn read_paths(root: &Path, paths: &[RelPath]) -> Vec<SourceFile> {
+    paths
+        .iter()
+        .filter(|p| !is_ignored(p.as_str().rsplit('/').next().unwrap_or("")))
+        .filter_map(|p| {
+            let bytes = std::fs::read(p.to_fs(root)).ok()?;
+            let text = decode(bytes).unwrap_or_default();
+            Some(SourceFile { path: p.clone(), text })
+        })
+        .collect()
+}
+
 /// Hidden files, editor lock and backup files.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")

@@ -518,7 +518,7 @@ fn partial_candidates(toks: &[TokenDocs]) -> Vec<Cand> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{index, Doc, Labels};
+    use crate::search::{index, Doc};
 
     fn doc(slug: &str, title: &str, aliases: &[&str], summary: &str, body: &str) -> Doc {
         Doc {
@@ -532,7 +532,7 @@ mod tests {
     }
 
     fn load(docs: &[Doc]) -> Index {
-        let files = index::build(docs, true, &Labels::for_language("zh"));
+        let files = index::build(docs, true, &crate::assets::embedded_labels("zh").search_panel);
         Index::load(|p| files.get(p).cloned()).expect("index loads")
     }
 

@@ -23,8 +23,8 @@ use super::tokenize::{Folded, Kind, Mode};
 use super::{Doc, Labels};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
+use std::hash::Hasher;
 
 /// A term shard is cut once it passes this many bytes.
 pub const SHARD_BYTES: usize = 24 * 1024;
@@ -47,47 +47,11 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
 
-/// FxHash: the tiny multiplicative hash rustc uses; terms are not attacker-chosen keys here.
-#[derive(Default, Clone, Copy)]
-pub struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ (rest.len() as u64) << 59);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.add(b as u64);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// Maps keyed by terms: FxHash (rustc-hash), since terms are not attacker-chosen keys here.
+pub type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 fn fx(s: &str) -> u64 {
-    let mut h = Fx::default();
+    let mut h = rustc_hash::FxHasher::default();
     h.write(s.as_bytes());
     h.finish()
 }
@@ -570,7 +534,7 @@ mod tests {
                 ..Doc::default()
             })
             .collect();
-        let labels = Labels::for_language("zh");
+        let labels = crate::assets::embedded_labels("zh").search_panel;
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();

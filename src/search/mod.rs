@@ -24,7 +24,6 @@ use crate::graph::{NoteId, Site};
 use crate::names::RefKind;
 use crate::note::Note;
 use crate::paths::RelPath;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -45,61 +44,7 @@ pub struct Doc {
     pub body: String,
 }
 
-/// Interface strings of the result panel, in the site's language.
-#[derive(Debug, Clone, Serialize)]
-pub struct Labels {
-    pub loading: &'static str,
-    pub error: &'static str,
-    pub no_results: &'static str,
-    /// `{n}` is replaced by the number of hits.
-    pub count: &'static str,
-    pub one: &'static str,
-    pub more: &'static str,
-    pub partial: &'static str,
-    pub aliases: &'static str,
-    /// The keyboard, in the panel's footer.
-    pub keys: &'static str,
-}
-
-impl Labels {
-    pub fn for_language(lang: &str) -> Labels {
-        if is_chinese(lang) {
-            Labels {
-                loading: "正在载入搜索索引…",
-                error: "搜索索引载入失败",
-                no_results: "没有找到结果",
-                count: "{n} 个结果",
-                one: "1 个结果",
-                more: "前 {n} 个结果",
-                partial: "没有完全匹配的结果，以下是部分匹配",
-                aliases: "又称",
-                keys: "↑↓ 选择　↵ 打开　Esc 关闭",
-            }
-        } else {
-            Labels {
-                loading: "Loading the search index…",
-                error: "The search index could not be loaded",
-                no_results: "No results",
-                count: "{n} results",
-                one: "1 result",
-                more: "Top {n} results",
-                partial: "No note matches every word; showing partial matches",
-                aliases: "Also",
-                keys: "↑↓ select · ↵ open · Esc close",
-            }
-        }
-    }
-}
-
-fn is_chinese(lang: &str) -> bool {
-    lang.to_lowercase().starts_with("zh")
-}
-
-/// The searchable notes of a site, in reading order, bodies rendered to text in parallel.
-pub fn docs(site: &Site) -> Vec<Doc> {
-    use rayon::prelude::*;
-    site.graph.reading_order.par_iter().map(|&id| doc(site, id)).collect()
-}
+pub use crate::labels::SearchLabels as Labels;
 
 fn doc(site: &Site, id: NoteId) -> Doc {
     let g = &site.graph;
@@ -118,8 +63,8 @@ fn doc(site: &Site, id: NoteId) -> Doc {
 }
 
 /// The files of the search index, by path below the output root.
-pub fn index(site: &Site) -> BTreeMap<RelPath, Vec<u8>> {
-    index_cached(site, None)
+pub fn index(site: &Site, labels: &Labels) -> BTreeMap<RelPath, Vec<u8>> {
+    index_cached(site, labels, None)
 }
 
 /// What the index made of each note last time, for `serve`'s rebuilds: a note whose
@@ -141,11 +86,11 @@ impl Cache {
 
 /// [`index`], reusing what `cache` holds and refilling it. Without a cache every note's
 /// terms are dropped as soon as the index is written (a build needs them no longer).
-pub fn index_cached(site: &Site, cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
+pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
     let empty = Cache::default();
     let old = cache.as_deref().unwrap_or(&empty);
     use rayon::prelude::*;
-    let pinyin = is_chinese(&site.config.language);
+    let pinyin = crate::labels::is_chinese(&site.config.language);
     let prepared: Vec<(Arc<Doc>, Arc<index::DocTerms>)> = site
         .graph
         .reading_order
@@ -173,8 +118,7 @@ pub fn index_cached(site: &Site, cache: Option<&mut Cache>) -> BTreeMap<RelPath,
             .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d.clone(), t.clone())))
             .collect();
     }
-    let labels = Labels::for_language(&site.config.language);
     let docs: Vec<&Doc> = prepared.iter().map(|(d, _)| d.as_ref()).collect();
     let terms: Vec<&index::DocTerms> = prepared.iter().map(|(_, t)| t.as_ref()).collect();
-    index::build_from(&docs, &terms, &labels).into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
+    index::build_from(&docs, &terms, labels).into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
 }

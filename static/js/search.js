@@ -159,7 +159,6 @@
     });
   }
 
-  function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
 
   function lowerBound(arr, t) {
     var lo = 0, hi = arr.length;
@@ -634,8 +633,9 @@
     });
   }
 
+  /* The index failed to load, so its labels did: the page carries this one. */
   function fallbackError() {
-    return /^zh/i.test(document.documentElement.lang) ? "搜索索引载入失败" : "The search index could not be loaded";
+    return input.dataset.error || "";
   }
 
   function go(k) {

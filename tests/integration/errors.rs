@@ -146,6 +146,12 @@ fn template_error_names_the_template() {
 }
 
 #[test]
+fn a_template_that_extends_a_missing_one_is_named() {
+    let site = base().file("templates/tags.html", "{% extends \"layout.html\" %}\n{% block main %}{% endblock main %}");
+    fails(&site, &["templates/tags.html", "layout.html"]);
+}
+
+#[test]
 fn links_to_drafts_are_errors() {
     let site = base().simple("wip", "草稿", "draft = true", "").simple("lora", "LoRA", "parent = \"peft\"", "[[wip]]");
     fails(&site, &["content/lora.md:7:1: error: link `wip` points to a draft"]);

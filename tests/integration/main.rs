@@ -9,6 +9,7 @@ mod build;
 mod content;
 mod errors;
 mod incremental;
+mod labels;
 mod map;
 mod previews;
 mod publish;

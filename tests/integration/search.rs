@@ -162,7 +162,7 @@ fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     let long = "很长的正文，".repeat(800);
     let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
     let mut session = Session::new(site.root()).unwrap();
-    let docs = |o: &conceptbook::render::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
+    let docs = |o: &conceptbook::output::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
     assert_eq!(docs(session.output()), 3, "one long note per doc chunk");
     let edited: Vec<std::path::PathBuf> = ["a", "b", "c"]
         .iter()

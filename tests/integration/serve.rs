@@ -387,7 +387,9 @@ fn open_uses_the_desktop_opener_and_goes_on_without_one() {
     let path = bin.path().to_string_lossy().into_owned();
     let s = Served::start_with(&site, &["--open"], &[("PATH", &path)]);
     let start = Instant::now();
-    while !opened.exists() && start.elapsed() < Duration::from_secs(10) {
+    // The shell creates the file before it writes the line: wait for the whole line.
+    let written = || std::fs::read_to_string(&opened).is_ok_and(|t| t.ends_with('\n'));
+    while !written() && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let url = std::fs::read_to_string(&opened).expect("xdg-open was run");

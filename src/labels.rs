@@ -1,0 +1,130 @@
+//! The interface strings of the site's language, read from data rather than code.
+//!
+//! In: the theme's label files (`templates/labels/<language>.toml`: the embedded `en` and
+//! `zh`, or the site's own, which replace an embedded file of the same name whole) and
+//! book.toml's `language`. Out: one [`Labels`], which every template reads as `labels.*`,
+//! the renderer uses for the text it writes itself, and the search index hands to
+//! `js/search.js` in its manifest. The file is chosen by the language tag, then its
+//! primary subtag (`zh-CN` → `zh-cn.toml`, then `zh.toml`), then English.
+
+use crate::config::toml_error;
+use crate::error::Diagnostic;
+use crate::paths::RelPath;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where label files live below `templates/`.
+pub const DIR: &str = "labels/";
+
+/// The language used when no file matches the site's.
+pub const FALLBACK: &str = "en";
+
+/// Interface strings. `{n}` and `{title}` inside them are filled in where they are used.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub search: String,
+    pub search_hint: String,
+    pub no_results: String,
+    pub glossary: String,
+    pub tags: String,
+    pub home: String,
+    pub contents: String,
+    pub children: String,
+    pub related: String,
+    pub backlinks: String,
+    pub prev: String,
+    pub next: String,
+    pub aliases: String,
+    pub tree: String,
+    pub skip: String,
+    pub theme: String,
+    pub menu: String,
+    pub not_found: String,
+    pub not_found_text: String,
+    pub concepts: String,
+    pub notes: String,
+    pub terms: String,
+    /// The heading anchor's accessible name.
+    pub anchor: String,
+    pub glossary_intro: String,
+    pub tags_intro: String,
+    pub breadcrumbs: String,
+    pub built_with: String,
+    pub map: String,
+    pub map_intro: String,
+    pub map_sub_intro: String,
+    pub map_folded: String,
+    pub map_scroll: String,
+    pub legend_tree: String,
+    pub legend_related: String,
+    pub legend_backlinks: String,
+    pub legend_folded: String,
+    pub map_related: String,
+    pub show_related: String,
+    pub neighbourhood: String,
+    pub view_on_map: String,
+    pub more: String,
+    pub open_note: String,
+    /// The search panel's strings, which `js/search.js` reads from the index manifest.
+    pub search_panel: SearchLabels,
+}
+
+/// Interface strings of the search panel.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchLabels {
+    pub loading: String,
+    pub error: String,
+    pub no_results: String,
+    /// `{n}` is replaced by the number of hits.
+    pub count: String,
+    pub one: String,
+    pub more: String,
+    pub partial: String,
+    pub aliases: String,
+    /// The keyboard, in the panel's footer.
+    pub keys: String,
+}
+
+/// The file name (below [`DIR`]) for each candidate of `language`, best first.
+fn candidates(language: &str) -> Vec<String> {
+    let tag = language.trim().to_lowercase();
+    let primary = tag.split(['-', '_']).next().unwrap_or("").to_string();
+    let mut out = Vec::new();
+    for c in [tag, primary, FALLBACK.to_string()] {
+        if !c.is_empty() && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The labels for `language`, from `files` (name below `templates/` to its path and text).
+pub fn load(files: &BTreeMap<String, (RelPath, String)>, language: &str) -> Result<Labels, Vec<Diagnostic>> {
+    let Some((path, text)) = candidates(language).iter().find_map(|c| files.get(&format!("{DIR}{c}.toml"))) else {
+        return Err(vec![Diagnostic::error(
+            &RelPath::new("templates/labels"),
+            "no label file for the site's language",
+        )
+        .help(format!("add templates/{DIR}{FALLBACK}.toml"))]);
+    };
+    toml::from_str(text).map_err(|e| vec![toml_error(path, text, &e)])
+}
+
+/// Whether `language` is Chinese: the glossary sorts by pinyin and search indexes pinyin.
+pub fn is_chinese(language: &str) -> bool {
+    language.trim().to_lowercase().starts_with("zh")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_tag_then_its_primary_subtag_then_english() {
+        assert_eq!(candidates("zh-CN"), ["zh-cn", "zh", "en"]);
+        assert_eq!(candidates("en"), ["en"]);
+        assert_eq!(candidates(""), ["en"]);
+    }
+}
