@@ -70,7 +70,7 @@ fn top(index: &Index, q: &str) -> Vec<String> {
 fn the_real_notes_answer_the_issue_queries() {
     let (_keep, dest) = real_site();
     let index = Index::open(&dest).expect("index loads");
-    assert_eq!(index.docs.len(), 55);
+    assert_eq!(index.docs.len(), 55 + 17, "the 55 notes and the 17 of CONTENT-2.md §3.4–3.7");
     for (q, want) in QUERIES {
         let got = top(&index, q);
         assert!(got.iter().take(3).any(|s| s == want), "{q:?} should find {want} in the top 3, got {got:?}");
@@ -628,4 +628,30 @@ async fn markup_in_notes_is_text_and_the_404_page_searches() {
         assert!(errors.is_empty(), "{errors:?}");
     })
     .await;
+}
+
+/// The notes of CONTENT-2.md §3.4–3.7 come first for their names, and the moved aliases
+/// now find the new notes: "Function Calling" and "工具调用" were langchain-agents',
+/// "Llama 2" and "Llama 3" were llama's.
+#[test]
+fn the_issue_17_notes_answer_their_names_and_the_moved_aliases() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    for (q, want) in [
+        ("KV 缓存", "kv-cache"),
+        ("vLLM", "paged-attention"),
+        ("投机解码", "speculative-decoding"),
+        ("Function Calling", "function-calling"),
+        ("工具调用", "function-calling"),
+        ("MCP", "mcp"),
+        ("提示注入", "prompt-injection"),
+        ("越狱", "jailbreak"),
+        ("MMLU", "llm-evaluation"),
+        ("Llama 2", "llama-series"),
+        ("Llama 3", "llama-series"),
+        ("深度求索", "deepseek"),
+        ("Qwen3", "qwen-open-weights"),
+    ] {
+        assert_eq!(top(&index, q).first().map(String::as_str), Some(want), "{q}");
+    }
 }
