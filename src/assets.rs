@@ -85,6 +85,9 @@ pub fn embedded_labels(language: &str) -> labels::Labels {
 /// default; `None` when neither exists or the site's file cannot be read as UTF-8.
 pub fn template(root: &Path, name: &str) -> Option<(RelPath, String)> {
     let path = RelPath::new(&format!("{TEMPLATES_DIR}/{name}"));
+    if !crate::source::inside_root(&crate::source::real_root(root), &path.to_fs(root)) {
+        return None;
+    }
     match std::fs::read(path.to_fs(root)) {
         Ok(bytes) => String::from_utf8(bytes).ok().map(|text| (path, text)),
         Err(_) => TEMPLATES.get_file(name).and_then(|f| f.contents_utf8()).map(|text| (path, text.to_string())),
@@ -115,12 +118,20 @@ fn site_files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(Strin
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(&base)
+    let real_root = crate::source::real_root(root);
+    let mut walker = WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Some(d) = entry.as_ref().ok().and_then(|e| crate::source::link_outside(root, &real_root, e)) {
+            diags.push(d);
+            if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let (Some(name), Some(path)) = (RelPath::from_fs(&base, e.path()), RelPath::from_fs(root, e.path()))

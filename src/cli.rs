@@ -28,7 +28,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Serve the site on 127.0.0.1 (this machine only); rebuild on change and reload open pages
     #[command(long_about = "Build the site in memory and serve it at http://127.0.0.1:PORT/.\n\n\
-            Binds 127.0.0.1 only: the site is reachable from this machine, not from the network. \
+            Binds 127.0.0.1 only: the site is reachable from this machine, not from the network, and only \
+            pages of its own may read it (other Host names and other sites' subresource requests get 403). \
             When PORT is taken, the next free port is used. Watches content/, templates/, static/ \
             and book.toml; after a save the site is rebuilt and open pages reload. A save that \
             breaks the site keeps the last good version up and shows the errors in the terminal \

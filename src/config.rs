@@ -22,6 +22,9 @@ pub struct Config {
     pub auto_link: bool,
     /// Titles and aliases auto-linking leaves alone (common words that are also aliases).
     pub auto_link_skip: Vec<String>,
+    /// `[build] trusted-html`: keep raw HTML and link URLs as authors wrote them, for a
+    /// site whose every author is trusted. Off by default: they are sanitized.
+    pub trusted_html: bool,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +54,8 @@ struct RawBuild {
     auto_link: bool,
     #[serde(default)]
     auto_link_skip: Vec<String>,
+    #[serde(default)]
+    trusted_html: bool,
 }
 
 pub const SITE_URL_HELP: &str = "write the address the site is served at, e.g. \"https://user.github.io/repo/\"";
@@ -71,7 +76,7 @@ fn default_language() -> String {
 
 const TOP_KEYS: &[&str] = &["book", "build"];
 const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url"];
-const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip"];
+const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html"];
 
 pub const FILE: &str = "book.toml";
 
@@ -141,6 +146,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         build_dir,
         auto_link: raw.build.auto_link,
         auto_link_skip: raw.build.auto_link_skip,
+        trusted_html: raw.build.trusted_html,
     })
 }
 
@@ -221,6 +227,14 @@ mod tests {
         assert_eq!(err[0].line, 3);
         assert!(err[0].message.contains("book.site_url"), "{}", err[0]);
         assert!(err[0].help.as_deref().unwrap().contains("did you mean `site-url`"));
+    }
+
+    #[test]
+    fn trusted_html_is_off_unless_asked_and_a_typo_is_caught() {
+        assert!(!parse("[book]\ntitle = \"T\"\n").unwrap().trusted_html);
+        assert!(parse("[book]\ntitle = \"T\"\n[build]\ntrusted-html = true\n").unwrap().trusted_html);
+        let err = parse("[book]\ntitle = \"T\"\n[build]\ntrusted-htm = true\n").unwrap_err();
+        assert!(err[0].help.as_deref().unwrap().contains("did you mean `trusted-html`"), "{}", err[0]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod previews;
 pub mod render;
 pub mod report;
+pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -3,7 +3,7 @@
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
 use conceptbook::pipeline::WriteError;
-use conceptbook::{config, pipeline, report, scaffold, serve};
+use conceptbook::{config, output, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -56,6 +56,12 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
+    if args.dest.is_none() {
+        if let Some(reason) = output::outside_reason(root, &dest) {
+            writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: use a folder inside the site, such as \"book\", or name it on the command line: --dest {}", config::FILE, dest.display(), built.site.config.build_dir)?;
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     let write_start = Instant::now();
     let written = match pipeline::write(&built.output, root, &dest) {
         Ok(w) => w,

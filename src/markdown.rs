@@ -148,6 +148,12 @@ pub trait Linker {
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         None
     }
+
+    /// Whether the authors are trusted (book.toml's `trusted-html`): their raw HTML and
+    /// link URLs are then kept as written, not sanitized.
+    fn trusted_html(&self) -> bool {
+        false
+    }
 }
 
 /// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
@@ -163,7 +169,8 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let trusted = linker.trusted_html();
+    for (event, range) in authored(body, trusted) {
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -229,6 +236,11 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                             None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
                         }
                     }
+                    // A `javascript:` or `data:` link keeps its text, not its target.
+                    None if !trusted && !crate::sanitize::url_is_safe(&dest_url) => {
+                        in_special_link = true;
+                        events.push(Event::Html("<a>".into()));
+                    }
                     None => {
                         link_depth += 1;
                         events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
@@ -284,12 +296,127 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     html
 }
 
+/// A body's events as its author wrote them, made safe unless the site trusts its
+/// authors: raw HTML sanitized, an image with a `javascript:` or `data:` URL without it.
+/// (A link with one is rewritten in [`render`], which knows links.) Raw HTML needs a `<`:
+/// a body without one streams through.
+fn authored(body: &str, trusted: bool) -> Box<dyn Iterator<Item = (Event<'_>, std::ops::Range<usize>)> + '_> {
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    if trusted {
+        return Box::new(parser);
+    }
+    let parser = parser.map(|(event, range)| match event {
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !crate::sanitize::url_is_safe(&dest_url) => {
+            (Event::Start(Tag::Image { link_type, dest_url: CowStr::from(""), title, id }), range)
+        }
+        other => (other, range),
+    });
+    if !body.contains('<') {
+        return Box::new(parser);
+    }
+    let mut all: Vec<_> = parser.collect();
+    sanitize_raw_html(&mut all);
+    Box::new(all.into_iter())
+}
+
+/// The author's raw HTML (block and inline) in a parsed body, sanitized in place; the
+/// markup conceptbook generates later never passes through here.
+fn sanitize_raw_html(parsed: &mut [(Event, std::ops::Range<usize>)]) {
+    let at: Vec<usize> =
+        (0..parsed.len()).filter(|&i| matches!(parsed[i].0, Event::Html(_) | Event::InlineHtml(_))).collect();
+    if at.is_empty() {
+        return;
+    }
+    let raw: Vec<&str> = at
+        .iter()
+        .map(|&i| match &parsed[i].0 {
+            Event::Html(t) | Event::InlineHtml(t) => t.as_ref(),
+            _ => "",
+        })
+        .collect();
+    let cleaned = crate::sanitize::fragments(&raw);
+    for (i, html) in at.into_iter().zip(cleaned) {
+        // Same kind of event: inside an image's alt text, inline HTML is written as text.
+        parsed[i].0 = match parsed[i].0 {
+            Event::Html(_) => Event::Html(html.into()),
+            _ => Event::InlineHtml(html.into()),
+        };
+    }
+}
+
+/// The longest formula accepted, in bytes: 25 times the longest of the real notes, and
+/// short enough that the TeX parser, quadratic in places, takes milliseconds.
+pub const MAX_FORMULA_BYTES: usize = 4_000;
+/// The deepest nesting of groups accepted (`{`, `\left`, `\begin`), far beyond any real
+/// formula: 40,000 nested `\sqrt{` took the parser 40 s and 200,000 `{` never ended.
+pub const MAX_FORMULA_DEPTH: usize = 100;
+
+/// Why a formula is refused before it is parsed: too long, or nested too deep.
+fn tex_limits(src: &str) -> Option<String> {
+    if src.len() > MAX_FORMULA_BYTES {
+        return Some(format!(
+            "formula is too long: {} bytes, at most {MAX_FORMULA_BYTES}; split it into several formulas",
+            src.len()
+        ));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = src;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '\\' => {
+                let name: String = rest[1..].chars().take_while(char::is_ascii_alphabetic).collect();
+                match name.as_str() {
+                    "left" | "begin" => depth += 1,
+                    "right" | "end" => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                // A command, or an escaped character such as `\{`.
+                step += if name.is_empty() { rest[1..].chars().next().map_or(0, char::len_utf8) } else { name.len() };
+            }
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        if deepest > MAX_FORMULA_DEPTH {
+            return Some(format!(
+                "formula nests groups more than {MAX_FORMULA_DEPTH} deep; split it or use fewer nested braces"
+            ));
+        }
+        rest = &rest[step..];
+    }
+    None
+}
+
+/// Runs `f`, which parses or renders `src`, on a stack deep enough for it. The TeX parser
+/// recurses once per nested argument, braced or not (`\sqrt\sqrt…x`), about 16 KiB a level
+/// unoptimised: 130 levels overflow a 2 MiB thread. A formula with few commands and groups
+/// runs where it is; any other, within [`MAX_FORMULA_BYTES`], on a fresh 64 MiB stack
+/// (reserved, not committed, until used).
+fn on_tex_stack<T>(src: &str, f: impl FnOnce() -> T) -> T {
+    let nestable = src.bytes().filter(|b| matches!(b, b'\\' | b'{' | b'[')).count();
+    if nestable <= 40 {
+        f()
+    } else {
+        stacker::grow(64 << 20, f)
+    }
+}
+
 /// Why a formula does not parse, if it does not.
 fn tex_error(src: &str) -> Option<String> {
+    if let Some(message) = tex_limits(src) {
+        return Some(message);
+    }
     let storage = pulldown_latex::Storage::new();
-    let e = pulldown_latex::Parser::new(src, &storage).find_map(Result::err)?;
+    let e = on_tex_stack(src, || pulldown_latex::Parser::new(src, &storage).find_map(Result::err))?;
     let detail = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-    Some(format!("formula does not parse: {detail} in `{}`", src.trim()))
+    let src = src.trim();
+    let shown = match src.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &src[..cut]),
+        None => src.to_string(),
+    };
+    Some(format!("formula does not parse: {detail} in `{shown}`"))
 }
 
 /// The names of a site's notes (titles and aliases), for linking their first mention.
@@ -471,29 +598,63 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
 
 /// MathML for a formula that `scan` has checked; one that fails anyway shows as code.
 fn math<'a>(src: &str, display: bool) -> Event<'a> {
+    let fallback = || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
+    if tex_limits(src).is_some() {
+        return fallback();
+    }
+    match on_tex_stack(src, || mathml(src, display)) {
+        Some(html) => Event::Html(CowStr::from(html)),
+        None => fallback(),
+    }
+}
+
+fn mathml(src: &str, display: bool) -> Option<String> {
     use pulldown_latex::{config::DisplayMode, Parser as TexParser, RenderConfig, Storage};
     let storage = Storage::new();
     let parsed: Vec<_> = TexParser::new(src, &storage).collect();
-    let fallback = || Event::Html(format!("<code class=\"math-error\">{}</code>", escape(src)).into());
     if parsed.iter().any(Result::is_err) {
-        return fallback();
+        return None;
     }
+    // pulldown-latex writes the annotation as it gets it: escaped here, so a formula can
+    // never close its own <annotation> (`x</annotation>…`) or open a tag (`x_{<t}`).
+    let annotation = escape(src.trim());
     let config = RenderConfig {
         display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
-        annotation: Some(src.trim()),
+        annotation: Some(&annotation),
         ..RenderConfig::default()
     };
     let mut html = String::new();
     if display {
         html.push_str("<div class=\"math-display\" tabindex=\"0\">"); // scrolls when wide
     }
-    if pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).is_err() {
-        return fallback();
-    }
+    pulldown_latex::push_mathml(&mut html, parsed.into_iter(), config).ok()?;
     if display {
         html.push_str("</div>");
     }
-    Event::Html(CowStr::from(html))
+    Some(well_formed(&html))
+}
+
+/// pulldown-latex writes the characters `<`, `>` and `&` of operators as they are
+/// (`<mo><</mo>`): escaped here, so the MathML is well-formed. A character that is text is
+/// the one right after a tag's `>` and right before the next tag's `<`.
+fn well_formed(mathml: &str) -> String {
+    let b = mathml.as_bytes();
+    let mut out = String::with_capacity(mathml.len() + 16);
+    let mut last = 0;
+    for i in 0..b.len() {
+        let text_char = i > 0 && b[i - 1] == b'>' && b.get(i + 1) == Some(&b'<');
+        let replacement = match b[i] {
+            b'<' if text_char => "&lt;",
+            b'>' if text_char => "&gt;",
+            b'&' if text_char => "&amp;",
+            _ => continue,
+        };
+        out.push_str(&mathml[last..i]);
+        out.push_str(replacement);
+        last = i + 1;
+    }
+    out.push_str(&mathml[last..]);
+    out
 }
 
 #[cfg(test)]
@@ -543,6 +704,36 @@ mod tests {
         let s = scan("ok\n\n$\\nosuch{x}$");
         assert_eq!(s.math_errors.len(), 1);
         assert_eq!(s.math_errors[0].0.start, 4);
+    }
+
+    #[test]
+    fn formulas_over_the_limits_are_refused_before_parsing() {
+        let deep = format!("{}x{}", "\\sqrt{".repeat(40_000), "}".repeat(40_000));
+        assert!(tex_error(&deep).unwrap().contains("too long"));
+        let deep = format!("{}x{}", "\\sqrt{".repeat(500), "}".repeat(500));
+        assert!(tex_error(&deep).unwrap().contains("deep"));
+        let nested = format!("{}x{}", "{".repeat(101), "}".repeat(101));
+        assert!(tex_error(&nested).unwrap().contains("more than 100 deep"), "{:?}", tex_error(&nested));
+        assert!(tex_error(&"\\left(".repeat(101)).unwrap().contains("deep"));
+        assert!(tex_error(&"{".repeat(200_000)).is_some());
+        // At the limits, the parser still answers (no stack overflow, no stall).
+        let ok = format!("{}x{}", "\\sqrt{".repeat(100), "}".repeat(100));
+        assert_eq!(tex_error(&ok), None);
+        for unbraced in ["\\sqrt", "\\frac{a}", "\\sqrt[3]", "\\hat"] {
+            let src = format!("{}x", unbraced.repeat(MAX_FORMULA_BYTES / unbraced.len() - 1));
+            let _ = tex_error(&src);
+            let _ = render(&format!("${src}$"), &[], &Fixed);
+        }
+        // Escaped braces do not count.
+        assert_eq!(tex_limits(&"\\{".repeat(500)), None);
+    }
+
+    #[test]
+    fn a_formula_cannot_close_its_annotation() {
+        let html = html("$x_{< t}$ and $a</annotation></semantics></math><img src=x onerror=alert(1)>$");
+        assert!(html.contains("<annotation encoding=\"application/x-tex\">x_{&lt; t}</annotation>"), "{html}");
+        assert!(html.contains("<mo>&lt;</mo>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
     }
 
     /// A site of five notes with auto-linking on, rendering the page of `current`.

@@ -238,6 +238,9 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
         diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        diags.push(reserved_slug(path, text, &slug, front.slug.is_some().then(|| shift(key_pos(fm_text, "slug")))));
+    }
     let summary = front.summary.trim();
     // A key's whole `key = value` line, in file coordinates.
     let line_of = |key: &str| {
@@ -381,6 +384,27 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
         return Err(diags);
     }
     toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])
+}
+
+/// The names of the pages conceptbook generates: a note with one of these slugs would be
+/// hidden behind the generated page (`glossary.html`, `404.html`…).
+pub const RESERVED_SLUGS: &[&str] = &["index", "glossary", "tags", "graph", "404", "print", "search", "map", "sitemap"];
+
+/// A note whose slug names a generated page: at its `slug =` line, or at the top of the
+/// file when the slug comes from the file's name.
+fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
+    let better = format!("{slug}-note");
+    let message = format!("the slug `{slug}` is reserved: conceptbook writes its own {slug} page there");
+    match slug_key {
+        Some(pos) => Diagnostic::error(path, message)
+            .at(pos)
+            .spanning(pos.rest_of_line(text))
+            .help(format!("choose another slug, e.g. `slug = \"{better}\"`")),
+        None => Diagnostic::error(path, message).at(Pos { line: 1, column: 1 }).help(format!(
+            "rename the file or set another slug in its front matter, e.g. `slug = \"{better}\"`; reserved: {}",
+            RESERVED_SLUGS.join(", ")
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,14 @@
 //! A failed build never reaches this stage, and a failed write leaves the previous output
 //! where it was. The build dir may not be, or contain, the site root or its `content/`,
 //! `templates/` or `static/`, nor sit inside them; an existing build dir is only replaced
-//! when it looks like a conceptbook output (it holds `.nojekyll`) or is empty. Nothing
-//! outside the build dir and its staging siblings is ever deleted.
+//! when it carries conceptbook's own marker file ([`MARKER`]; `.nojekyll` alone, which
+//! Sphinx, Docusaurus and hand-made `docs/` folders have too, is not enough) or is empty.
+//! Nothing outside the build dir and its staging siblings is ever deleted.
+//!
+//! The swap: on Linux, one `renameat2(RENAME_EXCHANGE)` puts the new folder where the old
+//! one was, so the build dir never goes missing; elsewhere, two renames. A build killed
+//! half-way leaves `.book.staging-PID` or `.book.old-PID` beside the build dir; the next
+//! build removes those whose process is gone.
 
 use crate::paths::RelPath;
 use std::collections::BTreeMap;
@@ -13,6 +19,11 @@ use std::io;
 /// Every file of the built site, by output path.
 pub type Output = BTreeMap<RelPath, Vec<u8>>;
 use std::path::{Component, Path, PathBuf};
+
+/// The file every build writes at the top of its output: the proof that a folder is
+/// conceptbook's to replace.
+pub const MARKER: &str = ".conceptbook-output";
+const MARKER_TEXT: &str = "This folder is a conceptbook build: the next build replaces it whole.\n";
 
 #[derive(Debug)]
 pub struct Written {
@@ -42,6 +53,14 @@ pub fn refuse_reason(root: &Path, dest: &Path) -> Option<String> {
     None
 }
 
+/// Why a build dir that book.toml's `build-dir` names is refused: it lies outside the site's
+/// folder, which only `--dest` on the command line may choose (a note's pull request can
+/// change book.toml, and must not make CI replace someone else's folder).
+pub fn outside_reason(root: &Path, dest: &Path) -> Option<String> {
+    let (root, dest) = (resolve(root), resolve(dest));
+    (!dest.starts_with(&root)).then(|| format!("build-dir `{}` lies outside the site's folder", dest.display()))
+}
+
 /// Writes `output` to `dest`, replacing what was there only once everything is written.
 pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
     if let Some(reason) = refuse_reason(root, dest) {
@@ -55,7 +74,7 @@ pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!(
-                "{} exists and is not a conceptbook output (no .nojekyll in it); remove it or choose another build-dir",
+                "{} exists and is not a conceptbook output (no {MARKER} in it); remove it or choose another build-dir",
                 dest.display()
             ),
         ));
@@ -63,6 +82,7 @@ pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     std::fs::create_dir_all(parent)?;
+    remove_litter(parent, &name);
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if staging.exists() {
@@ -76,6 +96,11 @@ pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
             return Err(e);
         }
     };
+    if dest.exists() && exchange(&staging, &dest) {
+        // `staging` now holds the previous build.
+        let _ = std::fs::remove_dir_all(&staging);
+        return Ok(written);
+    }
     if dest.exists() {
         std::fs::rename(&dest, &old)?;
     }
@@ -92,11 +117,73 @@ pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
     Ok(written)
 }
 
+/// Swaps two folders in one step, where the system can: on Linux, `renameat2` with
+/// `RENAME_EXCHANGE`. `false` when it cannot (another system, a file system without it).
+fn exchange(a: &Path, b: &Path) -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
+        renameat2(AT_FDCWD, a, AT_FDCWD, b, RenameFlags::RENAME_EXCHANGE).is_ok()
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Removes the staging and old folders (`.book.staging-PID`, `.book.old-PID`) that builds
+/// killed half-way left in `parent`: those whose process no longer runs. A running build's
+/// are left alone. Best effort: what cannot be removed stays for the next build.
+fn remove_litter(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = litter_pid(&file, name) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The PID in `.NAME.staging-PID` or `.NAME.old-PID`.
+fn litter_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest.strip_prefix(".staging-").or_else(|| rest.strip_prefix(".old-"))?;
+    pid.parse().ok().filter(|&p| p > 0)
+}
+
+/// Whether a process with this id runs (or may: when in doubt, yes).
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        use nix::errno::Errno;
+        let Ok(pid) = i32::try_from(pid) else {
+            return true;
+        };
+        !matches!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None), Err(Errno::ESRCH))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Whether `dest` may be replaced: it carries [`MARKER`], is an output of an older
+/// conceptbook (before the marker: `.nojekyll` with conceptbook's own glossary, map and
+/// search script beside it), or is empty.
 fn replaceable(dest: &Path) -> io::Result<bool> {
     if !dest.is_dir() {
         return Ok(false);
     }
-    Ok(dest.join(".nojekyll").exists() || std::fs::read_dir(dest)?.next().is_none())
+    let has = |p: &str| dest.join(p).is_file();
+    let older = [".nojekyll", "glossary.html", "graph.html", "js/search.js", "css/style.css"].iter().all(|p| has(p));
+    Ok(has(MARKER) || older || std::fs::read_dir(dest)?.next().is_none())
 }
 
 /// Writes every file below `dir`, in order. A file whose bytes equal the previous build's is
@@ -121,6 +208,7 @@ fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result
         }
         std::fs::write(target, bytes)
     })?;
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
     Ok(Written { files: output.len(), bytes: output.values().map(|b| b.len() as u64).sum() })
 }
 
@@ -176,5 +264,31 @@ mod tests {
         assert!(refuse_reason(&root, &root.join("static")).is_some());
         assert!(refuse_reason(&root, &root.join("book")).is_none());
         assert!(refuse_reason(&root, &root.join("content/../book")).is_none());
+        assert!(outside_reason(&root, &root.join("book")).is_none());
+        assert!(outside_reason(&root, &root.join("../other/docs")).is_some());
+        assert!(outside_reason(&root, &t.path().join("elsewhere")).is_some());
+    }
+
+    #[test]
+    fn litter_names() {
+        assert_eq!(litter_pid(".book.staging-123", "book"), Some(123));
+        assert_eq!(litter_pid(".book.old-9", "book"), Some(9));
+        assert_eq!(litter_pid(".book.old-x", "book"), None);
+        assert_eq!(litter_pid(".docs.old-9", "book"), None);
+        assert_eq!(litter_pid("book", "book"), None);
+        assert!(process_runs(std::process::id()));
+    }
+
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn the_swap_is_one_exchange_on_linux() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("new"), "").unwrap();
+        std::fs::write(b.join("old"), "").unwrap();
+        assert!(exchange(&a, &b));
+        assert!(b.join("new").exists() && a.join("old").exists());
     }
 }

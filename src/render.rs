@@ -405,6 +405,10 @@ impl Linker for PageLinker<'_> {
     fn auto_link(&self) -> Option<AutoLink<'_>> {
         self.auto.as_ref().map(|(terms, skip)| AutoLink { terms, skip: skip.clone() })
     }
+
+    fn trusted_html(&self) -> bool {
+        self.site.config.trusted_html
+    }
 }
 
 impl<'a> Renderer<'a> {

@@ -229,7 +229,10 @@ pub fn run(args: &Options) -> anyhow::Result<ExitCode> {
     }
     println!("serving {} at {url} (this machine only; Ctrl-C stops)", root.display());
     let server = Arc::clone(&live);
-    std::thread::spawn(move || http::accept(listener, server));
+    std::thread::Builder::new()
+        .name("http".into())
+        .spawn(move || http::accept(listener, server))
+        .map_err(|e| anyhow::anyhow!("cannot start the server's thread: {e}"))?;
     if args.open {
         open_browser(&url);
     }

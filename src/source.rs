@@ -31,12 +31,13 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         );
         return (files, diags);
     }
-    let walker = WalkDir::new(&content)
+    let real_root = real_root(root);
+    let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -46,6 +47,13 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        if let Some(d) = link_outside(root, &real_root, &entry) {
+            diags.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file() || !name.ends_with(".md") {
             continue;
@@ -72,6 +80,34 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         );
     }
     (files, diags)
+}
+
+/// The site root with every symbolic link resolved, to compare real paths with.
+pub fn real_root(root: &Path) -> std::path::PathBuf {
+    root.canonicalize().or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Whether `path`'s real path (symbolic links followed) lies inside the site.
+pub fn inside_root(real_root: &Path, path: &Path) -> bool {
+    path.canonicalize().map_or(true, |real| real.starts_with(real_root))
+}
+
+/// An error for a symbolic link met while walking (a file, a folder, or `content/` itself)
+/// whose real path lies outside the site: nothing behind it is published. `/proc/self/environ`
+/// or `~/.ssh/id_rsa` linked from `static/` would otherwise be copied into the output.
+pub fn link_outside(root: &Path, real_root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    if !entry.path_is_symlink() && entry.depth() > 0 || inside_root(real_root, entry.path()) {
+        return None;
+    }
+    let path = RelPath::from_fs(root, entry.path()).unwrap_or_else(|| RelPath::new(&entry.path().to_string_lossy()));
+    let to = std::fs::read_link(entry.path()).map_or_else(|_| String::new(), |t| format!(" (to `{}`)", t.display()));
+    Some(
+        Diagnostic::error(
+            &path,
+            format!("symbolic link{to} leads outside the site's folder: nothing behind it is published"),
+        )
+        .help("copy the file into the site, or remove the link"),
+    )
 }
 
 /// A folder that cannot be walked. Symbolic links that loop or lead nowhere are skipped with

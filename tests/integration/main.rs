@@ -22,4 +22,5 @@ mod check;
 mod fuzz;
 mod hostile;
 mod new;
+mod safety;
 mod serve;
