@@ -365,7 +365,27 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
             );
         }
     }
-    svg.push_str("</g><g class=\"nodes\">");
+    svg.push_str("</g>");
+    // Related links, under every box: a box's own links show while it is hovered, focused or
+    // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
+    let mut rels = String::new();
+    let mut shows = Vec::new();
+    for p in &placed {
+        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
+        if !related.is_empty() {
+            let slug = &site.notes[p.id].slug;
+            let _ = write!(rels, "<g class=\"rel\" data-for=\"{}\">{related}</g>", escape(slug));
+            let (id, slug) = (css_string(&node_id(slug)), css_string(slug));
+            shows.push(format!(
+                ".map-svg:has([id={id}]:hover,[id={id}]:focus-visible,[id={id}]:target) .rel[data-for={slug}]"
+            ));
+        }
+    }
+    if !shows.is_empty() {
+        let _ = write!(svg, "<style>{}{{display:inline}}</style>", escape(&shows.join(",")));
+        let _ = write!(svg, "<g class=\"rels\">{rels}</g>");
+    }
+    svg.push_str("<g class=\"nodes\">");
     for p in &placed {
         let note = &site.notes[p.id];
         let (x, y) = (col_x[p.depth], cy(p) - BOX_H / 2.0);
@@ -385,12 +405,6 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
         );
         if p.cut {
             let _ = write!(svg, "<title>{}</title>", escape(note.title()));
-        }
-        // Its related notes on this map: shown while the node is hovered, focused or
-        // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
-        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
-        if !related.is_empty() {
-            let _ = write!(svg, "<g class=\"rel\">{related}</g>");
         }
         let _ = write!(
             svg,
@@ -423,6 +437,23 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
     }
     svg.push_str("</g></svg>");
     MapDrawing { svg, notes: placed.iter().map(|p| p.id).collect() }
+}
+
+/// `s` as a quoted CSS string.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// How a neighbour relates to the note in the middle.
@@ -529,6 +560,35 @@ fn svg_open(svg: &mut String, class: &str, width: f64, height: f64, name: &str) 
     );
 }
 
+/// Note `id`'s neighbours by role: parent, children, related, backlinks; each note once,
+/// in its strongest role (a related note that is also a child is drawn as a child).
+pub fn roles(site: &Site, id: NoteId, backlinks: &[NoteId]) -> [Vec<NoteId>; 4] {
+    let g = &site.graph;
+    let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
+    let children = g.children[id].clone();
+    let related: Vec<NoteId> =
+        g.related[id].iter().copied().filter(|r| !parent.contains(r) && !children.contains(r) && *r != id).collect();
+    let backlinks: Vec<NoteId> = backlinks
+        .iter()
+        .copied()
+        .filter(|b| !parent.contains(b) && !children.contains(b) && !related.contains(b) && *b != id)
+        .collect();
+    [parent, children, related, backlinks]
+}
+
+/// The notes the neighbourhood draws as boxes of their own (the rest hide behind `+N`).
+pub fn neighbourhood_shown(site: &Site, id: NoteId, backlinks: &[NoteId]) -> Vec<NoteId> {
+    let [parent, children, related, backlinks] = roles(site, id, backlinks);
+    let drawn = |kind: Kind, ids: &[NoteId]| {
+        let n = if ids.len() > cap(kind) { cap(kind) - 1 } else { ids.len() };
+        ids[..n].to_vec()
+    };
+    [(Kind::Parent, parent), (Kind::Child, children), (Kind::Related, related), (Kind::Backlink, backlinks)]
+        .into_iter()
+        .flat_map(|(k, ids)| drawn(k, &ids))
+        .collect()
+}
+
 /// The SVG of note `id`'s neighbourhood: parent and backlinks on the left, children and
 /// related notes on the right; `None` for a note with no neighbours. `backlinks` are the
 /// ones the page lists (children left out); the `+N` boxes link to the page's lists.
@@ -540,14 +600,11 @@ pub fn neighbourhood_svg(
     backlinks: &[NoteId],
     text: &NeighbourhoodText,
 ) -> Option<Neighbourhood> {
-    let g = &site.graph;
-    let parent: Vec<NoteId> = g.parent[id].into_iter().collect();
-    let backlinks: Vec<NoteId> =
-        backlinks.iter().copied().filter(|b| !parent.contains(b) && !g.related[id].contains(b)).collect();
+    let [parent, children, related, backlinks] = roles(site, id, backlinks);
     let mut left = items(site, page, Kind::Parent, &parent, "");
     left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
-    let mut right = items(site, page, Kind::Child, &g.children[id], "children-h");
-    right.extend(items(site, page, Kind::Related, &g.related[id], "related-h"));
+    let mut right = items(site, page, Kind::Child, &children, "children-h");
+    right.extend(items(site, page, Kind::Related, &related, "related-h"));
     if left.is_empty() && right.is_empty() {
         return None;
     }
@@ -592,53 +649,56 @@ pub fn neighbourhood_svg(
                 px(x2),
                 px(if side == 0 { mid } else { yc }),
             );
-            let more = item.hidden.is_some();
-            let _ = write!(
-                nodes,
-                "<a class=\"node {kind}{more}\" href=\"{href}\">",
-                kind = item.kind.class(),
-                more = if more { " more" } else { "" },
-                href = escape(&item.href),
-            );
-            let title = match (&item.title, item.hidden) {
-                (Some(t), _) => Some(t.clone()),
-                (None, Some(hidden)) => Some((text.more)(hidden)),
-                _ => None,
-            };
-            if let Some(t) = title {
-                let _ = write!(nodes, "<title>{}</title>", escape(&t));
-            }
-            let _ = write!(
-                nodes,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-                px(bx),
-                px(y),
-                px(bw),
-                px(NB_BOX),
-                px(bx + PAD),
-                px(yc),
-                escape(&item.label)
-            );
+            nb_box(&mut nodes, item, bx, yc, bw, text);
         }
     }
     svg.push_str(&nodes);
-    let _ = write!(
-        svg,
-        "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
-        px(cx),
-        px(mid - NB_BOX / 2.0 - 2.0),
-        px(cw),
-        px(NB_BOX + 4.0),
-        px(cx + PAD + 2.0),
-        px(mid),
-        escape(&center_label),
-        href = escape(&plan.locate(site, page, id)),
-        title = escape(&if center_cut {
-            format!("{}: {}", note.title(), text.locate)
-        } else {
-            text.locate.to_string()
-        }),
-    );
+    let center_title = if center_cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() };
+    let self_box = |x: f64, y: f64| {
+        format!(
+            "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
+            px(x),
+            px(y - NB_BOX / 2.0 - 2.0),
+            px(cw),
+            px(NB_BOX + 4.0),
+            px(x + PAD + 2.0),
+            px(y),
+            escape(&center_label),
+            href = escape(&plan.locate(site, page, id)),
+            title = escape(&center_title),
+        )
+    };
+    svg.push_str(&self_box(cx, mid));
+    // The same neighbourhood top to bottom, for phones: parent and backlinks above the
+    // note, children and related notes below, each joined to it by an arc on the left.
+    let indent = 40.0;
+    let rows = left.len() + 1 + right.len();
+    let height = rows as f64 * NB_ROW + 8.0;
+    let width = indent + col(&left).max(col(&right)).max(cw) + 4.0;
+    let self_y = 4.0 + left.len() as f64 * NB_ROW + NB_ROW / 2.0;
+    svg_open(&mut svg, "nb-svg nb-vertical", width, height, text.name);
+    let mut nodes = String::new();
+    for (k, item) in left.iter().chain(&right).enumerate() {
+        let row = if k < left.len() { k } else { k + 1 };
+        let yc = 4.0 + row as f64 * NB_ROW + NB_ROW / 2.0;
+        let bend = indent - 6.0 - ((yc - self_y).abs() * 0.16).min(indent - 10.0);
+        let _ = write!(
+            svg,
+            "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
+            item.kind.class(),
+            px(indent),
+            px(yc),
+            px(bend),
+            px(yc),
+            px(bend),
+            px(self_y),
+            px(indent),
+            px(self_y),
+        );
+        nb_box(&mut nodes, item, indent, yc, box_w(item), text);
+    }
+    svg.push_str(&nodes);
+    svg.push_str(&self_box(indent, self_y));
     let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
     Some(Neighbourhood {
         svg,
@@ -646,6 +706,37 @@ pub fn neighbourhood_svg(
         related: has(Kind::Related),
         backlinks: has(Kind::Backlink),
     })
+}
+
+/// One neighbour's box, centred on `yc`, from `x`.
+fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &NeighbourhoodText) {
+    let more = item.hidden.is_some();
+    let _ = write!(
+        nodes,
+        "<a class=\"node {kind}{more}\" href=\"{href}\">",
+        kind = item.kind.class(),
+        more = if more { " more" } else { "" },
+        href = escape(&item.href),
+    );
+    let title = match (&item.title, item.hidden) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(hidden)) => Some((text.more)(hidden)),
+        _ => None,
+    };
+    if let Some(t) = title {
+        let _ = write!(nodes, "<title>{}</title>", escape(&t));
+    }
+    let _ = write!(
+        nodes,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
+        px(x),
+        px(yc - NB_BOX / 2.0),
+        px(w),
+        px(NB_BOX),
+        px(x + PAD),
+        px(yc),
+        escape(&item.label)
+    );
 }
 
 #[cfg(test)]

@@ -25,6 +25,10 @@ pub const FALLBACK: &str = "en";
 pub struct Labels {
     pub search: String,
     pub search_hint: String,
+    /// The search box's placeholder on touch screens and phones: no "/" key there.
+    pub search_hint_touch: String,
+    /// The top bar's links to the map, glossary and tags.
+    pub site_nav: String,
     pub no_results: String,
     pub glossary: String,
     pub tags: String,
@@ -45,6 +49,8 @@ pub struct Labels {
     pub concepts: String,
     pub notes: String,
     pub terms: String,
+    /// After the home page's count of tags, worded like `notes` and `terms`.
+    pub tag_count: String,
     /// The heading anchor's accessible name.
     pub anchor: String,
     pub glossary_intro: String,
@@ -66,6 +72,9 @@ pub struct Labels {
     pub view_on_map: String,
     pub more: String,
     pub open_note: String,
+    /// The heading over a note's footnotes, and the name of a footnote's ↩ link.
+    pub footnotes: String,
+    pub footnote_back: String,
     /// The search panel's strings, which `js/search.js` reads from the index manifest.
     pub search_panel: SearchLabels,
 }

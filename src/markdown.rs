@@ -154,11 +154,32 @@ pub trait Linker {
     fn trusted_html(&self) -> bool {
         false
     }
+
+    /// The words a body's HTML carries, in the site's language.
+    fn words(&self) -> BodyWords<'_> {
+        BodyWords::default()
+    }
+}
+
+/// The interface words of a body's footnote list.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyWords<'a> {
+    /// The heading over the footnotes.
+    pub footnotes: &'a str,
+    /// The `aria-label` of a footnote's ↩ link back to its citation.
+    pub back: &'a str,
+}
+
+impl Default for BodyWords<'static> {
+    fn default() -> Self {
+        BodyWords { footnotes: "References", back: "Back to citation" }
+    }
 }
 
 /// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
 /// formulas `scan` has checked.
 pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
+    let words = linker.words();
     let mut events: Vec<Event> = Vec::new();
     let mut heading_index = 0;
     let mut code: Option<(String, String)> = None; // (lang, text)
@@ -167,6 +188,8 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     // Auto-link: the Text events outside headings, links and images.
     let auto = linker.auto_link();
     let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
+    // The table cell being read: where its start is, and its text's width in ems so far.
+    let mut cell: Option<(usize, f64)> = None;
     let mut in_footnote = false; // citations keep their words
     let mut linkable: Vec<usize> = Vec::new();
     let trusted = linker.trusted_html();
@@ -176,7 +199,17 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
-                    events.push(Event::Html(highlight::code_block(&text, &lang).into()));
+                    let block = highlight::code_block(&text, &lang);
+                    // The language label sits on a wrapper, so it stays put as the code scrolls.
+                    let html = if lang.is_empty() {
+                        block
+                    } else {
+                        format!(
+                            "<div class=\"code-wrap\"><span class=\"lang-label\" aria-hidden=\"true\">{}</span>{block}</div>\n",
+                            escape(&lang)
+                        )
+                    };
+                    events.push(Event::Html(html.into()));
                 }
                 _ => {}
             }
@@ -264,6 +297,21 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
                 events.push(event);
             }
+            // A short cell (a number, a date, a model name) stays on one line.
+            Event::Start(Tag::TableCell) => {
+                events.push(event);
+                cell = Some((events.len(), 0.0));
+                events.push(Event::Html("".into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((at, width)) = cell.take() {
+                    if width > 0.0 && width <= 7.0 {
+                        events[at] = Event::Html("<span class=\"nobr\">".into());
+                        events.push(Event::Html("</span>".into()));
+                    }
+                }
+                events.push(event);
+            }
             Event::End(TagEnd::Table) => {
                 events.push(event);
                 events.push(Event::Html("</div>".into()));
@@ -280,10 +328,19 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
                 events.push(event);
             }
             Event::Text(t) => {
+                if let Some((_, width)) = &mut cell {
+                    *width += t.chars().map(|c| if is_cjk(c) { 1.0 } else { 0.55 }).sum::<f64>();
+                }
                 if auto.is_some() && !(in_heading || in_special_link || in_footnote) && link_depth + image_depth == 0 {
                     linkable.push(events.len());
                 }
                 events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                if let Some((_, width)) = &mut cell {
+                    *width += t.chars().map(|c| if is_cjk(c) { 1.0 } else { 0.6 }).sum::<f64>();
+                }
+                events.push(Event::Code(t));
             }
             other => events.push(other),
         }
@@ -291,9 +348,246 @@ pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
     if let Some(auto) = &auto {
         events = link_terms(events, &linkable, auto, linker);
     }
+    let events = footnotes(glue_math(events), &words);
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Punctuation that must not start a line (closing brackets, stops, commas).
+fn closes(c: char) -> bool {
+    "）)]】」』》〉”’。，、；：！？….,;:!?%".contains(c)
+}
+
+/// Punctuation that must not end a line (opening brackets and quotes).
+fn opens(c: char) -> bool {
+    "（([【「『《〈“‘".contains(c)
+}
+
+/// The last character of the Text event at the end of `out`, taken off it, when `take`
+/// says it belongs with what follows.
+fn take_last_char(out: &mut Vec<Event<'_>>, take: impl Fn(char) -> bool) -> Option<char> {
+    let Some(Event::Text(t)) = out.last() else { return None };
+    let c = t.chars().next_back().filter(|&c| take(c))?;
+    let rest = t[..t.len() - c.len_utf8()].to_string();
+    out.pop();
+    if !rest.is_empty() {
+        out.push(Event::Text(rest.into()));
+    }
+    Some(c)
+}
+
+/// The first character of a Text event, when `take` says it belongs with what precedes,
+/// and the rest of the event.
+fn split_first_char<'a>(event: Option<&Event<'a>>, take: impl Fn(char) -> bool) -> Option<(char, String)> {
+    let Some(Event::Text(t)) = event else { return None };
+    let c = t.chars().next().filter(|&c| take(c))?;
+    Some((c, t[c.len_utf8()..].to_string()))
+}
+
+/// Keeps an inline formula on one line with the punctuation around it, so that no line
+/// starts with the "）" or "。" after a formula, nor ends with the "（" before one.
+fn glue_math(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut it = events.into_iter().peekable();
+    while let Some(event) = it.next() {
+        let is_math = matches!(&event, Event::Html(h) if h.starts_with("<math"));
+        if !is_math {
+            out.push(event);
+            continue;
+        }
+        let before = take_last_char(&mut out, opens);
+        let after = split_first_char(it.peek(), closes);
+        if before.is_none() && after.is_none() {
+            out.push(event);
+            continue;
+        }
+        let Event::Html(m) = event else { unreachable!() };
+        let mut html = String::from("<span class=\"nobr\">");
+        if let Some(c) = before {
+            html.push_str(&escape(&c.to_string()));
+        }
+        html.push_str(&m);
+        if let Some((c, rest)) = after {
+            it.next();
+            html.push_str(&escape(&c.to_string()));
+            html.push_str("</span>");
+            out.push(Event::Html(html.into()));
+            if !rest.is_empty() {
+                out.push(Event::Text(rest.into()));
+            }
+        } else {
+            html.push_str("</span>");
+            out.push(Event::Html(html.into()));
+        }
+    }
+    out
+}
+
+/// Footnotes as readers expect them: numbered in the order they are first cited, markers
+/// `[1][2]` that stay apart and stay on the line of the word they follow, and the
+/// definitions gathered at the end under a heading, each with a ↩ link back to every place
+/// that cites it. Definitions nobody cites come last, in the order written.
+fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
+    // Take the definitions out of the flow (the first of a repeated label wins).
+    let mut defs: Vec<(String, Vec<Event<'a>>)> = Vec::new();
+    let mut body: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut open: Option<(String, Vec<Event<'a>>)> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => open = Some((footnote_key(&label), Vec::new())),
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, content)) = open.take() {
+                    if !defs.iter().any(|(l, _)| *l == label) {
+                        defs.push((label, content));
+                    }
+                }
+            }
+            e => match &mut open {
+                Some((_, content)) => content.push(e),
+                None => body.push(e),
+            },
+        }
+    }
+    if defs.is_empty() && !body.iter().any(|e| matches!(e, Event::FootnoteReference(_))) {
+        return body;
+    }
+    let defined: std::collections::HashSet<String> = defs.iter().map(|(l, _)| l.clone()).collect();
+    // Labels in the order of first citation, and how often each was cited so far.
+    let mut order: Vec<String> = Vec::new();
+    let mut cited: HashMap<String, usize> = HashMap::new();
+    let mut out = markers(body, &defined, &mut order, &mut cited);
+    if defs.is_empty() {
+        return out;
+    }
+    let mut by_label: HashMap<String, Vec<Event<'a>>> = defs.iter().cloned().collect();
+    let mut list: Vec<Event<'a>> = Vec::new();
+    let mut i = 0;
+    // A definition may cite another: those are numbered as the list is written.
+    while i < order.len() || defs.iter().any(|(l, _)| !order.contains(l)) {
+        if i == order.len() {
+            let uncited = defs.iter().find(|(l, _)| !order.contains(l)).map(|(l, _)| l.clone());
+            order.extend(uncited);
+        }
+        let label = order[i].clone();
+        i += 1;
+        let content = by_label.remove(&label).unwrap_or_default();
+        let mut content = markers(content, &defined, &mut order, &mut cited);
+        let n = i;
+        let times = cited.get(&label).copied().unwrap_or(0);
+        let mut back = String::new();
+        for k in 1..=times {
+            let _ = std::fmt::Write::write_fmt(
+                &mut back,
+                format_args!(
+                    " <a class=\"fn-back\" href=\"#{}\" aria-label=\"{} {n}{}\">↩{}</a>",
+                    ref_id(n, k),
+                    escape(words.back),
+                    if k > 1 { format!("-{k}") } else { String::new() },
+                    if k > 1 { format!("<sup>{k}</sup>") } else { String::new() },
+                ),
+            );
+        }
+        let back = Event::Html(back.into());
+        if matches!(content.last(), Some(Event::End(TagEnd::Paragraph))) {
+            let end = content.len() - 1;
+            content.insert(end, back);
+        } else {
+            content.push(back);
+        }
+        list.push(Event::Html(format!("<li id=\"fn-{n}\">").into()));
+        list.extend(content);
+        list.push(Event::Html("</li>\n".into()));
+    }
+    out.push(Event::Html(
+        format!(
+            "<section class=\"footnotes\" aria-labelledby=\"fn-list\"><h2 id=\"fn-list\">{}</h2>\n<ol>\n",
+            escape(words.footnotes)
+        )
+        .into(),
+    ));
+    out.extend(list);
+    out.push(Event::Html("</ol>\n</section>\n".into()));
+    out
+}
+
+/// A footnote label as references and definitions match it: case and spacing aside.
+fn footnote_key(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The id of the `k`th citation of footnote `n`.
+fn ref_id(n: usize, k: usize) -> String {
+    if k == 1 {
+        format!("fnref-{n}")
+    } else {
+        format!("fnref-{n}-{k}")
+    }
+}
+
+/// Replaces each footnote reference in `events` with its numbered marker. A run of
+/// markers is kept on one line with the character before it (and a closing punctuation
+/// mark after it), so a marker never starts a line alone.
+fn markers<'a>(
+    events: Vec<Event<'a>>,
+    defined: &std::collections::HashSet<String>,
+    order: &mut Vec<String>,
+    cited: &mut HashMap<String, usize>,
+) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut it = events.into_iter().peekable();
+    while let Some(event) = it.next() {
+        let Event::FootnoteReference(first) = event else {
+            out.push(event);
+            continue;
+        };
+        let mut run = vec![first];
+        while let Some(Event::FootnoteReference(_)) = it.peek() {
+            if let Some(Event::FootnoteReference(l)) = it.next() {
+                run.push(l);
+            }
+        }
+        let mut html = String::new();
+        for label in run {
+            let key = footnote_key(&label);
+            if !defined.contains(&key) {
+                html.push_str(&escape(&format!("[^{label}]")));
+                continue;
+            }
+            if !order.contains(&key) {
+                order.push(key.clone());
+            }
+            let n = order.iter().position(|l| *l == key).unwrap_or(0) + 1;
+            let k = cited.entry(key).or_insert(0);
+            *k += 1;
+            let _ = std::fmt::Write::write_fmt(
+                &mut html,
+                format_args!("<sup class=\"fn-ref\" id=\"{}\"><a href=\"#fn-{n}\">[{n}]</a></sup>", ref_id(n, *k)),
+            );
+        }
+        let before = take_last_char(&mut out, |c| !c.is_whitespace());
+        let after = split_first_char(it.peek(), closes);
+        let mut glued = String::from("<span class=\"nobr\">");
+        if let Some(c) = before {
+            glued.push_str(&escape(&c.to_string()));
+        } else {
+            glued.insert(0, '\u{2060}'); // a word joiner after an element
+        }
+        glued.push_str(&html);
+        let rest = after.map(|(c, rest)| {
+            glued.push_str(&escape(&c.to_string()));
+            rest
+        });
+        glued.push_str("</span>");
+        out.push(Event::Html(glued.into()));
+        if let Some(rest) = rest {
+            it.next();
+            if !rest.is_empty() {
+                out.push(Event::Text(rest.into()));
+            }
+        }
+    }
+    out
 }
 
 /// A body's events as its author wrote them, made safe unless the site trusts its
@@ -881,6 +1175,19 @@ mod tests {
         let refs = |body: &str| scan(body).refs.into_iter().map(|r| r.target).collect::<Vec<_>>();
         assert_eq!(refs("[a](%E5%BE%AE%E8%B0%83.md)"), ["微调.md"]);
         assert_eq!(refs("[a](x%aé.md)"), ["x%aé.md"], "a % before a multi-byte character is kept, not a panic");
+    }
+
+    #[test]
+    fn footnotes_follow_first_citation_and_unknown_labels_stay_text() {
+        let out = html("甲[^Two]乙[^one][^nope]。\n\n[^one]: 一\n[^two]: 二 [^one]\n");
+        let markers: Vec<&str> = out.split("<a href=\"#fn-").skip(1).map(|m| &m[..1]).collect();
+        assert_eq!(markers, ["1", "2", "2"], "{out}"); // Two, one, and one again inside two
+        assert!(out.contains("[^nope]"), "{out}");
+        let list = &out[out.find("<ol>").unwrap()..];
+        assert!(list.find("二").unwrap() < list.find("一").unwrap(), "{list}");
+        assert!(list.contains("href=\"#fnref-2-2\""), "one is cited twice: {list}");
+        assert_eq!(out.matches("<section class=\"footnotes\"").count(), 1);
+        assert!(!html("无脚注[^x]。").contains("footnotes"), "no list without definitions");
     }
 
     #[test]

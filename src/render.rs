@@ -222,6 +222,9 @@ struct NoteLink {
     title: String,
     summary: String,
     href: String,
+    /// Drawn in the note's neighbourhood already: its chip below shows only in print.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    on_map: bool,
 }
 
 #[derive(Serialize)]
@@ -244,7 +247,7 @@ struct NotePage<'a> {
     slug: &'a str,
     title: &'a str,
     summary: &'a str,
-    aliases: &'a [String],
+    aliases: Vec<String>,
     tags: Vec<TagLink>,
     body: String,
     toc: Vec<TocEntry>,
@@ -252,6 +255,9 @@ struct NotePage<'a> {
     children: Vec<NoteLink>,
     related: Vec<NoteLink>,
     backlinks: Vec<NoteLink>,
+    /// Every related note / backlink is drawn in the neighbourhood: the list is for print.
+    related_on_map: bool,
+    backlinks_on_map: bool,
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
     /// The inline SVG of the note's parent, children, related notes and backlinks.
@@ -359,11 +365,39 @@ struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
     anchor_label: &'a str,
+    labels: &'a Labels,
     /// Every note a link of the body resolved to: the page's preview data.
     linked: RefCell<BTreeSet<NoteId>>,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
+/// The aliases worth a chip next to `title`: not the title itself, nor either part of a
+/// title like "LoRA（低秩适配）" (so neither "LoRA" nor "低秩适配"), nor a repeat. The
+/// search index still knows them all.
+pub fn distinct_aliases(title: &str, aliases: &[String]) -> Vec<String> {
+    // Spellings apart only by case, width, spaces or hyphens ("DeepSpeed-Chat") are one name.
+    let key = |s: &str| -> String {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace() && !"-_·・".contains(*c)).collect()
+    };
+    let mut seen: Vec<String> = vec![key(title)];
+    if let Some(open) = title.find(['（', '(']) {
+        let inner = &title[open..];
+        let inner = inner[inner.chars().next().map_or(0, char::len_utf8)..].trim_end_matches(['）', ')']);
+        seen.push(key(&title[..open]));
+        seen.push(key(inner));
+    }
+    let mut out = Vec::new();
+    for a in aliases {
+        let k = key(a);
+        if !k.is_empty() && !seen.contains(&k) {
+            seen.push(k);
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
 /// The names auto-linking looks for: every note's title and aliases; those book.toml's
 /// `auto-link-skip` lists are never linked.
 fn auto_link_terms(site: &Site) -> Terms {
@@ -381,6 +415,10 @@ fn auto_link_terms(site: &Site) -> Terms {
 impl Linker for PageLinker<'_> {
     fn anchor_label(&self) -> &str {
         self.anchor_label
+    }
+
+    fn words(&self) -> markdown::BodyWords<'_> {
+        markdown::BodyWords { footnotes: &self.labels.footnotes, back: &self.labels.footnote_back }
     }
 
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
@@ -482,6 +520,7 @@ impl<'a> Renderer<'a> {
             title: note.title().to_string(),
             summary: note.front.summary.trim().to_string(),
             href: page.href_to(&note_page(&note.slug)),
+            on_map: false,
         }
     }
 
@@ -520,6 +559,7 @@ impl<'a> Renderer<'a> {
             site: self.site,
             page,
             anchor_label: &self.labels.anchor,
+            labels: self.labels,
             linked: RefCell::default(),
             auto: None,
         };
@@ -545,7 +585,13 @@ impl<'a> Renderer<'a> {
         let page = note_page(&note.slug);
         let (body, mut linked) = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
-        let backlinks: Vec<NoteId> = g.backlinks[id].iter().copied().filter(|b| !children.contains(b)).collect();
+        // Each neighbour once, in its strongest role: parent, child, related, backlink.
+        let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
+        let drawn = graphmap::neighbourhood_shown(site, id, &backlinks);
+        let chips = |ids: &[NoteId]| -> Vec<NoteLink> {
+            ids.iter().map(|&n| NoteLink { on_map: drawn.contains(&n), ..self.link(&page, n) }).collect()
+        };
+        let (related_links, backlink_links) = (chips(&related), chips(&backlinks));
         let toc = if note.headings.len() >= 3 {
             note.headings
                 .iter()
@@ -560,7 +606,7 @@ impl<'a> Renderer<'a> {
             slug: &note.slug,
             title: note.title(),
             summary: note.front.summary.trim(),
-            aliases: &note.front.aliases,
+            aliases: distinct_aliases(note.title(), &note.front.aliases),
             tags: note
                 .front
                 .tags
@@ -574,14 +620,16 @@ impl<'a> Renderer<'a> {
             toc,
             breadcrumbs: self.links(&page, &g.ancestry(id)),
             children: self.links(&page, children),
-            related: self.links(&page, &g.related[id]),
-            backlinks: self.links(&page, &backlinks),
+            related_on_map: related_links.iter().all(|l| l.on_map),
+            backlinks_on_map: backlink_links.iter().all(|l| l.on_map),
+            related: related_links,
+            backlinks: backlink_links,
             prev: g.prev(id).map(|p| self.link(&page, p)),
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
         };
-        linked.extend(children.iter().chain(&g.related[id]).chain(&backlinks));
+        linked.extend(children.iter().chain(&related).chain(&backlinks));
         let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         self.render("note.html", &ctx, page)
     }
@@ -627,7 +675,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|e| GlossaryEntry {
                         link: self.link(&page, e.id),
-                        aliases: self.site.notes[e.id].front.aliases.clone(),
+                        aliases: distinct_aliases(self.site.notes[e.id].title(), &self.site.notes[e.id].front.aliases),
                     })
                     .collect(),
             })
@@ -745,6 +793,18 @@ fn sitemap(url: &str, out: &Output) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_that_repeat_the_title_are_left_out() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            distinct_aliases("LoRA（低秩适配）", &v(&["LoRA", "低秩适配", "lora", "Low-Rank Adaptation"])),
+            v(&["Low-Rank Adaptation"])
+        );
+        assert_eq!(distinct_aliases("RAG (Retrieval)", &v(&["rag", "retrieval", "检索增强"])), v(&["检索增强"]));
+        assert_eq!(distinct_aliases("微调", &v(&["微调", "Fine-tuning", "fine-tuning"])), v(&["Fine-tuning"]));
+        assert_eq!(distinct_aliases("DeepSpeed Chat", &v(&["DeepSpeed-Chat", "Deep Speed Chat", "DS"])), v(&["DS"]));
+    }
 
     #[test]
     fn url_paths() {

@@ -31,18 +31,64 @@
   }
 
   function place(a) {
-    // A box on the map is placed by its rectangle (its link also holds hidden curves); a
-    // link wrapped over two lines, by its first line.
+    // A box on the map is placed by its rectangle; a link wrapped over two lines, by its
+    // first line.
     var shape = a.querySelector && a.querySelector("rect");
     var rects = shape ? [shape.getBoundingClientRect()] : a.getClientRects();
     var r = rects.length ? rects[0] : a.getBoundingClientRect();
     var vw = document.documentElement.clientWidth, vh = window.innerHeight;
     var w = tip.offsetWidth, h = tip.offsetHeight;
-    var left = Math.max(8, Math.min(r.left, vw - w - 8));
+    var clampX = function (x) { return Math.max(8, Math.min(x, vw - w - 8)); };
+    var left = clampX(r.left);
     var top = r.bottom + 8;
     if (top + h > vh - 8 && r.top - h - 8 > 8) top = r.top - h - 8;
+    // A box on the full map reveals its related links: keep the preview off them, trying
+    // below, above and beside the box, and keeping the spot that covers the fewest points
+    // of the lines.
+    var points = shape && revealed(a);
+    if (points) {
+      var topbar = document.querySelector(".topbar");
+      var bar = topbar ? topbar.getBoundingClientRect().bottom : 0;
+      var best = null;
+      [[r.bottom + 8, r.left], [r.bottom + 8, r.right - w], [r.top - h - 8, r.left], [r.top - h - 8, r.right - w],
+       [r.top, r.right + 8], [r.top, r.left - w - 8], [r.bottom - h, r.right + 8], [r.bottom - h, r.left - w - 8],
+       // the window's corners, when every place near the box is crossed by lines
+       [vh - h - 8, 8, 0.5], [vh - h - 8, vw - w - 8, 0.5], [bar + 8, 8, 0.5], [bar + 8, vw - w - 8, 0.5]]
+        .forEach(function (c) {
+          var t = c[0], l = clampX(c[1]);
+          if (t < bar + 4) return; // under the top bar
+          if (t < 8 || t + h > vh - 8) return;
+          if (l + w > r.left && l < r.right && t + h > r.top && t < r.bottom) return; // over the box
+          var n = c[2] || 0;
+          for (var i = 0; i < points.length; i++) {
+            var p = points[i];
+            if (p.x > l - 4 && p.x < l + w + 4 && p.y > t - 4 && p.y < t + h + 4) n++;
+          }
+          if (!best || n < best[2]) best = [t, l, n];
+        });
+      if (best) { top = best[0]; left = best[1]; }
+    }
     tip.style.left = (left + window.scrollX) + "px";
     tip.style.top = (top + window.scrollY) + "px";
+  }
+
+  // Points along the related links a map box shows while hovered or focused, in the
+  // viewport's coordinates.
+  function revealed(a) {
+    var svg = a.closest("svg");
+    var slug = a.getAttribute("data-slug");
+    var g = svg && slug && svg.querySelector('.rel[data-for="' + slug.replace(/["\\]/g, "\\$&") + '"]');
+    if (!g || getComputedStyle(g).display === "none" || !svg.getScreenCTM) return null;
+    var m = svg.getScreenCTM(), points = [];
+    var paths = g.querySelectorAll("path");
+    for (var i = 0; i < paths.length; i++) {
+      var len = paths[i].getTotalLength();
+      for (var k = 0; k <= 24; k++) {
+        var p = paths[i].getPointAtLength(len * k / 24);
+        points.push({ x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f });
+      }
+    }
+    return points;
   }
 
   function show(a) {

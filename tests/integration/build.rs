@@ -60,13 +60,18 @@ fn breadcrumbs_children_related_and_backlinks() {
         text_of_class(&peft, "connections children"),
         "子概念 LoRA（低秩适配） LoRA（低秩适配）的一句话定义。 Prefix Tuning Prefix Tuning的一句话定义。"
     );
-    // related shows on both notes
-    assert!(text_of_class(&lora, "connections related").contains("Prefix Tuning"));
-    assert!(text_of_class(&site.read("prefix-tuning.html"), "connections related").contains("LoRA（低秩适配）"));
+    // related shows on both notes: drawn in the neighbourhood, its chips kept for print
+    let prefix = site.read("prefix-tuning.html");
+    assert!(text_of_class(&lora, "connections related print-only").contains("Prefix Tuning"));
+    assert!(lora[lora.find("class=\"nb-svg\"").unwrap()..].contains(">Prefix Tuning</text>"));
+    assert!(text_of_class(&prefix, "connections related print-only").contains("LoRA（低秩适配）"));
     // lora links to peft in its body: a backlink on peft (children are listed apart)
-    assert!(text_of_class(&peft, "connections backlinks").is_empty(), "lora is a child of peft, listed once");
-    assert!(text_of_class(&site.read("fine-tuning.html"), "connections backlinks").contains("LoRA（低秩适配）"));
-    assert!(text_of_class(&site.read("prefix-tuning.html"), "connections backlinks").contains("LoRA（低秩适配）"));
+    assert!(!peft.contains("class=\"connections backlinks"), "lora is a child of peft, listed once");
+    assert!(
+        text_of_class(&site.read("fine-tuning.html"), "connections backlinks print-only").contains("LoRA（低秩适配）")
+    );
+    // each note once, in its strongest role: lora is related to prefix-tuning, not also a backlink
+    assert!(!prefix.contains("class=\"connections backlinks"), "lora is listed once on prefix-tuning");
     // reading order: depth-first, children by order then title
     assert!(lora.contains("rel=\"prev\" href=\"peft.html\""));
     assert!(lora.contains("rel=\"next\" href=\"prefix-tuning.html\""));

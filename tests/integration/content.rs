@@ -193,12 +193,12 @@ fn hrefs_in_class(html: &str, class: &str) -> Vec<String> {
     attrs(&html[start..end], "href")
 }
 
-/// The text of each footnote definition on a page.
+/// The text of each footnote on a page (the list under the footnotes' heading).
 fn footnotes(html: &str) -> Vec<String> {
-    html.match_indices("class=\"footnote-definition\"")
+    html.match_indices("<li id=\"fn-")
         .map(|(i, _)| {
             let rest = &html[i..];
-            strip_tags(&rest[..rest.find("</div>").unwrap()])
+            strip_tags(&rest[..rest.find("</li>").unwrap()])
         })
         .collect()
 }
@@ -274,7 +274,7 @@ fn the_notes_of_issue_17_have_their_parent_and_their_sources() {
             Some(format!("{parent}.html").as_str()),
             "{slug}: parent {parent}"
         );
-        let sources = page.matches("class=\"footnote-definition\"").count();
+        let sources = page.matches("<li id=\"fn-").count();
         assert!(sources >= 1, "{slug}: at least one footnote source");
         let text = strip_tags(&page);
         assert!(!text.contains("未核实"), "{slug}: no [未核实] mark");

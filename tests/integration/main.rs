@@ -11,6 +11,7 @@ mod errors;
 mod incremental;
 mod labels;
 mod map;
+mod polish;
 mod previews;
 mod publish;
 mod reader;

@@ -47,10 +47,12 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
         map.contains("<title>RLHF（基于人类反馈的强化学习）</title>")
             || map.contains(">RLHF（基于人类反馈的强化学习）</text>")
     );
-    // One solid curve per parent link; related pairs drawn inside both of their nodes.
-    let tree = &map[map.find("class=\"edges-tree\"").unwrap()..map.find("class=\"nodes\"").unwrap()];
+    // One solid curve per parent link; related pairs drawn for both of their nodes.
+    let tree = &map[map.find("class=\"edges-tree\"").unwrap()..map.find("class=\"rels\"").unwrap()];
     assert_eq!(tree.matches("<path").count(), 4, "peft, lora, quantization, rlhf have parents");
-    assert_eq!(map.matches("<g class=\"rel\">").count(), 3, "peft, lora, quantization");
+    assert_eq!(map.matches("<g class=\"rel\" data-for=").count(), 3, "peft, lora, quantization");
+    let (rels, nodes) = (map.find("class=\"rels\"").unwrap(), map.find("class=\"nodes\"").unwrap());
+    assert!(rels < nodes, "related links are drawn under the boxes");
     assert!(map.contains("class=\"show-related\""), "a toggle for all related links");
     // The map is reachable from every page and from the home page's text.
     for page in ["index.html", "lora.html", "glossary.html", "tags.html"] {
@@ -162,7 +164,7 @@ async fn from_the_map_to_a_note_and_back() {
         c.goto(&format!("{base}graph.html")).await.unwrap();
         screenshot(&c, "map-desktop").await;
         // Hovering a box shows its related links (CSS only).
-        let shown = "return [...document.querySelectorAll('#n-lora .rel')].map(g => getComputedStyle(g).display)";
+        let shown = "return [...document.querySelectorAll('.rel[data-for=lora]')].map(g => getComputedStyle(g).display)";
         assert_eq!(c.execute(shown, vec![]).await.unwrap(), serde_json::json!(["none"]));
         let lora = c.find(Locator::Id("n-lora")).await.unwrap();
         c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {

@@ -115,7 +115,7 @@ async fn on_a_360_px_phone_nothing_overflows_and_the_drawer_opens() {
         js(&c, "document.querySelector('.neighbourhood').scrollIntoView()").await;
         let nb = js(
             &c,
-            "const svg = document.querySelector('.nb-svg'), me = svg.querySelector('.self rect').getBoundingClientRect();
+            "const svg = document.querySelector('.nb-svg.nb-vertical'), me = svg.querySelector('.self rect').getBoundingClientRect();
              return [parseFloat(getComputedStyle(svg.querySelector('text')).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
                      me.right <= innerWidth]",
         )
