@@ -1,11 +1,11 @@
 //! Writes a synthetic site of N realistic Chinese concept notes, deterministic from a seed.
 //!
-//! Each note: 300–900 Chinese characters with English terms, a table, a fenced code block in
+//! Each note: 300–900 Chinese characters (`--body-chars N`: N to 3N) with English terms, a table, a fenced code block in
 //! half of them, 2–5 wiki links to other notes, a parent in a tree of about ten roots, tags
 //! and aliases. Used by the benchmarks and the search measurements:
 //!
 //! ```sh
-//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k [--seed 7]
+//! cargo run --release --example corpus -- --notes 10000 --out target/corpus-10k [--seed 7] [--body-chars 300]
 //! cargo run --release -- build --root target/corpus-10k
 //! ```
 
@@ -125,6 +125,8 @@ impl Rng {
 
 struct Args {
     notes: usize,
+    /// Bodies take from this many characters to three times as many.
+    body_chars: usize,
     out: PathBuf,
     seed: u64,
 }
@@ -133,22 +135,24 @@ fn args() -> Args {
     let mut notes = 1000;
     let mut out = None;
     let mut seed = 7;
+    let mut body_chars = 300;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--notes" => notes = it.next().and_then(|v| v.parse().ok()).expect("--notes N"),
             "--out" => out = it.next().map(PathBuf::from),
             "--seed" => seed = it.next().and_then(|v| v.parse().ok()).expect("--seed N"),
+            "--body-chars" => body_chars = it.next().and_then(|v| v.parse().ok()).expect("--body-chars N"),
             "-h" | "--help" => {
-                println!("usage: corpus --notes N --out DIR [--seed S]");
+                println!("usage: corpus --notes N --out DIR [--seed S] [--body-chars N]");
                 std::process::exit(0);
             }
             other => {
-                panic!("unknown argument {other}; usage: corpus --notes N --out DIR [--seed S]")
+                panic!("unknown argument {other}; usage: corpus --notes N --out DIR [--seed S] [--body-chars N]")
             }
         }
     }
-    Args { notes, out: out.expect("--out DIR is required"), seed }
+    Args { notes, out: out.expect("--out DIR is required"), seed, body_chars }
 }
 
 fn title(i: usize, rng: &mut Rng) -> String {
@@ -180,8 +184,8 @@ fn sentence(rng: &mut Rng, links: &mut Vec<String>, out: &mut String) {
     out.push('。');
 }
 
-fn body(rng: &mut Rng, mut links: Vec<String>) -> String {
-    let target_chars = 300 + rng.below(600);
+fn body(rng: &mut Rng, mut links: Vec<String>, min_chars: usize) -> String {
+    let target_chars = min_chars + rng.below(2 * min_chars.max(1));
     let mut out = String::new();
     let mut section = 0;
     while out.chars().count() < target_chars || !links.is_empty() {
@@ -252,7 +256,7 @@ fn main() -> std::io::Result<()> {
         let _ = writeln!(fm, "tags = [\"{}\", \"{}\"]\n+++\n", rng.pick(TAGS), rng.pick(TAGS));
         let dir = content.join(format!("g{}", i / 500));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(format!("{slug}.md")), fm + &body(&mut rng, links))?;
+        std::fs::write(dir.join(format!("{slug}.md")), fm + &body(&mut rng, links, args.body_chars))?;
     }
     println!("wrote {} notes to {}", args.notes, content.display());
     Ok(())

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// Queries a reader of the synthetic corpus (or of the real notes) would type.
+/// Queries a reader of the synthetic corpus (or of the real notes) would type, typos and
+/// a homophone (魔性 for 模型) among them.
 const QUERIES: &[&str] = &[
     "注意力",
     "奖励模型",
@@ -36,6 +37,10 @@ const QUERIES: &[&str] = &[
     "GPT-3.5",
     "token 上限",
     "weitiao",
+    "trasnformer",
+    "flashatention",
+    "LoRA chekcpoint",
+    "魔性参数",
 ];
 
 fn main() {
@@ -70,6 +75,7 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
     let book = root.join("book");
     let dir = book.join("search");
     let (mut terms, mut docs, mut manifest, mut files) = (0u64, 0u64, 0u64, 0usize);
+    let (mut fuzzy, mut pinyin) = (0u64, 0u64);
     for e in std::fs::read_dir(&dir).expect("book/search: build the site first") {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -79,18 +85,24 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
             terms += len;
         } else if name.starts_with("docs-") {
             docs += len;
+        } else if name.starts_with("fuzzy-") {
+            fuzzy += len;
+        } else if name.starts_with("pinyin-") {
+            pinyin += len;
         } else {
             manifest += len;
         }
     }
-    let total = terms + docs + manifest;
+    let total = terms + docs + manifest + fuzzy + pinyin;
     println!("\n## {} ({notes} notes)\n", root.display());
     println!("index build (in process, median of 3): {:.0} ms", build_ms[1]);
     println!(
-        "index: {files} files, {:.1} MB = terms {:.1} MB + doc chunks {:.1} MB + manifest {:.1} KB; {:.2} KB per note",
+        "index: {files} files, {:.1} MB = terms {:.1} MB + doc chunks {:.1} MB + typo vocabulary {:.1} KB + pinyin {:.1} KB + manifest {:.1} KB; {:.2} KB per note",
         mb(total),
         mb(terms),
         mb(docs),
+        fuzzy as f64 / 1024.0,
+        pinyin as f64 / 1024.0,
         manifest as f64 / 1024.0,
         total as f64 / 1024.0 / notes as f64
     );
@@ -98,8 +110,8 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
     println!("{} terms in {} shards\n", index.term_count(), index.shard_count());
     let url = format!("file://{}/index.html", book.canonicalize().unwrap().display());
     let rows = rt.block_on(browser(url, dir.clone()));
-    println!("| query | hits | files | KB loaded | cold ms | compute ms | warm ms | top hit |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    println!("| query | hits | files | KB loaded | cold ms | compute ms | warm ms | top hit | did you mean |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     let mut kbs = Vec::new();
     let mut computes = Vec::new();
     for (q, r) in QUERIES.iter().zip(&rows) {
@@ -112,14 +124,15 @@ fn measure(rt: &tokio::runtime::Runtime, root: &Path, build_only: bool) {
         kbs.push(r.bytes as f64 / 1024.0);
         computes.push(r.compute_ms);
         println!(
-            "| `{q}` | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
+            "| `{q}` | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} |",
             r.slugs.len(),
             r.files,
             r.bytes as f64 / 1024.0,
             r.cold_ms,
             r.compute_ms,
             r.warm_ms,
-            r.slugs.first().map_or("—", String::as_str)
+            r.slugs.first().map_or("—", String::as_str),
+            rust.suggest.as_deref().unwrap_or("")
         );
     }
     kbs.sort_by(f64::total_cmp);

@@ -92,6 +92,10 @@ pub struct SearchLabels {
     pub more: String,
     pub partial: String,
     pub aliases: String,
+    /// Above hits found by correcting a typo; `{q}` is the corrected query (a button). A
+    /// site's own label file may leave it out: the button then shows alone.
+    #[serde(default)]
+    pub did_you_mean: String,
     /// The keyboard, in the panel's footer.
     pub keys: String,
 }

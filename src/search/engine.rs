@@ -2,51 +2,63 @@
 //!
 //! This is the algorithm `static/js/search.js` runs in the browser, step for step, so that
 //! tests can query a built site from Rust and a browser test can check that both sides
-//! rank alike. In short:
+//! rank alike. Its numbers (tiers, weights, limits) are [`RANK`], which the manifest hands
+//! to the browser. In short:
 //! 1. The query is tokenized ([`Mode::Query`]); whitespace splits it into *chunks*, whose
 //!    tokens must appear as a phrase (at the same relative positions). The last token, if a
-//!    word, also matches as a prefix while the reader types.
+//!    word, also matches as a prefix while the reader types; so does a lone Han character
+//!    (bodies index pairs of characters, not single ones, so `秩` finds 低秩矩阵 in a body
+//!    through 秩矩, but not a body where 秩 only ends a run, as in 低秩。).
 //! 2. Every note holding all tokens is a candidate. Its *tier*: 6 when the whole query is a
 //!    title or alias, 5 when it is one once its last word is completed (`lor` → `LoRA`),
 //!    4 when it begins one, 3 when every chunk is inside the names, 2 when every chunk is
-//!    in the names or the summary, 1 otherwise. Its *score*: per token the
-//!    best BM25 impact of its terms, fields weighted 4 (names), 2 (summary), 1 (body),
-//!    prefix matches at 7/10.
-//! 3. Candidates are taken best first (tier, score, then reading order). A chunk that only
-//!    the summary or body can hold is checked as a phrase against the note's text; a failed
-//!    check drops the note, or lowers its tier. Tiers only fall, so the walk stops once the
-//!    next candidate cannot beat the last hit kept.
+//!    in the names or the summary, 1 otherwise. Below tier 3, how well the chunks match
+//!    names (a whole name, its beginning, inside one) decides first, so `GPT-4 图像` puts
+//!    the note named GPT-4 before one named Mini GPT-4. Its *score*: per token the best
+//!    BM25 impact of its terms, fields weighted 4 (names), 2 (summary), 1 (body), prefix
+//!    matches at 7/10.
+//! 3. Candidates are taken best first (tier, names, score, then reading order). A chunk
+//!    that only the summary or body can hold is checked as a phrase against the note's
+//!    text; a failed check drops the note, or lowers its tier. Tiers only fall, so the walk
+//!    stops once the next candidate cannot beat the last hit kept.
 //! 4. When no note holds every chunk, the tokens count one by one: notes holding at least
 //!    half of them, most first, then those the tokens name best (`partial`).
+//! 5. *Forgiving*: when fewer than a page of notes hold the query and some token is held
+//!    by fewer than `fuzzy_below` notes, the query is asked again with such tokens
+//!    replaced: a Latin word by the close words of the typo vocabulary (one edit for 4–7
+//!    letters, two from 8; a swap of neighbours is one edit), a run of Han characters by
+//!    its pinyin, matched against names only (威调 → weitiao, the pinyin of 微调). Those
+//!    hits come after every exact hit, and replace partial ones; a corrected word makes
+//!    the suggestion ("Did you mean …").
 
 use super::encode::Reader;
-use super::index::{js_order, summary_text, FLAG_END, FLAG_START, FORMAT_VERSION};
+use super::index::{fuzzy_keys, fuzzy_term, inflate, js_order, summary_text, FLAG_END, FLAG_START, FORMAT_VERSION};
+use super::rank::{max_edits, osa, RANK};
 use super::tokenize::{tokenize, Folded, Kind, Mode, Token};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 
 /// Hits shown for a query.
-pub const LIMIT: usize = 10;
-/// A prefix expands to at most this many terms, found in at most this many shards.
-pub const MAX_EXPANSIONS: usize = 64;
-pub const MAX_PREFIX_SHARDS: usize = 3;
-
-const W_NAMES: u64 = 4;
-const W_SUMMARY: u64 = 2;
-const W_BODY: u64 = 1;
-const W_EXACT: u64 = 10;
-const W_PREFIX: u64 = 7;
+pub const LIMIT: usize = RANK.limit;
 
 const NAMES: u8 = 1;
 const SUMMARY: u8 = 2;
 const BODY: u8 = 4;
 
 #[derive(Debug, Deserialize)]
+struct PinyinTable {
+    from: u32,
+    block: u32,
+    blocks: Vec<u32>,
+}
+
+#[derive(Debug, Deserialize)]
 struct Manifest {
-    version: u32,
     docs: usize,
     chunk: usize,
     shards: Vec<String>,
+    fuzzy: Vec<String>,
+    pinyin: Option<PinyinTable>,
 }
 
 /// A note as stored in a doc chunk.
@@ -70,6 +82,10 @@ pub struct Index {
     /// Every term with its posting list, in JavaScript's string order, and its shard.
     terms: Vec<(String, String, usize)>,
     pub docs: Vec<DocData>,
+    /// The typo vocabulary by key: words and their weights.
+    fuzzy: HashMap<String, Vec<(String, u64)>>,
+    /// The pinyin table by block: readings per code point.
+    pinyin: HashMap<u32, Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +94,8 @@ pub struct Hit {
     pub slug: String,
     pub tier: u8,
     pub score: u64,
+    /// Found only by the forgiving pass (a typo corrected, a homophone).
+    pub fuzzy: bool,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +103,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// No note held every chunk: these hold some.
     pub partial: bool,
+    /// The query with its typos corrected, when corrected words found notes.
+    pub suggest: Option<String>,
     /// Index files the query read, as the browser would load them.
     pub files: BTreeSet<String>,
 }
@@ -101,27 +121,31 @@ fn script_args(js: &[u8], call: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(&format!("[{inner}]")).map_err(|e| e.to_string())
 }
 
+fn json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(v.clone()).map_err(|e| e.to_string())
+}
+
 impl Index {
     /// Reads an index through `read` (a path below the output root → its bytes).
     pub fn load(read: impl Fn(&str) -> Option<Vec<u8>>) -> Result<Index, String> {
         let get = |p: &str| read(p).ok_or_else(|| format!("{p} is missing"));
         let args = script_args(&get("search/index.js")?, "manifest")?;
-        let manifest: Manifest = serde_json::from_value(args[0].clone()).map_err(|e| e.to_string())?;
-        if manifest.version != FORMAT_VERSION {
-            return Err(format!("index format {} unknown", manifest.version));
+        let version: u32 = json(&args[0]["version"])?;
+        if version != FORMAT_VERSION {
+            return Err(format!("index format {version} unknown"));
         }
+        let manifest: Manifest = json(&args[0])?;
         let mut terms = Vec::new();
         for k in 0..manifest.shards.len() {
             let args = script_args(&get(&format!("search/terms-{k}.js"))?, "terms")?;
-            let (names, lists): (Vec<String>, Vec<String>) = serde_json::from_value(args[1].clone())
-                .and_then(|n| Ok((n, serde_json::from_value(args[2].clone())?)))
-                .map_err(|e| e.to_string())?;
+            let (names, lists): (Vec<String>, Vec<String>) = (json(&args[1])?, json(&args[2])?);
             terms.extend(names.into_iter().zip(lists).map(|(t, p)| (t, p, k)));
         }
         let mut docs = Vec::with_capacity(manifest.docs);
         for k in 0..manifest.docs.div_ceil(manifest.chunk.max(1)) {
             let args = script_args(&get(&format!("search/docs-{k}.js"))?, "docs")?;
-            let records: Vec<Record> = serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+            let packed: String = json(&args[1])?;
+            let records: Vec<Record> = serde_json::from_str(&inflate(&packed)?).map_err(|e| e.to_string())?;
             docs.extend(records.into_iter().map(|(slug, title, crumbs, summary, tags, aliases, body)| DocData {
                 slug,
                 title,
@@ -132,7 +156,25 @@ impl Index {
                 body,
             }));
         }
-        Ok(Index { manifest, terms, docs })
+        let mut fuzzy = HashMap::new();
+        for key in &manifest.fuzzy {
+            let args = script_args(&get(&format!("search/fuzzy-{key}.js"))?, "fuzzy")?;
+            let words: Vec<String> = json(&args[1])?;
+            let weights: String = json(&args[2])?;
+            let mut r = Reader::new(&weights);
+            fuzzy.insert(key.clone(), words.into_iter().map(|w| (w, r.read())).collect());
+        }
+        let mut pinyin = HashMap::new();
+        for &k in manifest.pinyin.iter().flat_map(|p| &p.blocks) {
+            let args = script_args(&get(&format!("search/pinyin-{k}.js"))?, "pinyin")?;
+            let table: String = json(&args[1])?;
+            let entries = table
+                .split('|')
+                .map(|e| if e.is_empty() { Vec::new() } else { e.split(',').map(str::to_string).collect() })
+                .collect();
+            pinyin.insert(k, entries);
+        }
+        Ok(Index { manifest, terms, docs, fuzzy, pinyin })
     }
 
     /// Reads the index of a site built into `dir`.
@@ -153,14 +195,14 @@ impl Index {
     }
 
     /// The terms a query token matches: itself, and when `prefix`, the terms it begins
-    /// (at most [`MAX_EXPANSIONS`], from the shard of the token and the next ones whose
-    /// first term it begins, at most [`MAX_PREFIX_SHARDS`] in all: those are the shards
+    /// (at most `max_expansions`, from the shard of the token and the next ones whose
+    /// first term it begins, at most `max_prefix_shards` in all: those are the shards
     /// the browser loads).
     fn matches(&self, token: &str, prefix: bool, files: &mut BTreeSet<String>) -> Vec<(usize, bool)> {
         let first_shard = self.shard_of(token);
         files.insert(format!("search/terms-{first_shard}.js"));
         if prefix {
-            for k in first_shard + 1..(first_shard + MAX_PREFIX_SHARDS).min(self.shard_count()) {
+            for k in first_shard + 1..(first_shard + RANK.max_prefix_shards).min(self.shard_count()) {
                 if !self.manifest.shards[k].starts_with(token) {
                     break;
                 }
@@ -176,7 +218,7 @@ impl Index {
         if prefix {
             let mut n = 0;
             while let Some((t, _, shard)) = self.terms.get(i) {
-                if !t.starts_with(token) || n >= MAX_EXPANSIONS || shard - first_shard >= MAX_PREFIX_SHARDS {
+                if !t.starts_with(token) || n >= RANK.max_expansions || shard - first_shard >= RANK.max_prefix_shards {
                     break;
                 }
                 out.push((i, false));
@@ -197,6 +239,25 @@ impl Index {
         format!("search/docs-{}.js", doc / self.manifest.chunk.max(1))
     }
 
+    /// What each token of `plan` matched.
+    fn gather(&self, plan: &Plan, files: &mut BTreeSet<String>) -> Vec<TokenDocs> {
+        (0..plan.tokens.len())
+            .map(|i| {
+                let mut terms: Vec<(usize, bool)> = Vec::new();
+                for alt in &plan.alts[i] {
+                    for (t, exact) in self.matches(alt, plan.prefix[i], files) {
+                        match terms.iter_mut().find(|x| x.0 == t) {
+                            Some(x) => x.1 |= exact,
+                            None => terms.push((t, exact)),
+                        }
+                    }
+                }
+                let (we, wp) = if plan.fuzzy[i] { (RANK.w_fuzzy, RANK.w_fuzzy) } else { (RANK.w_exact, RANK.w_prefix) };
+                TokenDocs::gather(self, &terms, self.manifest.docs, (we, wp), plan.names_only[i])
+            })
+            .collect()
+    }
+
     /// Runs a query; at most `limit` hits.
     pub fn search(&self, query: &str, limit: usize) -> Results {
         let mut res = Results::default();
@@ -209,17 +270,38 @@ impl Index {
             return res;
         }
         let plan = Plan::new(q);
-        let toks: Vec<TokenDocs> = plan
-            .tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let prefix = plan.prefix && i + 1 == plan.tokens.len();
-                let terms = self.matches(&t.term, prefix, &mut res.files);
-                TokenDocs::gather(self, &terms, self.manifest.docs)
-            })
-            .collect();
-        let mut cands = candidates(&plan, &toks);
+        let toks = self.gather(&plan, &mut res.files);
+        let (hits, mut partial) = self.rank(&plan, &toks, limit, &mut res.files);
+        let mut hits: Vec<(Cand, bool)> = hits.into_iter().map(|c| (c, false)).collect();
+        if partial || hits.len() < limit {
+            if let Some((plan2, suggest)) = self.forgive(query, &plan, &toks, &mut res.files) {
+                let toks2 = self.gather(&plan2, &mut res.files);
+                let (more, partial2) = self.rank(&plan2, &toks2, limit, &mut res.files);
+                if !more.is_empty() && (!partial2 || hits.is_empty()) {
+                    if partial && !partial2 {
+                        hits.clear();
+                    }
+                    partial = partial2;
+                    for c in more {
+                        if hits.len() < limit && !hits.iter().any(|h| h.0.doc == c.doc) {
+                            hits.push((c, true));
+                            res.suggest = suggest.clone();
+                        }
+                    }
+                }
+            }
+        }
+        res.partial = partial && !hits.is_empty();
+        for (h, fuzzy) in hits {
+            res.files.insert(self.doc_file(h.doc));
+            res.hits.push(Hit { doc: h.doc, slug: self.docs[h.doc].slug.clone(), tier: h.tier, score: h.score, fuzzy });
+        }
+        res
+    }
+
+    /// The best hits of a plan, and whether they are partial matches.
+    fn rank(&self, plan: &Plan, toks: &[TokenDocs], limit: usize, files: &mut BTreeSet<String>) -> (Vec<Cand>, bool) {
+        let mut cands = candidates(plan, toks);
         sort(&mut cands);
         let mut hits: Vec<Cand> = Vec::new();
         for mut c in cands {
@@ -227,9 +309,9 @@ impl Index {
                 break;
             }
             if c.verify {
-                res.files.insert(self.doc_file(c.doc));
+                files.insert(self.doc_file(c.doc));
                 let d = &self.docs[c.doc];
-                match verify(&plan, &c, &summary_text(&d.summary, &d.tags), &d.body) {
+                match verify(plan, &c, &summary_text(&d.summary, &d.tags), &d.body) {
                     Some(tier) => c.tier = tier,
                     None => continue,
                 }
@@ -238,43 +320,239 @@ impl Index {
             hits.insert(at, c);
             hits.truncate(limit);
         }
-        if hits.is_empty() {
-            let mut cands = partial_candidates(&toks);
-            sort(&mut cands);
-            cands.truncate(limit);
-            res.partial = !cands.is_empty();
-            hits = cands;
+        if !hits.is_empty() {
+            return (hits, false);
         }
-        for h in hits {
-            res.files.insert(self.doc_file(h.doc));
-            res.hits.push(Hit { doc: h.doc, slug: self.docs[h.doc].slug.clone(), tier: h.tier, score: h.score });
+        let mut cands = partial_candidates(toks);
+        sort(&mut cands);
+        cands.truncate(limit);
+        (cands, true)
+    }
+
+    /// The query again with its weak tokens replaced (see the module comment), and the
+    /// suggestion its corrected words make; `None` when no token is weak.
+    fn forgive(
+        &self,
+        query: &str,
+        plan: &Plan,
+        toks: &[TokenDocs],
+        files: &mut BTreeSet<String>,
+    ) -> Option<(Plan, Option<String>)> {
+        let n = plan.tokens.len();
+        let weak = |i: usize| toks[i].docs.len() < RANK.fuzzy_below;
+        let mut corrections: Vec<Vec<String>> = vec![Vec::new(); n];
+        for (i, t) in plan.tokens.iter().enumerate() {
+            if t.kind == Kind::Word && weak(i) && fuzzy_term(&t.term) && max_edits(t.term.chars().count()) > 0 {
+                corrections[i] = self.corrections(&t.term, files);
+            }
         }
-        res
+        // Runs of Han bigrams: tokens i..j, one run of j - i + 1 characters.
+        let mut runs: HashMap<usize, (usize, Vec<String>)> = HashMap::new();
+        if self.manifest.pinyin.is_some() {
+            let mut i = 0;
+            while i < n {
+                let bigram = |k: usize| plan.tokens[k].kind == Kind::Cjk && plan.tokens[k].span == 2;
+                if !bigram(i) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                while j < n
+                    && bigram(j)
+                    && !plan.tokens[j].space_before
+                    && plan.tokens[j].pos == plan.tokens[j - 1].pos + 1
+                {
+                    j += 1;
+                }
+                if (i..j).any(weak) {
+                    let mut chars: Vec<char> = plan.tokens[i..j].iter().filter_map(|t| t.term.chars().next()).collect();
+                    chars.extend(plan.tokens[j - 1].term.chars().nth(1));
+                    let variants = self.pinyin_variants(&chars, files);
+                    if !variants.is_empty() {
+                        runs.insert(i, (j, variants));
+                    }
+                }
+                i = j;
+            }
+        }
+        if runs.is_empty() && corrections.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let mut p = Plan {
+            tokens: Vec::new(),
+            chunks: Vec::new(),
+            alts: Vec::new(),
+            prefix: Vec::new(),
+            names_only: Vec::new(),
+            fuzzy: Vec::new(),
+        };
+        let mut shift = 0;
+        let mut i = 0;
+        while i < n {
+            let t = &plan.tokens[i];
+            if let Some((j, variants)) = runs.get(&i) {
+                let last = &plan.tokens[j - 1];
+                p.tokens.push(Token {
+                    term: variants[0].clone(),
+                    pos: t.pos - shift,
+                    span: 1,
+                    kind: Kind::Word,
+                    start: t.start,
+                    end: last.end,
+                    space_before: t.space_before,
+                });
+                p.alts.push(variants.clone());
+                p.prefix.push(true);
+                p.names_only.push(true);
+                p.fuzzy.push(true);
+                shift += (j - i) as u32;
+                i = *j;
+                continue;
+            }
+            p.tokens.push(Token { pos: t.pos - shift, ..t.clone() });
+            if corrections[i].is_empty() {
+                p.alts.push(plan.alts[i].clone());
+                p.prefix.push(plan.prefix[i]);
+                p.fuzzy.push(false);
+            } else {
+                p.alts.push(corrections[i].iter().cloned().chain([t.term.clone()]).collect());
+                p.prefix.push(false);
+                p.fuzzy.push(true);
+            }
+            p.names_only.push(false);
+            i += 1;
+        }
+        p.chunks = chunks_of(&p.tokens);
+        let suggest = corrections.iter().any(|c| !c.is_empty()).then(|| {
+            let mut s = query.to_string();
+            for (t, c) in plan.tokens.iter().zip(&corrections).rev() {
+                if let Some(best) = c.first() {
+                    s.replace_range(t.start..t.end, best);
+                }
+            }
+            s
+        });
+        Some((p, suggest))
+    }
+
+    /// The words of the typo vocabulary close to `term`, best first: fewest edits, then
+    /// words that name a note, then the most common; at most `fuzzy_max_terms`.
+    fn corrections(&self, term: &str, files: &mut BTreeSet<String>) -> Vec<String> {
+        let q: Vec<char> = term.chars().collect();
+        let max = max_edits(q.len());
+        let mut found: Vec<(usize, u64, &str)> = Vec::new();
+        for key in fuzzy_keys(term) {
+            let Some(words) = self.fuzzy.get(&key) else { continue };
+            files.insert(format!("search/fuzzy-{key}.js"));
+            for (w, weight) in words {
+                if w == term || found.iter().any(|f| f.2 == w) {
+                    continue;
+                }
+                let wc: Vec<char> = w.chars().collect();
+                if let Some(d) = osa(&q, &wc, max) {
+                    found.push((d, *weight, w));
+                }
+            }
+        }
+        found
+            .sort_by(|a, b| a.0.cmp(&b.0).then((b.1 & 1).cmp(&(a.1 & 1))).then(b.1.cmp(&a.1)).then(js_order(a.2, b.2)));
+        found.into_iter().take(RANK.fuzzy_max_terms).map(|f| f.2.to_string()).collect()
+    }
+
+    /// The readings of `c` in the pinyin table (empty when it has none).
+    fn readings(&self, c: char, files: &mut BTreeSet<String>) -> Vec<String> {
+        let Some(table) = &self.manifest.pinyin else { return Vec::new() };
+        let c = c as u32;
+        if c < table.from {
+            return Vec::new();
+        }
+        let k = (c - table.from) / table.block.max(1);
+        let Some(block) = self.pinyin.get(&k) else { return Vec::new() };
+        files.insert(format!("search/pinyin-{k}.js"));
+        block.get(((c - table.from) % table.block) as usize).cloned().unwrap_or_default()
+    }
+
+    /// Spellings of a run of Han characters in toneless pinyin, as names are indexed
+    /// ([`super::index::pinyin_names`]): the usual readings, then each other reading of
+    /// one character at a time; at most `pinyin_variants`. Empty when a character has
+    /// no reading.
+    fn pinyin_variants(&self, chars: &[char], files: &mut BTreeSet<String>) -> Vec<String> {
+        let readings: Vec<Vec<String>> = chars.iter().map(|&c| self.readings(c, files)).collect();
+        if readings.iter().any(Vec::is_empty) {
+            return Vec::new();
+        }
+        let spell = |at: usize, k: usize| -> String {
+            readings.iter().enumerate().map(|(i, r)| if i == at { r[k].as_str() } else { r[0].as_str() }).collect()
+        };
+        let mut out = vec![spell(usize::MAX, 0)];
+        'all: for (i, r) in readings.iter().enumerate() {
+            for k in 1..r.len() {
+                if out.len() >= RANK.pinyin_variants {
+                    break 'all;
+                }
+                let s = spell(i, k);
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        out
     }
 }
 
-/// A query, tokenized and split into chunks.
+/// Token ranges of the chunks: whitespace starts a new one.
+fn chunks_of(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for i in 1..=tokens.len() {
+        if i == tokens.len() || tokens[i].space_before {
+            chunks.push(start..i);
+            start = i;
+        }
+    }
+    chunks
+}
+
+/// A query, tokenized and split into chunks, with what each token matches.
 pub struct Plan {
     pub tokens: Vec<Token>,
     /// Token ranges of the chunks.
     pub chunks: Vec<std::ops::Range<usize>>,
-    /// The last token also matches terms it begins.
-    pub prefix: bool,
+    /// Per token, the terms it matches whole: itself, or its corrections, or the pinyin
+    /// spellings of a run of Han characters.
+    pub alts: Vec<Vec<String>>,
+    /// Per token: it also matches terms it begins (the last word, while typing).
+    pub prefix: Vec<bool>,
+    /// Per token: only names count (pinyin).
+    pub names_only: Vec<bool>,
+    /// Per token: matched forgivingly.
+    pub fuzzy: Vec<bool>,
 }
 
 impl Plan {
     pub fn new(tokens: Vec<Token>) -> Plan {
-        let mut chunks = Vec::new();
-        let mut start = 0;
-        for i in 1..=tokens.len() {
-            if i == tokens.len() || tokens[i].space_before {
-                chunks.push(start..i);
-                start = i;
-            }
-        }
+        let n = tokens.len();
         let last = tokens.last().expect("a plan has tokens");
-        let prefix = last.kind == Kind::Word && (last.term.chars().count() >= 2 || tokens.len() > 1);
-        Plan { tokens, chunks, prefix }
+        let prefix = last.kind == Kind::Word && (last.term.chars().count() >= 2 || n > 1);
+        Plan {
+            chunks: chunks_of(&tokens),
+            alts: tokens.iter().map(|t| vec![t.term.clone()]).collect(),
+            // a lone Han character also matches the pairs it begins (bodies index no single
+            // characters)
+            prefix: tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (prefix && i + 1 == n) || (t.kind == Kind::Cjk && t.span == 1))
+                .collect(),
+            names_only: vec![false; n],
+            fuzzy: vec![false; n],
+            tokens,
+        }
+    }
+
+    /// Whether document term `term` matches query token `i`.
+    fn token_matches(&self, i: usize, term: &str) -> bool {
+        self.alts[i].iter().any(|a| term == a || (self.prefix[i] && term.starts_with(a.as_str())))
     }
 }
 
@@ -289,7 +567,9 @@ struct TokenDocs {
 }
 
 impl TokenDocs {
-    fn gather(index: &Index, terms: &[(usize, bool)], n: usize) -> TokenDocs {
+    /// `weights`: of an exact match, of a prefix match; `names_only`: other fields
+    /// do not count.
+    fn gather(index: &Index, terms: &[(usize, bool)], n: usize, weights: (u64, u64), names_only: bool) -> TokenDocs {
         let mut t = TokenDocs { mask: vec![0; n], score: vec![0; n], names: HashMap::new(), docs: Vec::new() };
         for &(i, exact) in terms {
             let mut r = Reader::new(&index.terms[i].1);
@@ -298,17 +578,17 @@ impl TokenDocs {
                 let head = r.read();
                 doc += (head / 8) as i64 + 1;
                 let d = doc as usize;
-                let mask = (head % 8) as u8;
+                let mut mask = (head % 8) as u8;
                 let (mut qn, mut qs, mut qb) = (0, 0, 0);
+                let mut positions = Vec::new();
                 if mask & NAMES != 0 {
                     qn = r.read();
                     let count = r.read();
                     let mut pos = 0;
-                    let list = t.names.entry(d).or_default();
                     for _ in 0..count {
                         let v = r.read() as u32;
                         pos += v / 4;
-                        list.push((pos, v & 3, exact));
+                        positions.push((pos, v & 3, exact));
                     }
                 }
                 if mask & SUMMARY != 0 {
@@ -317,12 +597,22 @@ impl TokenDocs {
                 if mask & BODY != 0 {
                     qb = r.read();
                 }
+                if names_only {
+                    mask &= NAMES;
+                    (qs, qb) = (0, 0);
+                }
+                if mask == 0 {
+                    continue;
+                }
+                if !positions.is_empty() {
+                    t.names.entry(d).or_default().extend(positions);
+                }
                 if t.mask[d] == 0 {
                     t.docs.push(d);
                 }
                 t.mask[d] |= mask;
-                let w = if exact { W_EXACT } else { W_PREFIX };
-                let s = (W_NAMES * qn + W_SUMMARY * qs + W_BODY * qb) * w;
+                let w = if exact { weights.0 } else { weights.1 };
+                let s = (RANK.w_names * qn + RANK.w_summary * qs + RANK.w_body * qb) * w;
                 t.score[d] = t.score[d].max(s);
             }
         }
@@ -334,8 +624,11 @@ impl TokenDocs {
 #[derive(Debug, Clone)]
 struct Cand {
     doc: usize,
+    /// Decides first: the tier from `tier_names` up (or, for partial matches, the tokens
+    /// held), else 0.
+    major: u8,
     tier: u8,
-    /// Partial matches only: how well the matched tokens name the note.
+    /// How well the chunks (for partial matches: the tokens) name the note.
     names: u32,
     score: u64,
     /// Per chunk: held by the names (checked), or possibly by summary / body (to check).
@@ -343,8 +636,8 @@ struct Cand {
     verify: bool,
 }
 
-fn key(c: &Cand) -> (u8, u32, u64, std::cmp::Reverse<usize>) {
-    (c.tier, c.names, c.score, std::cmp::Reverse(c.doc))
+fn key(c: &Cand) -> (u8, u32, u8, u64, std::cmp::Reverse<usize>) {
+    (c.major, c.names, c.tier, c.score, std::cmp::Reverse(c.doc))
 }
 
 fn sort(cands: &mut [Cand]) {
@@ -362,6 +655,17 @@ enum InNames {
     Completes,
     /// The whole name.
     Exact,
+}
+
+impl InNames {
+    fn quality(self) -> u32 {
+        match self {
+            InNames::Exact => RANK.q_exact,
+            InNames::Completes => RANK.q_completes,
+            InNames::Begins => RANK.q_begins,
+            InNames::Inside => RANK.q_inside,
+        }
+    }
 }
 
 /// Where the tokens of `range` sit in the names of `doc` as a phrase (each at `p + its
@@ -408,30 +712,38 @@ fn candidates(plan: &Plan, toks: &[TokenDocs]) -> Vec<Cand> {
             continue;
         }
         let mut chunks = Vec::with_capacity(plan.chunks.len());
+        let mut names = 0;
         for r in &plan.chunks {
             let all = |bit: u8| r.clone().all(|i| toks[i].mask[d] & bit != 0);
-            let in_names = if r.len() == 1 {
-                toks[r.start].mask[d] & NAMES != 0
-            } else {
-                all(NAMES) && names_phrase(plan, toks, d, r.clone(), false).is_some()
-            };
+            let how = if all(NAMES) { names_phrase(plan, toks, d, r.clone(), false) } else { None };
+            names += how.map_or(0, InNames::quality);
+            let in_names = if r.len() == 1 { toks[r.start].mask[d] & NAMES != 0 } else { how.is_some() };
             let (s, b) = (all(SUMMARY), all(BODY));
             if !in_names && !s && !b {
                 continue 'doc;
             }
             chunks.push((in_names, s, b));
         }
-        let whole = names_phrase(plan, toks, d, 0..plan.tokens.len(), true);
+        let named = toks.iter().all(|t| t.mask[d] & NAMES != 0);
+        let whole = if named { names_phrase(plan, toks, d, 0..plan.tokens.len(), true) } else { None };
         let tier = match whole {
-            Some(InNames::Exact) => 6,
-            Some(InNames::Completes) => 5,
-            Some(_) => 4,
-            None if chunks.iter().all(|c| c.0) => 3,
-            None if chunks.iter().all(|c| c.0 || c.1) => 2,
-            None => 1,
+            Some(InNames::Exact) => RANK.tier_exact,
+            Some(InNames::Completes) => RANK.tier_completes,
+            Some(_) => RANK.tier_begins,
+            None if chunks.iter().all(|c| c.0) => RANK.tier_names,
+            None if chunks.iter().all(|c| c.0 || c.1) => RANK.tier_summary,
+            None => RANK.tier_body,
         };
-        let verify = tier < 3 && plan.chunks.iter().zip(&chunks).any(|(r, c)| r.len() > 1 && !c.0);
-        out.push(Cand { doc: d, tier, names: 0, score: toks.iter().map(|t| t.score[d]).sum(), chunks, verify });
+        let verify = tier < RANK.tier_names && plan.chunks.iter().zip(&chunks).any(|(r, c)| r.len() > 1 && !c.0);
+        out.push(Cand {
+            doc: d,
+            major: if tier >= RANK.tier_names { tier } else { 0 },
+            tier,
+            names,
+            score: toks.iter().map(|t| t.score[d]).sum(),
+            chunks,
+            verify,
+        });
     }
     out
 }
@@ -459,7 +771,7 @@ fn verify(plan: &Plan, c: &Cand, summary: &str, body: &str) -> Option<u8> {
         }
         return None;
     }
-    Some(if all_upper { 2 } else { 1 })
+    Some(if all_upper { RANK.tier_summary } else { RANK.tier_body })
 }
 
 /// Whether the tokens of `range` appear in `text` at their relative query positions.
@@ -467,18 +779,16 @@ pub fn text_phrase(plan: &Plan, range: std::ops::Range<usize>, text: &Folded) ->
     let mut at: HashMap<u32, Vec<&str>> = HashMap::new();
     text.each(Mode::Doc, |t| at.entry(t.pos).or_default().push(t.term));
     let base = plan.tokens[range.start].pos;
-    let last = plan.tokens.len() - 1;
-    let matches = |i: usize, term: &str| {
-        let q = &plan.tokens[i].term;
-        term == q || (plan.prefix && i == last && term.starts_with(q.as_str()))
-    };
-    let mut starts: Vec<u32> =
-        at.iter().filter(|(_, terms)| terms.iter().any(|t| matches(range.start, t))).map(|(&p, _)| p).collect();
+    let mut starts: Vec<u32> = at
+        .iter()
+        .filter(|(_, terms)| terms.iter().any(|t| plan.token_matches(range.start, t)))
+        .map(|(&p, _)| p)
+        .collect();
     starts.sort_unstable();
     starts.into_iter().any(|p| {
-        range
-            .clone()
-            .all(|i| at.get(&(p + plan.tokens[i].pos - base)).is_some_and(|terms| terms.iter().any(|t| matches(i, t))))
+        range.clone().all(|i| {
+            at.get(&(p + plan.tokens[i].pos - base)).is_some_and(|terms| terms.iter().any(|t| plan.token_matches(i, t)))
+        })
     })
 }
 
@@ -497,6 +807,7 @@ fn partial_candidates(toks: &[TokenDocs]) -> Vec<Cand> {
         .filter(|&(_, n)| n >= need)
         .map(|(d, n)| Cand {
             doc: d,
+            major: n.min(255) as u8,
             tier: n.min(255) as u8,
             names: toks
                 .iter()
@@ -611,6 +922,82 @@ mod tests {
         assert_eq!(slugs(&ix, "weitiao")[0], "fine-tuning");
         assert_eq!(slugs(&ix, "weit")[0], "fine-tuning");
         assert_eq!(slugs(&ix, "jiangli")[0], "rlhf");
+    }
+
+    fn forgiving_site() -> Index {
+        load(&[
+            doc("attention", "注意力", &["Attention"], "每个 token 看其他 token。", "Transformer 的核心运算。"),
+            doc("transformer", "Transformer", &["Transformer 架构"], "基于注意力的架构。", "编码器与解码器。"),
+            doc("typo", "笔误", &[], "一句话。", "有人把它写成 transfomer。"),
+            doc("agents", "LangChain Agents", &["LangChain 代理"], "让模型调用工具。", "agents 按工具循环。"),
+            doc("langchain", "LangChain", &[], "LLM 应用框架。", "提供链与代理。"),
+            doc("chatglm", "ChatGLM-6B", &["ChatGLM"], "清华的对话模型。", "62 亿参数。"),
+            doc("fine-tuning", "微调", &["Fine-tuning"], "继续训练。", "全量微调与高效微调。"),
+            doc("llm", "大语言模型", &["大模型", "LLM"], "大规模语言模型。", "大模型基于 Transformer。"),
+            doc("peft", "参数高效微调", &["PEFT"], "只训练少量参数。", "LoRA 是一种。"),
+        ])
+    }
+
+    #[test]
+    fn typos_are_forgiven_below_every_exact_hit() {
+        let ix = forgiving_site();
+        for (q, want, fix) in [
+            ("trasnformer", "transformer", "transformer"),
+            ("langchian", "langchain", "langchain"),
+            ("chatgml", "chatglm", "chatglm"),
+            ("Lnagchain", "langchain", "langchain"),
+        ] {
+            let r = ix.search(q, LIMIT);
+            assert_eq!(r.hits.first().map(|h| h.slug.as_str()), Some(want), "{q}: {:?}", r.hits);
+            assert!(r.hits.iter().all(|h| h.fuzzy), "{q}");
+            assert_eq!(r.suggest.as_deref(), Some(fix), "{q}");
+        }
+        // the one note that holds the typo itself comes first, then the corrected word's
+        let r = ix.search("transfomer", LIMIT);
+        assert_eq!(r.hits[0].slug, "typo");
+        assert!(!r.hits[0].fuzzy);
+        assert!(r.hits[1..].iter().all(|h| h.fuzzy), "{:?}", r.hits);
+        assert_eq!(r.hits[1].slug, "transformer");
+        assert_eq!(r.suggest.as_deref(), Some("transformer"));
+        // a typo in one word of two: the note holding both, not partial matches
+        let r = ix.search("langchain agnets", LIMIT);
+        assert_eq!(r.hits[0].slug, "agents");
+        assert!(!r.partial);
+        assert_eq!(r.suggest.as_deref(), Some("langchain agents"));
+        // words found exactly ask for no correction; short words are not corrected
+        let r = ix.search("transformer", LIMIT);
+        assert!(r.suggest.is_none() && r.hits.iter().all(|h| !h.fuzzy));
+        assert!(!r.files.iter().any(|f| f.contains("fuzzy-")), "{:?}", r.files);
+        assert!(ix.search("gtp", LIMIT).hits.is_empty(), "three letters: no typo lookup");
+        assert!(ix.search("zzzzzzzz", LIMIT).hits.is_empty());
+        // the vocabulary read is two small files, not all of it
+        let files = ix.search("trasnformer", LIMIT).files;
+        assert_eq!(files.iter().filter(|f| f.contains("fuzzy-")).count(), 2, "{files:?}");
+    }
+
+    #[test]
+    fn homophones_find_names_by_pinyin() {
+        let ix = forgiving_site();
+        let r = ix.search("威调", LIMIT);
+        assert_eq!(r.hits[0].slug, "fine-tuning", "{:?}", r.hits);
+        assert!(r.hits[0].fuzzy && r.suggest.is_none());
+        assert_eq!(slugs(&ix, "大模形")[0], "llm");
+        assert_eq!(slugs(&ix, "参数高效威调")[0], "peft");
+        // an exact Han match stays first; the pinyin only adds below it
+        let r = ix.search("微调", LIMIT);
+        assert_eq!(r.hits[0].slug, "fine-tuning");
+        assert!(!r.hits[0].fuzzy);
+        assert!(r.files.iter().all(|f| !f.contains("pinyin-")), "no table for a query found exactly");
+    }
+
+    #[test]
+    fn names_decide_mixed_queries() {
+        let ix = load(&[
+            doc("mini", "MiniGPT-4", &["Mini GPT-4"], "图文对话模型。", "它能理解图像，像 GPT-4 一样。"),
+            doc("gpt", "GPT 系列", &["GPT-4"], "OpenAI 的模型。", "GPT-4 可以输入图像。"),
+            doc("other", "多模态", &[], "GPT-4 与图像。", "正文。"),
+        ]);
+        assert_eq!(slugs(&ix, "GPT-4 图像"), ["gpt", "mini", "other"]);
     }
 
     #[test]

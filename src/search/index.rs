@@ -1,7 +1,8 @@
 //! Building the index: the searchable notes in, the script files of `search/` out.
 //!
 //! Three fields per note: *names* (title, aliases, and their pinyin on Chinese sites),
-//! *summary* (with the tags), *body*. Every term's posting list says, per note, which
+//! *summary* (with the tags), *body* (without its single Han characters: a third of the
+//! postings, for queries of one character, which find bodies through the pairs it begins). Every term's posting list says, per note, which
 //! fields hold it and a BM25 impact per field (precomputed, so the browser needs no length
 //! tables); for names it also keeps positions with "starts a name" / "ends a name" flags,
 //! which decide the exact-name and name-prefix tiers without loading any text. Phrases in
@@ -13,7 +14,11 @@
 //! - `search/terms-N.js`: the posting lists of a range of terms in sorted order, cut at
 //!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in;
 //! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
-//!   a run of notes, loaded for the hits shown.
+//!   a run of notes, loaded for the hits shown, deflated and in base 64;
+//! - `search/fuzzy-K.js`: the typo vocabulary (the ASCII words authors wrote), filed under
+//!   first letter and under last letter, read only when a word finds (almost) nothing;
+//! - `search/pinyin-N.js` (Chinese sites): the pinyin of every Han character, in blocks of
+//!   code points, read only when Han characters find (almost) nothing.
 //!
 //! Notes are tokenized in parallel, then terms are gathered per hash partition in parallel
 //! and encoded (see [`super::encode`]); output is sorted, so builds are byte-identical.
@@ -28,8 +33,8 @@ use std::hash::Hasher;
 
 /// A term shard is cut once it passes this many bytes.
 pub const SHARD_BYTES: usize = 24 * 1024;
-/// Doc chunks aim at this many bytes.
-pub const DOC_CHUNK_BYTES: usize = 8 * 1024;
+/// Doc chunks aim at this many bytes of JSON before they are deflated.
+pub const DOC_CHUNK_BYTES: usize = 32 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
 const K1: f64 = 1.2;
 const B: [f64; 3] = [0.3, 0.5, 0.75];
@@ -42,7 +47,7 @@ const IMPACT_MAX: u64 = 31;
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
 const PARTITIONS: usize = 16;
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
@@ -102,6 +107,8 @@ struct TermStat {
     tf: [u32; 2],
     /// Range in `DocTerms::names`.
     names: (u32, u32),
+    /// Written by the author somewhere, not only the pinyin of a name.
+    spelled: bool,
 }
 
 /// Everything the index needs from one note, terms grouped by hash partition.
@@ -136,26 +143,8 @@ pub fn summary_text(summary: &str, tags: &[String]) -> String {
 /// the usual reading of every character, then each other reading of one character at a
 /// time, at most [`PINYIN_VARIANTS`]. Empty when the name holds no Han character.
 pub fn pinyin_names(name: &str) -> Vec<String> {
-    use pinyin::{ToPinyin, ToPinyinMulti};
     let chars: Vec<char> = name.chars().collect();
-    let readings: Vec<Vec<String>> = chars
-        .iter()
-        .map(|c| {
-            let mut r: Vec<String> = Vec::new();
-            if let Some(p) = c.to_pinyin() {
-                r.push(p.plain().replace('ü', "v"));
-            }
-            if let Some(m) = c.to_pinyin_multi() {
-                for p in m {
-                    let s = p.plain().replace('ü', "v");
-                    if !r.contains(&s) {
-                        r.push(s);
-                    }
-                }
-            }
-            r
-        })
-        .collect();
+    let readings: Vec<Vec<String>> = chars.iter().map(|&c| readings(c)).collect();
     if readings.iter().all(Vec::is_empty) {
         return Vec::new();
     }
@@ -191,16 +180,41 @@ pub fn pinyin_names(name: &str) -> Vec<String> {
     out
 }
 
+/// The toneless readings of a character (ü written v), the usual one first; empty for a
+/// character that is not Han.
+pub fn readings(c: char) -> Vec<String> {
+    use pinyin::{ToPinyin, ToPinyinMulti};
+    let mut r: Vec<String> = Vec::new();
+    if let Some(p) = c.to_pinyin() {
+        r.push(p.plain().replace('ü', "v"));
+    }
+    if let Some(m) = c.to_pinyin_multi() {
+        for p in m {
+            let s = p.plain().replace('ü', "v");
+            if !r.contains(&s) {
+                r.push(s);
+            }
+        }
+    }
+    r
+}
+
 /// Title, aliases and (on Chinese sites) their pinyin, without repeats.
 pub fn names_of(doc: &Doc, pinyin: bool) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
+    names_marked(doc, pinyin).into_iter().map(|(n, _)| n).collect()
+}
+
+/// [`names_of`], each name with whether it is pinyin (not written by the author).
+fn names_marked(doc: &Doc, pinyin: bool) -> Vec<(String, bool)> {
+    let mut names: Vec<(String, bool)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let written = std::iter::once(&doc.title).chain(&doc.aliases);
     let py: Vec<String> = if pinyin { written.clone().flat_map(|n| pinyin_names(n)).collect() } else { Vec::new() };
-    for n in written.chain(py.iter()) {
+    let count = 1 + doc.aliases.len();
+    for (i, n) in written.chain(py.iter()).enumerate() {
         let key: Vec<String> = super::tokenize::tokenize(n, Mode::Query).into_iter().map(|t| t.term).collect();
         if !key.is_empty() && seen.insert(key) {
-            names.push(n.clone());
+            names.push((n.clone(), i >= count));
         }
     }
     names
@@ -221,16 +235,24 @@ fn slot<'a>(
 }
 
 pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
-    let names: Vec<Folded> = names_of(doc, pinyin).iter().map(|n| Folded::new(n)).collect();
+    let names: Vec<(Folded, bool)> = names_marked(doc, pinyin).iter().map(|(n, py)| (Folded::new(n), *py)).collect();
     let summary = Folded::new(&summary_text(&doc.summary, &doc.tags));
     let body = Folded::new(&doc.body);
     let mut index: FxMap<TermKey, usize> = FxMap::default();
     index.reserve(doc.body.len() / 4 + 64);
     let mut stats: Vec<(TermKey, [u32; 2])> = Vec::with_capacity(doc.body.len() / 4 + 64);
     let mut name_pos: Vec<(usize, u32)> = Vec::new();
+    // Terms the author wrote (not only the pinyin of a name): the typo vocabulary.
+    let mut spelled: Vec<bool> = Vec::new();
+    let mut spell = |i: usize| {
+        if spelled.len() <= i {
+            spelled.resize(i + 1, false);
+        }
+        spelled[i] = true;
+    };
     let mut len = [0u32; 3];
     let mut base = 0;
-    for name in &names {
+    for (name, py) in &names {
         let mut toks = Vec::new();
         name.each(Mode::Doc, |t| toks.push(t));
         let (Some(first), Some(last)) =
@@ -247,6 +269,9 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
                 flags |= FLAG_END;
             }
             let i = slot(t.term, t.kind, &mut index, &mut stats);
+            if !py {
+                spell(i);
+            }
             name_pos.push((i, (base + t.pos) * 4 + flags));
         }
         len[0] += last + 1;
@@ -255,9 +280,15 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     for (field, folded) in [(0, &summary), (1, &body)] {
         let mut end = 0;
         folded.each(Mode::Doc, |t| {
-            let i = slot(t.term, t.kind, &mut index, &mut stats);
-            stats[i].1[field] += 1;
             end = t.pos + t.span;
+            // A body's single characters are left out (a third of the postings): a query
+            // of one character finds them through the pairs it begins.
+            if field == 1 && t.kind == Kind::Cjk && t.span == 1 {
+                return;
+            }
+            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            spell(i);
+            stats[i].1[field] += 1;
         });
         len[field + 1] = end;
     }
@@ -289,6 +320,7 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
             len: term.text.len() as u32,
             tf,
             names: name_ranges[i],
+            spelled: spelled.get(i).copied().unwrap_or(false),
         });
         d.arena.push_str(term.text);
         d.partition[p + 1] += 1;
@@ -346,6 +378,7 @@ struct Hit {
     doc: u32,
     tf: [u32; 2],
     names: (u32, u32),
+    spelled: bool,
 }
 
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
@@ -394,27 +427,48 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// Every term with its posting list, in JavaScript's string order. Each hash partition
 /// of the terms is gathered and encoded by one task, reading every note's terms of that
 /// partition in note order.
-fn all_postings(docs: &[&DocTerms]) -> Vec<(String, String)> {
+fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
     let scorer = Scorer::new(docs);
-    let mut terms: Vec<(String, String)> = (0..PARTITIONS)
+    let mut terms: Vec<Posting> = (0..PARTITIONS)
         .into_par_iter()
         .flat_map_iter(|p| {
             let mut by_term: FxMap<TermKey, Vec<Hit>> = FxMap::default();
             for (d, doc) in docs.iter().enumerate() {
                 let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
                 for t in &doc.terms[range] {
-                    by_term.entry(doc.term(t)).or_default().push(Hit { doc: d as u32, tf: t.tf, names: t.names });
+                    by_term.entry(doc.term(t)).or_default().push(Hit {
+                        doc: d as u32,
+                        tf: t.tf,
+                        names: t.names,
+                        spelled: t.spelled,
+                    });
                 }
             }
             let scorer = &scorer;
             by_term
                 .into_iter()
-                .map(move |(term, hits)| (term.text.to_string(), postings(scorer, docs, &hits)))
+                .map(move |(term, hits)| Posting {
+                    term: term.text.to_string(),
+                    list: postings(scorer, docs, &hits),
+                    docs: hits.len(),
+                    names: hits.iter().any(|h| h.names.0 != h.names.1),
+                    spelled: hits.iter().any(|h| h.spelled),
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
-    terms.par_sort_unstable_by(|a, b| js_order(&a.0, &b.0));
+    terms.par_sort_unstable_by(|a, b| js_order(&a.term, &b.term));
     terms
+}
+
+/// A term's posting list, with how many notes hold it and whether one names it.
+struct Posting {
+    term: String,
+    list: String,
+    docs: usize,
+    names: bool,
+    /// Written by some author, not only the pinyin of names.
+    spelled: bool,
 }
 
 /// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
@@ -423,6 +477,20 @@ type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a
 
 fn record(d: &Doc) -> DocRecord<'_> {
     (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body)
+}
+
+/// The pinyin table of the client, for the homophones of a query: readings of the code
+/// points from [`PINYIN_FROM`] below [`PINYIN_TO`], in blocks of [`PINYIN_BLOCK`].
+pub const PINYIN_FROM: u32 = 0x3400;
+pub const PINYIN_TO: u32 = 0xA000;
+pub const PINYIN_BLOCK: u32 = 1024;
+
+#[derive(Serialize)]
+struct PinyinTable {
+    from: u32,
+    block: u32,
+    /// Blocks written, as `search/pinyin-{k}.js`.
+    blocks: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -434,6 +502,12 @@ struct Manifest<'a> {
     /// The first term of each shard: shard `k` holds the terms from `shards[k]` up to
     /// `shards[k + 1]` (exclusive).
     shards: Vec<&'a str>,
+    /// The keys of the typo vocabulary files, `search/fuzzy-{key}.js`.
+    fuzzy: Vec<String>,
+    /// On Chinese sites, the pinyin table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinyin: Option<PinyinTable>,
+    rank: &'a super::rank::Rank,
     labels: &'a Labels,
 }
 
@@ -441,12 +515,12 @@ struct Manifest<'a> {
 pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let terms: Vec<DocTerms> = docs.par_iter().map(|d| doc_terms(d, pinyin)).collect();
     let docs: Vec<&Doc> = docs.iter().collect();
-    build_from(&docs, &terms.iter().collect::<Vec<_>>(), labels)
+    build_from(&docs, &terms.iter().collect::<Vec<_>>(), pinyin, labels)
 }
 
 /// The files of `search/` from notes whose terms were worked out already (`doc_terms`),
 /// in the same order.
-pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let postings = all_postings(terms);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
@@ -455,14 +529,27 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeM
         let mut end = start;
         let mut size = 0;
         while end < postings.len() && (size < SHARD_BYTES || end == start) {
-            size += postings[end].0.len() + postings[end].1.len() + 6;
+            size += postings[end].term.len() + postings[end].list.len() + 6;
             end += 1;
         }
         let k = shards.len();
-        shards.push(if k == 0 { "" } else { &postings[start].0 });
+        shards.push(if k == 0 { "" } else { &postings[start].term });
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
+    let fuzzy = fuzzy_files(&postings);
+    let fuzzy_keys: Vec<String> = fuzzy.keys().cloned().collect();
+    for (key, js) in fuzzy {
+        files.insert(format!("search/fuzzy-{key}.js"), js);
+    }
+    let pinyin = pinyin.then(|| {
+        let mut blocks = Vec::new();
+        for (k, js) in pinyin_files() {
+            files.insert(format!("search/pinyin-{k}.js"), js);
+            blocks.push(k);
+        }
+        PinyinTable { from: PINYIN_FROM, block: PINYIN_BLOCK, blocks }
+    });
     let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
     let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
     let chunks: Vec<(String, Vec<u8>)> = docs
@@ -471,14 +558,102 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], labels: &Labels) -> BTreeM
         .map(|(k, ds)| {
             let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
-            (format!("search/docs-{k}.js"), format!("conceptbookSearch.docs({k},{json});\n").into_bytes())
+            (
+                format!("search/docs-{k}.js"),
+                format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes(),
+            )
         })
         .collect();
     files.extend(chunks);
-    let manifest = Manifest { version: FORMAT_VERSION, docs: docs.len(), chunk, shards, labels };
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        docs: docs.len(),
+        chunk,
+        shards,
+        fuzzy: fuzzy_keys,
+        pinyin,
+        rank: &super::rank::RANK,
+        labels,
+    };
     let json = serde_json::to_string(&manifest).expect("manifest serializes");
     files.insert("search/index.js".to_string(), format!("conceptbookSearch.manifest({json});\n").into_bytes());
     files
+}
+
+/// `text` compressed (raw deflate, as `DecompressionStream("deflate-raw")` reads it) and
+/// written in base 64.
+fn deflate(text: &str) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(text.as_bytes()).expect("writes to memory");
+    base64::engine::general_purpose::STANDARD.encode(z.finish().expect("writes to memory"))
+}
+
+/// [`deflate`] undone.
+pub fn inflate(b64: &str) -> Result<String, String> {
+    use base64::Engine;
+    use std::io::Read;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(&bytes[..]).read_to_string(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Whether a term goes into the typo vocabulary: letters and digits of ASCII, a letter
+/// among them, long enough to be one edit from a word typos are looked up for.
+pub fn fuzzy_term(t: &str) -> bool {
+    t.len() + 1 >= super::rank::RANK.fuzzy_min_len
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+/// The keys a word of the typo vocabulary is filed under: its first letter (`f` + it)
+/// and its last (`l` + it). A word one edit from another keeps one of the two (an edit
+/// at one end leaves the other), so a query reads two small files, never the whole
+/// vocabulary.
+pub fn fuzzy_keys(t: &str) -> [String; 2] {
+    let b = t.as_bytes();
+    [format!("f{}", b[0] as char), format!("l{}", b[b.len() - 1] as char)]
+}
+
+/// The typo vocabulary, by key: `conceptbookSearch.fuzzy(key, [words], "weights")`, the
+/// words in JavaScript order, a weight per word (notes holding it × 2, + 1 when a name
+/// holds it) in base-64 numbers.
+fn fuzzy_files(postings: &[Posting]) -> BTreeMap<String, Vec<u8>> {
+    let mut by_key: BTreeMap<String, (Vec<&str>, String)> = BTreeMap::new();
+    for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
+        for key in fuzzy_keys(&p.term) {
+            let e = by_key.entry(key).or_default();
+            e.0.push(&p.term);
+            encode::push(&mut e.1, p.docs as u64 * 2 + u64::from(p.names));
+        }
+    }
+    by_key
+        .into_iter()
+        .map(|(key, (words, weights))| {
+            let json = serde_json::to_string(&words).expect("strings serialize");
+            let js = format!("conceptbookSearch.fuzzy(\"{key}\",{json},\"{weights}\");\n");
+            (key, js.into_bytes())
+        })
+        .collect()
+}
+
+/// The pinyin table, by block: `conceptbookSearch.pinyin(k, "wei|diao,tiao|…")`, one entry
+/// per code point of the block, its readings separated by commas.
+fn pinyin_files() -> Vec<(u32, Vec<u8>)> {
+    (0..(PINYIN_TO - PINYIN_FROM).div_ceil(PINYIN_BLOCK))
+        .filter_map(|k| {
+            let from = PINYIN_FROM + k * PINYIN_BLOCK;
+            let entries: Vec<String> = (from..(from + PINYIN_BLOCK).min(PINYIN_TO))
+                .map(|c| char::from_u32(c).map(|c| readings(c).join(",")).unwrap_or_default())
+                .collect();
+            if entries.iter().all(String::is_empty) {
+                return None;
+            }
+            Some((k, format!("conceptbookSearch.pinyin({k},\"{}\");\n", entries.join("|")).into_bytes()))
+        })
+        .collect()
 }
 
 fn record_size(d: &Doc) -> usize {
@@ -490,21 +665,21 @@ fn record_size(d: &Doc) -> usize {
         + 20
 }
 
-fn shard_js(k: usize, terms: &[(String, String)]) -> Vec<u8> {
+fn shard_js(k: usize, terms: &[Posting]) -> Vec<u8> {
     let mut js = format!("conceptbookSearch.terms({k},[");
-    for (i, (t, _)) in terms.iter().enumerate() {
+    for (i, p) in terms.iter().enumerate() {
         if i > 0 {
             js.push(',');
         }
-        js.push_str(&serde_json::to_string(t).expect("a string serializes"));
+        js.push_str(&serde_json::to_string(&p.term).expect("a string serializes"));
     }
     js.push_str("],[");
-    for (i, (_, p)) in terms.iter().enumerate() {
+    for (i, p) in terms.iter().enumerate() {
         if i > 0 {
             js.push(',');
         }
         js.push('"');
-        js.push_str(p);
+        js.push_str(&p.list);
         js.push('"');
     }
     js.push_str("]);\n");
@@ -538,7 +713,7 @@ mod tests {
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
-        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":1,\"docs\":50"));
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":2,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
         assert!(shard.starts_with("conceptbookSearch.terms(0,[\""));
         assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");

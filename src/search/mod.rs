@@ -17,6 +17,7 @@
 pub mod encode;
 pub mod engine;
 pub mod index;
+pub mod rank;
 pub mod text;
 pub mod tokenize;
 
@@ -120,5 +121,8 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
     }
     let docs: Vec<&Doc> = prepared.iter().map(|(d, _)| d.as_ref()).collect();
     let terms: Vec<&index::DocTerms> = prepared.iter().map(|(_, t)| t.as_ref()).collect();
-    index::build_from(&docs, &terms, labels).into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
+    index::build_from(&docs, &terms, pinyin, labels)
+        .into_iter()
+        .map(|(path, bytes)| (RelPath::new(&path), bytes))
+        .collect()
 }

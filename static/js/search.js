@@ -121,14 +121,15 @@
   var DIGIT = new Int8Array(128);
   for (var d = 0; d < 64; d++) DIGIT[ALPHA.charCodeAt(d)] = d;
 
-  var LIMIT = 10, MAX_EXPANSIONS = 64, MAX_PREFIX_SHARDS = 3;
-  var W_NAMES = 4, W_SUMMARY = 2, W_BODY = 1, W_EXACT = 10, W_PREFIX = 7;
+  /* Tiers, weights and limits: `rank` of the manifest, written by src/search/rank.rs. */
+  var R = null;
   var NAMES = 1, SUMMARY = 2, BODY = 4, FLAG_START = 2, FLAG_END = 1;
 
-  var manifest = null, shards = {}, chunks = {}, waiting = {}, loaded = [];
+  var manifest = null, shards = {}, chunks = {}, fuzzy = {}, pinyin = {}, pending = {}, waiting = {}, loaded = [];
   var input = null, root = "";
 
-  /* Loads search/<name> once; calls back (with an error or null) when its data is in. */
+  /* Loads search/<name> once; calls back (with an error or null) when its data is in
+     (for a doc chunk: once it is decompressed). */
   function load(name, cb) {
     if (waiting[name] === true) { cb(null); return; }
     if (waiting[name]) { waiting[name].push(cb); return; }
@@ -142,7 +143,12 @@
       if (!err) loaded.push("search/" + name);
       for (var k = 0; k < cbs.length; k++) cbs[k](err);
     }
-    s.onload = function () { done(null); };
+    s.onload = function () {
+      var p = pending[name];
+      if (!p) { done(null); return; }
+      delete pending[name];
+      p.then(function () { done(null); }, function (e) { done(new Error("could not read search/" + name + ": " + e)); });
+    };
     s.onerror = function () { done(new Error("could not load search/" + name)); };
     document.head.appendChild(s);
   }
@@ -159,6 +165,15 @@
     });
   }
 
+  /* Base 64 of raw deflate → text (src/search/index.rs `deflate`). */
+  function inflate(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text();
+  }
+
+  function addOnce(list, n) { if (list.indexOf(n) < 0) list.push(n); }
 
   function lowerBound(arr, t) {
     var lo = 0, hi = arr.length;
@@ -172,65 +187,87 @@
     return Math.max(0, lo - 1);
   }
 
-  /* The shards a query token needs: its own, and for a prefix the next ones it begins. */
-  function shardsFor(t, prefix) {
-    var k0 = shardOf(t), out = [k0];
-    if (prefix) {
-      for (var k = k0 + 1; k < Math.min(k0 + MAX_PREFIX_SHARDS, manifest.shards.length); k++) {
-        if (manifest.shards[k].indexOf(t) !== 0) break;
-        out.push(k);
-      }
-    }
+  /* The shard files a plan needs: for each term a token matches whole, its shard, and for
+     a prefix the next ones it begins. */
+  function shardFiles(pl) {
+    var out = [];
+    pl.toks.forEach(function (tok, i) {
+      pl.alts[i].forEach(function (t) {
+        var k0 = shardOf(t);
+        addOnce(out, "terms-" + k0 + ".js");
+        if (!pl.prefix[i]) return;
+        for (var k = k0 + 1; k < Math.min(k0 + R.max_prefix_shards, manifest.shards.length); k++) {
+          if (manifest.shards[k].indexOf(t) !== 0) break;
+          addOnce(out, "terms-" + k + ".js");
+        }
+      });
+    });
     return out;
   }
 
-  /* The posting lists a token matches: [list, exact]. */
+  /* The posting lists a term matches: [list, exact, id]. */
   function matches(t, prefix) {
     var k0 = shardOf(t), k = k0, sh = shards[k], out = [];
     var i = lowerBound(sh.terms, t);
-    if (i < sh.terms.length && sh.terms[i] === t) { out.push([sh.lists[i], true]); i++; }
+    if (i < sh.terms.length && sh.terms[i] === t) { out.push([sh.lists[i], true, k + ":" + i]); i++; }
     if (!prefix) return out;
     var n = 0;
     for (;;) {
       if (i >= sh.terms.length) {
         k++;
-        if (k - k0 >= MAX_PREFIX_SHARDS || !shards[k]) break;
+        if (k - k0 >= R.max_prefix_shards || !shards[k]) break;
         sh = shards[k]; i = 0;
       }
       var term = sh.terms[i];
-      if (term.indexOf(t) !== 0 || n >= MAX_EXPANSIONS) break;
-      out.push([sh.lists[i], false]);
+      if (term.indexOf(t) !== 0 || n >= R.max_expansions) break;
+      out.push([sh.lists[i], false, k + ":" + i]);
       n++; i++;
     }
     return out;
   }
 
-  /* What one token matched, per note: field mask, best score, name positions. */
-  function gather(lists, docs) {
-    var mask = new Uint8Array(docs), score = new Int32Array(docs), names = new Map(), hit = [];
+  /* What token `i` of a plan matched, per note: field mask, best score, name positions. */
+  function gather(pl, i) {
+    var lists = [], ids = {};
+    pl.alts[i].forEach(function (t) {
+      matches(t, pl.prefix[i]).forEach(function (m) {
+        var at = ids[m[2]];
+        if (at === undefined) { ids[m[2]] = lists.length; lists.push(m); }
+        else if (m[1]) lists[at][1] = true;
+      });
+    });
+    var docs = manifest.docs, namesOnly = pl.namesOnly[i];
+    var we = pl.fuzzy[i] ? R.w_fuzzy : R.w_exact, wp = pl.fuzzy[i] ? R.w_fuzzy : R.w_prefix;
+    var mask = new Uint8Array(docs), score = new Float64Array(docs), names = new Map(), hit = [];
     for (var l = 0; l < lists.length; l++) {
-      var s = lists[l][0], exact = lists[l][1], w = exact ? W_EXACT : W_PREFIX;
-      var i = 0, n = s.length, doc = -1;
+      var s = lists[l][0], exact = lists[l][1], w = exact ? we : wp;
+      var j = 0, n = s.length, doc = -1;
       var next = function () {
         var v = 0, x;
-        do { x = DIGIT[s.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
+        do { x = DIGIT[s.charCodeAt(j++)]; v = v * 32 + (x & 31); } while (x & 32);
         return v;
       };
-      while (i < n) {
+      while (j < n) {
         var head = next();
         doc += Math.floor(head / 8) + 1;
-        var m = head % 8, qn = 0, qs = 0, qb = 0;
+        var m = head % 8, qn = 0, qs = 0, qb = 0, positions = null;
         if (m & NAMES) {
           qn = next();
-          var count = next(), pos = 0, list = names.get(doc);
-          if (!list) { list = []; names.set(doc, list); }
-          for (var c = 0; c < count; c++) { var v = next(); pos += Math.floor(v / 4); list.push([pos, v & 3, exact]); }
+          var count = next(), pos = 0;
+          positions = [];
+          for (var c = 0; c < count; c++) { var v = next(); pos += Math.floor(v / 4); positions.push([pos, v & 3, exact]); }
         }
         if (m & SUMMARY) qs = next();
         if (m & BODY) qb = next();
+        if (namesOnly) { m &= NAMES; qs = 0; qb = 0; }
+        if (!m) continue;
+        if (positions) {
+          var list = names.get(doc);
+          if (list) list.push.apply(list, positions); else names.set(doc, positions);
+        }
         if (!mask[doc]) hit.push(doc);
         mask[doc] |= m;
-        var sc = (W_NAMES * qn + W_SUMMARY * qs + W_BODY * qb) * w;
+        var sc = (R.w_names * qn + R.w_summary * qs + R.w_body * qb) * w;
         if (sc > score[doc]) score[doc] = sc;
       }
     }
@@ -238,19 +275,33 @@
     return { mask: mask, score: score, names: names, docs: hit };
   }
 
+  function chunksOf(toks) {
+    var out = [], start = 0;
+    for (var i = 1; i <= toks.length; i++) {
+      if (i === toks.length || toks[i].sp) { out.push([start, i]); start = i; }
+    }
+    return out;
+  }
+
   function plan(query) {
     var toks = tokens(query, true);
     if (!toks.length) return null;
-    var chunks = [], start = 0;
-    for (var i = 1; i <= toks.length; i++) {
-      if (i === toks.length || toks[i].sp) { chunks.push([start, i]); start = i; }
-    }
     var last = toks[toks.length - 1];
     var prefix = last.k === WORD && (Array.from(last.t).length >= 2 || toks.length > 1);
-    return { toks: toks, chunks: chunks, prefix: prefix };
+    return {
+      toks: toks, chunks: chunksOf(toks),
+      alts: toks.map(function (t) { return [t.t]; }),
+      prefix: toks.map(function (t, i) { return (prefix && i === toks.length - 1) || (t.k === CJK && t.s === 1); }),
+      namesOnly: toks.map(function () { return false; }),
+      fuzzy: toks.map(function () { return false; })
+    };
   }
 
   var INSIDE = 1, BEGINS = 2, COMPLETES = 3, EXACT = 4;
+
+  function quality(how) {
+    return how === EXACT ? R.q_exact : how === COMPLETES ? R.q_completes : how === BEGINS ? R.q_begins : how === INSIDE ? R.q_inside : 0;
+  }
 
   /* How tokens [from, to) sit as a phrase in the names of `doc` (0: not at all). */
   function namesPhrase(pl, td, doc, from, to, whole) {
@@ -283,30 +334,36 @@
     docs: for (var x = 0; x < rarest.docs.length; x++) {
       var d = rarest.docs[x];
       for (var t = 0; t < td.length; t++) if (!td[t].mask[d]) continue docs;
-      var ch = [], allNames = true, allUpper = true, verify = false;
+      var ch = [], allNames = true, allUpper = true, verify = false, names = 0, named = true;
       for (var c = 0; c < pl.chunks.length; c++) {
-        var from = pl.chunks[c][0], to = pl.chunks[c][1];
-        var all = function (bit) { for (var i = from; i < to; i++) if (!(td[i].mask[d] & bit)) return false; return true; };
-        var inNames = to - from === 1 ? (td[from].mask[d] & NAMES) !== 0
-          : all(NAMES) && namesPhrase(pl, td, d, from, to, false) > 0;
-        var s = all(SUMMARY), b = all(BODY);
+        var from = pl.chunks[c][0], to = pl.chunks[c][1], and = 7;
+        for (var i = from; i < to; i++) and &= td[i].mask[d];
+        var how = and & NAMES ? namesPhrase(pl, td, d, from, to, false) : 0;
+        if (!(and & NAMES)) named = false;
+        names += quality(how);
+        var inNames = to - from === 1 ? (td[from].mask[d] & NAMES) !== 0 : how > 0;
+        var s = (and & SUMMARY) !== 0, b = (and & BODY) !== 0;
         if (!inNames && !s && !b) continue docs;
         ch.push([inNames, s, b]);
         allNames = allNames && inNames;
         allUpper = allUpper && (inNames || s);
         if (to - from > 1 && !inNames) verify = true;
       }
-      var whole = namesPhrase(pl, td, d, 0, pl.toks.length, true);
-      var tier = whole === EXACT ? 6 : whole === COMPLETES ? 5 : whole ? 4 : allNames ? 3 : allUpper ? 2 : 1;
+      var whole = named ? namesPhrase(pl, td, d, 0, pl.toks.length, true) : 0;
+      var tier = whole === EXACT ? R.tier_exact : whole === COMPLETES ? R.tier_completes : whole ? R.tier_begins
+        : allNames ? R.tier_names : allUpper ? R.tier_summary : R.tier_body;
       var score = 0;
       for (var q = 0; q < td.length; q++) score += td[q].score[d];
-      out.push({ doc: d, tier: tier, names: 0, score: score, chunks: ch, verify: tier < 3 && verify });
+      out.push({
+        doc: d, major: tier >= R.tier_names ? tier : 0, tier: tier, names: names, score: score,
+        chunks: ch, verify: tier < R.tier_names && verify
+      });
     }
     return out;
   }
 
   function cmpHit(a, b) {
-    return b.tier - a.tier || b.names - a.names || b.score - a.score || a.doc - b.doc;
+    return b.major - a.major || b.names - a.names || b.tier - a.tier || b.score - a.score || a.doc - b.doc;
   }
 
   /* Positions of a text's tokens: pos → [token, …]. */
@@ -320,8 +377,11 @@
   }
 
   function tokenMatches(pl, i, term) {
-    var q = pl.toks[i].t;
-    return term === q || (pl.prefix && i === pl.toks.length - 1 && term.indexOf(q) === 0);
+    var alts = pl.alts[i];
+    for (var k = 0; k < alts.length; k++) {
+      if (term === alts[k] || (pl.prefix[i] && term.indexOf(alts[k]) === 0)) return true;
+    }
+    return false;
   }
 
   /* Every place tokens [from, to) appear as a phrase in a text: [first token, last token]. */
@@ -360,7 +420,7 @@
       }
       return 0;
     }
-    return upper ? 2 : 1;
+    return upper ? R.tier_summary : R.tier_body;
   }
 
   function partialCandidates(td) {
@@ -375,19 +435,172 @@
         if (l) names += l.some(function (e) { return e[1] === (FLAG_START | FLAG_END) && e[2]; }) ? 2 : 1;
         score += t.score[d];
       });
-      out.push({ doc: d, tier: Math.min(n, 255), names: names, score: score, chunks: [], verify: false });
+      var tier = Math.min(n, 255);
+      out.push({ doc: d, major: tier, tier: tier, names: names, score: score, chunks: [], verify: false });
     });
     return out;
+  }
+
+  // ------------------------------------------------------------------ forgiving
+  /* The edits a word of `len` letters may be from the word it is a typo of. */
+  function maxEdits(len) { return len < R.fuzzy_min_len ? 0 : len < R.fuzzy_two_from ? 1 : 2; }
+
+  function fuzzyTerm(t) { return t.length + 1 >= R.fuzzy_min_len && /^[a-z0-9]+$/.test(t) && /[a-z]/.test(t); }
+
+  function fuzzyKeys(t) { return ["f" + t[0], "l" + t[t.length - 1]]; }
+
+  /* Optimal string alignment distance, or -1 once it must exceed `max` (rank.rs `osa`). */
+  function osa(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return -1;
+    var w = b.length + 1, prev2 = new Array(w).fill(0), prev = [], cur = new Array(w).fill(0), prevMin = 0;
+    for (var j = 0; j < w; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur[0] = i;
+      var rowMin = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (rowMin > max && prevMin > max) return -1;
+      prevMin = rowMin;
+      var tmp = prev2; prev2 = prev; prev = cur; cur = tmp;
+    }
+    return prev[b.length] <= max ? prev[b.length] : -1;
+  }
+
+  /* Close words of the typo vocabulary, best first (rank.rs / engine.rs `corrections`). */
+  function corrections(term) {
+    var max = maxEdits(term.length), found = [], seen = {};
+    fuzzyKeys(term).forEach(function (key) {
+      var v = fuzzy[key];
+      if (!v) return;
+      for (var i = 0; i < v.words.length; i++) {
+        var w = v.words[i];
+        if (w === term || seen[w]) continue;
+        var dist = osa(term, w, max);
+        if (dist >= 0) { seen[w] = true; found.push([dist, v.weights[i], w]); }
+      }
+    });
+    found.sort(function (a, b) { return a[0] - b[0] || (b[1] & 1) - (a[1] & 1) || b[1] - a[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+    return found.slice(0, R.fuzzy_max_terms).map(function (f) { return f[2]; });
+  }
+
+  function pinyinBlock(c) {
+    var t = manifest.pinyin;
+    if (!t || c < t.from) return -1;
+    var k = Math.floor((c - t.from) / Math.max(1, t.block));
+    return t.blocks.indexOf(k) >= 0 ? k : -1;
+  }
+
+  function readings(c) {
+    var k = pinyinBlock(c), t = manifest.pinyin;
+    if (k < 0 || !pinyin[k]) return [];
+    var e = pinyin[k][(c - t.from) % t.block];
+    return e ? e.split(",") : [];
+  }
+
+  /* Spellings of a run of Han characters in pinyin (engine.rs `pinyin_variants`). */
+  function pinyinVariants(chars) {
+    var rs = chars.map(function (ch) { return readings(ch.codePointAt(0)); });
+    if (rs.some(function (r) { return !r.length; })) return [];
+    function spell(at, k) { return rs.map(function (r, i) { return i === at ? r[k] : r[0]; }).join(""); }
+    var out = [spell(-1, 0)];
+    all: for (var i = 0; i < rs.length; i++) {
+      for (var k = 1; k < rs[i].length; k++) {
+        if (out.length >= R.pinyin_variants) break all;
+        addOnce(out, spell(i, k));
+      }
+    }
+    return out;
+  }
+
+  function isBigram(t) { return t.k === CJK && t.s === 2; }
+
+  /* The weak tokens of a plan: Latin words to correct, runs of Han bigrams [i, j) to spell
+     in pinyin; and the files that needs. */
+  function weakness(pl, td) {
+    var n = pl.toks.length, words = [], runs = [], files = [];
+    function weak(i) { return td[i].docs.length < R.fuzzy_below; }
+    pl.toks.forEach(function (t, i) {
+      if (t.k === WORD && weak(i) && fuzzyTerm(t.t) && maxEdits(Array.from(t.t).length) > 0) {
+        words.push(i);
+        fuzzyKeys(t.t).forEach(function (key) { if (manifest.fuzzy.indexOf(key) >= 0) addOnce(files, "fuzzy-" + key + ".js"); });
+      }
+    });
+    if (manifest.pinyin) {
+      for (var i = 0; i < n;) {
+        if (!isBigram(pl.toks[i])) { i++; continue; }
+        var j = i + 1;
+        while (j < n && isBigram(pl.toks[j]) && !pl.toks[j].sp && pl.toks[j].p === pl.toks[j - 1].p + 1) j++;
+        var isWeak = false;
+        for (var k = i; k < j; k++) if (weak(k)) isWeak = true;
+        if (isWeak) {
+          var chars = [];
+          for (k = i; k < j; k++) chars.push(Array.from(pl.toks[k].t)[0]);
+          chars.push(Array.from(pl.toks[j - 1].t)[1]);
+          runs.push([i, j, chars]);
+          chars.forEach(function (ch) {
+            var b = pinyinBlock(ch.codePointAt(0));
+            if (b >= 0) addOnce(files, "pinyin-" + b + ".js");
+          });
+        }
+        i = j;
+      }
+    }
+    return (words.length || runs.length) ? { words: words, runs: runs, files: files } : null;
+  }
+
+  /* The plan asked again with its weak tokens replaced, and the suggestion (or null). */
+  function forgive(query, pl, weak) {
+    var n = pl.toks.length, fixes = {}, any = false, runAt = {};
+    weak.words.forEach(function (i) {
+      var c = corrections(pl.toks[i].t);
+      if (c.length) { fixes[i] = c; any = true; }
+    });
+    weak.runs.forEach(function (r) {
+      var v = pinyinVariants(r[2]);
+      if (v.length) runAt[r[0]] = [r[1], v];
+    });
+    if (!any && !Object.keys(runAt).length) return null;
+    var p = { toks: [], alts: [], prefix: [], namesOnly: [], fuzzy: [] }, shift = 0;
+    for (var i = 0; i < n;) {
+      var t = pl.toks[i], run = runAt[i];
+      if (run) {
+        var last = pl.toks[run[0] - 1];
+        p.toks.push({ t: run[1][0], p: t.p - shift, s: 1, k: WORD, a: t.a, b: last.b, sp: t.sp });
+        p.alts.push(run[1]); p.prefix.push(true); p.namesOnly.push(true); p.fuzzy.push(true);
+        shift += run[0] - i;
+        i = run[0];
+        continue;
+      }
+      p.toks.push({ t: t.t, p: t.p - shift, s: t.s, k: t.k, a: t.a, b: t.b, sp: t.sp });
+      if (fixes[i]) { p.alts.push(fixes[i].concat([t.t])); p.prefix.push(false); p.fuzzy.push(true); }
+      else { p.alts.push(pl.alts[i]); p.prefix.push(pl.prefix[i]); p.fuzzy.push(false); }
+      p.namesOnly.push(false);
+      i++;
+    }
+    p.chunks = chunksOf(p.toks);
+    var suggest = null;
+    if (any) {
+      suggest = query;
+      for (i = n - 1; i >= 0; i--) {
+        if (fixes[i]) suggest = suggest.slice(0, pl.toks[i].a) + fixes[i][0] + suggest.slice(pl.toks[i].b);
+      }
+    }
+    return { plan: p, suggest: suggest };
   }
 
   function chunkOf(doc) { return Math.floor(doc / Math.max(1, manifest.chunk)); }
   function docOf(d) { var c = chunks[chunkOf(d)]; return c && c[d - chunkOf(d) * Math.max(1, manifest.chunk)]; }
 
-  /* Runs a query; calls back with {hits: [{doc, slug, tier, score, data}], partial, plan,
-     ms: time spent computing, not loading} or with an error. */
-  function search(query, limit, cb) {
+  /* Runs a query; calls back with {hits: [{doc, slug, tier, score, fuzzy, plan, data}],
+     partial, suggest, plan, ms: time spent computing, not loading} or with an error. */
+  function search(query, cb) {
     var pl = plan(query);
-    if (!pl) { cb(null, { hits: [], partial: false, plan: null, ms: 0 }); return; }
+    if (!pl) { cb(null, { hits: [], partial: false, suggest: null, plan: null, ms: 0 }); return; }
     var ms = 0, depth = 0;
     /* Wraps a callback so that `ms` counts the time spent in it (once, when nested). */
     function timed(f) {
@@ -396,62 +609,90 @@
         try { f(err); } finally { if (--depth === 0) ms += performance.now() - t0; }
       };
     }
+    /* The best hits of a plan, checking phrases against doc chunks loaded as needed;
+       calls back with (hits, partial). */
+    function rank(p, td, limit, done) {
+      var cands = candidates(p, td).sort(cmpHit), hits = [], i = 0;
+      function walk() {
+        while (i < cands.length) {
+          var c = cands[i];
+          if (hits.length >= limit && cmpHit(hits[limit - 1], c) < 0) break;
+          if (c.verify) {
+            if (!chunks[chunkOf(c.doc)]) { fetchAhead(); return; }
+            var tier = verify(p, c, docOf(c.doc));
+            if (!tier) { i++; continue; }
+            c.tier = tier;
+          }
+          var at = 0;
+          while (at < hits.length && cmpHit(hits[at], c) < 0) at++;
+          hits.splice(at, 0, c);
+          if (hits.length > limit) hits.length = limit;
+          i++;
+        }
+        if (hits.length) { done(hits, false); return; }
+        done(partialCandidates(td).sort(cmpHit).slice(0, limit), true);
+      }
+      /* Loads the doc chunks of the next candidates that need checking. */
+      function fetchAhead() {
+        var files = [];
+        for (var j = i; j < cands.length && files.length < limit; j++) {
+          if (!cands[j].verify) continue;
+          if (!chunks[chunkOf(cands[j].doc)]) addOnce(files, "docs-" + chunkOf(cands[j].doc) + ".js");
+        }
+        loadAll(files, timed(function (err) { if (err) cb(err); else walk(); }));
+      }
+      walk();
+    }
+    function finish(hits, partial, suggest) {
+      var files = [];
+      hits.forEach(function (h) { addOnce(files, "docs-" + chunkOf(h.doc) + ".js"); });
+      loadAll(files, timed(function (err) {
+        if (err) { cb(err); return; }
+        cb(null, {
+          hits: hits.map(function (h) {
+            var dd = docOf(h.doc);
+            return { doc: h.doc, slug: dd.slug, tier: h.tier, score: h.score, fuzzy: h.fuzzy, plan: h.plan, data: dd };
+          }),
+          partial: partial && hits.length > 0, suggest: suggest, plan: pl, ms: ms
+        });
+      }));
+    }
     withManifest(function (err) {
       if (err) { cb(err); return; }
-      if (!manifest.shards.length) { cb(null, { hits: [], partial: false, plan: pl, ms: 0 }); return; }
-      var need = [];
-      pl.toks.forEach(function (t, i) {
-        shardsFor(t.t, pl.prefix && i === pl.toks.length - 1).forEach(function (k) {
-          var n = "terms-" + k + ".js";
-          if (need.indexOf(n) < 0) need.push(n);
-        });
-      });
-      loadAll(need, timed(function (err) {
+      var limit = R.limit;
+      if (!manifest.shards.length) { cb(null, { hits: [], partial: false, suggest: null, plan: pl, ms: 0 }); return; }
+      loadAll(shardFiles(pl), timed(function (err) {
         if (err) { cb(err); return; }
-        var td = pl.toks.map(function (t, i) { return gather(matches(t.t, pl.prefix && i === pl.toks.length - 1), manifest.docs); });
-        var cands = candidates(pl, td).sort(cmpHit), hits = [], i = 0;
-        function walk() {
-          while (i < cands.length) {
-            var c = cands[i];
-            if (hits.length >= limit && cmpHit(hits[limit - 1], c) < 0) break;
-            if (c.verify) {
-              if (!chunks[chunkOf(c.doc)]) { fetchAhead(); return; }
-              var tier = verify(pl, c, docOf(c.doc));
-              if (!tier) { i++; continue; }
-              c.tier = tier;
-            }
-            var at = 0;
-            while (at < hits.length && cmpHit(hits[at], c) < 0) at++;
-            hits.splice(at, 0, c);
-            if (hits.length > limit) hits.length = limit;
-            i++;
-          }
-          var partial = false;
-          if (!hits.length) {
-            hits = partialCandidates(td).sort(cmpHit).slice(0, limit);
-            partial = hits.length > 0;
-          }
-          var files = [];
-          hits.forEach(function (h) { var n = "docs-" + chunkOf(h.doc) + ".js"; if (files.indexOf(n) < 0) files.push(n); });
-          loadAll(files, timed(function (err) {
+        var td = pl.toks.map(function (t, i) { return gather(pl, i); });
+        rank(pl, td, limit, function (found, partial) {
+          var hits = found.map(function (c) { c.fuzzy = false; c.plan = pl; return c; });
+          var weak = (partial || hits.length < limit) && weakness(pl, td);
+          if (!weak) { finish(hits, partial, null); return; }
+          loadAll(weak.files, timed(function (err) {
             if (err) { cb(err); return; }
-            cb(null, {
-              hits: hits.map(function (h) { var dd = docOf(h.doc); return { doc: h.doc, slug: dd.slug, tier: h.tier, score: h.score, data: dd }; }),
-              partial: partial, plan: pl, ms: ms
-            });
+            var again = forgive(query, pl, weak);
+            if (!again) { finish(hits, partial, null); return; }
+            var p2 = again.plan;
+            loadAll(shardFiles(p2), timed(function (err) {
+              if (err) { cb(err); return; }
+              var td2 = p2.toks.map(function (t, i) { return gather(p2, i); });
+              rank(p2, td2, limit, function (more, partial2) {
+                var suggest = null;
+                if (more.length && (!partial2 || !hits.length)) {
+                  if (partial && !partial2) hits = [];
+                  partial = partial2;
+                  more.forEach(function (c) {
+                    if (hits.length >= limit || hits.some(function (h) { return h.doc === c.doc; })) return;
+                    c.fuzzy = true; c.plan = p2;
+                    hits.push(c);
+                    suggest = again.suggest;
+                  });
+                }
+                finish(hits, partial, suggest);
+              });
+            }));
           }));
-        }
-        /* Loads the doc chunks of the next candidates that need checking. */
-        function fetchAhead() {
-          var files = [];
-          for (var j = i; j < cands.length && files.length < limit; j++) {
-            if (!cands[j].verify) continue;
-            var n = "docs-" + chunkOf(cands[j].doc) + ".js";
-            if (!chunks[chunkOf(cands[j].doc)] && files.indexOf(n) < 0) files.push(n);
-          }
-          loadAll(files, timed(function (err) { if (err) cb(err); else walk(); }));
-        }
-        walk();
+        });
       }));
     });
   }
@@ -595,19 +836,36 @@
     return li;
   }
 
+  /* "Did you mean …?" above the hits, the corrected query a button that asks it. */
+  function suggestion(text) {
+    var p = panel.querySelector(".search-suggest");
+    if (!text) { if (p) p.parentNode.removeChild(p); return; }
+    if (!p) { p = el("p", "search-suggest"); panel.insertBefore(p, panel.firstChild); }
+    p.textContent = "";
+    var parts = (label("did_you_mean") || "{q}").split("{q}");
+    var b = el("button", "search-suggest-query");
+    b.type = "button";
+    b.textContent = text;
+    b.addEventListener("click", function () { input.value = text; input.focus(); run(); });
+    p.appendChild(document.createTextNode(parts[0]));
+    p.appendChild(b);
+    p.appendChild(document.createTextNode(parts.slice(1).join("{q}")));
+  }
+
   function render(query, res) {
     list.textContent = "";
     current = res.hits;
     active = -1;
     input.removeAttribute("aria-activedescendant");
     var frag = document.createDocumentFragment();
-    res.hits.forEach(function (h, k) { frag.appendChild(row(h, k, res.plan, query)); });
+    res.hits.forEach(function (h, k) { frag.appendChild(row(h, k, h.plan || res.plan, query)); });
     list.appendChild(frag);
+    suggestion(res.suggest);
     panel.classList.toggle("partial", !!res.partial);
     var n = res.hits.length;
     setStatus(!n ? label("no_results") || input.dataset.noResults
       : res.partial ? label("partial")
-      : n === 1 ? label("one") : label(n >= LIMIT ? "more" : "count", n));
+      : n === 1 ? label("one") : label(n >= R.limit ? "more" : "count", n));
     open(true);
     input.dataset.answered = query;
   }
@@ -615,15 +873,15 @@
   function run() {
     var query = input.value, mine = ++seq;
     if (!query.trim()) {
-      list.textContent = ""; current = []; setStatus(""); open(false);
+      list.textContent = ""; current = []; setStatus(""); suggestion(null); open(false);
       input.dataset.answered = query;
       return;
     }
     if (!manifest) { setStatus(label("loading") || "…"); open(true); }
-    search(query, LIMIT, function (err, res) {
+    search(query, function (err, res) {
       if (mine !== seq) return;
       if (err) {
-        list.textContent = ""; current = [];
+        list.textContent = ""; current = []; suggestion(null);
         setStatus(label("error") || fallbackError());
         open(true);
         input.dataset.answered = query;
@@ -746,25 +1004,38 @@
   // ------------------------------------------------------------------ the global
   window.conceptbookSearch = {
     manifest: function (m) {
-      manifest = m; labels = m.labels;
+      manifest = m; labels = m.labels; R = m.rank;
       var keys = panel && panel.querySelector(".search-keys");
       if (keys) keys.textContent = labels.keys || "";
     },
     terms: function (k, terms, lists) { shards[k] = { terms: terms, lists: lists }; },
-    docs: function (k, records) {
-      chunks[k] = records.map(function (r) {
-        return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6] };
+    docs: function (k, packed) {
+      pending["docs-" + k + ".js"] = inflate(packed).then(function (text) {
+        chunks[k] = JSON.parse(text).map(function (r) {
+          return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6] };
+        });
       });
     },
+    fuzzy: function (key, words, weights) {
+      var w = [], i = 0;
+      while (i < weights.length) {
+        var v = 0, x;
+        do { x = DIGIT[weights.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
+        w.push(v);
+      }
+      fuzzy[key] = { words: words, weights: w };
+    },
+    pinyin: function (k, table) { pinyin[k] = table.split("|"); },
     /* For tests and measurements. */
     tokenize: function (text, mode) {
       return tokens(text, mode === "query").map(function (t) { return [t.t, t.p, t.s, t.a, t.b, t.sp]; });
     },
     query: function (q, cb) {
       var t0 = performance.now();
-      search(q, LIMIT, function (err, res) {
+      search(q, function (err, res) {
         cb(err ? { error: String(err) } : {
-          slugs: res.hits.map(function (h) { return h.slug; }), partial: res.partial,
+          slugs: res.hits.map(function (h) { return h.slug; }), partial: res.partial, suggest: res.suggest,
+          fuzzy: res.hits.map(function (h) { return h.fuzzy; }),
           computeMs: res.ms, totalMs: performance.now() - t0, loaded: loaded.slice()
         });
       });

@@ -24,6 +24,20 @@ const QUERIES: &[(&str, &str)] = &[
     ("token 上限", "context-window"),
 ];
 
+/// Typos, homophones and mixed queries, with the note each must put first.
+const FORGIVING: &[(&str, &str)] = &[
+    ("langchian", "langchain"),
+    ("trasnformer", "transformer"),
+    ("chatgml", "chatglm-6b"),
+    ("transfomer", "transformer"),
+    ("langchain agnets", "langchain-agents"),
+    ("威调", "fine-tuning"),
+    ("大模形", "llm"),
+    ("GPT-4 图像", "gpt"),
+    ("LoRA 显存", "lora"),
+    ("token 上限", "context-window"),
+];
+
 /// More queries for the agreement check between the Rust engine and the browser's.
 const MORE: &[&str] = &[
     "lor",
@@ -83,6 +97,68 @@ fn the_real_notes_answer_the_issue_queries() {
     assert_eq!(top(&index, "lor")[0], "lora", "prefix while typing");
     assert_eq!(top(&index, "ＧＰＴ－３．５")[0], "gpt", "full width");
     assert!(top(&index, "秩").contains(&"lora".to_string()), "one character");
+}
+
+#[test]
+fn the_real_notes_forgive_typos_and_homophones_and_rank_mixed_queries_by_name() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    for (q, want) in FORGIVING {
+        let r = index.search(q, LIMIT);
+        let got: Vec<&str> = r.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(got.first(), Some(want), "{q:?} should put {want} first, got {got:?}");
+        // a fuzzy hit never outranks an exact one
+        let first_fuzzy = r.hits.iter().position(|h| h.fuzzy).unwrap_or(r.hits.len());
+        assert!(r.hits[first_fuzzy..].iter().all(|h| h.fuzzy), "{q:?}: exact hits first: {:?}", r.hits);
+        let bytes: u64 = r.files.iter().map(|f| std::fs::metadata(dest.join(f)).unwrap().len()).sum();
+        assert!(bytes < 300 * 1024, "{q:?} loads {bytes} bytes: {:?}", r.files);
+    }
+    for (q, fix) in [
+        ("langchian", "langchain"),
+        ("trasnformer", "transformer"),
+        ("chatgml", "chatglm"),
+        ("transfomer", "transformer"),
+        ("langchain agnets", "langchain agents"),
+    ] {
+        let r = index.search(q, LIMIT);
+        assert_eq!(r.suggest.as_deref(), Some(fix), "{q}");
+        assert!(r.hits[0].fuzzy, "{q}");
+    }
+    assert!(!index.search("langchain agnets", LIMIT).partial, "the typo is forgiven, not dropped");
+    // the note whose name holds the mixed query's word comes before one that only
+    // mentions it, or holds it inside a longer name
+    let gpt = top(&index, "GPT-4 图像");
+    let pos = |s: &str| gpt.iter().position(|x| x == s).unwrap_or(usize::MAX);
+    assert!(pos("gpt") < pos("minigpt-4"), "{gpt:?}");
+    // exact Han matches are not pushed down by homophones
+    let r = index.search("微调", LIMIT);
+    assert_eq!(r.hits[0].slug, "fine-tuning");
+    assert!(r.hits.iter().all(|h| !h.fuzzy) && r.suggest.is_none());
+}
+
+#[test]
+fn precision_holds_while_forgiving() {
+    let (_keep, dest) = real_site();
+    let index = Index::open(&dest).expect("index loads");
+    // 奖励模型: only notes holding the phrase, none by pinyin or typo
+    let r = index.search("奖励模型", LIMIT);
+    assert!(!r.hits.is_empty());
+    for h in &r.hits {
+        let d = &index.docs[h.doc];
+        let text = format!("{} {} {} {} {}", d.title, d.aliases.join(" "), d.summary, d.tags.join(" "), d.body);
+        assert!(text.contains("奖励模型"), "{} does not hold 奖励模型", h.slug);
+        assert!(!h.fuzzy);
+    }
+    assert_eq!(top(&index, "lora")[0], "lora");
+    assert_eq!(top(&index, "LoRA")[0], "lora");
+    // a word found exactly is not corrected, even where a close word exists
+    for q in ["lora", "transformer", "langchain", "agents", "token"] {
+        let r = index.search(q, LIMIT);
+        assert!(r.suggest.is_none() && r.hits.iter().all(|h| !h.fuzzy), "{q}: {:?}", r.hits);
+    }
+    // nonsense stays empty, and a one-edit typo of a short word is not looked up
+    assert!(top(&index, "zzqqxxyy").is_empty());
+    assert!(top(&index, "lra").is_empty(), "three letters: no typo lookup");
 }
 
 /// A site where each field of the ranking can be seen.
@@ -154,12 +230,29 @@ fn english_sites_get_english_labels() {
     site.build().ok();
     let manifest = site.read("search/index.js");
     assert!(manifest.contains("\"no_results\":\"No results\""), "{manifest}");
+    assert!(manifest.contains("\"did_you_mean\":\"Did you mean {q}?\""), "{manifest}");
+}
+
+#[test]
+fn english_sites_forgive_typos_and_carry_no_pinyin_table() {
+    let site = SiteTest::new()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n")
+        .simple("transformer", "Transformer", "", "Attention is all you need.")
+        .simple("agents", "Agents", "", "Tools in a loop, built on the transformer.");
+    site.build().ok();
+    let index = Index::open(&site.out()).unwrap();
+    let r = index.search("Trasnformer", LIMIT);
+    assert_eq!(r.hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(), ["transformer", "agents"]);
+    assert_eq!(r.suggest.as_deref(), Some("transformer"));
+    let files: Vec<String> = site.snapshot_output().into_keys().collect();
+    assert!(files.iter().any(|f| f.starts_with("search/fuzzy-")), "{files:?}");
+    assert!(!files.iter().any(|f| f.starts_with("search/pinyin-")), "no pinyin on an English site: {files:?}");
 }
 
 #[test]
 fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     use conceptbook::incremental::Session;
-    let long = "很长的正文，".repeat(800);
+    let long = "很长的正文，".repeat(2000);
     let site = SiteTest::new().simple("a", "甲", "", &long).simple("b", "乙", "", &long).simple("c", "丙", "", &long);
     let mut session = Session::new(site.root()).unwrap();
     let docs = |o: &conceptbook::output::Output| o.keys().filter(|k| k.as_str().starts_with("search/docs-")).count();
@@ -236,13 +329,14 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
     // What the Rust engine and tokenizer say, for the client to agree with.
     let samples = tokenizer_samples();
     let rust_tokens: Vec<serde_json::Value> = samples.iter().map(|s| tokens_json(s)).collect();
-    let expected: Vec<(String, Vec<String>, bool)> = QUERIES
+    let expected: Vec<(String, Vec<String>, bool, Option<String>)> = QUERIES
         .iter()
         .map(|(q, _)| *q)
+        .chain(FORGIVING.iter().map(|(q, _)| *q))
         .chain(MORE.iter().copied())
         .map(|q| {
             let r = index.search(q, LIMIT);
-            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial)
+            (q.to_string(), r.hits.into_iter().map(|h| h.slug).collect(), r.partial, r.suggest)
         })
         .collect();
     with_browser((1280, 900), move |c| async move {
@@ -263,9 +357,18 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
                     "{base}: {q:?} should show {want} in the top 3, got {got:?}"
                 );
             }
-            for (q, slugs, partial) in &expected {
+            for (q, want) in FORGIVING {
+                query(&c, q).await;
+                assert_eq!(shown(&c).await.first(), Some(&want.to_string()), "{base}: {q:?} puts {want} first");
+            }
+            for (q, slugs, partial, suggest) in &expected {
                 query(&c, q).await;
                 assert_eq!(&shown(&c).await, slugs, "{base}: the client ranks {q:?} like the Rust engine");
+                let shown_suggest = c
+                    .execute("var b=document.querySelector('.search-suggest-query');return b&&b.textContent", vec![])
+                    .await
+                    .unwrap();
+                assert_eq!(shown_suggest.as_str(), suggest.as_deref(), "{base}: {q:?} suggests like the Rust engine");
                 let is_partial = c
                     .execute("return document.getElementById('search-panel').classList.contains('partial')", vec![])
                     .await
@@ -284,6 +387,59 @@ async fn the_client_finds_the_real_notes_from_disk_and_over_http() {
             }
             no_console_errors(&c, &base).await;
         }
+    })
+    .await;
+}
+
+/// "Did you mean": the corrected query above the hits, in the site's language; a click asks
+/// it. The snippets of the hits come out of compressed doc chunks, from `file://`.
+#[tokio::test(flavor = "multi_thread")]
+async fn did_you_mean_is_shown_and_asks_the_corrected_query() {
+    let (keep, dest) = real_site();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, "trasnformer").await;
+        let suggest = c.find(Locator::Css(".search-suggest")).await.unwrap().text().await.unwrap();
+        assert_eq!(suggest, "你要找的是不是：transformer");
+        assert_eq!(shown(&c).await[0], "transformer");
+        let snippet = c.find(Locator::Css("#search-results .hit-snippet")).await.unwrap().text().await.unwrap();
+        assert!(!snippet.trim().is_empty(), "snippets come out of the compressed chunks");
+        screenshot(&c, "search-did-you-mean").await;
+        c.find(Locator::Css(".search-suggest-query")).await.unwrap().click().await.unwrap();
+        settle(&c, "transformer").await;
+        let q = c.find(Locator::Id("q")).await.unwrap();
+        assert_eq!(q.prop("value").await.unwrap().as_deref(), Some("transformer"));
+        assert_eq!(shown(&c).await[0], "transformer");
+        let gone = c.execute("return document.querySelector('.search-suggest')", vec![]).await.unwrap();
+        assert!(gone.is_null(), "no suggestion for a query found exactly");
+        // the typo's fallback loaded two small vocabulary files, not the whole vocabulary
+        let loaded: Vec<String> =
+            serde_json::from_value(c.execute("return conceptbookSearch.loaded()", vec![]).await.unwrap()).unwrap();
+        assert_eq!(loaded.iter().filter(|f| f.contains("fuzzy-")).count(), 2, "{loaded:?}");
+        // homophones: 威调 finds 微调 by its pinyin, with no suggestion to click
+        query(&c, "威调").await;
+        assert_eq!(shown(&c).await[0], "fine-tuning");
+        no_console_errors(&c, "did you mean").await;
+    })
+    .await;
+}
+
+/// The client takes its limits from the manifest the Rust side writes: a manifest asking
+/// for three hits gets three.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_reads_its_numbers_from_the_manifest() {
+    let (keep, dest) = real_site();
+    let manifest = dest.join("search/index.js");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("\"limit\":10,"), "{text}");
+    std::fs::write(&manifest, text.replace("\"limit\":10,", "\"limit\":3,")).unwrap();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = keep;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, "模型").await;
+        assert_eq!(shown(&c).await.len(), 3);
+        no_console_errors(&c, "limit").await;
     })
     .await;
 }

@@ -266,11 +266,17 @@ fn an_edit_shows_a_broken_edit_keeps_the_last_good_site_and_a_fix_recovers() {
 fn the_search_index_follows_a_body_edit() {
     let site = site();
     let s = Served::start(&site, &[]);
-    assert!(!s.get("/search/docs-0.js").body.contains("量子退火"));
+    assert!(!doc_chunk(&s.get("/search/docs-0.js").body).contains("量子退火"));
     edit(&site, "content/lora.md", "第一版", "第一版，与量子退火无关");
     s.get_until("/lora.html", |r| r.body.contains("量子退火"), "the page");
-    s.get_until("/search/docs-0.js", |r| r.body.contains("量子退火"), "the search index");
+    s.get_until("/search/docs-0.js", |r| doc_chunk(&r.body).contains("量子退火"), "the search index");
     s.wait_log(|l| l.contains("search index updated in "), "the index line");
+}
+
+/// The text of a search doc chunk (`conceptbookSearch.docs(k,"deflated, base 64");`).
+fn doc_chunk(script: &str) -> String {
+    let packed = script.split('"').nth(1).unwrap_or_default();
+    conceptbook::search::index::inflate(packed).unwrap_or_default()
 }
 
 /// Reads a Server-Sent Events stream until `event: NAME`; returns its data line.
