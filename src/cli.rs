@@ -1,4 +1,4 @@
-//! The command line: `conceptbook [build|check|serve|new]`, `build` when none is given.
+//! The command line: `conceptbook [build|check|serve|new|init]`, `build` when none is given.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Build a searchable static site, with a glossary and a concept graph, from cross-linked Markdown concept notes.\n\n\
         A site is a folder with book.toml and content/ (one Markdown note per concept, TOML front matter between +++ lines). \
         Run with no command to build the site of the current folder into book/.",
-    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook serve --open        preview at http://127.0.0.1:3000/, reloading on every save\n  conceptbook new lora --parent peft --title LoRA\n  conceptbook build --root site --dest out"
+    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook serve --open        preview at http://127.0.0.1:3000/, reloading on every save\n  conceptbook new lora --parent peft --title LoRA\n  conceptbook init my-notes --language zh-CN   start a new site\n  conceptbook init my-notes --language zh-CN   start a new site\n  conceptbook build --root site --dest out"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,6 +37,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Scaffold a note: write content/SLUG.md with its front matter
     New(NewArgs),
+    /// Start a new site in DIR: book.toml, content/, .gitignore and a GitHub Pages workflow
+    #[command(long_about = "Start a new site in DIR (default: the current folder): book.toml with the \
+            title from the folder's name, content/index.md and two first notes, a .gitignore for book/, \
+            and .github/workflows/pages.yml, which installs conceptbook, builds the site and publishes \
+            it on GitHub Pages. A folder that already holds a site (book.toml or content/) is refused; \
+            no existing file is overwritten.")]
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -90,6 +97,20 @@ pub struct ServeArgs {
     /// Open the site in the default browser (xdg-open, open or start)
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The folder of the new site, created if missing (default: --root, the current folder)
+    pub dir: Option<PathBuf>,
+    /// The site's language, e.g. en or zh-CN: <html lang>, interface labels, how the glossary sorts (default: en)
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
+    /// The site's title (default: the folder's name)
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -22,6 +22,8 @@ pub struct Config {
     pub auto_link: bool,
     /// Titles and aliases auto-linking leaves alone (common words that are also aliases).
     pub auto_link_skip: Vec<String>,
+    /// "Edit this page": an http(s) URL with `{path}`, the note's path from the site root.
+    pub edit_url_template: Option<String>,
     /// `[build] trusted-html`: keep raw HTML and link URLs as authors wrote them, for a
     /// site whose every author is trusted. Off by default: they are sanitized.
     pub trusted_html: bool,
@@ -44,6 +46,7 @@ struct RawBook {
     #[serde(default = "default_language")]
     language: String,
     site_url: Option<String>,
+    edit_url_template: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,12 +73,43 @@ pub fn site_url(url: &str) -> Result<String, String> {
     Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
+/// Checks `edit-url-template`: an http(s) URL holding `{path}`.
+pub fn edit_url_template(template: &str) -> Result<(), String> {
+    let t = template.trim();
+    if !(t.starts_with("https://") || t.starts_with("http://")) || t.contains(char::is_whitespace) {
+        return Err(format!("edit-url-template `{t}` is not an http(s) URL"));
+    }
+    if !t.contains("{path}") {
+        return Err(format!("edit-url-template `{t}` has no {{path}}"));
+    }
+    Ok(())
+}
+
+/// The "edit this page" URL of the file at `path` (`content/training/lora.md`), its
+/// segments percent-encoded where a URL needs it.
+pub fn edit_url(template: &str, path: &RelPath) -> String {
+    let encoded: Vec<String> = path.as_str().split('/').map(encode_segment).collect();
+    template.replace("{path}", &encoded.join("/"))
+}
+
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn default_language() -> String {
     "en".to_string()
 }
 
 const TOP_KEYS: &[&str] = &["book", "build"];
-const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url"];
+const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url", "edit-url-template"];
 const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html"];
 
 pub const FILE: &str = "book.toml";
@@ -138,7 +172,16 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Some(Ok(url)) => Some(url),
         None => None,
     };
+    if let Some(template) = &raw.book.edit_url_template {
+        if let Err(message) = edit_url_template(template) {
+            let pos = key_pos(text, "edit-url-template");
+            return Err(vec![Diagnostic::error(&path, message).at(pos).spanning(pos.rest_of_line(text)).help(
+                "write the URL of your repository's editor with {path} where the note's path goes, e.g. \"https://github.com/user/repo/edit/main/{path}\"",
+            )]);
+        }
+    }
     Ok(Config {
+        edit_url_template: raw.book.edit_url_template.map(|t| t.trim().to_string()),
         title: raw.book.title,
         description: raw.book.description,
         language: raw.book.language,
@@ -179,7 +222,7 @@ fn check_keys(
     }
 }
 
-/// The position of the first line that assigns `key` (`key =` or `[key]`).
+/// The position of the first line that assigns `key` (`key =`, `[key]` or `key:`).
 pub fn key_pos(text: &str, key: &str) -> Pos {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -188,7 +231,8 @@ pub fn key_pos(text: &str, key: &str) -> Pos {
         let bare = trimmed.trim_start_matches('[').trim_start_matches('"');
         if let Some(rest) = bare.strip_prefix(key) {
             let rest = rest.trim_start_matches('"').trim_start();
-            if rest.starts_with('=') || rest.starts_with(']') {
+            // `key =` (TOML), `[key]` (a TOML table), `key:` (YAML front matter).
+            if rest.starts_with('=') || rest.starts_with(']') || rest.starts_with(':') {
                 return Pos::of_offset(text, offset + indent);
             }
         }
@@ -212,6 +256,27 @@ pub fn toml_error(path: &RelPath, text: &str, e: &toml::de::Error) -> Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_url_templates() {
+        let c =
+            parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/{path}\"\n").unwrap();
+        let t = c.edit_url_template.unwrap();
+        assert_eq!(
+            edit_url(&t, &RelPath::new("content/training/lora.md")),
+            "https://github.com/u/r/edit/main/content/training/lora.md"
+        );
+        assert_eq!(
+            edit_url(&t, &RelPath::new("content/微调 a.md")),
+            "https://github.com/u/r/edit/main/content/%E5%BE%AE%E8%B0%83%20a.md"
+        );
+        let e =
+            parse("[book]\ntitle = \"T\"\nedit-url-template = \"https://github.com/u/r/edit/main/\"\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (3, 1));
+        assert!(e[0].message.contains("has no {path}"), "{}", e[0]);
+        let e = parse("[book]\ntitle = \"T\"\nedit-url-template = \"javascript:alert(1)//{path}\"\n").unwrap_err();
+        assert!(e[0].message.contains("not an http(s) URL"), "{}", e[0]);
+    }
 
     #[test]
     fn defaults() {

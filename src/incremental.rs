@@ -43,6 +43,8 @@ pub struct Session {
     search: search::Cache,
     /// Body edits were rendered, but the search index is not rebuilt yet.
     search_stale: bool,
+    /// The print page's sections, kept across body-only rebuilds.
+    print: pipeline::PrintCache,
 }
 
 /// What a rebuild did.
@@ -77,6 +79,7 @@ impl Session {
             output: built.output,
             warnings: built.warnings,
             search: built.search.unwrap_or_default(),
+            print: built.print.unwrap_or_default(),
             search_stale: false,
         })
     }
@@ -177,7 +180,7 @@ impl Session {
         if !same_shape {
             self.search.clear(); // titles shown inside other notes' text may have changed
             self.search_stale = false;
-            self.output = pipeline::render(site, &self.theme, Some(&mut self.search)).map_err(fail)?;
+            self.output = pipeline::render_kept(site, &self.theme, &mut self.search, &mut self.print).map_err(fail)?;
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
@@ -197,6 +200,19 @@ impl Session {
         let mut fresh = pipeline::render_notes(site, &self.theme, &ids).map_err(fail)?;
         if edited.contains(&RelPath::new(note::HOME_FILE)) {
             fresh.extend(pipeline::render_index(site, &self.theme).map_err(fail)?);
+        }
+        if !ids.is_empty() {
+            // The print page holds every body: redo it, and drop parts it no longer has.
+            let (print, parts) = match pipeline::render_print(site, &self.theme, &mut self.print, &ids) {
+                Ok(done) => done,
+                Err(d) => {
+                    self.print = pipeline::PrintCache::default(); // it may hold the failed attempt
+                    return Err(fail(d));
+                }
+            };
+            let kept: BTreeSet<RelPath> = (1..=parts).map(pipeline::part_page).collect();
+            self.output.retain(|path, _| !pipeline::is_print_page(path) || kept.contains(path));
+            fresh.extend(print);
         }
         let count = fresh.len();
         self.output.extend(fresh);

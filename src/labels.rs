@@ -77,6 +77,44 @@ pub struct Labels {
     pub footnote_back: String,
     /// The search panel's strings, which `js/search.js` reads from the index manifest.
     pub search_panel: SearchLabels,
+    /// The print page's strings (English when a site's own label file has none).
+    #[serde(default)]
+    pub print: PrintLabels,
+    /// The "edit this page" link under each note, when book.toml sets `edit-url-template`.
+    #[serde(default = "default_edit")]
+    pub edit: String,
+    /// Callout labels by kind (`note`, `tip`, `warning`, …); a kind not listed reads in
+    /// English.
+    #[serde(default)]
+    pub callouts: BTreeMap<String, String>,
+}
+
+/// Interface strings of the print page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintLabels {
+    /// The link to it in the top bar.
+    pub link: String,
+    /// Its title, and the home page's link to it.
+    pub title: String,
+    pub contents: String,
+    /// The list of parts of a split print page.
+    pub parts: String,
+}
+
+impl Default for PrintLabels {
+    fn default() -> PrintLabels {
+        PrintLabels {
+            link: "Print".to_string(),
+            title: "The whole book, for print".to_string(),
+            contents: "Contents".to_string(),
+            parts: "Parts".to_string(),
+        }
+    }
+}
+
+fn default_edit() -> String {
+    "Edit this page".to_string()
 }
 
 /// Interface strings of the search panel.

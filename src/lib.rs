@@ -5,6 +5,7 @@
 //! command and prints what happened.
 
 pub mod assets;
+pub mod callout;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod graphmap;
 pub mod highlight;
 pub mod html;
 pub mod incremental;
+pub mod init;
 pub mod labels;
 pub mod markdown;
 pub mod names;

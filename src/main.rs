@@ -3,7 +3,7 @@
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
 use conceptbook::pipeline::WriteError;
-use conceptbook::{config, output, pipeline, report, scaffold, serve};
+use conceptbook::{config, init, output, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -23,6 +23,12 @@ fn main() -> ExitCode {
             let request = scaffold::Request { slug: args.slug, parent: args.parent, title: args.title };
             scaffold::run(&args.common.root, &request, args.common.quiet)
         }
+        Some(Command::Init(args)) => init::run(
+            &args.dir.unwrap_or(args.common.root),
+            args.language.as_deref(),
+            args.title.as_deref(),
+            args.common.quiet,
+        ),
         None => build(cli.build),
     };
     match result {

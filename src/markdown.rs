@@ -6,6 +6,7 @@
 //! note pages (the [`Linker`] knows where notes live), fenced code is highlighted by
 //! syntect, and `$…$` / `$$…$$` become MathML.
 
+use crate::callout;
 use crate::highlight;
 use crate::html::escape;
 use crate::names::{slugify, split_anchor, Heading, RefKind};
@@ -149,6 +150,11 @@ pub trait Linker {
         None
     }
 
+    /// The label of a callout's kind (`note`, `warning`, …) in the site's language.
+    fn callout_label(&self, kind: &str) -> String {
+        callout::label(kind).to_string()
+    }
+
     /// Whether the authors are trusted (book.toml's `trusted-html`): their raw HTML and
     /// link URLs are then kept as written, not sanitized.
     fn trusted_html(&self) -> bool {
@@ -179,179 +185,287 @@ impl Default for BodyWords<'static> {
 /// Renders a body to HTML. `headings` are the ids `scan` gave this same body, whose
 /// formulas `scan` has checked.
 pub fn render(body: &str, headings: &[Heading], linker: &dyn Linker) -> String {
-    let words = linker.words();
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading_index = 0;
-    let mut code: Option<(String, String)> = None; // (lang, text)
-    let mut skip_link_text = false;
-    let mut in_special_link = false;
-    // Auto-link: the Text events outside headings, links and images.
-    let auto = linker.auto_link();
-    let (mut in_heading, mut link_depth, mut image_depth) = (false, 0usize, 0usize);
-    // The table cell being read: where its start is, and its text's width in ems so far.
-    let mut cell: Option<(usize, f64)> = None;
-    let mut in_footnote = false; // citations keep their words
-    let mut linkable: Vec<usize> = Vec::new();
     let trusted = linker.trusted_html();
-    for (event, range) in authored(body, trusted) {
-        if let Some((_, text)) = &mut code {
-            match event {
-                Event::Text(t) => text.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().unwrap_or_default();
-                    let block = highlight::code_block(&text, &lang);
-                    // The language label sits on a wrapper, so it stays put as the code scrolls.
-                    let html = if lang.is_empty() {
-                        block
-                    } else {
-                        format!(
-                            "<div class=\"code-wrap\"><span class=\"lang-label\" aria-hidden=\"true\">{}</span>{block}</div>\n",
-                            escape(&lang)
-                        )
-                    };
-                    events.push(Event::Html(html.into()));
-                }
-                _ => {}
-            }
+    // Callouts need to look ahead (the `[!type]` line), so a body that may hold one is
+    // collected; any other streams through. Their markup is conceptbook's own, written here
+    // after the author's raw HTML was sanitized.
+    let (events_in, callouts) = if body.contains("[!") {
+        let parsed: Vec<_> = authored(body, trusted).collect();
+        let plan = callout::plan(&parsed, body);
+        (Box::new(parsed.into_iter()) as Box<dyn Iterator<Item = _>>, plan)
+    } else {
+        (authored(body, trusted), callout::Plan::default())
+    };
+    let mut rewrite = Rewrite::new(headings, linker, trusted);
+    for (i, (event, range)) in events_in.enumerate() {
+        if callouts.skip.contains(&i) {
             continue;
         }
-        if skip_link_text && !matches!(event, Event::End(TagEnd::Link)) {
-            continue;
+        if let Some(c) = callouts.open.get(&i) {
+            rewrite.events.push(Event::Html(callout::open(c, &linker.callout_label(c.kind)).into()));
+        } else if let Some(c) = callouts.close.get(&i) {
+            rewrite.events.push(Event::Html(callout::close(c).into()));
+        } else {
+            rewrite.event(event, range.start);
+        }
+    }
+    let events = rewrite.finish();
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// The rewrite of one body's event stream, one small step per kind of event: headings get
+/// ids and anchors, code is highlighted, note links resolved, tables boxed, text marked
+/// for auto-linking; then, over the whole stream, auto-links, math glue and footnotes.
+struct Rewrite<'a, 'l> {
+    headings: &'l [Heading],
+    linker: &'l dyn Linker,
+    trusted: bool,
+    auto: Option<AutoLink<'l>>,
+    events: Vec<Event<'a>>,
+    heading_index: usize,
+    /// Inside a fenced code block: (language, text so far).
+    code: Option<(String, String)>,
+    /// A `[[wiki]]` link written as its target's title: its own text is dropped.
+    skip_link_text: bool,
+    /// Inside a link conceptbook wrote itself (a note link, or one whose URL was unsafe).
+    in_special_link: bool,
+    in_heading: bool,
+    link_depth: usize,
+    image_depth: usize,
+    /// Citations keep their words: no auto-links in footnotes.
+    in_footnote: bool,
+    /// The table cell being read: where its start is, and its text's width in ems so far.
+    cell: Option<(usize, f64)>,
+    /// The Text events outside headings, links and images: where auto-links may go.
+    linkable: Vec<usize>,
+}
+
+impl<'a, 'l> Rewrite<'a, 'l> {
+    fn new(headings: &'l [Heading], linker: &'l dyn Linker, trusted: bool) -> Self {
+        Rewrite {
+            headings,
+            linker,
+            trusted,
+            auto: linker.auto_link(),
+            events: Vec::new(),
+            heading_index: 0,
+            code: None,
+            skip_link_text: false,
+            in_special_link: false,
+            in_heading: false,
+            link_depth: 0,
+            image_depth: 0,
+            in_footnote: false,
+            cell: None,
+            linkable: Vec::new(),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if self.code.is_some() {
+            return self.code_text(event);
+        }
+        if self.skip_link_text && !matches!(event, Event::End(TagEnd::Link)) {
+            return;
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                in_heading = true;
-                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
-                events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let id = headings.get(heading_index).map_or("section", |h| h.id.as_str());
-                heading_index += 1;
-                in_heading = false;
-                events.push(Event::Html(
-                    format!(
-                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{2}\">#</a></{1}>",
-                        escape(id),
-                        level,
-                        escape(linker.anchor_label())
-                    )
-                    .into(),
-                ));
-            }
+            Event::Start(Tag::Heading { level, .. }) => self.heading_start(level),
+            Event::End(TagEnd::Heading(level)) => self.heading_end(level),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                match classify_link(link_type, &dest_url, range.start) {
-                    Some(r) => {
-                        in_special_link = true;
-                        let resolved = linker.resolve(r.kind, &r.target, r.anchor.as_deref());
-                        let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                        match resolved {
-                            Some(t) => {
-                                events.push(Event::Html(
-                                    format!(
-                                        "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                                        escape(&t.href),
-                                        escape(&t.slug)
-                                    )
-                                    .into(),
-                                ));
-                                if !piped {
-                                    events.push(Event::Text(t.text.into()));
-                                    skip_link_text = true;
-                                }
-                            }
-                            None => events.push(Event::Html("<a class=\"note-link broken\">".into())),
-                        }
-                    }
-                    // A `javascript:` or `data:` link keeps its text, not its target.
-                    None if !trusted && !crate::sanitize::url_is_safe(&dest_url) => {
-                        in_special_link = true;
-                        events.push(Event::Html("<a>".into()));
-                    }
-                    None => {
-                        link_depth += 1;
-                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
-                    }
-                }
+                self.link_start(link_type, dest_url, title, id, offset)
             }
-            Event::End(TagEnd::Link) => {
-                skip_link_text = false;
-                if in_special_link {
-                    in_special_link = false;
-                    events.push(Event::Html("</a>".into()));
-                } else {
-                    link_depth = link_depth.saturating_sub(1);
-                    events.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::InlineMath(src) => events.push(math(&src, false)),
-            Event::DisplayMath(src) => events.push(math(&src, true)),
-            // A table scrolls sideways in a box of its own that the keyboard can reach.
-            Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
-                events.push(event);
-            }
-            // A short cell (a number, a date, a model name) stays on one line.
-            Event::Start(Tag::TableCell) => {
-                events.push(event);
-                cell = Some((events.len(), 0.0));
-                events.push(Event::Html("".into()));
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some((at, width)) = cell.take() {
-                    if width > 0.0 && width <= 7.0 {
-                        events[at] = Event::Html("<span class=\"nobr\">".into());
-                        events.push(Event::Html("</span>".into()));
-                    }
-                }
-                events.push(event);
-            }
-            Event::End(TagEnd::Table) => {
-                events.push(event);
-                events.push(Event::Html("</div>".into()));
-            }
+            Event::End(TagEnd::Link) => self.link_end(),
+            Event::InlineMath(src) => self.events.push(math(&src, false)),
+            Event::DisplayMath(src) => self.events.push(math(&src, true)),
+            Event::Start(Tag::Table(_))
+            | Event::End(TagEnd::Table)
+            | Event::Start(Tag::TableCell)
+            | Event::End(TagEnd::TableCell) => self.table(event),
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
                 match event {
-                    Event::Start(_) => image_depth += 1,
-                    _ => image_depth = image_depth.saturating_sub(1),
+                    Event::Start(_) => self.image_depth += 1,
+                    _ => self.image_depth = self.image_depth.saturating_sub(1),
                 }
-                events.push(event);
+                self.events.push(event);
             }
             Event::Start(Tag::FootnoteDefinition(_)) | Event::End(TagEnd::FootnoteDefinition) => {
-                in_footnote = matches!(event, Event::Start(_));
-                events.push(event);
+                self.in_footnote = matches!(event, Event::Start(_));
+                self.events.push(event);
             }
-            Event::Text(t) => {
-                if let Some((_, width)) = &mut cell {
-                    *width += t.chars().map(|c| if is_cjk(c) { 1.0 } else { 0.55 }).sum::<f64>();
-                }
-                if auto.is_some() && !(in_heading || in_special_link || in_footnote) && link_depth + image_depth == 0 {
-                    linkable.push(events.len());
-                }
-                events.push(Event::Text(t));
-            }
+            Event::Text(t) => self.text(t),
             Event::Code(t) => {
-                if let Some((_, width)) = &mut cell {
-                    *width += t.chars().map(|c| if is_cjk(c) { 1.0 } else { 0.6 }).sum::<f64>();
-                }
-                events.push(Event::Code(t));
+                self.measure(&t, 0.6);
+                self.events.push(Event::Code(t));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
-    if let Some(auto) = &auto {
-        events = link_terms(events, &linkable, auto, linker);
+
+    /// Inside a fenced block: gather its text; at its end, the highlighted block.
+    fn code_text(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut self.code {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, text) = self.code.take().unwrap_or_default();
+                let block = highlight::code_block(&text, &lang);
+                // The language label sits on a wrapper, so it stays put as the code scrolls.
+                let html = if lang.is_empty() {
+                    block
+                } else {
+                    format!(
+                        "<div class=\"code-wrap\"><span class=\"lang-label\" aria-hidden=\"true\">{}</span>{block}</div>\n",
+                        escape(&lang)
+                    )
+                };
+                self.events.push(Event::Html(html.into()));
+            }
+            _ => {}
+        }
     }
-    let events = footnotes(glue_math(events), &words);
-    let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+
+    fn heading_id(&self) -> &'l str {
+        self.headings.get(self.heading_index).map_or("section", |h| h.id.as_str())
+    }
+
+    fn heading_start(&mut self, level: HeadingLevel) {
+        self.in_heading = true;
+        let id = self.heading_id();
+        self.events.push(Event::Html(format!("<{} id=\"{}\">", level, escape(id)).into()));
+    }
+
+    fn heading_end(&mut self, level: HeadingLevel) {
+        let id = self.heading_id();
+        self.heading_index += 1;
+        self.in_heading = false;
+        let anchor = format!(
+            "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{2}\">#</a></{1}>",
+            escape(id),
+            level,
+            escape(self.linker.anchor_label())
+        );
+        self.events.push(Event::Html(anchor.into()));
+    }
+
+    /// A link: to a note (resolved by the linker), with an unsafe URL (its text kept, its
+    /// target dropped), or any other, as written.
+    fn link_start(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        match classify_link(link_type, &dest_url, offset) {
+            Some(r) => {
+                self.in_special_link = true;
+                let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                match self.linker.resolve(r.kind, &r.target, r.anchor.as_deref()) {
+                    Some(t) => {
+                        let open = format!(
+                            "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
+                            escape(&t.href),
+                            escape(&t.slug)
+                        );
+                        self.events.push(Event::Html(open.into()));
+                        if !piped {
+                            self.events.push(Event::Text(t.text.into()));
+                            self.skip_link_text = true;
+                        }
+                    }
+                    None => self.events.push(Event::Html("<a class=\"note-link broken\">".into())),
+                }
+            }
+            // A `javascript:` or `data:` link keeps its text, not its target.
+            None if !self.trusted && !crate::sanitize::url_is_safe(&dest_url) => {
+                self.in_special_link = true;
+                self.events.push(Event::Html("<a>".into()));
+            }
+            None => {
+                self.link_depth += 1;
+                self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+            }
+        }
+    }
+
+    fn link_end(&mut self) {
+        self.skip_link_text = false;
+        if self.in_special_link {
+            self.in_special_link = false;
+            self.events.push(Event::Html("</a>".into()));
+        } else {
+            self.link_depth = self.link_depth.saturating_sub(1);
+            self.events.push(Event::End(TagEnd::Link));
+        }
+    }
+
+    /// A table scrolls sideways in a box of its own that the keyboard can reach; a short
+    /// cell (a number, a date, a model name) stays on one line.
+    fn table(&mut self, event: Event<'a>) {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                self.events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                self.events.push(event);
+            }
+            Event::Start(Tag::TableCell) => {
+                self.events.push(event);
+                self.cell = Some((self.events.len(), 0.0));
+                self.events.push(Event::Html("".into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((at, width)) = self.cell.take() {
+                    if width > 0.0 && width <= 7.0 {
+                        self.events[at] = Event::Html("<span class=\"nobr\">".into());
+                        self.events.push(Event::Html("</span>".into()));
+                    }
+                }
+                self.events.push(event);
+            }
+            _ => {
+                self.events.push(event);
+                self.events.push(Event::Html("</div>".into()));
+            }
+        }
+    }
+
+    /// Adds `text`'s width to the table cell being read, if any (`latin` ems a Latin char).
+    fn measure(&mut self, text: &str, latin: f64) {
+        if let Some((_, width)) = &mut self.cell {
+            *width += text.chars().map(|c| if is_cjk(c) { 1.0 } else { latin }).sum::<f64>();
+        }
+    }
+
+    fn text(&mut self, t: CowStr<'a>) {
+        self.measure(&t, 0.55);
+        let quiet = self.in_heading || self.in_special_link || self.in_footnote;
+        if self.auto.is_some() && !quiet && self.link_depth + self.image_depth == 0 {
+            self.linkable.push(self.events.len());
+        }
+        self.events.push(Event::Text(t));
+    }
+
+    /// The rewritten stream: auto-links added, formulas glued to their punctuation, and
+    /// footnotes gathered at the end in order of first citation.
+    fn finish(self) -> Vec<Event<'a>> {
+        let mut events = self.events;
+        if let Some(auto) = &self.auto {
+            events = link_terms(events, &self.linkable, auto, self.linker);
+        }
+        footnotes(glue_math(events), &self.linker.words())
+    }
 }
 
 /// Punctuation that must not start a line (closing brackets, stops, commas).

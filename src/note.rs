@@ -1,4 +1,5 @@
-//! Notes: one Markdown file each, TOML front matter between `+++` lines, then a body.
+//! Notes: one Markdown file each, TOML front matter between `+++` lines (or YAML between
+//! `---` lines, see [`yaml`]), then a body.
 //!
 //! `parse` splits the front matter off, reads it into the raw [`FrontMatter`] (the keys as
 //! the author wrote them, with spans), validates what can be validated inside one file
@@ -6,6 +7,7 @@
 //! (`parent`, `related`, `[[wiki]]` links, relative `other.md#x` links) as a [`Ref`] with its
 //! line and column. Resolving the references is the graph's job.
 
+mod yaml;
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
@@ -149,10 +151,12 @@ pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
 }
 
 fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
-    if split_front_matter(&file.text).is_some() {
+    // A home page may open with a thematic break (`---`); a closed `---` block is front matter.
+    if let Some(split) = split_front_matter(&file.text).filter(|s| matches!(s, Ok(_) | Err((Fence::Toml, _)))) {
+        let fence = split.map_or_else(|(f, _)| f, |s| s.fence).marker();
         return Err(vec![Diagnostic::error(&file.path, "the home page takes no front matter")
             .at(Pos { line: 1, column: 1 })
-            .help("content/index.md is the body of the home page: remove the +++ block (the site title comes from book.toml)")]);
+            .help(format!("content/index.md is the body of the home page: remove the {fence} block (the site title comes from book.toml)"))]);
     }
     let scan = markdown::scan(&file.text);
     if !scan.math_errors.is_empty() {
@@ -162,46 +166,78 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
     Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
 }
 
-/// Where the front matter and body are: `(toml_start, toml_end, body_start)` byte offsets.
-/// `None` when the file does not open with a `+++` line; `Some(Err(line_end))` when the
-/// block is never closed.
-pub fn split_front_matter(text: &str) -> Option<Result<(usize, usize, usize), usize>> {
-    let first_end = text.find('\n').unwrap_or(text.len());
-    if text[..first_end].trim_end() != "+++" {
-        return None;
+/// How the front matter is written: TOML between `+++` lines or YAML between `---` lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fence {
+    Toml,
+    Yaml,
+}
+
+impl Fence {
+    pub fn marker(self) -> &'static str {
+        match self {
+            Fence::Toml => "+++",
+            Fence::Yaml => "---",
+        }
     }
-    let toml_start = (first_end + 1).min(text.len());
-    let mut offset = toml_start;
-    for line in text[toml_start..].split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Some(Ok((toml_start, offset, offset + line.len())));
+}
+
+/// Where the front matter and body are, as byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub fence: Fence,
+    /// The first byte of the front matter (after the opening fence's line).
+    pub start: usize,
+    /// The end of the front matter (the start of the closing fence's line).
+    pub end: usize,
+    pub body_start: usize,
+}
+
+/// Where the front matter and body are. `None` when the file does not open with a `+++`
+/// or `---` line; `Err((fence, line_end))` when the block is never closed.
+pub fn split_front_matter(text: &str) -> Option<Result<Split, (Fence, usize)>> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let fence = match text[..first_end].trim_end() {
+        "+++" => Fence::Toml,
+        "---" => Fence::Yaml,
+        _ => return None,
+    };
+    let start = (first_end + 1).min(text.len());
+    let mut offset = start;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim_end() == fence.marker() {
+            return Some(Ok(Split { fence, start, end: offset, body_start: offset + line.len() }));
         }
         offset += line.len();
     }
-    Some(Err(first_end))
+    Some(Err((fence, first_end)))
 }
 
 /// Parses one note file.
 pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     let path = &file.path;
     let text = &file.text;
-    let (toml_start, toml_end, body_start) = match split_front_matter(text) {
-        Some(Ok(r)) => r,
-        Some(Err(_)) => {
+    let (fence, toml_start, toml_end, body_start) = match split_front_matter(text) {
+        Some(Ok(s)) => (s.fence, s.start, s.end, s.body_start),
+        Some(Err((fence, _))) => {
             return Err(vec![Diagnostic::error(path, "front matter is not closed")
                 .at(Pos { line: 1, column: 1 })
-                .help("end the front matter with a line holding only +++")])
+                .help(format!("end the front matter with a line holding only {}", fence.marker()))])
         }
         None => {
             let what = if text.trim().is_empty() { "the file is empty" } else { "missing front matter" };
-            return Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ block"))
+            return Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ (TOML) or --- (YAML) block"))
                 .at(Pos { line: 1, column: 1 })
-                .help("begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++")]);
+                .help("begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++\nor with:\n  ---\n  title: ...\n  summary: ...\n  ---")]);
         }
     };
     let fm_text = &text[toml_start..toml_end];
     let shift = |p: Pos| Pos { line: p.line + text[..toml_start].matches('\n').count(), column: p.column };
-    let front = parse_front(path, fm_text).map_err(|ds| {
+    let front = match fence {
+        Fence::Toml => parse_front(path, fm_text),
+        Fence::Yaml => yaml::parse(path, fm_text),
+    };
+    let front = front.map_err(|ds| {
         ds.into_iter()
             .map(|mut d| {
                 if d.line > 0 {
@@ -238,7 +274,7 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
         diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
-    if RESERVED_SLUGS.contains(&slug.as_str()) {
+    if is_reserved(&slug) {
         diags.push(reserved_slug(path, text, &slug, front.slug.is_some().then(|| shift(key_pos(fm_text, "slug")))));
     }
     let summary = front.summary.trim();
@@ -349,8 +385,9 @@ fn body_refs(text: &str, body_start: usize, path: &RelPath, refs: Vec<markdown::
 }
 
 fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -> Ref {
-    // The span covers the quoted string; point at its first character.
-    let start = toml_start + s.span().start + 1;
+    // The span covers the string as written; point at its first character, past a quote.
+    let start = toml_start + s.span().start;
+    let start = if text[start..].starts_with(['"', '\'']) { start + 1 } else { start };
     let (target, anchor) = split_anchor(s.get_ref());
     Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
@@ -390,6 +427,12 @@ fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>>
 /// hidden behind the generated page (`glossary.html`, `404.html`…).
 pub const RESERVED_SLUGS: &[&str] = &["index", "glossary", "tags", "graph", "404", "print", "search", "map", "sitemap"];
 
+/// Whether a slug names a generated page: one of [`RESERVED_SLUGS`], or a part of a split
+/// print page (`print-2`, `print-3`, …).
+pub fn is_reserved(slug: &str) -> bool {
+    RESERVED_SLUGS.contains(&slug) || slug.strip_prefix("print-").is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A note whose slug names a generated page: at its `slug =` line, or at the top of the
 /// file when the slug comes from the file's name.
 fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
@@ -401,7 +444,7 @@ fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) 
             .spanning(pos.rest_of_line(text))
             .help(format!("choose another slug, e.g. `slug = \"{better}\"`")),
         None => Diagnostic::error(path, message).at(Pos { line: 1, column: 1 }).help(format!(
-            "rename the file or set another slug in its front matter, e.g. `slug = \"{better}\"`; reserved: {}",
+            "rename the file or set another slug in its front matter, e.g. `slug = \"{better}\"`; reserved: {}, print-2, print-3, …",
             RESERVED_SLUGS.join(", ")
         )),
     }

@@ -74,6 +74,8 @@ pub struct Built {
     /// Each note's search terms, for rebuilds that reuse them ([`build_kept`] only: a
     /// one-off build drops them as soon as the index is written, to save memory).
     pub search: Option<search::Cache>,
+    /// Each note's print section, for rebuilds ([`build_kept`] only).
+    pub print: Option<render::PrintCache>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -163,6 +165,16 @@ pub fn render(site: &Site, theme: &Theme, search: Option<&mut search::Cache>) ->
     render::site(site, theme, search)
 }
 
+/// Stage 6, keeping what rebuilds reuse: each note's search terms and print section.
+pub fn render_kept(
+    site: &Site,
+    theme: &Theme,
+    search: &mut search::Cache,
+    print: &mut render::PrintCache,
+) -> Result<Output, Vec<Diagnostic>> {
+    render::site_kept(site, theme, Some(search), print)
+}
+
 /// Stage 6 for a rebuild: the pages of the notes `ids` only.
 pub fn render_notes(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
     render::note_pages(site, theme, ids)
@@ -172,6 +184,19 @@ pub fn render_notes(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output
 pub fn render_index(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     render::index_pages(site, theme)
 }
+
+/// Stage 6 for a rebuild: the print pages (`print.html`, `print-2.html`, …), which hold
+/// every body. [`render::is_print_page`] tells the old ones apart.
+pub fn render_print(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut render::PrintCache,
+    dirty: &[NoteId],
+) -> Result<(Output, usize), Vec<Diagnostic>> {
+    render::print_pages(site, theme, cache, dirty)
+}
+
+pub use render::{is_print_page, part_page, PrintCache};
 
 /// Stage 6 for a rebuild: the search index again, reusing each unchanged note's terms.
 pub fn render_search(site: &Site, theme: &Theme, search: &mut search::Cache) -> Output {
@@ -227,11 +252,16 @@ fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built,
         Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
     };
     let mut search = keep_terms.then(search::Cache::default);
-    let output = match timings.time("render", || render(&site, &theme, search.as_mut())) {
+    let mut print = keep_terms.then(render::PrintCache::default);
+    let rendered = timings.time("render", || match (search.as_mut(), print.as_mut()) {
+        (Some(search), Some(print)) => render_kept(&site, &theme, search, print),
+        _ => render(&site, &theme, None),
+    });
+    let output = match rendered {
         Ok(o) => o,
         Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
     };
-    Ok(Built { files, theme, site, output, search, warnings, timings })
+    Ok(Built { files, theme, site, output, search, print, warnings, timings })
 }
 
 /// `check`: the build without the write. `Ok` holds the warnings, `Err` every problem.

@@ -25,6 +25,9 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod print;
+pub use print::{is_print_page, part_page, PrintCache, PRINT};
+
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
@@ -34,12 +37,24 @@ pub const NOT_FOUND: &str = "404.html";
 /// note's terms in `cache` when given), then every page, then the static files.
 /// Diagnostics are template errors.
 pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
+    site_kept(site, theme, cache, &mut PrintCache::default())
+}
+
+/// [`site`], keeping the print page's sections in `print` for rebuilds.
+pub fn site_kept(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&mut search::Cache>,
+    print: &mut PrintCache,
+) -> Result<Output, Vec<Diagnostic>> {
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
     let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = (0..site.notes.len()).collect();
     out.extend(note_pages(site, theme, &ids)?);
     out.extend(index_pages(site, theme)?);
+    *print = PrintCache::default();
+    out.extend(collect(Renderer::new(site, theme).print(print, None))?);
     add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
@@ -61,6 +76,19 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     let r = Renderer::new(site, theme);
     let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
     collect([r.home(), r.glossary(), r.tags(), r.not_found()].into_iter().chain(maps).collect())
+}
+
+/// The print pages after the bodies of `dirty` changed: with the `cache` of the last call,
+/// only the parts that hold them (all parts when the cache is empty or the cut moved).
+/// Returns those pages and how many parts there are now.
+pub fn print_pages(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut PrintCache,
+    dirty: &[NoteId],
+) -> Result<(Output, usize), Vec<Diagnostic>> {
+    let pages = collect(Renderer::new(site, theme).print(cache, Some(dirty)))?;
+    Ok((pages, cache.part_count()))
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
@@ -264,6 +292,8 @@ struct NotePage<'a> {
     neighbourhood: Option<graphmap::Neighbourhood>,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
+    /// "Edit this page", when book.toml sets `edit-url-template`.
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -311,6 +341,8 @@ struct GlossaryPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     groups: Vec<GlossaryGroup>,
+    /// schema.org `DefinedTermSet` JSON-LD of the entries on the page, safe inside `<script>`.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -364,6 +396,8 @@ struct Renderer<'a> {
 struct PageLinker<'a> {
     site: &'a Site,
     page: &'a RelPath,
+    /// The Markdown file the body comes from: relative `other.md` links start at its folder.
+    source: &'a RelPath,
     anchor_label: &'a str,
     labels: &'a Labels,
     /// Every note a link of the body resolved to: the page's preview data.
@@ -417,13 +451,17 @@ impl Linker for PageLinker<'_> {
         self.anchor_label
     }
 
+    fn callout_label(&self, kind: &str) -> String {
+        self.labels.callouts.get(kind).cloned().unwrap_or_else(|| crate::callout::label(kind).to_string())
+    }
+
     fn words(&self) -> markdown::BodyWords<'_> {
         markdown::BodyWords { footnotes: &self.labels.footnotes, back: &self.labels.footnote_back }
     }
 
     fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
         let target = match kind {
-            RefKind::File => self.page.parent().join(target).to_string(),
+            RefKind::File => self.source.parent().join(target).to_string(),
             _ => target.to_string(),
         };
         let id = self.site.graph.resolve(kind, &target)?;
@@ -550,32 +588,46 @@ impl<'a> Renderer<'a> {
     fn body(
         &self,
         page: &RelPath,
+        source: &RelPath,
         body: &str,
         headings: &[Heading],
         refs: &[Ref],
         current: Option<&str>,
     ) -> (String, BTreeSet<NoteId>) {
-        let mut linker = PageLinker {
-            site: self.site,
-            page,
-            anchor_label: &self.labels.anchor,
-            labels: self.labels,
-            linked: RefCell::default(),
-            auto: None,
-        };
-        if let Some(terms) = &self.terms {
-            // Not the note itself, nor the notes its body already links to by hand.
+        let linker = self.linker(page, source, refs, current);
+        let html = markdown::render(body, headings, &linker);
+        (html, linker.linked.into_inner())
+    }
+
+    /// The linker of a body written in `source` and shown on `page`. With auto-linking on,
+    /// it leaves out the note itself (`current`) and the notes its body links to by hand.
+    fn linker<'p>(
+        &'p self,
+        page: &'p RelPath,
+        source: &'p RelPath,
+        refs: &[Ref],
+        current: Option<&str>,
+    ) -> PageLinker<'p> {
+        let auto = self.terms.as_ref().map(|terms| {
+            let graph = &self.site.graph;
             let skip = refs
                 .iter()
                 .filter(|r| matches!(r.kind, RefKind::Wiki | RefKind::File))
-                .filter_map(|r| linker.resolve(r.kind, &r.target, None))
-                .map(|t| t.slug)
+                .filter_map(|r| graph.resolve(r.kind, &r.target)) // targets already from the note's folder
+                .map(|id| self.site.notes[id].slug.clone())
                 .chain(current.map(str::to_string))
                 .collect();
-            linker.auto = Some((terms, skip));
+            (terms, skip)
+        });
+        PageLinker {
+            site: self.site,
+            page,
+            source,
+            anchor_label: &self.labels.anchor,
+            labels: self.labels,
+            linked: RefCell::default(),
+            auto,
         }
-        let html = markdown::render(body, headings, &linker);
-        (html, linker.linked.into_inner())
     }
 
     fn note(&self, id: NoteId) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
@@ -583,7 +635,8 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let (body, mut linked) = self.body(&page, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let (body, mut linked) =
+            self.body(&page, &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
@@ -628,6 +681,7 @@ impl<'a> Renderer<'a> {
             next: g.next(id).map(|n| self.link(&page, n)),
             neighbourhood: self.neighbourhood(&page, id, &backlinks),
             map_href: self.plan.locate(site, &page, id),
+            edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
         linked.extend(children.iter().chain(&related).chain(&backlinks));
         let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
@@ -638,7 +692,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = RelPath::new(HOME);
         let (body, mut linked) = match &site.home {
-            Some(h) => self.body(&page, &h.source, &h.headings, &h.refs, None),
+            Some(h) => self.body(&page, &h.path, &h.source, &h.headings, &h.refs, None),
             None => Default::default(),
         };
         for &r in &site.graph.roots {
@@ -665,7 +719,7 @@ impl<'a> Renderer<'a> {
 
     fn glossary(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let page = RelPath::new(GLOSSARY);
-        let groups = glossary::build(self.site)
+        let groups: Vec<GlossaryGroup> = glossary::build(self.site)
             .into_iter()
             .map(|g| GlossaryGroup {
                 id: format!("letter-{}", if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() }),
@@ -680,8 +734,9 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
-        let ctx =
-            GlossaryPage { base: self.base(&page, &self.labels.glossary, &self.labels.glossary_intro, None), groups };
+        let base = self.base(&page, &self.labels.glossary, &self.labels.glossary_intro, None);
+        let json_ld = defined_term_set(self.site, &base, &groups);
+        let ctx = GlossaryPage { base, groups, json_ld };
         self.render("glossary.html", &ctx, page)
     }
 
@@ -770,6 +825,43 @@ impl<'a> Renderer<'a> {
         };
         self.render("404.html", &NotFoundPage { base, inline_css }, page)
     }
+}
+
+/// The glossary as schema.org JSON-LD: a `DefinedTermSet` with one `DefinedTerm` per
+/// entry. Every `<` is written `\u003c`, so no `</script>` (nor `<!--`) in a term ends the
+/// script early.
+fn defined_term_set(site: &Site, base: &Base, groups: &[GlossaryGroup]) -> String {
+    let absolute = |href: &str| match &site.config.site_url {
+        Some(url) => format!("{url}{href}"),
+        None => href.to_string(),
+    };
+    let terms: Vec<serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .map(|e| {
+            let mut term = serde_json::json!({
+                "@type": "DefinedTerm",
+                "name": e.link.title,
+                "description": e.link.summary,
+                "url": absolute(&e.link.href),
+            });
+            if !e.aliases.is_empty() {
+                term["alternateName"] = serde_json::json!(e.aliases);
+            }
+            term
+        })
+        .collect();
+    let mut set = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "name": format!("{} · {}", base.page_title, site.config.title),
+        "inLanguage": site.config.language,
+        "hasDefinedTerm": terms,
+    });
+    if let Some(url) = &base.canonical {
+        set["url"] = serde_json::json!(url);
+    }
+    serde_json::to_string(&set).unwrap_or_default().replace('<', "\\u003c")
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

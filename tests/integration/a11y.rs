@@ -199,3 +199,42 @@ fn lighthouse_scores_accessibility_and_best_practices_at_95_or_more() {
     save("a11y-lighthouse.txt", &report);
     assert!(failures.is_empty(), "{report}\n{}", failures.join("\n"));
 }
+
+/// Callouts of every kind (GitHub's and Obsidian's, folded and open) and the print page
+/// that holds them: axe in the light and the dark theme finds nothing serious.
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_passes_callouts_and_the_print_page() {
+    let Some(tools) = npm_tools() else { return };
+    let axe = std::fs::read_to_string(tools.join("node_modules/axe-core/axe.min.js")).unwrap();
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", crate::yours::callout_body());
+    site.build().ok();
+    let base = serve(site.out(), "/");
+    with_browser((1280, 900), move |c| async move {
+        let mut report = String::from("axe-core over callouts and the print page:\n");
+        let mut failures = Vec::new();
+        for theme in ["light", "dark"] {
+            for page in ["lora.html", "print.html"] {
+                c.goto(&format!("{base}{page}")).await.unwrap();
+                c.execute("document.documentElement.dataset.theme = arguments[0]", vec![theme.into()]).await.unwrap();
+                // Open the folded callout too, so its body is checked.
+                c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await.unwrap();
+                c.execute(&format!("{axe}\n;return true"), vec![]).await.unwrap();
+                let violations = c.execute_async(RUN_AXE, vec![]).await.unwrap();
+                let violations = violations.as_array().unwrap().clone();
+                for v in &violations {
+                    if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                        failures.push(format!("{theme} {page}: {v:#}"));
+                    }
+                }
+                let ids: Vec<&str> = violations.iter().filter_map(|v| v["id"].as_str()).collect();
+                let _ = writeln!(report, "  {theme:5} {page:12} {} violations {ids:?}", violations.len());
+                if page == "lora.html" {
+                    screenshot(&c, &format!("callouts-{theme}")).await;
+                }
+            }
+        }
+        save("a11y-callouts.txt", &report);
+        assert!(failures.is_empty(), "{report}\n{}", failures.join("\n"));
+    })
+    .await;
+}

@@ -233,3 +233,22 @@ fn not_found_page_works_at_any_depth_without_site_url() {
     assert!(!page.contains("<link rel=\"stylesheet\""), "no relative stylesheet that breaks at depth");
     assert!(!page.contains("<script src="), "no relative script that breaks at depth");
 }
+
+#[test]
+fn relative_markdown_links_resolve_from_the_notes_own_folder() {
+    let site = SiteTest::new()
+        .file("content/peft.md", "+++\ntitle = \"参数高效微调\"\nsummary = \"s\"\n+++\n\n## 分类\n")
+        .file(
+            "content/training/lora.md",
+            "+++\ntitle = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n\n见 [前缀](prefix-tuning.md)、[上一层](../peft.md#分类)。\n",
+        )
+        .file("content/training/prefix-tuning.md", "+++\ntitle = \"Prefix\"\nsummary = \"s\"\nparent = \"peft\"\n+++\n");
+    site.build().ok();
+    for page in ["lora.html", "print.html"] {
+        let html = site.read(page);
+        assert!(!html.contains("note-link broken"), "{page}: a relative link came out broken");
+    }
+    let lora = site.read("lora.html");
+    assert!(lora.contains("href=\"prefix-tuning.html\" data-slug=\"prefix-tuning\""), "{lora}");
+    assert!(lora.contains("href=\"peft.html#分类\" data-slug=\"peft\""));
+}

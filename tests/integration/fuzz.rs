@@ -21,6 +21,21 @@ const PIECES: &[&str] = &[
     "+++\t",
     " +++",
     "++",
+    // YAML front matter: fences, keys, block and flow lists, quotes, anchors.
+    "---",
+    "--- ",
+    "-",
+    "title: ",
+    "summary: ",
+    "parent: ",
+    "aliases:\n  - ",
+    "tags: [",
+    "related:\n- ",
+    ": ",
+    "&a ",
+    "*a",
+    "{",
+    "...",
     "\n",
     "\r\n",
     "\r",
@@ -80,15 +95,18 @@ fn file(text: &str) -> SourceFile {
 fn check_split(text: &str) {
     match note::split_front_matter(text) {
         None => {}
-        Some(Err(first_end)) => assert!(first_end <= text.len()),
-        Some(Ok((toml_start, toml_end, body_start))) => {
-            assert!(toml_start <= toml_end && toml_end <= body_start && body_start <= text.len());
-            for i in [toml_start, toml_end, body_start] {
+        Some(Err((fence, first_end))) => {
+            assert!(first_end <= text.len());
+            assert_eq!(text[..first_end].trim_end(), fence.marker(), "{text:?}");
+        }
+        Some(Ok(note::Split { fence, start, end, body_start })) => {
+            assert!(start <= end && end <= body_start && body_start <= text.len());
+            for i in [start, end, body_start] {
                 assert!(text.is_char_boundary(i), "{i} in {text:?}");
             }
-            let first = text[..toml_start].trim_end_matches('\n');
-            assert_eq!(first.trim_end(), "+++", "{text:?}");
-            assert_eq!(text[toml_end..body_start].trim_end(), "+++", "{text:?}");
+            let first = text[..start].trim_end_matches('\n');
+            assert_eq!(first.trim_end(), fence.marker(), "{text:?}");
+            assert_eq!(text[end..body_start].trim_end(), fence.marker(), "{text:?}");
         }
     }
 }
@@ -168,6 +186,19 @@ proptest! {
                 }
             }
         }
+        // The same note in YAML, with the title double-quoted (escaped as JSON, which is YAML).
+        let quoted = serde_json::to_string(&title).unwrap();
+        let raw = format!("---{nl}title: {quoted}{nl}summary: s{nl}---{nl}{body}");
+        let text = decode(raw.into_bytes()).unwrap();
+        match note::parse(file(&text)) {
+            Ok(n) => prop_assert_eq!(n.title(), title.as_str()),
+            // The body may hold a formula that does not parse: that is the only excuse.
+            Err(diags) => {
+                for d in diags {
+                    prop_assert!(d.message.starts_with("formula does not parse") && d.line >= 5, "{text:?}: {d}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -237,6 +268,18 @@ fn edge_fences_with_nothing_between() {
     check_split("+++\n+++");
     check_parse("+++\n+++");
     check_parse("+++\n+++\n");
+    check_split("---\n---");
+    check_parse("---\n---");
+    check_parse("---\n...\n---\n");
+}
+
+#[test]
+fn edge_yaml_documents_anchors_and_deep_flow() {
+    check_parse("---\ntitle: a\n...\ntitle: b\n---\n");
+    check_parse("---\ntitle: &x a\nsummary: *x\n---\n");
+    check_parse(&format!("---\ntitle: {}\n---\n", "[".repeat(5000)));
+    check_parse("---\n: \n---\n");
+    check_parse("---\n{title: a, summary: b}\n---\n");
 }
 
 /// One note of a generated site: its file name, then its text.
@@ -270,15 +313,27 @@ fn site_note() -> impl Strategy<Value = (String, String)> {
         prop::collection::vec(name(), 0..2),
         any::<bool>(),
         prop::collection::vec(prop::sample::select(BODY), 0..8),
+        any::<bool>(),
     )
-        .prop_map(|(file, title, parent, related, aliases, draft, body)| {
-            let parent = parent.map_or(String::new(), |p| format!("parent = {p}\n"));
-            let text = format!(
-                "+++\ntitle = \"{title}\"\nsummary = \"s\"\n{parent}related = [{}]\naliases = [{}]\ndraft = {draft}\n+++\n{}",
-                related.join(", "),
-                aliases.join(", "),
-                body.concat()
-            );
+        .prop_map(|(file, title, parent, related, aliases, draft, body, yaml)| {
+            let text = if yaml {
+                // The same note in YAML front matter (the quoted names are valid YAML too).
+                let parent = parent.map_or(String::new(), |p| format!("parent: {p}\n"));
+                format!(
+                    "---\ntitle: \"{title}\"\nsummary: s\n{parent}related: [{}]\naliases:\n{}draft: {draft}\n---\n{}",
+                    related.join(", "),
+                    aliases.iter().map(|a| format!("  - {a}\n")).collect::<String>(),
+                    body.concat()
+                )
+            } else {
+                let parent = parent.map_or(String::new(), |p| format!("parent = {p}\n"));
+                format!(
+                    "+++\ntitle = \"{title}\"\nsummary = \"s\"\n{parent}related = [{}]\naliases = [{}]\ndraft = {draft}\n+++\n{}",
+                    related.join(", "),
+                    aliases.join(", "),
+                    body.concat()
+                )
+            };
             (file.to_string(), text)
         })
 }

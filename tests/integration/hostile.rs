@@ -78,7 +78,7 @@ fn an_empty_file() {
         let run = site.build().failed();
         no_panic(&run);
         run.says(&[
-            "content/empty.md:1:1: error: the file is empty: a note starts with a +++ block",
+            "content/empty.md:1:1: error: the file is empty: a note starts with a +++ (TOML) or --- (YAML) block",
             "help: begin the file with:",
         ]);
     }

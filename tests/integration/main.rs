@@ -17,6 +17,7 @@ mod publish;
 mod reader;
 mod search;
 mod snapshots;
+mod yours;
 
 // The author's loop (issue 5): serve, check, new, hostile input, fuzzing.
 mod check;

@@ -137,7 +137,7 @@ async fn on_a_360_px_phone_nothing_overflows_and_the_drawer_opens() {
             assert!(l.is_displayed().await.unwrap());
             names.push(l.text().await.unwrap());
         }
-        assert_eq!(names, ["概念图", "术语表", "标签"]);
+        assert_eq!(names, ["概念图", "术语表", "标签", "打印"]);
         screenshot(&c, "phone-drawer").await;
         let errors = console_errors(&c).await;
         assert!(errors.is_empty(), "{errors:?}");
