@@ -213,141 +213,160 @@ pub fn split_front_matter(text: &str) -> Option<Result<Split, (Fence, usize)>> {
     Some(Err((fence, first_end)))
 }
 
-/// Parses one note file.
+/// Parses one note file: split off the front matter, read it, validate it, then collect
+/// the references of front matter and body.
 pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
-    let path = &file.path;
-    let text = &file.text;
-    let (fence, toml_start, toml_end, body_start) = match split_front_matter(text) {
-        Some(Ok(s)) => (s.fence, s.start, s.end, s.body_start),
-        Some(Err((fence, _))) => {
-            return Err(vec![Diagnostic::error(path, "front matter is not closed")
-                .at(Pos { line: 1, column: 1 })
-                .help(format!("end the front matter with a line holding only {}", fence.marker()))])
-        }
-        None => {
-            let what = if text.trim().is_empty() { "the file is empty" } else { "missing front matter" };
-            return Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ (TOML) or --- (YAML) block"))
-                .at(Pos { line: 1, column: 1 })
-                .help("begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++\nor with:\n  ---\n  title: ...\n  summary: ...\n  ---")]);
-        }
-    };
-    let fm_text = &text[toml_start..toml_end];
-    let shift = |p: Pos| Pos { line: p.line + text[..toml_start].matches('\n').count(), column: p.column };
-    let front = match fence {
-        Fence::Toml => parse_front(path, fm_text),
-        Fence::Yaml => yaml::parse(path, fm_text),
-    };
-    let front = front.map_err(|ds| {
-        ds.into_iter()
-            .map(|mut d| {
-                if d.line > 0 {
-                    let p = shift(Pos { line: d.line, column: d.column });
-                    d.line = p.line;
-                    d.column = p.column;
-                } else {
-                    d.line = 1;
-                    d.column = 1;
-                }
-                d
-            })
-            .collect::<Vec<_>>()
-    })?;
-    let mut diags = Vec::new();
+    let split = split(&file)?;
+    let front = front_matter(&file, &split)?;
     let slug = front.slug.clone().unwrap_or_else(|| file.path.file_stem().to_string());
-    if !is_slug(&slug) {
-        let (pos, help) = if front.slug.is_some() {
-            (
-                shift(key_pos(fm_text, "slug")),
-                "a slug is lower-case ASCII letters and digits joined by single hyphens, e.g. `p-tuning-v2`"
-                    .to_string(),
-            )
-        } else {
-            (
-                Pos { line: 1, column: 1 },
-                format!(
-                    "rename the file to `{}.md` or set `slug = \"{}\"`",
-                    slugify_ascii(&slug),
-                    slugify_ascii(&slug)
-                ),
-            )
-        };
-        let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
-        diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
-    }
-    if is_reserved(&slug) {
-        diags.push(reserved_slug(path, text, &slug, front.slug.is_some().then(|| shift(key_pos(fm_text, "slug")))));
-    }
-    let summary = front.summary.trim();
-    // A key's whole `key = value` line, in file coordinates.
-    let line_of = |key: &str| {
-        let pos = shift(key_pos(fm_text, key));
-        (pos, pos.rest_of_line(text))
-    };
-    if front.title.trim().is_empty() {
-        let (pos, span) = line_of("title");
-        diags.push(
-            Diagnostic::error(path, "`title` is empty")
-                .at(pos)
-                .spanning(span)
-                .help("write the term this note explains: it is the page title and the glossary entry"),
-        );
-    }
-    if summary.is_empty() {
-        let (pos, span) = line_of("summary");
-        diags.push(
-            Diagnostic::error(path, "`summary` is empty")
-                .at(pos)
-                .spanning(span)
-                .help("write one sentence: it is the glossary definition, the search snippet and the meta description"),
-        );
-    } else if summary.contains('\n') {
-        let (pos, span) = line_of("summary");
-        diags.push(
-            Diagnostic::error(path, "`summary` must be one line")
-                .at(pos)
-                .spanning(span)
-                .help("keep the summary to one sentence; put the rest in the body"),
-        );
-    }
-    for alias in &front.aliases {
-        if alias.trim().is_empty() {
-            let (pos, span) = line_of("aliases");
-            diags.push(
-                Diagnostic::error(path, "an alias is empty")
-                    .at(pos)
-                    .spanning(span)
-                    .help("remove the empty string from `aliases`"),
-            );
-        }
-    }
+    let diags = validate(&file, &split, &front, &slug);
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut refs = Vec::new();
-    if let Some(p) = &front.parent {
-        refs.push(span_ref(text, toml_start, p, RefKind::Parent));
-    }
-    for r in &front.related {
-        refs.push(span_ref(text, toml_start, r, RefKind::Related));
-    }
-    let scan = markdown::scan(&text[body_start..]);
-    if !scan.math_errors.is_empty() {
-        return Err(math_diagnostics(path, text, body_start, scan.math_errors));
-    }
-    refs.extend(body_refs(text, body_start, path, scan.refs));
+    let (refs, headings) = references(&file, &split, &front)?;
     let title_key = crate::names::name_key(&front.title);
     let alias_keys = front.aliases.iter().map(|a| crate::names::name_key(a)).collect();
     Ok(Note {
         slug,
         path: file.path,
         front,
-        body_start,
+        body_start: split.body_start,
         refs,
-        headings: scan.headings,
+        headings,
         source: file.text.into(),
         title_key,
         alias_keys,
     })
+}
+
+/// Where the front matter and the body are, or why the file has no usable front matter.
+fn split(file: &SourceFile) -> Result<Split, Vec<Diagnostic>> {
+    let (path, text) = (&file.path, &file.text);
+    match split_front_matter(text) {
+        Some(Ok(s)) => Ok(s),
+        Some(Err((fence, _))) => Err(vec![Diagnostic::error(path, "front matter is not closed")
+            .at(Pos { line: 1, column: 1 })
+            .help(format!("end the front matter with a line holding only {}", fence.marker()))]),
+        None => {
+            let what = if text.trim().is_empty() { "the file is empty" } else { "missing front matter" };
+            Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ (TOML) or --- (YAML) block"))
+                .at(Pos { line: 1, column: 1 })
+                .help("begin the file with:\n  +++\n  title = \"...\"\n  summary = \"...\"\n  +++\nor with:\n  ---\n  title: ...\n  summary: ...\n  ---")])
+        }
+    }
+}
+
+/// A position inside the front matter block, moved to file coordinates.
+fn shift(text: &str, split: &Split, p: Pos) -> Pos {
+    Pos { line: p.line + text[..split.start].matches('\n').count(), column: p.column }
+}
+
+/// The front matter read as TOML or YAML into the raw [`FrontMatter`]; problems at their
+/// place in the file.
+fn front_matter(file: &SourceFile, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let (path, text) = (&file.path, &file.text);
+    let fm_text = &text[split.start..split.end];
+    let front = match split.fence {
+        Fence::Toml => parse_front(path, fm_text),
+        Fence::Yaml => yaml::parse(path, fm_text),
+    };
+    front.map_err(|ds| {
+        ds.into_iter()
+            .map(|mut d| {
+                let p = if d.line > 0 {
+                    shift(text, split, Pos { line: d.line, column: d.column })
+                } else {
+                    Pos { line: 1, column: 1 }
+                };
+                d.line = p.line;
+                d.column = p.column;
+                d
+            })
+            .collect()
+    })
+}
+
+/// What can be checked inside one file: the slug's form, reserved page names, a title, a
+/// one-line summary, no empty alias.
+fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -> Vec<Diagnostic> {
+    let (path, text) = (&file.path, &file.text);
+    let fm_text = &text[split.start..split.end];
+    // A key's whole `key = value` line, in file coordinates.
+    let line_of = |key: &str| {
+        let pos = shift(text, split, key_pos(fm_text, key));
+        (pos, pos.rest_of_line(text))
+    };
+    let mut diags = Vec::new();
+    if !is_slug(slug) {
+        let (pos, help) = if front.slug.is_some() {
+            (
+                shift(text, split, key_pos(fm_text, "slug")),
+                "a slug is lower-case ASCII letters and digits joined by single hyphens, e.g. `p-tuning-v2`"
+                    .to_string(),
+            )
+        } else {
+            (
+                Pos { line: 1, column: 1 },
+                format!("rename the file to `{}.md` or set `slug = \"{}\"`", slugify_ascii(slug), slugify_ascii(slug)),
+            )
+        };
+        let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
+        diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
+    }
+    if is_reserved(slug) {
+        let at = front.slug.is_some().then(|| shift(text, split, key_pos(fm_text, "slug")));
+        diags.push(reserved_slug(path, text, slug, at));
+    }
+    let mut problem = |key: &str, message: &str, help: &str| {
+        let (pos, span) = line_of(key);
+        diags.push(Diagnostic::error(path, message).at(pos).spanning(span).help(help));
+    };
+    if front.title.trim().is_empty() {
+        problem(
+            "title",
+            "`title` is empty",
+            "write the term this note explains: it is the page title and the glossary entry",
+        );
+    }
+    let summary = front.summary.trim();
+    if summary.is_empty() {
+        problem(
+            "summary",
+            "`summary` is empty",
+            "write one sentence: it is the glossary definition, the search snippet and the meta description",
+        );
+    } else if summary.contains('\n') {
+        problem("summary", "`summary` must be one line", "keep the summary to one sentence; put the rest in the body");
+    }
+    for alias in &front.aliases {
+        if alias.trim().is_empty() {
+            problem("aliases", "an alias is empty", "remove the empty string from `aliases`");
+        }
+    }
+    diags
+}
+
+/// The references of the front matter (`parent`, `related`) and the body (links), with
+/// the body's headings; a formula that does not parse is an error at its place.
+fn references(
+    file: &SourceFile,
+    split: &Split,
+    front: &FrontMatter,
+) -> Result<(Vec<Ref>, Vec<Heading>), Vec<Diagnostic>> {
+    let (path, text) = (&file.path, &file.text);
+    let mut refs = Vec::new();
+    if let Some(p) = &front.parent {
+        refs.push(span_ref(text, split.start, p, RefKind::Parent));
+    }
+    for r in &front.related {
+        refs.push(span_ref(text, split.start, r, RefKind::Related));
+    }
+    let scan = markdown::scan(&text[split.body_start..]);
+    if !scan.math_errors.is_empty() {
+        return Err(math_diagnostics(path, text, split.body_start, scan.math_errors));
+    }
+    refs.extend(body_refs(text, split.body_start, path, scan.refs));
+    Ok((refs, scan.headings))
 }
 
 fn math_diagnostics(

@@ -338,101 +338,66 @@ impl Index {
         toks: &[TokenDocs],
         files: &mut BTreeSet<String>,
     ) -> Option<(Plan, Option<String>)> {
-        let n = plan.tokens.len();
-        let weak = |i: usize| toks[i].docs.len() < RANK.fuzzy_below;
-        let mut corrections: Vec<Vec<String>> = vec![Vec::new(); n];
-        for (i, t) in plan.tokens.iter().enumerate() {
-            if t.kind == Kind::Word && weak(i) && fuzzy_term(&t.term) && max_edits(t.term.chars().count()) > 0 {
-                corrections[i] = self.corrections(&t.term, files);
-            }
-        }
-        // Runs of Han bigrams: tokens i..j, one run of j - i + 1 characters.
-        let mut runs: HashMap<usize, (usize, Vec<String>)> = HashMap::new();
-        if self.manifest.pinyin.is_some() {
-            let mut i = 0;
-            while i < n {
-                let bigram = |k: usize| plan.tokens[k].kind == Kind::Cjk && plan.tokens[k].span == 2;
-                if !bigram(i) {
-                    i += 1;
-                    continue;
-                }
-                let mut j = i + 1;
-                while j < n
-                    && bigram(j)
-                    && !plan.tokens[j].space_before
-                    && plan.tokens[j].pos == plan.tokens[j - 1].pos + 1
-                {
-                    j += 1;
-                }
-                if (i..j).any(weak) {
-                    let mut chars: Vec<char> = plan.tokens[i..j].iter().filter_map(|t| t.term.chars().next()).collect();
-                    chars.extend(plan.tokens[j - 1].term.chars().nth(1));
-                    let variants = self.pinyin_variants(&chars, files);
-                    if !variants.is_empty() {
-                        runs.insert(i, (j, variants));
-                    }
-                }
-                i = j;
-            }
-        }
+        let weak: Vec<bool> = toks.iter().map(|t| t.docs.len() < RANK.fuzzy_below).collect();
+        let corrections = self.typo_corrections(plan, &weak, files);
+        let runs = self.homophone_runs(plan, &weak, files);
         if runs.is_empty() && corrections.iter().all(Vec::is_empty) {
             return None;
         }
-        let mut p = Plan {
-            tokens: Vec::new(),
-            chunks: Vec::new(),
-            alts: Vec::new(),
-            prefix: Vec::new(),
-            names_only: Vec::new(),
-            fuzzy: Vec::new(),
-        };
-        let mut shift = 0;
+        Some((replan(plan, &corrections, &runs), suggestion(query, plan, &corrections)))
+    }
+
+    /// For each weak Latin word of the query, the close words of the typo vocabulary.
+    fn typo_corrections(&self, plan: &Plan, weak: &[bool], files: &mut BTreeSet<String>) -> Vec<Vec<String>> {
+        plan.tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if t.kind == Kind::Word && weak[i] && fuzzy_term(&t.term) && max_edits(t.term.chars().count()) > 0 {
+                    self.corrections(&t.term, files)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
+    }
+
+    /// Runs of Han bigrams (tokens `i..j`, one run of `j - i + 1` characters) with a weak
+    /// token, by their first token: the run's end and the names that sound like it.
+    fn homophone_runs(
+        &self,
+        plan: &Plan,
+        weak: &[bool],
+        files: &mut BTreeSet<String>,
+    ) -> HashMap<usize, (usize, Vec<String>)> {
+        let mut runs = HashMap::new();
+        if self.manifest.pinyin.is_none() {
+            return runs;
+        }
+        let n = plan.tokens.len();
+        let bigram = |k: usize| plan.tokens[k].kind == Kind::Cjk && plan.tokens[k].span == 2;
         let mut i = 0;
         while i < n {
-            let t = &plan.tokens[i];
-            if let Some((j, variants)) = runs.get(&i) {
-                let last = &plan.tokens[j - 1];
-                p.tokens.push(Token {
-                    term: variants[0].clone(),
-                    pos: t.pos - shift,
-                    span: 1,
-                    kind: Kind::Word,
-                    start: t.start,
-                    end: last.end,
-                    space_before: t.space_before,
-                });
-                p.alts.push(variants.clone());
-                p.prefix.push(true);
-                p.names_only.push(true);
-                p.fuzzy.push(true);
-                shift += (j - i) as u32;
-                i = *j;
+            if !bigram(i) {
+                i += 1;
                 continue;
             }
-            p.tokens.push(Token { pos: t.pos - shift, ..t.clone() });
-            if corrections[i].is_empty() {
-                p.alts.push(plan.alts[i].clone());
-                p.prefix.push(plan.prefix[i]);
-                p.fuzzy.push(false);
-            } else {
-                p.alts.push(corrections[i].iter().cloned().chain([t.term.clone()]).collect());
-                p.prefix.push(false);
-                p.fuzzy.push(true);
+            let mut j = i + 1;
+            while j < n && bigram(j) && !plan.tokens[j].space_before && plan.tokens[j].pos == plan.tokens[j - 1].pos + 1
+            {
+                j += 1;
             }
-            p.names_only.push(false);
-            i += 1;
-        }
-        p.chunks = chunks_of(&p.tokens);
-        let suggest = corrections.iter().any(|c| !c.is_empty()).then(|| {
-            let mut s = query.to_string();
-            for (t, c) in plan.tokens.iter().zip(&corrections).rev() {
-                if let Some(best) = c.first() {
-                    s.replace_range(t.start..t.end, best);
+            if weak[i..j].iter().any(|&w| w) {
+                let mut chars: Vec<char> = plan.tokens[i..j].iter().filter_map(|t| t.term.chars().next()).collect();
+                chars.extend(plan.tokens[j - 1].term.chars().nth(1));
+                let variants = self.pinyin_variants(&chars, files);
+                if !variants.is_empty() {
+                    runs.insert(i, (j, variants));
                 }
             }
-            s
-        });
-        Some((p, suggest))
+            i = j;
+        }
+        runs
     }
 
     /// The words of the typo vocabulary close to `term`, best first: fewest edits, then
@@ -498,6 +463,70 @@ impl Index {
         }
         out
     }
+}
+
+/// `plan` with each weak word widened to its corrections (and itself), and each homophone
+/// run replaced by one token standing for the names that sound like it.
+fn replan(plan: &Plan, corrections: &[Vec<String>], runs: &HashMap<usize, (usize, Vec<String>)>) -> Plan {
+    let mut p = Plan {
+        tokens: Vec::new(),
+        chunks: Vec::new(),
+        alts: Vec::new(),
+        prefix: Vec::new(),
+        names_only: Vec::new(),
+        fuzzy: Vec::new(),
+    };
+    let mut shift = 0;
+    let mut i = 0;
+    while i < plan.tokens.len() {
+        let t = &plan.tokens[i];
+        if let Some((j, variants)) = runs.get(&i) {
+            let last = &plan.tokens[j - 1];
+            p.tokens.push(Token {
+                term: variants[0].clone(),
+                pos: t.pos - shift,
+                span: 1,
+                kind: Kind::Word,
+                start: t.start,
+                end: last.end,
+                space_before: t.space_before,
+            });
+            p.alts.push(variants.clone());
+            p.prefix.push(true);
+            p.names_only.push(true);
+            p.fuzzy.push(true);
+            shift += (j - i) as u32;
+            i = *j;
+            continue;
+        }
+        p.tokens.push(Token { pos: t.pos - shift, ..t.clone() });
+        if corrections[i].is_empty() {
+            p.alts.push(plan.alts[i].clone());
+            p.prefix.push(plan.prefix[i]);
+            p.fuzzy.push(false);
+        } else {
+            p.alts.push(corrections[i].iter().cloned().chain([t.term.clone()]).collect());
+            p.prefix.push(false);
+            p.fuzzy.push(true);
+        }
+        p.names_only.push(false);
+        i += 1;
+    }
+    p.chunks = chunks_of(&p.tokens);
+    p
+}
+
+/// "Did you mean": the query with each corrected word replaced by its best correction.
+fn suggestion(query: &str, plan: &Plan, corrections: &[Vec<String>]) -> Option<String> {
+    corrections.iter().any(|c| !c.is_empty()).then(|| {
+        let mut s = query.to_string();
+        for (t, c) in plan.tokens.iter().zip(corrections).rev() {
+            if let Some(best) = c.first() {
+                s.replace_range(t.start..t.end, best);
+            }
+        }
+        s
+    })
 }
 
 /// Token ranges of the chunks: whitespace starts a new one.
