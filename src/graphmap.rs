@@ -314,148 +314,181 @@ pub struct MapDrawing {
     pub notes: Vec<NoteId>,
 }
 
-/// The SVG of map `m`, with links relative to `page`.
-pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> MapDrawing {
-    let g = &site.graph;
-    let spec = &plan.maps[m];
-    let placed = place(site, plan, m);
-    let depth = placed.iter().map(|p| p.depth).max().unwrap_or(0);
-    let mut col_w = vec![0.0f64; depth + 1];
-    for p in &placed {
-        let extra = p.folded.map_or(0.0, |(_, h)| 6.0 + badge_w(h));
-        col_w[p.depth] = col_w[p.depth].max(p.w + extra);
-    }
-    let mut col_x = vec![MARGIN; depth + 1];
-    for d in 1..=depth {
-        col_x[d] = col_x[d - 1] + col_w[d - 1] + GAP;
-    }
-    let rows = placed.iter().map(|p| p.row).fold(0.0f64, f64::max) + 1.0;
-    let width = col_x[depth] + col_w[depth] + MARGIN + 24.0;
-    let height = rows * ROW + 2.0 * MARGIN - (ROW - BOX_H);
-    let cy = |p: &Placed| MARGIN + p.row * ROW + BOX_H / 2.0;
-    let at: BTreeMap<NoteId, &Placed> = placed.iter().map(|p| (p.id, p)).collect();
+/// The small SVG writer both drawings share: a cubic curve from `a` to `b` through the
+/// control points `c1` and `c2`, with an optional class.
+fn curve(out: &mut String, class: Option<&str>, a: (f64, f64), c1: (f64, f64), c2: (f64, f64), b: (f64, f64)) {
+    let class = class.map(|c| format!(" class=\"{c}\"")).unwrap_or_default();
+    let _ = write!(
+        out,
+        "<path{class} d=\"M{} {}C{} {} {} {} {} {}\"/>",
+        px(a.0),
+        px(a.1),
+        px(c1.0),
+        px(c1.1),
+        px(c2.0),
+        px(c2.1),
+        px(b.0),
+        px(b.1)
+    );
+}
 
-    let mut svg = String::with_capacity(placed.len() * 400);
-    svg_open(&mut svg, "map-svg", width, height, text.name);
-    // A related pair's curve, the same from either end: an arc on the right of two nodes in
-    // one column, an S-curve between columns.
-    let related_path = |p: &Placed, q: &Placed| {
+/// A box with rounded corners `rx` and its label, text starting at `text_at`.
+fn labelled_rect(out: &mut String, (x, y, w, h): (f64, f64, f64, f64), rx: u8, text_at: (f64, f64), label: &str) {
+    let _ = write!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+        px(x),
+        px(y),
+        px(w),
+        px(h),
+        px(text_at.0),
+        px(text_at.1),
+        label
+    );
+}
+
+/// Where map `m`'s boxes go: one column per depth, wide enough for its widest box.
+struct Layout<'p> {
+    placed: &'p [Placed],
+    col_x: Vec<f64>,
+    at: BTreeMap<NoteId, &'p Placed>,
+    width: f64,
+    height: f64,
+}
+
+impl<'p> Layout<'p> {
+    fn new(placed: &'p [Placed]) -> Layout<'p> {
+        let depth = placed.iter().map(|p| p.depth).max().unwrap_or(0);
+        let mut col_w = vec![0.0f64; depth + 1];
+        for p in placed {
+            let extra = p.folded.map_or(0.0, |(_, h)| 6.0 + badge_w(h));
+            col_w[p.depth] = col_w[p.depth].max(p.w + extra);
+        }
+        let mut col_x = vec![MARGIN; depth + 1];
+        for d in 1..=depth {
+            col_x[d] = col_x[d - 1] + col_w[d - 1] + GAP;
+        }
+        let rows = placed.iter().map(|p| p.row).fold(0.0f64, f64::max) + 1.0;
+        let width = col_x[depth] + col_w[depth] + MARGIN + 24.0;
+        let height = rows * ROW + 2.0 * MARGIN - (ROW - BOX_H);
+        let at = placed.iter().map(|p| (p.id, p)).collect();
+        Layout { placed, col_x, at, width, height }
+    }
+
+    /// The vertical centre of a box.
+    fn cy(&self, p: &Placed) -> f64 {
+        MARGIN + p.row * ROW + BOX_H / 2.0
+    }
+
+    /// Parent-to-child curves between boxes on this map.
+    fn tree_edges(&self, site: &Site, svg: &mut String) {
+        svg.push_str("<g class=\"edges-tree\">");
+        for p in self.placed.iter().filter(|p| p.folded.is_none()) {
+            for c in site.graph.children[p.id].iter().filter_map(|c| self.at.get(c)) {
+                let (x1, y1) = (self.col_x[p.depth] + p.w, self.cy(p));
+                let (x2, y2) = (self.col_x[c.depth], self.cy(c));
+                let mid = x1 + (x2 - x1) * 0.5;
+                curve(svg, None, (x1, y1), (mid, y1), (mid, y2), (x2, y2));
+            }
+        }
+        svg.push_str("</g>");
+    }
+
+    /// A related pair's curve, the same from either end: an arc on the right of two nodes
+    /// in one column, an S-curve between columns.
+    fn related_path(&self, out: &mut String, p: &Placed, q: &Placed) {
         let (a, b) = if (q.depth, q.row) < (p.depth, p.row) { (q, p) } else { (p, q) };
-        let (ax, ay, by) = (col_x[a.depth] + a.w, cy(a), cy(b));
+        let (ax, ay, by) = (self.col_x[a.depth] + a.w, self.cy(a), self.cy(b));
         let (c1, c2, bx) = if a.depth == b.depth {
-            let bx = col_x[b.depth] + b.w;
+            let bx = self.col_x[b.depth] + b.w;
             let right = ax.max(bx) + (18.0 + (by - ay).abs() * 0.22).min(GAP * 0.9);
             (right, right, bx)
         } else {
-            let bx = col_x[b.depth];
+            let bx = self.col_x[b.depth];
             ((ax + bx) / 2.0, (ax + bx) / 2.0, bx)
         };
-        format!(
-            "<path d=\"M{} {}C{} {} {} {} {} {}\"/>",
-            px(ax),
-            px(ay),
-            px(c1),
-            px(ay),
-            px(c2),
-            px(by),
-            px(bx),
-            px(by)
-        )
-    };
-    svg.push_str("<g class=\"edges-tree\">");
-    for p in &placed {
-        if p.folded.is_some() {
-            continue;
+        curve(out, None, (ax, ay), (c1, ay), (c2, by), (bx, by));
+    }
+
+    /// Related links, under every box: a box's own links show while it is hovered,
+    /// focused or targeted (`graph.html#n-lora`), or all at once by the page's toggle
+    /// (CSS only).
+    fn related_layer(&self, site: &Site, svg: &mut String) {
+        let mut rels = String::new();
+        let mut shows = Vec::new();
+        for p in self.placed {
+            let mut related = String::new();
+            for q in site.graph.related[p.id].iter().filter_map(|r| self.at.get(r)) {
+                self.related_path(&mut related, p, q);
+            }
+            if !related.is_empty() {
+                let slug = &site.notes[p.id].slug;
+                let _ = write!(rels, "<g class=\"rel\" data-for=\"{}\">{related}</g>", escape(slug));
+                let (id, slug) = (css_string(&node_id(slug)), css_string(slug));
+                shows.push(format!(
+                    ".map-svg:has([id={id}]:hover,[id={id}]:focus-visible,[id={id}]:target) .rel[data-for={slug}]"
+                ));
+            }
         }
-        for c in g.children[p.id].iter().filter_map(|c| at.get(c)) {
-            let (x1, y1) = (col_x[p.depth] + p.w, cy(p));
-            let (x2, y2) = (col_x[c.depth], cy(c));
-            let mid = x1 + (x2 - x1) * 0.5;
+        if !shows.is_empty() {
+            let _ = write!(svg, "<style>{}{{display:inline}}</style>", escape(&shows.join(",")));
+            let _ = write!(svg, "<g class=\"rels\">{rels}</g>");
+        }
+    }
+
+    /// Every note's box (a link to it), with a `+N` badge for a folded subtree.
+    fn boxes(&self, site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText, svg: &mut String) {
+        svg.push_str("<g class=\"nodes\">");
+        for p in self.placed {
+            let note = &site.notes[p.id];
+            let (x, y) = (self.col_x[p.depth], self.cy(p) - BOX_H / 2.0);
+            let mut class = String::from("node note-link");
+            if p.depth == 0 {
+                class.push_str(" root");
+            }
+            if Some(p.id) == plan.maps[m].root {
+                class.push_str(" focus");
+            }
             let _ = write!(
                 svg,
-                "<path d=\"M{} {}C{} {} {} {} {} {}\"/>",
-                px(x1),
-                px(y1),
-                px(mid),
-                px(y1),
-                px(mid),
-                px(y2),
-                px(x2),
-                px(y2)
+                "<a class=\"{class}\" id=\"{nid}\" href=\"{href}\" data-slug=\"{slug}\">",
+                nid = escape(&node_id(&note.slug)),
+                href = escape(&page.href_to(&crate::names::note_page(&note.slug))),
+                slug = escape(&note.slug)
             );
+            if p.cut {
+                let _ = write!(svg, "<title>{}</title>", escape(note.title()));
+            }
+            labelled_rect(svg, (x, y, p.w, BOX_H), 6, (x + PAD, y + BOX_H / 2.0), &escape(&p.label));
+            svg.push_str("</a>");
+            if let Some((sub, hidden)) = p.folded {
+                let (bx, bw) = (x + p.w + 6.0, badge_w(hidden));
+                let _ = write!(
+                    svg,
+                    "<a class=\"more\" href=\"{href}\"><title>{title}</title>",
+                    href = escape(&page.href_to(&plan.page(site, sub))),
+                    title = escape(&(text.folded_title)(hidden)),
+                );
+                let rect = (bx, y + 3.0, bw, BOX_H - 6.0);
+                labelled_rect(svg, rect, 11, (bx + bw / 2.0, y + BOX_H / 2.0), &badge_text(hidden));
+                svg.push_str("</a>");
+            }
         }
+        svg.push_str("</g>");
     }
-    svg.push_str("</g>");
-    // Related links, under every box: a box's own links show while it is hovered, focused or
-    // targeted (`graph.html#n-lora`), or all at once by the page's toggle (CSS only).
-    let mut rels = String::new();
-    let mut shows = Vec::new();
-    for p in &placed {
-        let related: String = g.related[p.id].iter().filter_map(|r| at.get(r)).map(|q| related_path(p, q)).collect();
-        if !related.is_empty() {
-            let slug = &site.notes[p.id].slug;
-            let _ = write!(rels, "<g class=\"rel\" data-for=\"{}\">{related}</g>", escape(slug));
-            let (id, slug) = (css_string(&node_id(slug)), css_string(slug));
-            shows.push(format!(
-                ".map-svg:has([id={id}]:hover,[id={id}]:focus-visible,[id={id}]:target) .rel[data-for={slug}]"
-            ));
-        }
-    }
-    if !shows.is_empty() {
-        let _ = write!(svg, "<style>{}{{display:inline}}</style>", escape(&shows.join(",")));
-        let _ = write!(svg, "<g class=\"rels\">{rels}</g>");
-    }
-    svg.push_str("<g class=\"nodes\">");
-    for p in &placed {
-        let note = &site.notes[p.id];
-        let (x, y) = (col_x[p.depth], cy(p) - BOX_H / 2.0);
-        let mut class = String::from("node note-link");
-        if p.depth == 0 {
-            class.push_str(" root");
-        }
-        if Some(p.id) == spec.root {
-            class.push_str(" focus");
-        }
-        let _ = write!(
-            svg,
-            "<a class=\"{class}\" id=\"{nid}\" href=\"{href}\" data-slug=\"{slug}\">",
-            nid = escape(&node_id(&note.slug)),
-            href = escape(&page.href_to(&crate::names::note_page(&note.slug))),
-            slug = escape(&note.slug)
-        );
-        if p.cut {
-            let _ = write!(svg, "<title>{}</title>", escape(note.title()));
-        }
-        let _ = write!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-            px(x),
-            px(y),
-            px(p.w),
-            px(BOX_H),
-            px(x + PAD),
-            px(y + BOX_H / 2.0),
-            escape(&p.label)
-        );
-        if let Some((sub, hidden)) = p.folded {
-            let bx = x + p.w + 6.0;
-            let bw = badge_w(hidden);
-            let _ = write!(
-                svg,
-                "<a class=\"more\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"11\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-                px(bx),
-                px(y + 3.0),
-                px(bw),
-                px(BOX_H - 6.0),
-                px(bx + bw / 2.0),
-                px(y + BOX_H / 2.0),
-                badge_text(hidden),
-                href = escape(&page.href_to(&plan.page(site, sub))),
-                title = escape(&(text.folded_title)(hidden)),
-            );
-        }
-    }
-    svg.push_str("</g></svg>");
+}
+
+/// The SVG of map `m`, with links relative to `page`: tree curves, then the related
+/// links (under the boxes), then the boxes.
+pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> MapDrawing {
+    let placed = place(site, plan, m);
+    let layout = Layout::new(&placed);
+    let mut svg = String::with_capacity(placed.len() * 400);
+    svg_open(&mut svg, "map-svg", layout.width, layout.height, text.name);
+    layout.tree_edges(site, &mut svg);
+    layout.related_layer(site, &mut svg);
+    layout.boxes(site, plan, m, page, text, &mut svg);
+    svg.push_str("</svg>");
     MapDrawing { svg, notes: placed.iter().map(|p| p.id).collect() }
 }
 
@@ -628,12 +661,60 @@ pub fn neighbourhood_svg(
     if left.is_empty() && right.is_empty() {
         return None;
     }
-    let box_w = |i: &Item| text_em(&i.label) * NB_FONT + 2.0 * PAD;
-    let col = |v: &[Item]| v.iter().map(box_w).fold(0.0f64, f64::max);
-    let (lw, rw) = (col(&left), col(&right));
     let note = &site.notes[id];
-    let (center_label, center_cut) = fit(note.title(), NB_FONT, 190.0);
-    let cw = text_em(&center_label) * NB_FONT + 2.0 * PAD + 4.0;
+    let (label, cut) = fit(note.title(), NB_FONT, 190.0);
+    let center = Center {
+        width: text_em(&label) * NB_FONT + 2.0 * PAD + 4.0,
+        label,
+        href: plan.locate(site, page, id),
+        title: if cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() },
+    };
+    let mut svg = String::new();
+    across(&mut svg, &left, &right, &center, text);
+    down(&mut svg, &left, &right, &center, text);
+    let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
+    Some(Neighbourhood {
+        svg,
+        tree: has(Kind::Parent) || has(Kind::Child),
+        related: has(Kind::Related),
+        backlinks: has(Kind::Backlink),
+    })
+}
+
+/// The note in the middle of its neighbourhood: a link to it on the concept map.
+struct Center {
+    label: String,
+    width: f64,
+    href: String,
+    title: String,
+}
+
+impl Center {
+    /// Its box, centred on `y`, from `x`; it closes the drawing.
+    fn draw(&self, svg: &mut String, x: f64, y: f64) {
+        let _ = write!(
+            svg,
+            "<a class=\"node self\" href=\"{}\"><title>{}</title>",
+            escape(&self.href),
+            escape(&self.title)
+        );
+        let rect = (x, y - NB_BOX / 2.0 - 2.0, self.width, NB_BOX + 4.0);
+        labelled_rect(svg, rect, 7, (x + PAD + 2.0, y), &escape(&self.label));
+        svg.push_str("</a></svg>");
+    }
+}
+
+fn nb_box_w(i: &Item) -> f64 {
+    text_em(&i.label) * NB_FONT + 2.0 * PAD
+}
+
+fn nb_col_w(v: &[Item]) -> f64 {
+    v.iter().map(nb_box_w).fold(0.0f64, f64::max)
+}
+
+/// The neighbourhood left to right: parent and backlinks, the note, children and related.
+fn across(svg: &mut String, left: &[Item], right: &[Item], center: &Center, text: &NeighbourhoodText) {
+    let (lw, rw, cw) = (nb_col_w(left), nb_col_w(right), center.width);
     let rows = left.len().max(right.len()).max(1) as f64;
     let height = rows * NB_ROW - (NB_ROW - NB_BOX) + 8.0;
     let lx = 4.0;
@@ -642,90 +723,46 @@ pub fn neighbourhood_svg(
     let width = if right.is_empty() { cx + cw + 4.0 } else { rx + rw + 4.0 };
     let mid = height / 2.0;
     let column_top = |n: usize| mid - (n as f64 * NB_ROW - (NB_ROW - NB_BOX)) / 2.0;
-
-    let mut svg = String::new();
-    svg_open(&mut svg, "nb-svg", width, height, text.name);
+    svg_open(svg, "nb-svg", width, height, text.name);
     let mut nodes = String::new();
-    for (side, list, x, w) in [(0, &left, lx, lw), (1, &right, rx, rw)] {
+    for (side, list, x, w) in [(0, left, lx, lw), (1, right, rx, rw)] {
         let top = column_top(list.len());
         for (k, item) in list.iter().enumerate() {
-            let y = top + k as f64 * NB_ROW;
-            let yc = y + NB_BOX / 2.0;
-            let bw = box_w(item);
+            let yc = top + k as f64 * NB_ROW + NB_BOX / 2.0;
+            let bw = nb_box_w(item);
             // Left boxes hug the middle; right ones start at the column.
             let bx = if side == 0 { x + w - bw } else { x };
             let (x1, x2) = if side == 0 { (bx + bw, cx) } else { (cx + cw, bx) };
             let m = (x1 + x2) / 2.0;
-            let _ = write!(
-                svg,
-                "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
-                item.kind.class(),
-                px(x1),
-                px(if side == 0 { yc } else { mid }),
-                px(m),
-                px(if side == 0 { yc } else { mid }),
-                px(m),
-                px(if side == 0 { mid } else { yc }),
-                px(x2),
-                px(if side == 0 { mid } else { yc }),
-            );
+            let (y1, y2) = if side == 0 { (yc, mid) } else { (mid, yc) };
+            curve(svg, Some(&format!("e-{}", item.kind.class())), (x1, y1), (m, y1), (m, y2), (x2, y2));
             nb_box(&mut nodes, item, bx, yc, bw, text);
         }
     }
     svg.push_str(&nodes);
-    let center_title = if center_cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() };
-    let self_box = |x: f64, y: f64| {
-        format!(
-            "<a class=\"node self\" href=\"{href}\"><title>{title}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></a></svg>",
-            px(x),
-            px(y - NB_BOX / 2.0 - 2.0),
-            px(cw),
-            px(NB_BOX + 4.0),
-            px(x + PAD + 2.0),
-            px(y),
-            escape(&center_label),
-            href = escape(&plan.locate(site, page, id)),
-            title = escape(&center_title),
-        )
-    };
-    svg.push_str(&self_box(cx, mid));
-    // The same neighbourhood top to bottom, for phones: parent and backlinks above the
-    // note, children and related notes below, each joined to it by an arc on the left.
+    center.draw(svg, cx, mid);
+}
+
+/// The same neighbourhood top to bottom, for phones: parent and backlinks above the note,
+/// children and related notes below, each joined to it by an arc on the left.
+fn down(svg: &mut String, left: &[Item], right: &[Item], center: &Center, text: &NeighbourhoodText) {
     let indent = 40.0;
     let rows = left.len() + 1 + right.len();
     let height = rows as f64 * NB_ROW + 8.0;
-    let width = indent + col(&left).max(col(&right)).max(cw) + 4.0;
+    let width = indent + nb_col_w(left).max(nb_col_w(right)).max(center.width) + 4.0;
     let self_y = 4.0 + left.len() as f64 * NB_ROW + NB_ROW / 2.0;
-    svg_open(&mut svg, "nb-svg nb-vertical", width, height, text.name);
+    svg_open(svg, "nb-svg nb-vertical", width, height, text.name);
     let mut nodes = String::new();
-    for (k, item) in left.iter().chain(&right).enumerate() {
+    for (k, item) in left.iter().chain(right).enumerate() {
         let row = if k < left.len() { k } else { k + 1 };
         let yc = 4.0 + row as f64 * NB_ROW + NB_ROW / 2.0;
         let bend = indent - 6.0 - ((yc - self_y).abs() * 0.16).min(indent - 10.0);
-        let _ = write!(
-            svg,
-            "<path class=\"e-{}\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
-            item.kind.class(),
-            px(indent),
-            px(yc),
-            px(bend),
-            px(yc),
-            px(bend),
-            px(self_y),
-            px(indent),
-            px(self_y),
-        );
-        nb_box(&mut nodes, item, indent, yc, box_w(item), text);
+        let class = format!("e-{}", item.kind.class());
+        curve(svg, Some(&class), (indent, yc), (bend, yc), (bend, self_y), (indent, self_y));
+        nb_box(&mut nodes, item, indent, yc, nb_box_w(item), text);
     }
     svg.push_str(&nodes);
-    svg.push_str(&self_box(indent, self_y));
-    let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
-    Some(Neighbourhood {
-        svg,
-        tree: has(Kind::Parent) || has(Kind::Child),
-        related: has(Kind::Related),
-        backlinks: has(Kind::Backlink),
-    })
+    center.draw(svg, indent, self_y);
 }
 
 /// One neighbour's box, centred on `yc`, from `x`.
@@ -746,17 +783,8 @@ fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &Neigh
     if let Some(t) = title {
         let _ = write!(nodes, "<title>{}</title>", escape(&t));
     }
-    let _ = write!(
-        nodes,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-        px(x),
-        px(yc - NB_BOX / 2.0),
-        px(w),
-        px(NB_BOX),
-        px(x + PAD),
-        px(yc),
-        escape(&item.label)
-    );
+    labelled_rect(nodes, (x, yc - NB_BOX / 2.0, w, NB_BOX), 6, (x + PAD, yc), &escape(&item.label));
+    nodes.push_str("</a>");
 }
 
 #[cfg(test)]
