@@ -25,10 +25,7 @@ pub struct Group {
 /// The glossary's groups, `A`–`Z` then `#`, each sorted.
 pub fn build(site: &Site) -> Vec<Group> {
     let chinese = labels::is_chinese(&site.config.language);
-    let mut entries: Vec<(char, Entry)> = site
-        .notes
-        .iter()
-        .enumerate()
+    let mut entries: Vec<(char, Entry)> = NoteId::enumerate(&site.notes)
         .filter(|(_, n)| n.front.glossary)
         .map(|(id, n)| {
             let sort_key = sort_key(n.title(), chinese);

@@ -15,7 +15,55 @@ use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-pub type NoteId = usize;
+/// A note's place in [`Site::notes`] (and in every per-note vector of the [`Graph`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NoteId(usize);
+
+impl NoteId {
+    pub fn new(index: usize) -> NoteId {
+        NoteId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    /// Every id of a site of `n` notes, in order.
+    pub fn all(n: usize) -> impl DoubleEndedIterator<Item = NoteId> + ExactSizeIterator {
+        (0..n).map(NoteId)
+    }
+
+    /// The items of a per-note slice with their ids.
+    pub fn enumerate<T>(items: &[T]) -> impl DoubleEndedIterator<Item = (NoteId, &T)> + ExactSizeIterator {
+        items.iter().enumerate().map(|(i, t)| (NoteId(i), t))
+    }
+}
+
+impl<T> std::ops::Index<NoteId> for [T] {
+    type Output = T;
+    fn index(&self, id: NoteId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<NoteId> for [T] {
+    fn index_mut(&mut self, id: NoteId) -> &mut T {
+        &mut self[id.0]
+    }
+}
+
+impl<T> std::ops::Index<NoteId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: NoteId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<NoteId> for Vec<T> {
+    fn index_mut(&mut self, id: NoteId) -> &mut T {
+        &mut self[id.0]
+    }
+}
 
 #[derive(Debug)]
 pub struct Site {
@@ -150,7 +198,7 @@ fn resolve_all(
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in NoteId::enumerate(notes) {
         for r in &note.refs {
             let Some(target) = resolve_ref(graph, known, &note.path, r, diags) else {
                 continue;
@@ -201,7 +249,7 @@ fn tree(notes: &[Arc<Note>], graph: &mut Graph) {
     let title_keys: Vec<&str> = notes.iter().map(|n| n.title_key.as_str()).collect();
     let sort_key = |id: &NoteId| (notes[*id].front.order.unwrap_or(i64::MAX), &title_keys[*id], &notes[*id].slug);
     graph.children = vec![Vec::new(); n];
-    for id in 0..n {
+    for id in NoteId::all(n) {
         match graph.parent[id] {
             Some(p) => graph.children[p].push(id),
             None => graph.roots.push(id),
@@ -245,7 +293,7 @@ fn reading_order(graph: &mut Graph, backlinks: Vec<BTreeSet<NoteId>>) {
 /// A warning for each note with no parent, no children and nothing linking to it.
 fn orphans(notes: &[Arc<Note>], graph: &Graph, diags: &mut Vec<Diagnostic>) {
     let n = notes.len();
-    for id in (0..n).filter(|_| n > 1) {
+    for id in NoteId::all(n).filter(|_| n > 1) {
         if graph.parent[id].is_none() && graph.backlinks[id].is_empty() && graph.children[id].is_empty() {
             let pos = title_pos(&notes[id]);
             diags.push(
@@ -280,7 +328,7 @@ fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnosti
 }
 
 fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in NoteId::enumerate(notes) {
         graph.by_path.insert(note.path.to_string(), id);
         if let Some(&first) = graph.by_slug.get(&note.slug) {
             diags.push(
@@ -306,7 +354,7 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
             graph.by_title.insert(title, id);
         }
     }
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in NoteId::enumerate(notes) {
         let pos = || key_pos(&note.source, "aliases");
         let span = pos().rest_of_line(&note.source);
         for (alias, key) in note.front.aliases.iter().zip(&note.alias_keys) {
@@ -454,7 +502,7 @@ fn suggest_name(notes: &[Arc<Note>], target: &str) -> Option<String> {
 fn break_cycles(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     let n = notes.len();
     let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
-    for start in 0..n {
+    for start in NoteId::all(n) {
         let mut walk = Vec::new();
         let mut cur = Some(start);
         while let Some(id) = cur {

@@ -184,7 +184,7 @@ impl Session {
             return Ok(Rebuilt::AllPages);
         }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
-        for (id, (a, b)) in old.notes.iter().zip(&site.notes).enumerate() {
+        for (id, (a, b)) in NoteId::all(site.notes.len()).zip(old.notes.iter().zip(&site.notes)) {
             if edited.contains(&b.path) {
                 pages.insert(id);
                 if a.headings != b.headings {

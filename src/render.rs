@@ -53,7 +53,7 @@ pub fn site_kept(
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
     let mut out: Output = search_index(site, theme, cache);
-    let ids: Vec<NoteId> = (0..site.notes.len()).collect();
+    let ids: Vec<NoteId> = NoteId::all(site.notes.len()).collect();
     out.extend(note_pages(site, theme, &ids)?);
     out.extend(index_pages(site, theme)?);
     *print = PrintCache::default();

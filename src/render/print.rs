@@ -154,7 +154,11 @@ impl Renderer<'_> {
         // Each note's size as one file, and its section when the page is not split.
         let whole: Vec<(NoteId, String)> = match dirty {
             Some(ids) => ids.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], None))).collect(),
-            None => (0..n).into_par_iter().map(|id| (id, self.print_section(id, &numbers[id], None))).collect(),
+            None => NoteId::all(n)
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|&id| (id, self.print_section(id, &numbers[id], None)))
+                .collect(),
         };
         if dirty.is_none() {
             cache.sizes = vec![0; n];
@@ -186,7 +190,7 @@ impl Renderer<'_> {
         } else {
             let again: Vec<NoteId> = match dirty {
                 Some(ids) if same_cut => ids.to_vec(),
-                _ => (0..n).collect(),
+                _ => NoteId::all(n).collect(),
             };
             let fresh: Vec<(NoteId, String)> =
                 again.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], Some(&part_of)))).collect();
