@@ -5,28 +5,28 @@
 //! command and prints what happened.
 
 pub mod assets;
-pub mod callout;
+pub(crate) mod callout;
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod glossary;
-pub mod graph;
-pub mod graphmap;
+pub(crate) mod glossary;
+pub(crate) mod graph;
+pub(crate) mod graphmap;
 pub mod highlight;
-pub mod html;
+pub(crate) mod html;
 pub mod incremental;
 pub mod init;
-pub mod labels;
+pub(crate) mod labels;
 pub mod markdown;
 pub mod names;
 pub mod note;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
-pub mod previews;
-pub mod render;
+pub(crate) mod previews;
+pub(crate) mod render;
 pub mod report;
-pub mod sanitize;
+pub(crate) mod sanitize;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

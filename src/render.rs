@@ -26,10 +26,10 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 mod bounded;
-pub use bounded::{list_page, LEVEL_CAP, LIST_PAGE, NOTE_LIST_CAP};
+pub use bounded::{list_page, LEVEL_CAP, NOTE_LIST_CAP};
 
 mod print;
-pub use print::{is_print_page, part_page, PrintCache, PRINT};
+pub use print::{is_print_page, part_page, PrintCache};
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
