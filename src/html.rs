@@ -6,3 +6,9 @@ pub fn escape(s: &str) -> String {
     pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
     out
 }
+
+/// `value` as JSON to write inside a `<script>` element: every `<` is written `\u003c`, so
+/// no `</script>` or `<!--` in the data can end the element.
+pub fn script_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("plain data serializes").replace('<', "\\u003c")
+}

@@ -25,7 +25,6 @@ pub fn script(site: &Site, linked: impl IntoIterator<Item = NoteId>) -> String {
     if data.is_empty() {
         return String::new();
     }
-    // `<` escaped so that no `</script>` or `<!--` in a summary can end the element.
-    let json = serde_json::to_string(&data).expect("strings serialize").replace('<', "\\u003c");
+    let json = crate::html::script_json(&data);
     format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n")
 }

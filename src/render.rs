@@ -433,7 +433,6 @@ struct PageLinker<'a> {
     page: &'a RelPath,
     /// The Markdown file the body comes from: relative `other.md` links start at its folder.
     source: &'a RelPath,
-    anchor_label: &'a str,
     labels: &'a Labels,
     /// Every note a link of the body resolved to: the page's preview data.
     linked: RefCell<BTreeSet<NoteId>>,
@@ -484,7 +483,7 @@ fn auto_link_terms(site: &Site) -> Terms {
 
 impl Linker for PageLinker<'_> {
     fn anchor_label(&self) -> &str {
-        self.anchor_label
+        &self.labels.anchor
     }
 
     fn callout_label(&self, kind: &str) -> String {
@@ -709,15 +708,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             (terms, skip)
         });
-        PageLinker {
-            site: self.site,
-            page,
-            source,
-            anchor_label: &self.labels.anchor,
-            labels: self.labels,
-            linked: RefCell::default(),
-            auto,
-        }
+        PageLinker { site: self.site, page, source, labels: self.labels, linked: RefCell::default(), auto }
     }
 
     /// Note `id`'s page, and the list pages of its children and backlinks when they are many.
@@ -1025,7 +1016,7 @@ fn defined_term_set(site: &Site, base: &Base, groups: &[GlossaryGroup]) -> Strin
     if let Some(url) = &base.canonical {
         set["url"] = serde_json::json!(url);
     }
-    serde_json::to_string(&set).unwrap_or_default().replace('<', "\\u003c")
+    crate::html::script_json(&set)
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

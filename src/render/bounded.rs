@@ -307,7 +307,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .enumerate()
             .map(|(k, m)| {
-                let json = serde_json::Value::Object(m).to_string().replace('<', "\\u003c");
+                let json = crate::html::script_json(&m);
                 (
                     RelPath::new(&format!("glossary/where-{k}.js")),
                     format!("conceptbookGlossary({json});\n").into_bytes(),

@@ -154,10 +154,10 @@ impl Renderer<'_> {
         // Each note's size as one file, and its section when the page is not split.
         let whole: Vec<(NoteId, String)> = match dirty {
             Some(ids) => ids.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], None))).collect(),
-            None => NoteId::all(n)
-                .collect::<Vec<_>>()
-                .par_iter()
-                .map(|&id| (id, self.print_section(id, &numbers[id], None)))
+            None => (0..n)
+                .into_par_iter()
+                .map(NoteId::new)
+                .map(|id| (id, self.print_section(id, &numbers[id], None)))
                 .collect(),
         };
         if dirty.is_none() {
