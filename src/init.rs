@@ -84,7 +84,7 @@ pub fn create(dir: &Path, language: Option<&str>, title: Option<&str>) -> Result
         Some(t) => t.to_string(),
         None => folder_name(dir),
     };
-    let zh = language.to_ascii_lowercase().starts_with("zh");
+    let zh = crate::labels::is_chinese(language);
     let mut written = Written { dir: dir.to_path_buf(), files: Vec::new(), kept: Vec::new(), title: title.clone() };
     let files: Vec<(&str, String, &'static str)> = vec![
         ("book.toml", book_toml(&title, language, zh), "the site's title and language"),

@@ -80,6 +80,10 @@ pub struct Labels {
     /// The print page's strings (English when a site's own label file has none).
     #[serde(default)]
     pub print: PrintLabels,
+    /// The strings of long lists split off a page, and of a split glossary (English when a
+    /// site's own label file has none).
+    #[serde(default)]
+    pub lists: ListLabels,
     /// The "edit this page" link under each note, when book.toml sets `edit-url-template`.
     #[serde(default = "default_edit")]
     pub edit: String,
@@ -109,6 +113,39 @@ impl Default for PrintLabels {
             title: "The whole book, for print".to_string(),
             contents: "Contents".to_string(),
             parts: "Parts".to_string(),
+        }
+    }
+}
+
+/// Interface strings of the list pages (every root, every child or backlink of a note, a
+/// tag's notes) and of a split glossary. `{n}` and `{title}` are filled in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListLabels {
+    /// The link under a capped list to the page that holds all of it.
+    pub more: String,
+    pub all_roots: String,
+    pub roots_intro: String,
+    pub children_of: String,
+    pub backlinks_of: String,
+    pub tag_intro: String,
+    /// The links between the pages of a long list.
+    pub pages: String,
+    /// The links to the parts of a split glossary.
+    pub glossary_parts: String,
+}
+
+impl Default for ListLabels {
+    fn default() -> ListLabels {
+        ListLabels {
+            more: "{n} more →".to_string(),
+            all_roots: "All top-level concepts".to_string(),
+            roots_intro: "The notes that have no parent, in reading order.".to_string(),
+            children_of: "Every subconcept of “{title}”".to_string(),
+            backlinks_of: "Every note linking to “{title}”".to_string(),
+            tag_intro: "Every note with this tag.".to_string(),
+            pages: "Pages".to_string(),
+            glossary_parts: "By initial:".to_string(),
         }
     }
 }

@@ -365,7 +365,7 @@ struct GlossaryPage<'a> {
     groups: Vec<GlossaryGroup>,
     /// The parts of a split glossary (empty when it is one page).
     parts: Vec<bounded::PageLink>,
-    parts_label: &'static str,
+    parts_label: &'a str,
     /// On the index of a split glossary: how many `glossary/where-<k>.js` files there are.
     where_buckets: usize,
     /// schema.org `DefinedTermSet` JSON-LD of the entries on the page, safe inside `<script>`.
@@ -853,7 +853,7 @@ impl<'a> Renderer<'a> {
                         current: Some(k) == current,
                     })
                     .collect(),
-                parts_label: self.words().glossary_parts,
+                parts_label: &self.words().glossary_parts,
                 where_buckets,
             }
         };

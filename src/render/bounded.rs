@@ -20,6 +20,7 @@
 use super::{Base, MoreLink, NoteLink, PageResult, Renderer};
 use crate::glossary;
 use crate::graph::NoteId;
+use crate::labels::ListLabels;
 use crate::names;
 use crate::paths::RelPath;
 use serde::Serialize;
@@ -64,44 +65,6 @@ pub fn tag_stem(tag: &str) -> String {
     format!("tags/{}", names::slugify(tag))
 }
 
-/// The words of these pages, by language.
-pub struct Words {
-    pub more: &'static str,
-    pub all_roots: &'static str,
-    pub roots_intro: &'static str,
-    pub children_of: &'static str,
-    pub backlinks_of: &'static str,
-    pub tag_intro: &'static str,
-    pub pages: &'static str,
-    pub glossary_parts: &'static str,
-}
-
-pub fn words(lang: &str) -> &'static Words {
-    if lang.to_lowercase().starts_with("zh") {
-        &Words {
-            more: "还有 {n} 个 →",
-            all_roots: "全部顶层概念",
-            roots_intro: "没有父概念的笔记，按阅读顺序排列。",
-            children_of: "“{title}”的全部子概念",
-            backlinks_of: "链接到“{title}”的全部笔记",
-            tag_intro: "带这个标签的全部笔记。",
-            pages: "分页",
-            glossary_parts: "按首字母分册：",
-        }
-    } else {
-        &Words {
-            more: "{n} more →",
-            all_roots: "All top-level concepts",
-            roots_intro: "The notes that have no parent, in reading order.",
-            children_of: "Every subconcept of “{title}”",
-            backlinks_of: "Every note linking to “{title}”",
-            tag_intro: "Every note with this tag.",
-            pages: "Pages",
-            glossary_parts: "By initial:",
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct ListPage<'a> {
     #[serde(flatten)]
@@ -113,7 +76,7 @@ struct ListPage<'a> {
     items: Vec<NoteLink>,
     /// Every page of the list, when there is more than one.
     pages: Vec<PageLink>,
-    pages_label: &'static str,
+    pages_label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -132,8 +95,8 @@ pub(super) struct GlossaryPart {
 }
 
 impl<'a> Renderer<'a> {
-    pub(super) fn words(&self) -> &'static Words {
-        words(&self.site.config.language)
+    pub(super) fn words(&self) -> &'a ListLabels {
+        &self.labels.lists
     }
 
     /// "and N more" for a list of `total` of which `shown` are on the page.
@@ -191,7 +154,7 @@ impl<'a> Renderer<'a> {
                     owner: owner.map(|o| self.link(&page, o)),
                     items: self.links(&page, chunk),
                     pages,
-                    pages_label: self.words().pages,
+                    pages_label: &self.words().pages,
                 };
                 self.render("list.html", &ctx, page)
             })
@@ -223,7 +186,7 @@ impl<'a> Renderer<'a> {
             return Vec::new();
         }
         let w = self.words();
-        self.list(ROOTS_LIST, w.all_roots, w.roots_intro, None, roots)
+        self.list(ROOTS_LIST, &w.all_roots, &w.roots_intro, None, roots)
     }
 
     /// Every tag and its notes in reading order, sorted as the glossary sorts.
@@ -234,7 +197,7 @@ impl<'a> Renderer<'a> {
                 by_tag.entry(t).or_default().push(id);
             }
         }
-        let chinese = self.site.config.language.to_lowercase().starts_with("zh");
+        let chinese = crate::labels::is_chinese(&self.site.config.language);
         let mut tags: Vec<(String, Vec<NoteId>)> = by_tag.into_iter().map(|(t, ids)| (t.to_string(), ids)).collect();
         tags.sort_by_cached_key(|(t, _)| (glossary::sort_key(t, chinese), t.clone()));
         tags
@@ -262,7 +225,7 @@ impl<'a> Renderer<'a> {
             // Two tags that slugify alike share the first one's pages.
             let stem = tag_stem(tag);
             if seen.insert(stem.clone()) {
-                out.extend(self.list(&stem, &format!("#{tag}"), self.words().tag_intro, None, ids));
+                out.extend(self.list(&stem, &format!("#{tag}"), &self.words().tag_intro, None, ids));
             }
         }
         out
