@@ -138,17 +138,9 @@ impl Session {
     /// Reads and parses the changed content paths again; returns those whose text really
     /// changed. A folder, or anything unexpected, makes it re-read the whole of `content/`.
     fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
-        // A symbolic link, or a file behind one, is read by the full walk, which refuses
-        // any whose real path lies outside the site.
-        let real_root = crate::source::real_root(&self.root);
-        let simple = paths.iter().all(|p| {
-            let fs = p.to_fs(&self.root);
-            p.extension() == Some("md")
-                && !fs.is_dir()
-                && !fs.is_symlink()
-                && crate::source::inside_root(&real_root, &fs)
-        });
-        let fresh = if simple { pipeline::read_paths(&self.root, paths) } else { pipeline::read(&self.root).0 };
+        let some = pipeline::read_paths(&self.root, paths);
+        let simple = some.is_some();
+        let fresh = some.unwrap_or_else(|| pipeline::read(&self.root).0);
         let mut edited = BTreeSet::new();
         let present: BTreeSet<RelPath> = fresh.iter().map(|f| f.path.clone()).collect();
         let gone: Vec<RelPath> = if simple {

@@ -109,8 +109,8 @@ pub fn read(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 }
 
 /// Stage 2, for a rebuild: just these content files (those that no longer exist are left
-/// out).
-pub fn read_paths(root: &Path, paths: &[RelPath]) -> Vec<SourceFile> {
+/// out), or `None` when they need the whole walk of [`read`].
+pub fn read_paths(root: &Path, paths: &[RelPath]) -> Option<Vec<SourceFile>> {
     source::read_paths(root, paths)
 }
 

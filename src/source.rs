@@ -148,8 +148,18 @@ fn walk_problem(e: &walkdir::Error, path: RelPath) -> Diagnostic {
 
 /// Reads just these Markdown files (relative to `root`), skipping editor files and those
 /// that no longer exist or cannot be read: for a rebuild, which reads the rest from memory.
-pub fn read_paths(root: &Path, paths: &[RelPath]) -> Vec<SourceFile> {
-    paths
+/// `None` when one of them needs [`read_all`]'s walk: a folder, not Markdown, or a symbolic
+/// link or a file behind one (the walk refuses any whose real path lies outside the site).
+pub fn read_paths(root: &Path, paths: &[RelPath]) -> Option<Vec<SourceFile>> {
+    let real_root = real_root(root);
+    let simple = paths.iter().all(|p| {
+        let fs = p.to_fs(root);
+        p.extension() == Some("md") && !fs.is_dir() && !fs.is_symlink() && inside_root(&real_root, &fs)
+    });
+    if !simple {
+        return None;
+    }
+    let files = paths
         .iter()
         .filter(|p| !is_ignored(p.as_str().rsplit('/').next().unwrap_or("")))
         .filter_map(|p| {
@@ -157,7 +167,8 @@ pub fn read_paths(root: &Path, paths: &[RelPath]) -> Vec<SourceFile> {
             let text = decode(bytes).unwrap_or_default();
             Some(SourceFile { path: p.clone(), text })
         })
-        .collect()
+        .collect();
+    Some(files)
 }
 
 /// Hidden files, editor lock and backup files.
