@@ -189,13 +189,13 @@ impl Session {
             }
         }
         let ids: Vec<NoteId> = pages.into_iter().collect();
-        let mut fresh = pipeline::render_notes(site, &self.theme, &ids).map_err(fail)?;
+        let (mut fresh, sections) = pipeline::render_notes(site, &self.theme, &ids).map_err(fail)?;
         if edited.contains(&RelPath::new(note::HOME_FILE)) {
             fresh.extend(pipeline::render_index(site, &self.theme).map_err(fail)?);
         }
         if !ids.is_empty() {
             // The print page holds every body: redo it, and drop parts it no longer has.
-            let (print, parts) = match pipeline::render_print(site, &self.theme, &mut self.print, &ids) {
+            let (print, parts) = match pipeline::render_print(site, &self.theme, &mut self.print, sections) {
                 Ok(done) => done,
                 Err(d) => {
                     self.print = pipeline::PrintCache::default(); // it may hold the failed attempt

@@ -175,8 +175,13 @@ pub fn render_kept(
     render::site_kept(site, theme, Some(search), print)
 }
 
-/// Stage 6 for a rebuild: the pages of the notes `ids` only.
-pub fn render_notes(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
+/// Stage 6 for a rebuild: the pages of the notes `ids` only, and their print sections
+/// (for [`render_print`]).
+pub fn render_notes(
+    site: &Site,
+    theme: &Theme,
+    ids: &[NoteId],
+) -> Result<(Output, render::PrintSections), Vec<Diagnostic>> {
     render::note_pages(site, theme, ids)
 }
 
@@ -186,14 +191,15 @@ pub fn render_index(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic
 }
 
 /// Stage 6 for a rebuild: the print pages (`print.html`, `print-2.html`, …), which hold
-/// every body. [`render::is_print_page`] tells the old ones apart.
+/// every body, after the notes whose sections [`render_notes`] gave changed.
+/// [`render::is_print_page`] tells the old ones apart.
 pub fn render_print(
     site: &Site,
     theme: &Theme,
     cache: &mut render::PrintCache,
-    dirty: &[NoteId],
+    changed: render::PrintSections,
 ) -> Result<(Output, usize), Vec<Diagnostic>> {
-    render::print_pages(site, theme, cache, dirty)
+    render::print_pages(site, theme, cache, changed)
 }
 
 pub use render::{is_print_page, part_page, PrintCache};

@@ -54,10 +54,11 @@ pub fn site_kept(
     // pages exist, so the two never peak together.
     let mut out: Output = search_index(site, theme, cache);
     let ids: Vec<NoteId> = NoteId::all(site.notes.len()).collect();
-    out.extend(note_pages(site, theme, &ids)?);
+    let (pages, sections) = note_pages(site, theme, &ids)?;
+    out.extend(pages);
     out.extend(index_pages(site, theme)?);
     *print = PrintCache::default();
-    out.extend(collect(Renderer::new(site, theme).print(print, None))?);
+    out.extend(collect(Renderer::new(site, theme).print(print, sections, false))?);
     add_files(site, &theme.assets, &mut out);
     Ok(out)
 }
@@ -67,11 +68,15 @@ pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache
     search::index_cached(site, &theme.labels.search_panel, cache).into_iter().collect()
 }
 
-/// The pages of the notes `ids`, rendered in parallel.
-pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<Output, Vec<Diagnostic>> {
+/// Each note's section of the print page, made with its page (see [`print_pages`]).
+pub type PrintSections = Vec<(NoteId, String)>;
+
+/// The pages of the notes `ids`, rendered in parallel, and their print sections.
+pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<(Output, PrintSections), Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let pages: Vec<Vec<PageResult>> = ids.par_iter().map(|&id| r.note(id)).collect();
-    collect(pages.into_iter().flatten().collect())
+    let (pages, sections): (Vec<Vec<PageResult>>, PrintSections) =
+        ids.par_iter().map(|&id| r.note(id)).unzip();
+    Ok((collect(pages.into_iter().flatten().collect())?, sections))
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
@@ -85,16 +90,16 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     collect(pages.into_iter().chain(maps).collect())
 }
 
-/// The print pages after the bodies of `dirty` changed: with the `cache` of the last call,
+/// The print pages after the notes of `dirty` (their new sections) changed: with the `cache` of the last call,
 /// only the parts that hold them (all parts when the cache is empty or the cut moved).
 /// Returns those pages and how many parts there are now.
 pub fn print_pages(
     site: &Site,
     theme: &Theme,
     cache: &mut PrintCache,
-    dirty: &[NoteId],
+    dirty: PrintSections,
 ) -> Result<(Output, usize), Vec<Diagnostic>> {
-    let pages = collect(Renderer::new(site, theme).print(cache, Some(dirty)))?;
+    let pages = collect(Renderer::new(site, theme).print(cache, dirty, true))?;
     Ok((pages, cache.part_count()))
 }
 
@@ -425,6 +430,8 @@ struct Renderer<'a> {
     rank: Vec<usize>,
     /// Whether each tag has pages of its own.
     tags_split: bool,
+    /// Each note's number in the tree (`2.1`), for the print page.
+    numbers: Vec<String>,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -542,6 +549,7 @@ impl<'a> Renderer<'a> {
             terms,
             rank,
             tags_split: false,
+            numbers: print::tree_numbers(site),
         };
         r.tags_split = r.tags_split();
         r
@@ -711,14 +719,22 @@ impl<'a> Renderer<'a> {
         PageLinker { site: self.site, page, source, labels: self.labels, linked: RefCell::default(), auto }
     }
 
-    /// Note `id`'s page, and the list pages of its children and backlinks when they are many.
-    fn note(&self, id: NoteId) -> Vec<PageResult> {
+    /// The body of note `id` as its page shows it.
+    fn page_body(&self, id: NoteId) -> String {
+        let note = &self.site.notes[id];
+        self.body(&note_page(&note.slug), &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug)).0
+    }
+
+    /// Note `id`'s page, and the list pages of its children and backlinks when they are
+    /// many; and its section of the print page, made from the same body.
+    fn note(&self, id: NoteId) -> (Vec<PageResult>, (NoteId, String)) {
         let site = self.site;
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
         let (body, mut linked) =
             self.body(&page, &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let section = self.print_section(id, &body);
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
@@ -780,7 +796,7 @@ impl<'a> Renderer<'a> {
         let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         let mut pages = vec![self.render("note.html", &ctx, page)];
         pages.extend(self.note_lists(id, &backlinks));
-        pages
+        (pages, (id, section))
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {

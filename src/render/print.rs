@@ -8,14 +8,13 @@
 //! pass [`PART_BUDGET`] is split into `print.html`, `print-2.html`, … at note boundaries,
 //! and a link to a note in another part names that part's file.
 
-use super::{Base, Labels, PageLinker, PageResult, Renderer};
+use super::{Base, Labels, PageResult, Renderer};
 use crate::graph::NoteId;
 use crate::html::escape as escape_html;
-use crate::markdown::{self, AutoLink, LinkTarget, Linker};
-use crate::names::RefKind;
 use crate::paths::RelPath;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const PRINT: &str = "print.html";
@@ -48,7 +47,7 @@ struct PrintPage<'a> {
     part: usize,
     parts: Vec<PartLink>,
     /// The numbered contents, on a print page of one part.
-    toc: Vec<TocLine>,
+    toc: &'a [TocLine],
     sections: Vec<Section<'a>>,
 }
 
@@ -73,52 +72,7 @@ struct Section<'a> {
     number: &'a str,
     title: &'a str,
     summary: &'a str,
-    body: &'a str,
-}
-
-/// Resolves links between notes to in-page links on the print page.
-struct PrintLinker<'a> {
-    page: PageLinker<'a>,
-    /// Each note's part, when the print page is split.
-    part_of: Option<(&'a [usize], usize)>,
-}
-
-impl Linker for PrintLinker<'_> {
-    fn resolve(&self, kind: RefKind, target: &str, anchor: Option<&str>) -> Option<LinkTarget> {
-        let t = self.page.resolve(kind, target, anchor)?;
-        let fragment = match t.href.split_once('#') {
-            Some((_, a)) => format!("#{}--{a}", t.slug),
-            None => format!("#{}", t.slug),
-        };
-        let file = match self.part_of {
-            Some((parts, here)) => {
-                let id = self.page.site.graph.by_slug(&t.slug)?;
-                if parts[id] == here {
-                    String::new()
-                } else {
-                    part_page(parts[id]).as_str().to_string()
-                }
-            }
-            None => String::new(),
-        };
-        Some(LinkTarget { href: format!("{file}{fragment}"), ..t })
-    }
-
-    fn auto_link(&self) -> Option<AutoLink<'_>> {
-        self.page.auto_link()
-    }
-
-    fn anchor_label(&self) -> &str {
-        self.page.anchor_label()
-    }
-
-    fn callout_label(&self, kind: &str) -> String {
-        self.page.callout_label(kind)
-    }
-
-    fn trusted_html(&self) -> bool {
-        self.page.trusted_html()
-    }
+    body: Cow<'a, str>,
 }
 
 /// The print page's sections kept between rebuilds (`serve`): after a body edit only the
@@ -130,8 +84,9 @@ pub struct PrintCache {
     sizes: Vec<usize>,
     /// Each note's part (1-based).
     parts: Vec<usize>,
-    /// Each note's section as published (links naming another part's file when split).
-    sections: Vec<String>,
+    /// Each note's section as if the print page were one file (a split page's links to
+    /// notes in other parts are made as each part is rendered).
+    whole: Vec<String>,
 }
 
 impl PrintCache {
@@ -142,30 +97,38 @@ impl PrintCache {
 }
 
 impl Renderer<'_> {
-    /// The print pages: `print.html`, and `print-N.html` for a large site. With a `cache`
-    /// from the last build and the notes changed since (`dirty`), only the parts that hold a
-    /// changed note are rendered (all of them when the cut moves).
-    pub(super) fn print(&self, cache: &mut PrintCache, dirty: Option<&[NoteId]>) -> Vec<PageResult> {
+    /// The print pages: `print.html`, and `print-N.html` for a large site, from the notes'
+    /// `sections` ([`Renderer::print_section`], made with each note's page: a body is
+    /// rendered once). With a `cache` from the last build and `dirty` the notes whose
+    /// sections are given, only the parts that hold a changed note are rendered (all of
+    /// them when the cut moves); without, `sections` holds every note.
+    pub(super) fn print(
+        &self,
+        cache: &mut PrintCache,
+        sections: Vec<(NoteId, String)>,
+        dirty: bool,
+    ) -> Vec<PageResult> {
         let site = self.site;
         let n = site.notes.len();
         let order = &site.graph.reading_order;
-        let numbers = tree_numbers(site);
-        let dirty = dirty.filter(|_| cache.sections.len() == n && cache.sizes.len() == n);
-        // Each note's size as one file, and its section when the page is not split.
-        let whole: Vec<(NoteId, String)> = match dirty {
-            Some(ids) => ids.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], None))).collect(),
-            None => (0..n)
-                .into_par_iter()
-                .map(NoteId::new)
-                .map(|id| (id, self.print_section(id, &numbers[id], None)))
-                .collect(),
-        };
-        if dirty.is_none() {
-            cache.sizes = vec![0; n];
-            cache.sections = vec![String::new(); n];
+        let numbers = &self.numbers;
+        let kept = cache.whole.len() == n && cache.sizes.len() == n;
+        let mut sections = sections;
+        if dirty && !kept {
+            // Nothing kept (a failed rebuild emptied it): the other notes' sections again.
+            let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
+            let others: Vec<NoteId> = NoteId::all(n).filter(|id| !given.contains(id)).collect();
+            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id)))));
         }
-        for (id, body) in &whole {
-            cache.sizes[*id] = body.len();
+        let dirty = dirty && kept;
+        if !dirty {
+            cache.sizes = vec![0; n];
+            cache.whole = vec![String::new(); n];
+        }
+        let changed: Vec<NoteId> = sections.iter().map(|(id, _)| *id).collect();
+        for (id, body) in sections {
+            cache.sizes[id] = body.len();
+            cache.whole[id] = body;
         }
         // Cut into parts at note boundaries.
         let mut part_of = vec![1usize; n];
@@ -182,38 +145,14 @@ impl Renderer<'_> {
             part_of[id] = part;
         }
         let part_count = part;
-        let same_cut = dirty.is_some() && part_of == cache.parts;
-        if part_count == 1 {
-            for (id, body) in whole {
-                cache.sections[id] = body;
-            }
-        } else {
-            let again: Vec<NoteId> = match dirty {
-                Some(ids) if same_cut => ids.to_vec(),
-                _ => NoteId::all(n).collect(),
-            };
-            let fresh: Vec<(NoteId, String)> =
-                again.par_iter().map(|&id| (id, self.print_section(id, &numbers[id], Some(&part_of)))).collect();
-            for (id, body) in fresh {
-                cache.sections[id] = body;
-            }
-        }
-        let wanted: BTreeSet<usize> = match dirty {
-            Some(ids) if same_cut => ids.iter().map(|&id| part_of[id]).collect(),
-            _ => (1..=part_count).collect(),
-        };
+        let same_cut = dirty && part_of == cache.parts;
+        let wanted: BTreeSet<usize> =
+            if same_cut { changed.iter().map(|&id| part_of[id]).collect() } else { (1..=part_count).collect() };
         cache.parts = part_of;
-        let mut sections: BTreeMap<usize, Vec<Section>> = wanted.iter().map(|&p| (p, Vec::new())).collect();
+        let mut members: BTreeMap<usize, Vec<NoteId>> = wanted.iter().map(|&p| (p, Vec::new())).collect();
         for &id in order {
-            if let Some(list) = sections.get_mut(&cache.parts[id]) {
-                let note = &site.notes[id];
-                list.push(Section {
-                    slug: &note.slug,
-                    number: &numbers[id],
-                    title: note.title(),
-                    summary: note.front.summary.trim(),
-                    body: &cache.sections[id],
-                });
+            if let Some(list) = members.get_mut(&cache.parts[id]) {
+                list.push(id);
             }
         }
         let toc = if part_count == 1 {
@@ -229,12 +168,37 @@ impl Renderer<'_> {
         } else {
             Vec::new()
         };
-        let mut toc = Some(toc);
-        sections.into_iter().map(|(n, sections)| self.print_part(n, part_count, toc.take(), sections)).collect()
+        let cache = &*cache;
+        let members: Vec<(usize, Vec<NoteId>)> = members.into_iter().collect();
+        members
+            .into_par_iter()
+            .map(|(n, ids)| {
+                // A split page's links to notes in other parts name their file.
+                let sections = ids
+                    .iter()
+                    .map(|&id| {
+                        let note = &site.notes[id];
+                        let whole = &cache.whole[id];
+                        Section {
+                            slug: &note.slug,
+                            number: &numbers[id],
+                            title: note.title(),
+                            summary: note.front.summary.trim(),
+                            body: if part_count == 1 {
+                                Cow::Borrowed(whole.as_str())
+                            } else {
+                                Cow::Owned(link_parts(whole, site, &cache.parts, n))
+                            },
+                        }
+                    })
+                    .collect();
+                self.print_part(n, part_count, if n == 1 { &toc } else { &[] }, sections)
+            })
+            .collect()
     }
 
     /// Part `n` of `count` of the print page.
-    fn print_part(&self, n: usize, count: usize, toc: Option<Vec<TocLine>>, sections: Vec<Section>) -> PageResult {
+    fn print_part(&self, n: usize, count: usize, toc: &[TocLine], sections: Vec<Section>) -> PageResult {
         let page = part_page(n);
         let labels: &Labels = self.labels;
         let title =
@@ -246,31 +210,91 @@ impl Renderer<'_> {
         } else {
             Vec::new()
         };
-        let ctx = PrintPage { base, part: n, parts, toc: toc.unwrap_or_default(), sections };
+        let ctx = PrintPage { base, part: n, parts, toc, sections };
         self.render("print.html", &ctx, page)
     }
 
-    /// One note's body for the print page: ids prefixed, headings one level down and numbered.
-    fn print_section(&self, id: NoteId, number: &str, parts: Option<&[usize]>) -> String {
-        let site = self.site;
-        let note = &site.notes[id];
-        let page = super::note_page(&note.slug);
-        let linker = PrintLinker {
-            page: self.linker(&page, &note.path, &note.refs, Some(&note.slug)),
-            part_of: parts.map(|p| (p, p[id])),
-        };
-        let html = markdown::render(note.body(), &note.headings, &linker);
+    /// Note `id`'s section of the print page, from the body its own page shows (`body`,
+    /// links relative to the note's page): links between notes become in-page links (as if
+    /// the print page were one file), ids are prefixed, headings go one level down and are
+    /// numbered, folded callouts print open.
+    pub(super) fn print_section(&self, id: NoteId, body: &str) -> String {
+        let note = &self.site.notes[id];
+        let html = in_page_links(body);
         let html = prefix_ids(&html, &note.slug);
         let html = shift_headings(&html);
-        let html = number_headings(&html, &note.slug, &note.headings, number);
-        // Folded callouts print open.
+        let html = number_headings(&html, &note.slug, &note.headings, &self.numbers[id]);
         html.replace("\" open>\n<summary", "\">\n<summary")
             .replace("<details class=\"callout", "<details open class=\"callout")
     }
 }
 
+/// The parts of a link between notes as markdown writes it:
+/// `<a class="note-link…" href="HREF" data-slug="SLUG">`. Yields, for each, the byte range
+/// of HREF, and SLUG.
+fn note_links(html: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> + '_ {
+    const OPEN: &str = "<a class=\"note-link";
+    const HREF: &str = " href=\"";
+    const SLUG: &str = "\" data-slug=\"";
+    html.match_indices(OPEN).filter_map(move |(at, _)| {
+        let tag_end = at + html[at..].find('>')?;
+        let tag = &html[at..tag_end];
+        let href_start = at + tag.find(HREF)? + HREF.len();
+        let href_len = html[href_start..tag_end].find(SLUG)?;
+        let slug_start = href_start + href_len + SLUG.len();
+        let slug = html[slug_start..tag_end].strip_suffix('"')?;
+        Some((href_start..href_start + href_len, slug))
+    })
+}
+
+/// Rewrites the links between notes of a note page's body (`slug.html`,
+/// `slug.html#heading`: every note page sits at the top of the site) as links inside the
+/// print page (`#slug`, `#slug--heading`). A link whose target is not its note's page is
+/// left alone.
+fn in_page_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (range, slug) in note_links(html) {
+        let href = &html[range.clone()];
+        let Some(rest) = href.strip_prefix(slug).and_then(|r| r.strip_prefix(".html")) else { continue };
+        out.push_str(&html[last..range.start]);
+        out.push('#');
+        out.push_str(slug);
+        if let Some(anchor) = rest.strip_prefix('#') {
+            out.push_str("--");
+            out.push_str(anchor);
+        } else if !rest.is_empty() {
+            out.push_str(rest);
+        }
+        last = range.end;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// A section of the print page as published in part `here` of a split page: each in-page
+/// link to a note of another part names that part's file (`print-3.html#slug`).
+fn link_parts(html: &str, site: &crate::graph::Site, part_of: &[usize], here: usize) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut last = 0;
+    for (range, slug) in note_links(html) {
+        if !html[range.clone()].starts_with('#') {
+            continue;
+        }
+        let Some(id) = site.graph.by_slug(slug) else { continue };
+        if part_of[id] == here {
+            continue;
+        }
+        out.push_str(&html[last..range.start]);
+        out.push_str(part_page(part_of[id]).as_str());
+        last = range.start;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
 /// Each note's number in the tree: roots `1`, `2`, …; children `1.1`, `1.2`, ….
-fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
+pub(super) fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
     let g = &site.graph;
     let mut numbers = vec![String::new(); site.notes.len()];
     let mut stack: Vec<(NoteId, String)> =

@@ -134,6 +134,10 @@ fn print_page_holds_every_note_in_reading_order_with_in_page_links_and_numbers()
         assert!(print.contains(&format!(" id=\"{id}\"")), "aria-labelledby={id} names no id");
     }
     assert!(print.contains("aria-labelledby=\"lora--"), "the footnotes of lora are labelled: {print}");
+    // In the site's language, as on the note's own page (the print page once said
+    // "References" and "Back to citation" on a Chinese site).
+    assert!(print.contains(">参考资料</h3>") && print.contains("aria-label=\"回到引用 1\""), "{print}");
+    assert!(!print.contains("References") && !print.contains("Back to citation"));
     // MathML and highlighted code stay; navigation is left out; folded callouts print open.
     assert!(print.contains("<math") && print.contains("<pre class=\"code\""));
     assert!(
