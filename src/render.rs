@@ -232,7 +232,8 @@ struct Base<'a> {
     page_title: String,
     description: String,
     canonical: Option<String>,
-    sidebar: Vec<TreeNode>,
+    /// The concept tree around the page, as HTML (a `<ul>` of `<ul>`s; see [`Renderer::tree`]).
+    sidebar: String,
     /// `<base href>` for the 404 page, when the site URL is known.
     base_href: Option<String>,
     /// The preview data of the notes the page links to (see `previews`), or nothing.
@@ -244,18 +245,6 @@ struct SiteInfo<'a> {
     title: &'a str,
     description: &'a str,
     lang: &'a str,
-}
-
-#[derive(Serialize)]
-struct TreeNode {
-    title: String,
-    href: String,
-    current: bool,
-    open: bool,
-    has_children: bool,
-    children: Vec<TreeNode>,
-    /// "and N more": a link to the list of the whole level.
-    more: bool,
 }
 
 /// "and N more", linking to where the rest is listed.
@@ -570,25 +559,30 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The concept tree around `current`: the roots, the path down to the note open, the
-    /// note's siblings and children. Siblings of the note's ancestors are shown where a
-    /// level is small. A level shows at most [`LEVEL_CAP`] entries (a window around the
-    /// path), then "and N more" linking to where the whole level is listed, so a page's
-    /// tree grows with its depth, never with the site.
-    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> Vec<TreeNode> {
+    /// The concept tree around `current`, as the sidebar's HTML: the roots, the path down to
+    /// the note open, the note's siblings and children. Siblings of the note's ancestors are
+    /// shown where a level is small. A level shows at most [`LEVEL_CAP`] entries (a window
+    /// around the path), then "and N more" linking to where the whole level is listed, so a
+    /// page's tree grows with its depth, never with the site. Written here rather than by a
+    /// recursive template macro, which took a tenth of a large build.
+    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> String {
         let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
-        self.tree_level(page, &self.site.graph.roots, None, current, &path, true)
+        let mut html = String::with_capacity(2048);
+        self.tree_level(&mut html, page, &self.site.graph.roots, None, current, &path, true);
+        html
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn tree_level(
         &self,
+        html: &mut String,
         page: &RelPath,
         level: &[NoteId],
         parent: Option<NoteId>,
         current: Option<NoteId>,
         path: &[NoteId],
         show_all: bool,
-    ) -> Vec<TreeNode> {
+    ) {
         const SMALL_LEVEL: usize = 12;
         let graph = &self.site.graph;
         // The note of the path on this level, if any.
@@ -607,45 +601,55 @@ impl<'a> Renderer<'a> {
             let start = at.saturating_sub(LEVEL_CAP / 2).min(level.len() - LEVEL_CAP);
             &level[start..start + LEVEL_CAP]
         };
-        let mut nodes: Vec<TreeNode> = shown
-            .iter()
-            .map(|&id| {
-                let children = &graph.children[id];
-                let on_path = path.contains(&id);
-                let open = !children.is_empty() && (on_path || (current.is_none() && graph.parent[id].is_none()));
-                TreeNode {
-                    title: self.site.notes[id].title().to_string(),
-                    href: page.href_to(&note_page(&self.site.notes[id].slug)),
-                    current: Some(id) == current,
-                    open,
-                    has_children: !children.is_empty(),
-                    children: if open {
-                        self.tree_level(page, children, Some(id), current, path, Some(id) == current)
-                    } else {
-                        Vec::new()
-                    },
-                    more: false,
+        html.push_str("<ul>");
+        for &id in shown {
+            let children = &graph.children[id];
+            let is_current = Some(id) == current;
+            let open = !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
+            html.push_str("<li");
+            if is_current || !children.is_empty() {
+                html.push_str(" class=\"");
+                let mut classes = Vec::with_capacity(3);
+                if is_current {
+                    classes.push("current");
                 }
-            })
-            .collect();
+                if !children.is_empty() {
+                    classes.push("branch");
+                    if open {
+                        classes.push("open");
+                    }
+                }
+                html.push_str(&classes.join(" "));
+                html.push('"');
+            }
+            html.push_str("><a href=\"");
+            html.push_str(&escape(&page.href_to(&note_page(&self.site.notes[id].slug))));
+            html.push('"');
+            if is_current {
+                html.push_str(" aria-current=\"page\"");
+            }
+            html.push('>');
+            html.push_str(&escape(self.site.notes[id].title()));
+            html.push_str("</a>");
+            if open {
+                self.tree_level(html, page, children, Some(id), current, path, is_current);
+            }
+            html.push_str("</li>");
+        }
         if full && level.len() > shown.len() {
             let (to, anchor) = match parent {
                 Some(p) => self.children_list(p),
                 None => (self.roots_list(), ""),
             };
             if let Some(more) = self.more(page, level.len(), shown.len(), &to, anchor) {
-                nodes.push(TreeNode {
-                    title: more.text,
-                    href: more.href,
-                    current: false,
-                    open: false,
-                    has_children: false,
-                    children: Vec::new(),
-                    more: true,
-                });
+                html.push_str("<li class=\"more\"><a href=\"");
+                html.push_str(&escape(&more.href));
+                html.push_str("\">");
+                html.push_str(&escape(&more.text));
+                html.push_str("</a></li>");
             }
         }
-        nodes
+        html.push_str("</ul>");
     }
 
     fn link(&self, page: &RelPath, id: NoteId) -> NoteLink {

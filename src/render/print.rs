@@ -204,7 +204,7 @@ impl Renderer<'_> {
         let title =
             if count > 1 { format!("{} ({n}/{count})", labels.print.title) } else { labels.print.title.clone() };
         let mut base = self.base(&page, &title, &self.site.config.description, None);
-        base.sidebar = Vec::new();
+        base.sidebar = String::new();
         let parts = if count > 1 {
             (1..=count).map(|k| PartLink { n: k, href: page.href_to(&part_page(k)), current: k == n }).collect()
         } else {
@@ -355,16 +355,26 @@ fn prefix_ids(html: &str, slug: &str) -> String {
     out
 }
 
-/// `<h2>` becomes `<h3>` and so on (the note's title is the `<h2>`); `<h6>` stays.
+/// `<h2>` becomes `<h3>` and so on (the note's title is the `<h2>`); `<h6>` stays. One pass.
 fn shift_headings(html: &str) -> String {
-    let mut html = html.to_string();
-    for level in (2..=5).rev() {
-        html = html
-            .replace(&format!("<h{level} "), &format!("<h{} ", level + 1))
-            .replace(&format!("<h{level}>"), &format!("<h{}>", level + 1))
-            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    let bytes = html.as_bytes();
+    for (at, _) in html.match_indices('<') {
+        // `<hN ` or `<hN>`, and the closing `</hN>`.
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let h = at + 1 + usize::from(closing);
+        let (Some(b'h'), Some(&level), Some(&after)) = (bytes.get(h), bytes.get(h + 1), bytes.get(h + 2)) else {
+            continue;
+        };
+        if (b'1'..=b'5').contains(&level) && (after == b'>' || (after == b' ' && !closing)) {
+            out.push_str(&html[last..h + 1]);
+            out.push(char::from(level + 1));
+            last = h + 2;
+        }
     }
-    html.replace("<h1 ", "<h2 ").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    out.push_str(&html[last..]);
+    out
 }
 
 /// Puts the tree number before each heading's text: `2.1` then `2.1.1`, `2.1.2`, `2.1.2.1`.

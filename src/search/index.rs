@@ -585,7 +585,7 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Lab
 fn deflate(text: &str) -> String {
     use base64::Engine;
     use std::io::Write;
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(text.as_bytes()).expect("writes to memory");
     base64::engine::general_purpose::STANDARD.encode(z.finish().expect("writes to memory"))
 }
