@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use conceptbook::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
-use conceptbook::pipeline::WriteError;
-use conceptbook::{config, init, output, pipeline, report, scaffold, serve};
+use conceptbook::pipeline::PublishError;
+use conceptbook::{config, init, pipeline, report, scaffold, serve};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -53,32 +53,28 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         Some(Ok(url)) => Some(url),
         None => None,
     };
-    let built = match pipeline::build_at(root, site_url) {
+    let dest = match args.dest.clone() {
+        Some(d) => pipeline::Dest::Given(d),
+        None => pipeline::Dest::BookToml,
+    };
+    let built = match pipeline::publish(root, site_url, dest) {
         Ok(b) => b,
-        Err(failed) => {
+        Err(PublishError::Failed(failed)) => {
             report::diagnostics(&mut err, &failed.diagnostics, root, color)?;
             writeln!(err, "build failed: nothing was written")?;
             return Ok(ExitCode::FAILURE);
         }
-    };
-    let dest = args.dest.clone().unwrap_or_else(|| root.join(&built.site.config.build_dir));
-    if args.dest.is_none() {
-        if let Some(reason) = output::outside_reason(root, &dest) {
-            writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: use a folder inside the site, such as \"book\", or name it on the command line: --dest {}", config::FILE, dest.display(), built.site.config.build_dir)?;
+        Err(PublishError::Outside { dest, reason, build_dir }) => {
+            writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: use a folder inside the site, such as \"book\", or name it on the command line: --dest {build_dir}", config::FILE, dest.display())?;
             return Ok(ExitCode::FAILURE);
         }
-    }
-    let write_start = Instant::now();
-    let written = match pipeline::write(&built.output, root, &dest) {
-        Ok(w) => w,
-        Err(WriteError::Refused(reason)) => {
+        Err(PublishError::Refused { dest, reason }) => {
             writeln!(err, "{}: error: refusing to build into {}: {reason}\n  help: set build-dir in book.toml or --dest to a folder of its own, such as \"book\"", config::FILE, dest.display())?;
             return Ok(ExitCode::FAILURE);
         }
-        Err(WriteError::Io(e)) => return Err(e.into()),
+        Err(PublishError::Io(e)) => return Err(e.into()),
     };
-    let mut timings = built.timings.clone();
-    timings.stages.push(("write", write_start.elapsed()));
+    let timings = &built.timings;
     if !args.common.quiet {
         report::diagnostics(&mut err, &built.warnings, root, color)?;
         let g = &built.site.graph;
@@ -88,14 +84,14 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             built.site.notes.len(),
             g.link_count,
             terms,
-            dest.display(),
-            written.files,
-            report::size(written.bytes),
+            built.dest.display(),
+            built.written.files,
+            report::size(built.written.bytes),
             start.elapsed().as_secs_f64()
         );
     }
     if args.timings {
-        report::timings(&mut std::io::stdout(), &timings)?;
+        report::timings(&mut std::io::stdout(), timings)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,12 +13,38 @@
 //! build removes those whose process is gone.
 
 use crate::paths::RelPath;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Mutex, PoisonError};
+use std::thread::JoinHandle;
 
 /// Every file of the built site, by output path.
 pub type Output = BTreeMap<RelPath, Vec<u8>>;
-use std::path::{Component, Path, PathBuf};
+
+/// Where the render stage puts each file as soon as it is made: kept in memory (an
+/// [`Output`] behind a mutex: `serve`, tests), written to the build's staging folder as
+/// the pages come ([`Staging`]: `build`, so a large site never sits in memory whole), or
+/// only counted ([`Discard`]: `check`). Rendering threads call it in parallel.
+pub trait Sink: Sync {
+    fn put(&self, path: RelPath, bytes: Vec<u8>);
+}
+
+impl Sink for Mutex<Output> {
+    fn put(&self, path: RelPath, bytes: Vec<u8>) {
+        self.lock().unwrap_or_else(PoisonError::into_inner).insert(path, bytes);
+    }
+}
+
+/// A sink that keeps nothing: `check` renders every page to find every error, and writes
+/// nothing.
+#[derive(Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: RelPath, _: Vec<u8>) {}
+}
 
 /// The file every build writes at the top of its output: the proof that a folder is
 /// conceptbook's to replace.
@@ -63,58 +89,121 @@ pub fn outside_reason(root: &Path, dest: &Path) -> Option<String> {
 
 /// Writes `output` to `dest`, replacing what was there only once everything is written.
 pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
-    if let Some(reason) = refuse_reason(root, dest) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refusing to write to {}: {reason}", dest.display()),
-        ));
+    let staging = Staging::begin(root, dest)?;
+    for (path, bytes) in output {
+        staging.put(path.clone(), bytes.clone());
     }
-    let dest = resolve(dest);
-    if dest.exists() && !replaceable(&dest)? {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!(
-                "{} exists and is not a conceptbook output (no {MARKER} in it); remove it or choose another build-dir",
-                dest.display()
-            ),
-        ));
+    staging.finish()
+}
+
+/// How many written files may wait in the queue to the writing thread: enough to keep it
+/// busy, few enough that memory stays small.
+const QUEUE: usize = 256;
+
+/// A build being written: a staging folder beside the build dir that a thread of its own
+/// fills as files arrive ([`Sink::put`]), then swapped in by [`Staging::finish`]. Dropped
+/// without `finish` (the render failed), it removes the staging folder and leaves the build
+/// dir as it was.
+pub struct Staging {
+    dest: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    sender: Option<SyncSender<(RelPath, Vec<u8>)>>,
+    writer: Option<JoinHandle<io::Result<Written>>>,
+}
+
+impl Staging {
+    /// Checks that `dest` may be replaced and starts writing into a fresh staging folder.
+    pub fn begin(root: &Path, dest: &Path) -> io::Result<Staging> {
+        if let Some(reason) = refuse_reason(root, dest) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write to {}: {reason}", dest.display()),
+            ));
+        }
+        let dest = resolve(dest);
+        if dest.exists() && !replaceable(&dest)? {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "{} exists and is not a conceptbook output (no {MARKER} in it); remove it or choose another build-dir",
+                    dest.display()
+                ),
+            ));
+        }
+        let parent = dest.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+        std::fs::create_dir_all(&parent)?;
+        remove_litter(&parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        let previous = dest.is_dir().then(|| dest.clone());
+        let (sender, receiver) = sync_channel(QUEUE);
+        let target = dir.clone();
+        let writer = std::thread::Builder::new()
+            .name("write".into())
+            .spawn(move || write_all(receiver, &target, previous.as_deref()))?;
+        Ok(Staging { dest, dir, old, sender: Some(sender), writer: Some(writer) })
     }
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    std::fs::create_dir_all(parent)?;
-    remove_litter(parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    let previous = dest.is_dir().then_some(dest.as_path());
-    let written = match write_all(output, &staging, previous) {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
+
+    /// Waits for every file to be written, then puts the staging folder in the build dir's
+    /// place. A failure leaves the build dir as it was.
+    pub fn finish(mut self) -> io::Result<Written> {
+        let written = self.wait()?;
+        let (staging, dest, old) = (&self.dir, &self.dest, &self.old);
+        if dest.exists() && exchange(staging, dest) {
+            // `staging` now holds the previous build.
+            let _ = std::fs::remove_dir_all(staging);
+            return Ok(written);
+        }
+        if dest.exists() {
+            std::fs::rename(dest, old)?;
+        }
+        if let Err(e) = std::fs::rename(staging, dest) {
+            if old.exists() {
+                let _ = std::fs::rename(old, dest);
+            }
             return Err(e);
         }
-    };
-    if dest.exists() && exchange(&staging, &dest) {
-        // `staging` now holds the previous build.
-        let _ = std::fs::remove_dir_all(&staging);
-        return Ok(written);
-    }
-    if dest.exists() {
-        std::fs::rename(&dest, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&staging, &dest) {
         if old.exists() {
-            let _ = std::fs::rename(&old, &dest);
+            std::fs::remove_dir_all(old)?;
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(written)
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+
+    /// Closes the queue and waits for the writing thread.
+    fn wait(&mut self) -> io::Result<Written> {
+        drop(self.sender.take());
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the writing thread panicked")),
+            None => Err(io::Error::other("the build was already written")),
+        }
     }
-    Ok(written)
+}
+
+impl Sink for Staging {
+    fn put(&self, path: RelPath, bytes: Vec<u8>) {
+        if let Some(sender) = &self.sender {
+            // A closed queue means the writer stopped on an error, which `finish` reports.
+            let _ = sender.send((path, bytes));
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.wait();
+        }
+        if self.dir.exists() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Swaps two folders in one step, where the system can: on Linux, `renameat2` with
@@ -186,30 +275,48 @@ fn replaceable(dest: &Path) -> io::Result<bool> {
     Ok(has(MARKER) || older || std::fs::read_dir(dest)?.next().is_none())
 }
 
-/// Writes every file below `dir`, in order. A file whose bytes equal the previous build's is
-/// hard-linked from there instead of written: no new inode, no rewrite, and the swap that
-/// follows frees nothing it need not. (On ext4, creating many files right after deleting
-/// many is the slowest part of a large build.)
-fn write_all(output: &Output, dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
-    std::fs::create_dir_all(dir)?;
-    let mut dirs: Vec<RelPath> = output.keys().map(RelPath::parent).filter(|p| !p.as_str().is_empty()).collect();
-    dirs.dedup();
-    for d in dirs {
-        std::fs::create_dir_all(d.to_fs(dir))?;
-    }
-    // One file after another: creating files in one folder from several threads makes the
-    // threads queue on the folder's lock (on ext4, 13 times slower for 10,000 notes).
-    output.iter().try_for_each(|(path, bytes)| {
-        let target = path.to_fs(dir);
-        if let Some(old) = previous.map(|p| path.to_fs(p)) {
-            if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
+/// Writes every file that comes through `files` below `dir`, one after another: creating
+/// files in one folder from several threads makes the threads queue on the folder's lock
+/// (on ext4, 13 times slower for 10,000 notes), while one thread writing as the others
+/// render overlaps the two. A file whose bytes equal the previous build's is hard-linked
+/// from there instead of written: no new inode, no rewrite, and the swap that follows frees
+/// nothing it need not. (On ext4, creating many files right after deleting many is the
+/// slowest part of a large build.) After an error the rest is received and dropped.
+fn write_all(files: Receiver<(RelPath, Vec<u8>)>, dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
+    let mut written = Written { files: 0, bytes: 0 };
+    let mut made: BTreeSet<RelPath> = BTreeSet::new();
+    let mut error = None;
+    for (path, bytes) in files {
+        if error.is_some() {
+            continue;
         }
-        std::fs::write(target, bytes)
-    })?;
+        let parent = path.parent();
+        let result = (|| {
+            if !parent.as_str().is_empty() && !made.contains(&parent) {
+                std::fs::create_dir_all(parent.to_fs(dir))?;
+                made.insert(parent);
+            }
+            let target = path.to_fs(dir);
+            if let Some(old) = previous.map(|p| path.to_fs(p)) {
+                if unchanged(&old, &bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                    return Ok(());
+                }
+            }
+            std::fs::write(target, &bytes)
+        })();
+        match result {
+            Ok(()) => {
+                written.files += 1;
+                written.bytes += bytes.len() as u64;
+            }
+            Err(e) => error = Some(e),
+        }
+    }
+    if let Some(e) = error {
+        return Err(e);
+    }
     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
-    Ok(Written { files: output.len(), bytes: output.values().map(|b| b.len() as u64).sum() })
+    Ok(written)
 }
 
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {

@@ -11,9 +11,11 @@
 //! ```
 //!
 //! Every command enters here, never a stage directly:
-//! - `build` ([`build`] then [`write`]) runs every stage;
+//! - `build` ([`publish`]) runs every stage; render and write overlap: each page goes to
+//!   the staging folder as soon as it is rendered ([`output::Staging`]), so a large site
+//!   never sits in memory whole, and the folder is swapped in once everything is written;
 //! - `check` ([`check`]) is the same pipeline without the write: rendering included, so a
-//!   template or formula error is found too, and nothing is written;
+//!   template or formula error is found too, and the pages are dropped as they are made;
 //! - `serve` drives the same stage functions through [`crate::incremental::Session`], which
 //!   keeps each stage's last value and re-runs a stage only on what an edit changed;
 //! - `new` reads and parses the notes ([`notes`]) to check the slug and parent it is given.
@@ -34,7 +36,7 @@ use crate::source::{self, SourceFile};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -241,7 +243,17 @@ pub fn build_kept(root: &Path) -> Result<Built, Failed> {
     run(root, None, true)
 }
 
-fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built, Failed> {
+/// The stages before rendering, and what they found.
+struct Prepared {
+    files: Files,
+    site: Site,
+    theme: Theme,
+    warnings: Vec<Diagnostic>,
+    timings: Timings,
+}
+
+/// Stages 1 to 5: configure, read, parse, link, theme.
+fn prepare(root: &Path, site_url: Option<String>) -> Result<Prepared, Failed> {
     let mut timings = Timings::default();
     let config = match timings.time("config", || configure(root, site_url)) {
         Ok(c) => c,
@@ -253,10 +265,14 @@ fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built,
         Ok(x) => x,
         Err(d) => return Err(Failed::new(d, timings)),
     };
-    let theme = match timings.time("theme", || theme(root, &site.config)) {
-        Ok(t) => t,
-        Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
-    };
+    match timings.time("theme", || theme(root, &site.config)) {
+        Ok(theme) => Ok(Prepared { files, site, theme, warnings, timings }),
+        Err(d) => Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
+    }
+}
+
+fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built, Failed> {
+    let Prepared { files, site, theme, warnings, mut timings } = prepare(root, site_url)?;
     let mut search = keep_terms.then(search::Cache::default);
     let mut print = keep_terms.then(render::PrintCache::default);
     let rendered = timings.time("render", || match (search.as_mut(), print.as_mut()) {
@@ -270,9 +286,72 @@ fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built,
     Ok(Built { files, theme, site, output, search, print, warnings, timings })
 }
 
-/// `check`: the build without the write. `Ok` holds the warnings, `Err` every problem.
+/// Where [`publish`] writes.
+pub enum Dest {
+    /// Named on the command line (`--dest`): any folder that is safe to replace.
+    Given(PathBuf),
+    /// book.toml's `build-dir`, inside the site's folder.
+    BookToml,
+}
+
+/// What [`publish`] did.
+pub struct Published {
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    pub dest: PathBuf,
+    pub written: Written,
+}
+
+/// Why [`publish`] wrote nothing.
+#[derive(Debug)]
+pub enum PublishError {
+    /// The notes, templates or config have errors.
+    Failed(Failed),
+    /// book.toml's `build-dir` (as written there) lies outside the site's folder.
+    Outside { dest: PathBuf, reason: String, build_dir: String },
+    /// The build dir is not a safe place.
+    Refused { dest: PathBuf, reason: String },
+    Io(std::io::Error),
+}
+
+/// `build`: every stage, the pages written to a staging folder as they are rendered, then
+/// swapped in for `dest`. On any failure the build dir is left as it was.
+pub fn publish(root: &Path, site_url: Option<String>, dest: Dest) -> Result<Published, PublishError> {
+    let Prepared { site, theme, warnings, mut timings, .. } = prepare(root, site_url).map_err(PublishError::Failed)?;
+    let (dest, book_toml) = match dest {
+        Dest::Given(d) => (d, false),
+        Dest::BookToml => (root.join(&site.config.build_dir), true),
+    };
+    if book_toml {
+        if let Some(reason) = output::outside_reason(root, &dest) {
+            return Err(PublishError::Outside { dest, reason, build_dir: site.config.build_dir.clone() });
+        }
+    }
+    if let Some(reason) = output::refuse_reason(root, &dest) {
+        return Err(PublishError::Refused { dest, reason });
+    }
+    let start = Instant::now();
+    let staging = output::Staging::begin(root, &dest).map_err(PublishError::Io)?;
+    let rendered = render::site_into(&site, &theme, None, &mut render::PrintCache::default(), &staging);
+    timings.stages.push(("render", start.elapsed()));
+    if let Err(d) = rendered {
+        return Err(PublishError::Failed(Failed::new(d.into_iter().chain(warnings).collect(), timings)));
+    }
+    let start = Instant::now();
+    let written = staging.finish().map_err(PublishError::Io)?;
+    timings.stages.push(("write", start.elapsed()));
+    Ok(Published { site, warnings, timings, dest, written })
+}
+
+/// `check`: the build without the write (each page is dropped as soon as it is rendered).
+/// `Ok` holds the warnings, `Err` every problem.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    build(root).map(|b| b.warnings).map_err(|f| f.diagnostics)
+    let Prepared { site, theme, warnings, .. } = prepare(root, None).map_err(|f| f.diagnostics)?;
+    match render::site_into(&site, &theme, None, &mut render::PrintCache::default(), &output::Discard) {
+        Ok(()) => Ok(warnings),
+        Err(d) => Err(sorted(d.into_iter().chain(warnings).collect())),
+    }
 }
 
 /// The linked site at `root` (configure, read, parse, link): for tools that measure the

@@ -16,7 +16,7 @@ use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
 use crate::names::{note_page, tag_id, Heading, RefKind};
 use crate::note::Ref;
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::paths::RelPath;
 use crate::previews;
 use crate::search;
@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
 mod bounded;
 pub use bounded::{list_page, LEVEL_CAP, NOTE_LIST_CAP};
@@ -36,9 +37,7 @@ pub const GLOSSARY: &str = "glossary.html";
 pub const TAGS: &str = "tags.html";
 pub const NOT_FOUND: &str = "404.html";
 
-/// Renders the whole site with compiled templates: the search index first (keeping each
-/// note's terms in `cache` when given), then every page, then the static files.
-/// Diagnostics are template errors.
+/// Renders the whole site in memory (see [`site_into`]).
 pub fn site(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Result<Output, Vec<Diagnostic>> {
     site_kept(site, theme, cache, &mut PrintCache::default())
 }
@@ -50,17 +49,54 @@ pub fn site_kept(
     cache: Option<&mut search::Cache>,
     print: &mut PrintCache,
 ) -> Result<Output, Vec<Diagnostic>> {
+    let out = Mutex::new(Output::new());
+    site_into(site, theme, cache, print, &out)?;
+    Ok(out.into_inner().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Renders the whole site with compiled templates into `sink`, each file as soon as it is
+/// made: the search index first (keeping each note's terms in `cache` when given), then
+/// every page, then the static files; the print page's sections are kept in `print`.
+/// Diagnostics are template errors (the pages that had none may be in `sink` already).
+pub fn site_into(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&mut search::Cache>,
+    print: &mut PrintCache,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    let sink = Listed { sink, pages: Mutex::default() };
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
-    let mut out: Output = search_index(site, theme, cache);
+    put_all(&sink, search_index(site, theme, cache));
     let ids: Vec<NoteId> = NoteId::all(site.notes.len()).collect();
-    let (pages, sections) = note_pages(site, theme, &ids)?;
-    out.extend(pages);
-    out.extend(index_pages(site, theme)?);
+    let sections = note_pages_into(site, theme, &ids, &sink)?;
+    put_all(&sink, index_pages(site, theme)?);
     *print = PrintCache::default();
-    out.extend(collect(Renderer::new(site, theme).print(print, sections, false))?);
-    add_files(site, &theme.assets, &mut out);
-    Ok(out)
+    put_all(&sink, collect(Renderer::new(site, theme).print(print, sections, false))?);
+    add_files(site, &theme.assets, &sink);
+    Ok(())
+}
+
+/// A sink that also notes the path of every page put into it, for the sitemap.
+struct Listed<'a> {
+    sink: &'a dyn Sink,
+    pages: Mutex<Vec<RelPath>>,
+}
+
+impl Sink for Listed<'_> {
+    fn put(&self, path: RelPath, bytes: Vec<u8>) {
+        if path.extension() == Some("html") {
+            self.pages.lock().unwrap_or_else(PoisonError::into_inner).push(path.clone());
+        }
+        self.sink.put(path, bytes);
+    }
+}
+
+fn put_all(sink: &dyn Sink, files: Output) {
+    for (path, bytes) in files {
+        sink.put(path, bytes);
+    }
 }
 
 /// The search index, reusing and refilling `cache` when given.
@@ -73,10 +109,35 @@ pub type PrintSections = Vec<(NoteId, String)>;
 
 /// The pages of the notes `ids`, rendered in parallel, and their print sections.
 pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<(Output, PrintSections), Vec<Diagnostic>> {
+    let out = Mutex::new(Output::new());
+    let sections = note_pages_into(site, theme, ids, &out)?;
+    Ok((out.into_inner().unwrap_or_else(PoisonError::into_inner), sections))
+}
+
+/// The pages of the notes `ids`, rendered in parallel into `sink` as they are made; their
+/// print sections are returned. Every note's template errors are reported.
+fn note_pages_into(site: &Site, theme: &Theme, ids: &[NoteId], sink: &dyn Sink) -> Result<PrintSections, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let (pages, sections): (Vec<Vec<PageResult>>, PrintSections) =
-        ids.par_iter().map(|&id| r.note(id)).unzip();
-    Ok((collect(pages.into_iter().flatten().collect())?, sections))
+    let (diags, sections): (Vec<Vec<Diagnostic>>, PrintSections) = ids
+        .par_iter()
+        .map(|&id| {
+            let (pages, section) = r.note(id);
+            let mut diags = Vec::new();
+            for page in pages {
+                match page {
+                    Ok((path, bytes)) => sink.put(path, bytes),
+                    Err(d) => diags.extend(d),
+                }
+            }
+            (diags, section)
+        })
+        .unzip();
+    let diags: Vec<Diagnostic> = diags.into_iter().flatten().collect();
+    if diags.is_empty() {
+        Ok(sections)
+    } else {
+        Err(diags)
+    }
 }
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
@@ -104,15 +165,16 @@ pub fn print_pages(
 }
 
 /// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
-/// the sitemap (which lists the pages already in `out`).
-pub fn add_files(site: &Site, assets: &Assets, out: &mut Output) {
+/// the sitemap (which lists the pages already put).
+fn add_files(site: &Site, assets: &Assets, out: &Listed) {
     for (path, bytes) in &assets.files {
-        out.insert(path.clone(), bytes.clone());
+        out.put(path.clone(), bytes.clone());
     }
-    out.insert(RelPath::new(".nojekyll"), Vec::new());
+    out.put(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
-        let xml = sitemap(url, out);
-        out.insert(RelPath::new("sitemap.xml"), xml.into_bytes());
+        let mut pages = std::mem::take(&mut *out.pages.lock().unwrap_or_else(PoisonError::into_inner));
+        pages.sort();
+        out.put(RelPath::new("sitemap.xml"), sitemap(url, &pages).into_bytes());
     }
 }
 
@@ -1045,11 +1107,11 @@ fn url_path(url: &str) -> String {
     rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
 }
 
-fn sitemap(url: &str, out: &Output) -> String {
+fn sitemap(url: &str, pages: &[RelPath]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in out.keys().filter(|p| p.extension() == Some("html") && p.as_str() != NOT_FOUND) {
+    for path in pages.iter().filter(|p| p.as_str() != NOT_FOUND) {
         let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&loc)));
     }

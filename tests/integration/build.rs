@@ -163,6 +163,27 @@ fn a_failed_build_leaves_the_old_output() {
 }
 
 #[test]
+fn a_build_that_fails_while_writing_pages_leaves_the_old_output_and_no_litter() {
+    // The pages go to a staging folder as they are rendered; an error found half-way (here a
+    // note template that names a variable no page has) must still leave the last good
+    // build whole, and the staging folder gone.
+    let site = chain();
+    site.build().ok();
+    let before = site.snapshot_output();
+    let note = include_str!("../../templates/note.html").replace("{{ title }}", "{{ title }}{{ no_such_value }}");
+    let site = site.file("templates/note.html", &note);
+    site.build().failed().says(&["templates/note.html", "build failed: nothing was written"]);
+    assert_eq!(before, site.snapshot_output());
+    let litter: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-") || n.contains(".old-"))
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
+}
+
+#[test]
 fn drafts_are_not_built() {
     let site = chain().simple("wip", "草稿", "parent = \"lora\"\ndraft = true", "");
     site.build().ok();
