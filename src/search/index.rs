@@ -98,25 +98,36 @@ impl PartialEq for TermKey<'_> {
 
 impl Eq for TermKey<'_> {}
 
-/// One term of one note: how often in summary and body, and where in the names.
+/// One term of one note: how often in summary and body, and where in the names. Kept
+/// small (24 bytes), as every note's terms are held at once while the index is built: on
+/// a site of 100,000 notes they were most of the build's peak memory.
 struct TermStat {
     key: u64,
-    /// Range of the term in `DocTerms::arena`.
-    off: u32,
-    len: u32,
-    tf: [u32; 2],
-    /// Range in `DocTerms::names`.
-    names: (u32, u32),
+    /// Start of the term's positions in `DocTerms::names`.
+    names_start: u32,
+    /// Occurrences in summary and body (saturating).
+    tf: [u16; 2],
+    /// Length of the term's text in `DocTerms::arena`, which holds each partition's terms
+    /// one after another from `DocTerms::arena_at`.
+    len: u16,
+    /// How many positions in `DocTerms::names` (saturating).
+    names_len: u16,
     /// Written by the author somewhere, not only the pinyin of a name.
     spelled: bool,
 }
+
+/// The longest term the index keeps, in bytes: a longer "word" (a pasted hash, a run of
+/// letters without a space) is never searched for.
+const MAX_TERM: usize = 256;
 
 /// Everything the index needs from one note, terms grouped by hash partition.
 pub struct DocTerms {
     arena: String,
     terms: Vec<TermStat>,
     /// `partition[p]..partition[p + 1]` indexes `terms`.
-    partition: Vec<u32>,
+    partition: [u32; PARTITIONS + 1],
+    /// Where partition `p`'s terms start in `arena`.
+    arena_at: [u32; PARTITIONS + 1],
     /// Encoded name positions: `pos * 4 + flags`, grouped per term, ascending.
     names: Vec<u32>,
     /// Field lengths in positions: names, summary, body.
@@ -124,8 +135,14 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    fn term(&self, t: &TermStat) -> TermKey<'_> {
-        TermKey { key: t.key, text: &self.arena[t.off as usize..(t.off + t.len) as usize] }
+    /// The terms of partition `p`, each with its text.
+    fn partition(&self, p: usize) -> impl Iterator<Item = (TermKey<'_>, &TermStat)> {
+        let mut off = self.arena_at[p] as usize;
+        self.terms[self.partition[p] as usize..self.partition[p + 1] as usize].iter().map(move |t| {
+            let text = &self.arena[off..off + usize::from(t.len)];
+            off += usize::from(t.len);
+            (TermKey { key: t.key, text }, t)
+        })
     }
 }
 
@@ -226,12 +243,15 @@ fn slot<'a>(
     kind: Kind,
     index: &mut FxMap<TermKey<'a>, usize>,
     stats: &mut Vec<(TermKey<'a>, [u32; 2])>,
-) -> usize {
+) -> Option<usize> {
+    if term.len() > MAX_TERM {
+        return None;
+    }
     let key = TermKey::new(term, kind);
-    *index.entry(key).or_insert_with(|| {
+    Some(*index.entry(key).or_insert_with(|| {
         stats.push((key, [0, 0]));
         stats.len() - 1
-    })
+    }))
 }
 
 pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
@@ -268,7 +288,7 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
             if t.pos + t.span - 1 == last {
                 flags |= FLAG_END;
             }
-            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            let Some(i) = slot(t.term, t.kind, &mut index, &mut stats) else { continue };
             if !py {
                 spell(i);
             }
@@ -286,7 +306,7 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
             if field == 1 && t.kind == Kind::Cjk && t.span == 1 {
                 return;
             }
-            let i = slot(t.term, t.kind, &mut index, &mut stats);
+            let Some(i) = slot(t.term, t.kind, &mut index, &mut stats) else { return };
             spell(i);
             stats[i].1[field] += 1;
         });
@@ -296,13 +316,14 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
     let mut order: Vec<(usize, usize)> = (0..stats.len()).map(|i| (i, stats[i].0.partition())).collect();
     order.sort_unstable_by_key(|&(i, p)| (p, i));
     let mut d = DocTerms {
-        arena: String::new(),
+        arena: String::with_capacity(order.iter().map(|&(i, _)| stats[i].0.text.len()).sum()),
         terms: Vec::with_capacity(stats.len()),
-        partition: vec![0; PARTITIONS + 1],
+        partition: [0; PARTITIONS + 1],
+        arena_at: [0; PARTITIONS + 1],
         names: name_pos.iter().map(|&(_, e)| e).collect(),
         len,
     };
-    let mut name_ranges = vec![(0u32, 0u32); stats.len()];
+    let mut name_ranges = vec![(0u32, 0u16); stats.len()];
     let mut k = 0;
     while k < name_pos.len() {
         let i = name_pos[k].0;
@@ -310,23 +331,26 @@ pub fn doc_terms(doc: &Doc, pinyin: bool) -> DocTerms {
         while k < name_pos.len() && name_pos[k].0 == i {
             k += 1;
         }
-        name_ranges[i] = (start as u32, k as u32);
+        name_ranges[i] = (start as u32, u16::try_from(k - start).unwrap_or(u16::MAX));
     }
+    let saturate = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
     for &(i, p) in &order {
         let (term, tf) = stats[i];
         d.terms.push(TermStat {
             key: term.key,
-            off: d.arena.len() as u32,
-            len: term.text.len() as u32,
-            tf,
-            names: name_ranges[i],
+            names_start: name_ranges[i].0,
+            tf: [saturate(tf[0]), saturate(tf[1])],
+            len: term.text.len() as u16, // at most MAX_TERM
+            names_len: name_ranges[i].1,
             spelled: spelled.get(i).copied().unwrap_or(false),
         });
         d.arena.push_str(term.text);
         d.partition[p + 1] += 1;
+        d.arena_at[p + 1] += term.text.len() as u32;
     }
     for p in 0..PARTITIONS {
         d.partition[p + 1] += d.partition[p];
+        d.arena_at[p + 1] += d.arena_at[p];
     }
     d
 }
@@ -341,11 +365,12 @@ struct Scorer {
 }
 
 impl Scorer {
-    fn new(docs: &[&DocTerms]) -> Scorer {
+    /// From each note's field lengths.
+    fn new(docs: &[[u32; 3]]) -> Scorer {
         let n = docs.len().max(1) as f64;
         let mut avg = [0.0f64; 3];
         for d in docs {
-            for (a, len) in avg.iter_mut().zip(d.len) {
+            for (a, &len) in avg.iter_mut().zip(d) {
                 *a += len as f64 / n;
             }
         }
@@ -354,7 +379,7 @@ impl Scorer {
         Scorer {
             norm: docs
                 .iter()
-                .map(|d| std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d.len[f] as f64 / avg[f])))
+                .map(|d| std::array::from_fn(|f| K1 * (1.0 - B[f] + B[f] * d[f] as f64 / avg[f])))
                 .collect(),
             docs: docs.len() as f64,
             scale: IMPACT_MAX as f64 / best.max(1e-9),
@@ -376,22 +401,19 @@ impl Scorer {
 /// One note's share of a term, copied out of its [`DocTerms`] while gathering.
 struct Hit {
     doc: u32,
-    tf: [u32; 2],
-    names: (u32, u32),
+    tf: [u16; 2],
+    names: (u32, u16),
     spelled: bool,
 }
 
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
-fn postings(scorer: &Scorer, docs: &[&DocTerms], hits: &[Hit]) -> String {
+fn postings(scorer: &Scorer, names_of: &[Vec<u32>], hits: &[Hit]) -> String {
     let mut out = String::with_capacity(hits.len() * 3);
     let idf = scorer.idf(hits.len());
     let mut prev: i64 = -1;
     for h in hits {
-        let names: &[u32] = if h.names.0 == h.names.1 {
-            &[]
-        } else {
-            &docs[h.doc as usize].names[h.names.0 as usize..h.names.1 as usize]
-        };
+        let start = h.names.0 as usize;
+        let names: &[u32] = &names_of[h.doc as usize][start..start + usize::from(h.names.1)];
         let mask = u64::from(!names.is_empty()) | u64::from(h.tf[0] > 0) << 1 | u64::from(h.tf[1] > 0) << 2;
         encode::push(&mut out, (h.doc as i64 - prev - 1) as u64 * 8 + mask);
         prev = h.doc as i64;
@@ -407,7 +429,7 @@ fn postings(scorer: &Scorer, docs: &[&DocTerms], hits: &[Hit]) -> String {
         }
         for field in 0..2 {
             if h.tf[field] > 0 {
-                encode::push(&mut out, scorer.impact(idf, h.tf[field], h.doc, field + 1));
+                encode::push(&mut out, scorer.impact(idf, u32::from(h.tf[field]), h.doc, field + 1));
             }
         }
     }
@@ -424,35 +446,90 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Every term with its posting list, in JavaScript's string order. Each hash partition
-/// of the terms is gathered and encoded by one task, reading every note's terms of that
-/// partition in note order.
-fn all_postings(docs: &[&DocTerms]) -> Vec<Posting> {
-    let scorer = Scorer::new(docs);
-    let mut terms: Vec<Posting> = (0..PARTITIONS)
-        .into_par_iter()
-        .flat_map_iter(|p| {
-            let mut by_term: FxMap<TermKey, Vec<Hit>> = FxMap::default();
-            for (d, doc) in docs.iter().enumerate() {
-                let range = doc.partition[p] as usize..doc.partition[p + 1] as usize;
-                for t in &doc.terms[range] {
-                    by_term.entry(doc.term(t)).or_default().push(Hit {
-                        doc: d as u32,
-                        tf: t.tf,
-                        names: t.names,
-                        spelled: t.spelled,
-                    });
+/// One hash partition's terms, each with its hits in note order.
+#[derive(Default)]
+struct Part {
+    by_key: FxMap<u64, (Box<str>, Vec<Hit>)>,
+    /// Words whose 64-bit key another word of the partition has already.
+    other: FxMap<Box<str>, Vec<Hit>>,
+}
+
+impl Part {
+    fn push(&mut self, term: TermKey, hit: Hit) {
+        use std::collections::hash_map::Entry;
+        match self.by_key.entry(term.key) {
+            Entry::Occupied(mut e) if &*e.get().0 == term.text => e.get_mut().1.push(hit),
+            Entry::Occupied(_) => self.other.entry(term.text.into()).or_default().push(hit),
+            Entry::Vacant(e) => {
+                e.insert((term.text.into(), vec![hit]));
+            }
+        }
+    }
+}
+
+/// Every note's terms scattered into per-partition hit lists, a batch of notes at a time
+/// ([`Gathered::add`]): a build need not hold every note's [`DocTerms`] at once, only the
+/// hits (16 bytes each, each term's text once) and each note's name positions and field
+/// lengths.
+pub struct Gathered {
+    parts: Vec<Part>,
+    lens: Vec<[u32; 3]>,
+    names: Vec<Vec<u32>>,
+}
+
+impl Default for Gathered {
+    fn default() -> Gathered {
+        Gathered { parts: (0..PARTITIONS).map(|_| Part::default()).collect(), lens: Vec::new(), names: Vec::new() }
+    }
+}
+
+impl Gathered {
+    /// Adds the next notes, in order; each partition is filled by a task of its own.
+    pub fn add(&mut self, batch: &[&DocTerms]) {
+        let first = self.lens.len() as u32;
+        self.parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (k, doc) in batch.iter().enumerate() {
+                for (term, t) in doc.partition(p) {
+                    let hit =
+                        Hit { doc: first + k as u32, tf: t.tf, names: (t.names_start, t.names_len), spelled: t.spelled };
+                    part.push(term, hit);
                 }
             }
-            let scorer = &scorer;
-            by_term
-                .into_iter()
+        });
+        for d in batch {
+            self.lens.push(d.len);
+            self.names.push(d.names.clone());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lens.is_empty()
+    }
+}
+
+/// Every term with its posting list, in JavaScript's string order. Each hash partition is
+/// encoded by one task.
+fn all_postings(gathered: Gathered) -> Vec<Posting> {
+    let Gathered { parts, lens, names } = gathered;
+    let scorer = Scorer::new(&lens);
+    let (scorer, names) = (&scorer, &names);
+    let mut terms: Vec<Posting> = parts
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let Part { by_key, other } = part;
+            by_key
+                .into_values()
+                .chain(other)
                 .map(move |(term, hits)| Posting {
-                    term: term.text.to_string(),
-                    list: postings(scorer, docs, &hits),
+                    list: postings(scorer, names, &hits),
                     docs: hits.len(),
-                    names: hits.iter().any(|h| h.names.0 != h.names.1),
+                    names: hits.iter().any(|h| h.names.1 > 0),
                     spelled: hits.iter().any(|h| h.spelled),
+                    term: term.into_string(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -519,9 +596,40 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
 }
 
 /// The files of `search/` from notes whose terms were worked out already (`doc_terms`),
-/// in the same order.
+/// in the same order: [`doc_files`] then [`term_files`].
 pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
-    let postings = all_postings(terms);
+    let (mut files, chunk) = doc_files(docs);
+    let mut gathered = Gathered::default();
+    gathered.add(terms);
+    files.extend(term_files(gathered, chunk, pinyin, labels));
+    files
+}
+
+/// The notes as hits show them, in deflated chunks (`search/docs-<k>.js`), and how many
+/// notes a chunk holds. Once these are made, the notes' texts are not needed.
+pub fn doc_files(docs: &[&Doc]) -> (BTreeMap<String, Vec<u8>>, usize) {
+    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
+    let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
+    let chunks: BTreeMap<String, Vec<u8>> = docs
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(k, ds)| {
+            let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
+            let json = serde_json::to_string(&records).expect("doc records serialize");
+            (
+                format!("search/docs-{k}.js"),
+                format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes(),
+            )
+        })
+        .collect();
+    (chunks, chunk)
+}
+
+/// The term shards, fuzzy and pinyin tables and the manifest, from every note's terms
+/// (`chunk` notes in each docs file).
+pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+    let docs = gathered.len();
+    let postings = all_postings(gathered);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
     let mut start = 0;
@@ -550,24 +658,9 @@ pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Lab
         }
         PinyinTable { from: PINYIN_FROM, block: PINYIN_BLOCK, blocks }
     });
-    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
-    let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
-    let chunks: Vec<(String, Vec<u8>)> = docs
-        .par_chunks(chunk)
-        .enumerate()
-        .map(|(k, ds)| {
-            let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
-            let json = serde_json::to_string(&records).expect("doc records serialize");
-            (
-                format!("search/docs-{k}.js"),
-                format!("conceptbookSearch.docs({k},\"{}\");\n", deflate(&json)).into_bytes(),
-            )
-        })
-        .collect();
-    files.extend(chunks);
     let manifest = Manifest {
         version: FORMAT_VERSION,
-        docs: docs.len(),
+        docs,
         chunk,
         shards,
         fuzzy: fuzzy_keys,

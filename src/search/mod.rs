@@ -85,6 +85,9 @@ impl Cache {
     }
 }
 
+/// How many notes' terms a build works out at once (see [`index_cached`]).
+const TERM_BATCH: usize = 2048;
+
 /// [`index`], reusing what `cache` holds and refilling it. Without a cache every note's
 /// terms are dropped as soon as the index is written (a build needs them no longer).
 pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> BTreeMap<RelPath, Vec<u8>> {
@@ -92,36 +95,49 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
     let old = cache.as_deref().unwrap_or(&empty);
     use rayon::prelude::*;
     let pinyin = crate::labels::is_chinese(&site.config.language);
-    let prepared: Vec<(Arc<Doc>, Arc<index::DocTerms>)> = site
-        .graph
-        .reading_order
+    let order = &site.graph.reading_order;
+    let kept = |id: NoteId| -> Option<(Arc<Doc>, Arc<index::DocTerms>)> {
+        let note = &site.notes[id];
+        let (parsed, doc, terms) = old.by_slug.get(&note.slug)?;
+        let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
+            && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
+        (Arc::ptr_eq(parsed, note) && crumbs_same).then(|| (doc.clone(), terms.clone()))
+    };
+    let docs: Vec<Arc<Doc>> = order
         .par_iter()
-        .map(|&id| {
-            let note = &site.notes[id];
-            if let Some((parsed, doc, terms)) = old.by_slug.get(&note.slug) {
-                let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
-                    && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
-                if Arc::ptr_eq(parsed, note) && crumbs_same {
-                    return (doc.clone(), terms.clone());
-                }
-            }
-            let doc = doc(site, id);
-            let terms = index::doc_terms(&doc, pinyin);
-            (Arc::new(doc), Arc::new(terms))
-        })
+        .map(|&id| kept(id).map_or_else(|| Arc::new(doc(site, id)), |(d, _)| d))
         .collect();
-    if let Some(cache) = cache {
-        cache.by_slug = site
-            .graph
-            .reading_order
-            .iter()
-            .zip(&prepared)
-            .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d.clone(), t.clone())))
-            .collect();
+    let (mut files, chunk) = index::doc_files(&docs.iter().map(Arc::as_ref).collect::<Vec<_>>());
+    let mut gathered = index::Gathered::default();
+    // `serve` keeps every note's terms, to work out again only those of edited notes.
+    let all_terms: Option<Vec<Arc<index::DocTerms>>> = cache.is_some().then(|| {
+        order
+            .par_iter()
+            .zip(&docs)
+            .map(|(&id, d)| kept(id).map_or_else(|| Arc::new(index::doc_terms(d, pinyin)), |(_, t)| t))
+            .collect()
+    });
+    match (cache, all_terms) {
+        (Some(cache), Some(terms)) => {
+            gathered.add(&terms.iter().map(Arc::as_ref).collect::<Vec<_>>());
+            cache.by_slug = order
+                .iter()
+                .zip(docs.into_iter().zip(terms))
+                .map(|(&id, (d, t))| (site.notes[id].slug.clone(), (site.notes[id].clone(), d, t)))
+                .collect();
+        }
+        // A build works the terms out a batch of notes at a time and keeps only their hits:
+        // every note's terms at once were most of a large build's peak memory.
+        _ => {
+            for batch in docs.chunks(TERM_BATCH) {
+                let terms: Vec<index::DocTerms> = batch.par_iter().map(|d| index::doc_terms(d, pinyin)).collect();
+                gathered.add(&terms.iter().collect::<Vec<_>>());
+            }
+            drop(docs);
+        }
     }
-    let docs: Vec<&Doc> = prepared.iter().map(|(d, _)| d.as_ref()).collect();
-    let terms: Vec<&index::DocTerms> = prepared.iter().map(|(_, t)| t.as_ref()).collect();
-    index::build_from(&docs, &terms, pinyin, labels)
+    files.extend(index::term_files(gathered, chunk, pinyin, labels));
+    files
         .into_iter()
         .map(|(path, bytes)| (RelPath::new(&path), bytes))
         .collect()
