@@ -8,7 +8,8 @@
 # wide (notes/100 roots) and flat (no parent at all); every shape has three hub notes that a
 # third of the notes link to. For each shape and size the corpus and its Hugo copy are
 # written once, then RUNS clean builds of each (conceptbook --release, then Hugo, taking
-# turns, each into a new folder) are timed with /usr/bin/time; the table shows medians.
+# turns, each into a new folder, after a `sync`) are timed with /usr/bin/time; the table
+# shows medians.
 # On a shared machine the ratio of the two, measured side by side, means more than either
 # time. Needs `hugo` (apt-get install hugo) and GNU time.
 set -euo pipefail
@@ -24,8 +25,9 @@ bin="$target/release/conceptbook"
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-shapes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# "wall peak-KiB" of a command; its own output goes to $work/log.
-timed() { /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }; cat "$work/time"; }
+# "wall peak-KiB" of a command; its own output goes to $work/log. `sync` first, so that the
+# writeback of the last build (and of the folders deleted since) does not land on this one.
+timed() { sync; /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }; cat "$work/time"; }
 hugo version | head -n 1
 echo "runs: $runs each, conceptbook and Hugo alternating; $(nproc) cores"
 echo

@@ -174,7 +174,9 @@ fn add_files(site: &Site, assets: &Assets, out: &Listed) {
     if let Some(url) = &site.config.site_url {
         let mut pages = std::mem::take(&mut *out.pages.lock().unwrap_or_else(PoisonError::into_inner));
         pages.sort();
-        out.put(RelPath::new("sitemap.xml"), sitemap(url, &pages).into_bytes());
+        for (path, xml) in sitemap(url, &pages) {
+            out.put(path, xml.into_bytes());
+        }
     }
 }
 
@@ -1107,21 +1109,75 @@ fn url_path(url: &str) -> String {
     rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
 }
 
-fn sitemap(url: &str, pages: &[RelPath]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// How many bytes of `<url>` lines one sitemap file holds at most before the sitemap is
+/// split: well inside the 1 MiB limit on output files (the protocol's own limit is 50 MB
+/// and 50,000 URLs, which this stays under too).
+const SITEMAP_BUDGET: usize = 768 * 1024;
+
+/// `sitemap.xml`, listing every page but the 404 page. A large site gets `sitemap-1.xml`,
+/// `sitemap-2.xml`, … and `sitemap.xml` is their index (the protocol's sitemap index).
+fn sitemap(url: &str, pages: &[RelPath]) -> Vec<(RelPath, String)> {
+    const HEAD: &str =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    const TAIL: &str = "</urlset>\n";
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut count = 0;
     for path in pages.iter().filter(|p| p.as_str() != NOT_FOUND) {
         let loc = format!("{url}{}", path.as_str().trim_end_matches(HOME));
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&loc)));
+        let line = format!("  <url><loc>{}</loc></url>\n", escape(&loc));
+        let last = parts.last_mut().expect("one part at least");
+        if !last.is_empty() && (last.len() + line.len() > SITEMAP_BUDGET || count == 50_000) {
+            parts.push(String::new());
+            count = 0;
+        }
+        parts.last_mut().expect("one part at least").push_str(&line);
+        count += 1;
     }
-    xml.push_str("</urlset>\n");
-    xml
+    if parts.len() == 1 {
+        return vec![(RelPath::new("sitemap.xml"), format!("{HEAD}{}{TAIL}", parts[0]))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::new();
+    for (k, part) in parts.into_iter().enumerate() {
+        let name = format!("sitemap-{}.xml", k + 1);
+        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", escape(&format!("{url}{name}"))));
+        files.push((RelPath::new(&name), format!("{HEAD}{part}{TAIL}")));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push((RelPath::new("sitemap.xml"), index));
+    files
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_sitemap_is_split_under_one_mebibyte_with_an_index() {
+        let url = "https://someone.github.io/a-rather-long-repository-name/";
+        let small: Vec<RelPath> = ["index.html", "404.html", "lora.html"].iter().map(|p| RelPath::new(p)).collect();
+        let one = sitemap(url, &small);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0.as_str(), "sitemap.xml");
+        assert!(one[0].1.contains("<loc>https://someone.github.io/a-rather-long-repository-name/</loc>"));
+        assert!(!one[0].1.contains("404"));
+        let pages: Vec<RelPath> = (0..30_000).map(|i| RelPath::new(&format!("concept-number-{i}.html"))).collect();
+        let files = sitemap(url, &pages);
+        assert!(files.len() > 2, "{}", files.len());
+        let (index_path, index) = files.last().unwrap();
+        assert_eq!(index_path.as_str(), "sitemap.xml");
+        assert!(index.contains("<sitemapindex"));
+        let mut listed = 0;
+        for (k, (path, xml)) in files[..files.len() - 1].iter().enumerate() {
+            assert_eq!(path.as_str(), format!("sitemap-{}.xml", k + 1));
+            assert!(xml.len() < 1024 * 1024, "{path} is {} bytes", xml.len());
+            assert!(index.contains(&format!("<loc>{url}{path}</loc>")));
+            listed += xml.matches("<url>").count();
+        }
+        assert_eq!(listed, pages.len(), "every page once");
+    }
 
     #[test]
     fn aliases_that_repeat_the_title_are_left_out() {
