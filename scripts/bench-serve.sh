@@ -4,9 +4,10 @@
 # corpora. Prints the server's own "built N notes after a change to ... in X ms" lines.
 #
 #   scripts/bench-serve.sh [NOTES...]     # default: 1000 10000
+#   SHAPES="deep wide flat" scripts/bench-serve.sh 10000
 #
-# Each corpus is generated once under ${TMPDIR:-/tmp}/conceptbook-corpus-N; the edited
-# files are put back afterwards. The server is stopped with Ctrl-C (SIGINT) at the end.
+# Shapes as in scripts/bench-shapes.sh (default: deep). Each corpus is generated once under
+# ${TMPDIR:-/tmp}/conceptbook-corpus-SHAPE-N; the edited files are put back afterwards. The server is stopped with Ctrl-C (SIGINT) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin conceptbook --example corpus
@@ -14,9 +15,17 @@ target="${CARGO_TARGET_DIR:-target}"
 bin="$target/release/conceptbook"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+shapes=(${SHAPES:-deep})
 for n in "${sizes[@]}"; do
-  dir="${TMPDIR:-/tmp}/conceptbook-corpus-$n"
-  [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" >/dev/null
+for shape in "${shapes[@]}"; do
+  case $shape in
+    deep) flags=() ;;
+    wide) flags=(--roots $(( n / 100 > 0 ? n / 100 : 1 ))) ;;
+    flat) flags=(--flat) ;;
+    *) echo "unknown shape $shape" >&2; exit 1 ;;
+  esac
+  dir="${TMPDIR:-/tmp}/conceptbook-corpus-$shape-$n"
+  [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" --hubs 3 "${flags[@]}" >/dev/null
   work="$(mktemp -d)"
   log="$work/serve.log"
   : >"$log"
@@ -46,7 +55,8 @@ for n in "${sizes[@]}"; do
   wait "$pid" || true
   cp "$work/note.orig" "$note"
   cp "$work/book.toml.orig" "$dir/book.toml"
-  echo "== $n notes"
+  echo "== $shape, $n notes"
   grep -E '^built' "$log"
   rm -r "$work"
+done
 done
