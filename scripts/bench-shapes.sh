@@ -9,7 +9,8 @@
 # third of the notes link to. For each shape and size the corpus and its Hugo copy are
 # written once, then RUNS clean builds of each (conceptbook --release, then Hugo, taking
 # turns, each into a new folder, after a `sync`) are timed with /usr/bin/time; the table
-# shows medians.
+# shows medians. The outputs are deleted only after a shape's last run, followed by a pause
+# (SETTLE seconds, default 30) before the next corpus is written.
 # On a shared machine the ratio of the two, measured side by side, means more than either
 # time. Needs `hugo` (apt-get install hugo) and GNU time.
 set -euo pipefail
@@ -49,8 +50,6 @@ for n in "${sizes[@]}"; do
       cb+=("${t% *}"); mem+=("${t#* }")
       t=$(timed hugo --quiet -s "$site-hugo" -d "$site-hugo/public-$r")
       hg+=("${t% *}")
-      # Keep one output of each to measure; delete the others now (disk space).
-      if [ "$r" -gt 1 ]; then rm -rf "$site/out-$r" "$site-hugo/public-$r"; fi
     done
     out="$site/out-1"
     cbw=$(printf '%s\n' "${cb[@]}" | median)
@@ -62,6 +61,11 @@ for n in "${sizes[@]}"; do
       "$(awk "BEGIN {printf \"%.2f\", $cbw / $hgw}")" "$((peak / 1024))" \
       "$(awk "BEGIN {printf \"%.0f\", $bytes / 1e6}")" "$(awk "BEGIN {printf \"%.1f\", $bytes / 1024 / $n}")" \
       "$(awk "BEGIN {printf \"%.0f\", ${largest%% *} / 1024}")" "${largest#* }"
+    # Every output is deleted only now, and the next build waits: on ext4, creating files
+    # in the seconds after many were deleted is several times slower (new inodes avoid the
+    # recently freed ones), which made whichever build came next look slow.
     rm -rf "$site" "$site-hugo"
+    sync
+    sleep "${SETTLE:-30}"
   done
 done
