@@ -12,6 +12,8 @@
 //! Other shapes of the same notes (`scripts/bench-shapes.sh` uses all three):
 //! - `--roots N`: a tree of N roots ("wide" with N = notes / 100);
 //! - `--flat`: no `parent` at all, notes that only link to each other;
+//! - `--shape deep|wide|flat`: the three shapes the benchmarks compare, by name (deep: the
+//!   default tree of about ten roots; wide: `--roots` notes / 100; flat: `--flat`);
 //! - `--hubs K`: a third of the notes also link to one of K hub notes (`c1`…`cK`), so a hub
 //!   has thousands of backlinks in a large site.
 //!
@@ -148,7 +150,7 @@ struct Args {
 }
 
 const USAGE: &str =
-    "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat] [--hubs K] [--hugo DIR]";
+    "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat | --shape deep|wide|flat] [--hubs K] [--hugo DIR]";
 
 fn args() -> Args {
     let mut notes = 1000;
@@ -156,6 +158,7 @@ fn args() -> Args {
     let mut seed = 7;
     let (mut roots, mut flat, mut hubs, mut hugo) = (None, false, 0, None);
     let mut body_chars = 300;
+    let mut shape = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -167,6 +170,7 @@ fn args() -> Args {
                 roots = Some(it.next().and_then(|v| v.parse().ok()).filter(|&r| r > 0).expect("--roots N (N > 0)"))
             }
             "--flat" => flat = true,
+            "--shape" => shape = Some(it.next().expect("--shape deep|wide|flat")),
             "--hubs" => hubs = it.next().and_then(|v| v.parse().ok()).expect("--hubs K"),
             "--hugo" => hugo = Some(it.next().map(PathBuf::from).expect("--hugo DIR")),
             "-h" | "--help" => {
@@ -175,6 +179,12 @@ fn args() -> Args {
             }
             other => panic!("unknown argument {other}; {USAGE}"),
         }
+    }
+    match shape.as_deref() {
+        None | Some("deep") => {}
+        Some("wide") => roots = Some((notes / 100).max(1)),
+        Some("flat") => flat = true,
+        Some(other) => panic!("unknown shape {other}; {USAGE}"),
     }
     assert!(!(flat && roots.is_some()), "--flat and --roots exclude each other; {USAGE}");
     Args { notes, body_chars, out: out.expect("--out DIR is required"), seed, roots, flat, hubs, hugo }

@@ -18,14 +18,8 @@ sizes=("$@")
 shapes=(${SHAPES:-deep})
 for n in "${sizes[@]}"; do
 for shape in "${shapes[@]}"; do
-  case $shape in
-    deep) flags=() ;;
-    wide) flags=(--roots $(( n / 100 > 0 ? n / 100 : 1 ))) ;;
-    flat) flags=(--flat) ;;
-    *) echo "unknown shape $shape" >&2; exit 1 ;;
-  esac
   dir="${TMPDIR:-/tmp}/conceptbook-corpus-$shape-$n"
-  [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" --hubs 3 "${flags[@]}" >/dev/null
+  [ -d "$dir/content" ] || "$target/release/examples/corpus" --notes "$n" --out "$dir" --hubs 3 --shape "$shape" >/dev/null
   work="$(mktemp -d)"
   log="$work/serve.log"
   : >"$log"

@@ -36,14 +36,8 @@ printf '| shape | notes | conceptbook wall | Hugo wall | ratio | peak memory | o
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for n in "${sizes[@]}"; do
   for shape in "${shapes[@]}"; do
-    case $shape in
-      deep) flags=() ;;
-      wide) flags=(--roots $(( n / 100 > 0 ? n / 100 : 1 ))) ;;
-      flat) flags=(--flat) ;;
-      *) echo "unknown shape $shape" >&2; exit 1 ;;
-    esac
     site="$work/$shape-$n"
-    "$target/release/examples/corpus" --notes "$n" --out "$site" --hubs 3 --hugo "$site-hugo" "${flags[@]}" >/dev/null
+    "$target/release/examples/corpus" --notes "$n" --out "$site" --hubs 3 --hugo "$site-hugo" --shape "$shape" >/dev/null
     cb=(); hg=(); mem=()
     for r in $(seq "$runs"); do
       t=$(timed "$bin" build --root "$site" --dest "$site/out-$r" --quiet)
