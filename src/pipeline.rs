@@ -6,8 +6,8 @@
 //! parse      each file                     -> Files             (note::parse_file)
 //! link       resolve every reference       -> Site              (graph::link)
 //! theme      templates/, static/           -> Theme             (assets::load, render::compile)
-//! render     pages, glossary, maps, search -> Output            (render::site)
-//! write      staging folder, then swap     -> Written           (output::write)
+//! render     pages, glossary, maps, search -> into a Sink       (render::site_into)
+//! write      staging folder, then swap     -> Written           (output::Staging)
 //! ```
 //!
 //! Every command enters here, never a stage directly:
@@ -219,8 +219,9 @@ pub enum WriteError {
     Io(std::io::Error),
 }
 
-/// Stage 7: the output written to `dest` through a staging folder; a failure leaves what
-/// was there before.
+/// Stage 7 for an output held in memory ([`build`]): written to `dest` through a staging
+/// folder; a failure leaves what was there before. (`conceptbook build` streams instead:
+/// [`publish`].)
 pub fn write(output: &Output, root: &Path, dest: &Path) -> Result<Written, WriteError> {
     if let Some(reason) = output::refuse_reason(root, dest) {
         return Err(WriteError::Refused(reason));
