@@ -670,8 +670,9 @@ pub fn neighbourhood_svg(
         title: if cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() },
     };
     let mut svg = String::new();
+    // One drawing, across; on a phone `site.js` redraws it top to bottom from this one (it
+    // was a second SVG on every page: a tenth of a large site's bytes).
     across(&mut svg, &left, &right, &center, text);
-    down(&mut svg, &left, &right, &center, text);
     let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
     Some(Neighbourhood {
         svg,
@@ -741,28 +742,6 @@ fn across(svg: &mut String, left: &[Item], right: &[Item], center: &Center, text
     }
     svg.push_str(&nodes);
     center.draw(svg, cx, mid);
-}
-
-/// The same neighbourhood top to bottom, for phones: parent and backlinks above the note,
-/// children and related notes below, each joined to it by an arc on the left.
-fn down(svg: &mut String, left: &[Item], right: &[Item], center: &Center, text: &NeighbourhoodText) {
-    let indent = 40.0;
-    let rows = left.len() + 1 + right.len();
-    let height = rows as f64 * NB_ROW + 8.0;
-    let width = indent + nb_col_w(left).max(nb_col_w(right)).max(center.width) + 4.0;
-    let self_y = 4.0 + left.len() as f64 * NB_ROW + NB_ROW / 2.0;
-    svg_open(svg, "nb-svg nb-vertical", width, height, text.name);
-    let mut nodes = String::new();
-    for (k, item) in left.iter().chain(right).enumerate() {
-        let row = if k < left.len() { k } else { k + 1 };
-        let yc = 4.0 + row as f64 * NB_ROW + NB_ROW / 2.0;
-        let bend = indent - 6.0 - ((yc - self_y).abs() * 0.16).min(indent - 10.0);
-        let class = format!("e-{}", item.kind.class());
-        curve(svg, Some(&class), (indent, yc), (bend, yc), (bend, self_y), (indent, self_y));
-        nb_box(&mut nodes, item, indent, yc, nb_box_w(item), text);
-    }
-    svg.push_str(&nodes);
-    center.draw(svg, indent, self_y);
 }
 
 /// One neighbour's box, centred on `yc`, from `x`.

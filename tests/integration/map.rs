@@ -69,6 +69,9 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
         assert!(nb.contains(&format!("<a class=\"node {class}\" href=\"{slug}.html\">")), "{class} {slug} in {nb}");
     }
     assert!(nb.contains("<a class=\"node self\" href=\"graph.html#n-peft\">"));
+    // One drawing per page: the phone's top-to-bottom one is drawn by site.js from it (two
+    // in the HTML were a tenth of a large site's bytes).
+    assert_eq!(peft.matches("<svg class=\"nb-svg").count(), 1, "{peft}");
     assert!(peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>"));
     // lora is linked from quantization's body, which is also related: drawn once, as related.
     let lora = site.read("lora.html");
