@@ -9,8 +9,8 @@
 # third of the notes link to. For each shape and size the corpus and its Hugo copy are
 # written once, then RUNS clean builds of each (conceptbook --release, then Hugo, taking
 # turns, each into a new folder, after a `sync`) are timed with /usr/bin/time; the table
-# shows medians. The outputs are deleted only after a shape's last run, followed by a pause
-# (SETTLE seconds, default 30) before the next corpus is written.
+# shows medians. The outputs are deleted only after a shape's last run, followed by a sync
+# and a pause (SETTLE seconds, default 70) before the next corpus is written.
 # On a shared machine the ratio of the two, measured side by side, means more than either
 # time. Needs `hugo` (apt-get install hugo) and GNU time.
 set -euo pipefail
@@ -55,11 +55,13 @@ for n in "${sizes[@]}"; do
       "$(awk "BEGIN {printf \"%.2f\", $cbw / $hgw}")" "$((peak / 1024))" \
       "$(awk "BEGIN {printf \"%.0f\", $bytes / 1e6}")" "$(awk "BEGIN {printf \"%.1f\", $bytes / 1024 / $n}")" \
       "$(awk "BEGIN {printf \"%.0f\", ${largest%% *} / 1024}")" "${largest#* }"
-    # Every output is deleted only now, and the next build waits: on ext4, creating files
-    # in the seconds after many were deleted is several times slower (new inodes avoid the
-    # recently freed ones), which made whichever build came next look slow.
+    # Every output is deleted only now, and the next build waits: on ext4 without a journal
+    # (as on this project's machines; `recently_deleted` in a kernel profile), a new inode
+    # avoids those freed in the last 60 s (longer while their inode table is not synced), so
+    # creating many files right after many were deleted is several times slower, which made
+    # whichever build came next look slow (the 100k wide build took 24 s or 60 s).
     rm -rf "$site" "$site-hugo"
     sync
-    sleep "${SETTLE:-30}"
+    sleep "${SETTLE:-70}"
   done
 done
