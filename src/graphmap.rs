@@ -557,6 +557,8 @@ pub struct NeighbourhoodText<'a> {
     pub more: &'a dyn Fn(usize) -> String,
 }
 
+// `static/js/site.js` redraws the neighbourhood top to bottom for phones with NB_ROW,
+// NB_BOX and PAD (and an indent of 40): change them there too.
 const NB_FONT: f64 = 13.0;
 const NB_MAX: f64 = 150.0;
 const NB_ROW: f64 = 32.0;
