@@ -310,9 +310,16 @@ pub enum PublishError {
     /// The notes, templates or config have errors.
     Failed(Failed),
     /// book.toml's `build-dir` (as written there) lies outside the site's folder.
-    Outside { dest: PathBuf, reason: String, build_dir: String },
+    Outside {
+        dest: PathBuf,
+        reason: String,
+        build_dir: String,
+    },
     /// The build dir is not a safe place.
-    Refused { dest: PathBuf, reason: String },
+    Refused {
+        dest: PathBuf,
+        reason: String,
+    },
     Io(std::io::Error),
 }
 

@@ -116,7 +116,12 @@ pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<(Output,
 
 /// The pages of the notes `ids`, rendered in parallel into `sink` as they are made; their
 /// print sections are returned. Every note's template errors are reported.
-fn note_pages_into(site: &Site, theme: &Theme, ids: &[NoteId], sink: &dyn Sink) -> Result<PrintSections, Vec<Diagnostic>> {
+fn note_pages_into(
+    site: &Site,
+    theme: &Theme,
+    ids: &[NoteId],
+    sink: &dyn Sink,
+) -> Result<PrintSections, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
     let (diags, sections): (Vec<Vec<Diagnostic>>, PrintSections) = ids
         .par_iter()
@@ -669,7 +674,8 @@ impl<'a> Renderer<'a> {
         for &id in shown {
             let children = &graph.children[id];
             let is_current = Some(id) == current;
-            let open = !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
+            let open =
+                !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
             html.push_str("<li");
             if is_current || !children.is_empty() {
                 html.push_str(" class=\"");

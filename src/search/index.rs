@@ -490,8 +490,12 @@ impl Gathered {
         self.parts.par_iter_mut().enumerate().for_each(|(p, part)| {
             for (k, doc) in batch.iter().enumerate() {
                 for (term, t) in doc.partition(p) {
-                    let hit =
-                        Hit { doc: first + k as u32, tf: t.tf, names: (t.names_start, t.names_len), spelled: t.spelled };
+                    let hit = Hit {
+                        doc: first + k as u32,
+                        tf: t.tf,
+                        names: (t.names_start, t.names_len),
+                        spelled: t.spelled,
+                    };
                     part.push(term, hit);
                 }
             }

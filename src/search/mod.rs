@@ -103,10 +103,8 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
             && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
         (Arc::ptr_eq(parsed, note) && crumbs_same).then(|| (doc.clone(), terms.clone()))
     };
-    let docs: Vec<Arc<Doc>> = order
-        .par_iter()
-        .map(|&id| kept(id).map_or_else(|| Arc::new(doc(site, id)), |(d, _)| d))
-        .collect();
+    let docs: Vec<Arc<Doc>> =
+        order.par_iter().map(|&id| kept(id).map_or_else(|| Arc::new(doc(site, id)), |(d, _)| d)).collect();
     let (mut files, chunk) = index::doc_files(&docs.iter().map(Arc::as_ref).collect::<Vec<_>>());
     let mut gathered = index::Gathered::default();
     // `serve` keeps every note's terms, to work out again only those of edited notes.
@@ -137,8 +135,5 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
         }
     }
     files.extend(index::term_files(gathered, chunk, pinyin, labels));
-    files
-        .into_iter()
-        .map(|(path, bytes)| (RelPath::new(&path), bytes))
-        .collect()
+    files.into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
 }
