@@ -58,7 +58,7 @@ pub struct Written {
 }
 
 /// Why a build dir is refused, in words for the user; `None` when it is safe.
-pub fn refuse_reason(root: &Path, dest: &Path) -> Option<String> {
+fn refuse_reason(root: &Path, dest: &Path) -> Option<String> {
     let root = resolve(root);
     let dest = resolve(dest);
     if dest == root {
@@ -87,13 +87,21 @@ pub fn outside_reason(root: &Path, dest: &Path) -> Option<String> {
     (!dest.starts_with(&root)).then(|| format!("build-dir `{}` lies outside the site's folder", dest.display()))
 }
 
+/// Why a build was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The build dir is not a safe place (it is the root, contains `content/`, …): why.
+    Refused(String),
+    Io(io::Error),
+}
+
 /// Writes `output` to `dest`, replacing what was there only once everything is written.
-pub fn write(output: &Output, root: &Path, dest: &Path) -> io::Result<Written> {
+pub fn write(output: &Output, root: &Path, dest: &Path) -> Result<Written, WriteError> {
     let staging = Staging::begin(root, dest)?;
     for (path, bytes) in output {
         staging.put(path.clone(), bytes.clone());
     }
-    staging.finish()
+    staging.finish().map_err(WriteError::Io)
 }
 
 /// How many written files may wait in the queue to the writing thread: enough to keep it
@@ -114,13 +122,15 @@ pub struct Staging {
 
 impl Staging {
     /// Checks that `dest` may be replaced and starts writing into a fresh staging folder.
-    pub fn begin(root: &Path, dest: &Path) -> io::Result<Staging> {
+    pub fn begin(root: &Path, dest: &Path) -> Result<Staging, WriteError> {
         if let Some(reason) = refuse_reason(root, dest) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write to {}: {reason}", dest.display()),
-            ));
+            return Err(WriteError::Refused(reason));
         }
+        Staging::start(dest).map_err(WriteError::Io)
+    }
+
+    /// [`Staging::begin`] for a `dest` that is no unsafe place.
+    fn start(dest: &Path) -> io::Result<Staging> {
         let dest = resolve(dest);
         if dest.exists() && !replaceable(&dest)? {
             return Err(io::Error::new(

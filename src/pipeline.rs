@@ -211,22 +211,13 @@ pub fn render_search(site: &Site, theme: &Theme, search: &mut search::Cache) -> 
     render::search_index(site, theme, Some(search))
 }
 
-/// Why the write stage did not write.
-#[derive(Debug)]
-pub enum WriteError {
-    /// The build dir is not a safe place (it is the root, contains `content/`, …).
-    Refused(String),
-    Io(std::io::Error),
-}
+pub use output::WriteError;
 
 /// Stage 7 for an output held in memory ([`build`]): written to `dest` through a staging
 /// folder; a failure leaves what was there before. (`conceptbook build` streams instead:
 /// [`publish`].)
 pub fn write(output: &Output, root: &Path, dest: &Path) -> Result<Written, WriteError> {
-    if let Some(reason) = output::refuse_reason(root, dest) {
-        return Err(WriteError::Refused(reason));
-    }
-    output::write(output, root, dest).map_err(WriteError::Io)
+    output::write(output, root, dest)
 }
 
 /// Builds the site at `root` in memory: every stage but the write.
@@ -336,11 +327,12 @@ pub fn publish(root: &Path, site_url: Option<String>, dest: Dest) -> Result<Publ
             return Err(PublishError::Outside { dest, reason, build_dir: site.config.build_dir.clone() });
         }
     }
-    if let Some(reason) = output::refuse_reason(root, &dest) {
-        return Err(PublishError::Refused { dest, reason });
-    }
     let start = Instant::now();
-    let staging = output::Staging::begin(root, &dest).map_err(PublishError::Io)?;
+    let staging = match output::Staging::begin(root, &dest) {
+        Ok(s) => s,
+        Err(WriteError::Refused(reason)) => return Err(PublishError::Refused { dest, reason }),
+        Err(WriteError::Io(e)) => return Err(PublishError::Io(e)),
+    };
     let rendered = render::site_into(&site, &theme, None, &mut render::PrintCache::default(), &staging);
     timings.stages.push(("render", start.elapsed()));
     if let Err(d) = rendered {
