@@ -49,9 +49,7 @@ pub fn site_kept(
     cache: Option<&mut search::Cache>,
     print: &mut PrintCache,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let out = Mutex::new(Output::new());
-    site_into(site, theme, cache, print, &out)?;
-    Ok(out.into_inner().unwrap_or_else(PoisonError::into_inner))
+    in_memory(|sink| site_into(site, theme, cache, print, sink)).map(|(out, ())| out)
 }
 
 /// Renders the whole site with compiled templates into `sink`, each file as soon as it is
@@ -73,7 +71,7 @@ pub fn site_into(
     let sections = note_pages_into(site, theme, &ids, &sink)?;
     put_all(&sink, index_pages(site, theme)?);
     *print = PrintCache::default();
-    put_all(&sink, collect(Renderer::new(site, theme).print(print, sections, false))?);
+    put_pages(&sink, Renderer::new(site, theme).print(print, sections, false))?;
     add_files(site, &theme.assets, &sink);
     Ok(())
 }
@@ -99,6 +97,29 @@ fn put_all(sink: &dyn Sink, files: Output) {
     }
 }
 
+/// Puts every page that rendered into `sink`; the problems of those that did not.
+fn put_pages(sink: &dyn Sink, pages: impl IntoIterator<Item = PageResult>) -> Result<(), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    for page in pages {
+        match page {
+            Ok((path, bytes)) => sink.put(path, bytes),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
+    }
+}
+
+/// Runs `render` into a sink that keeps every file in memory.
+fn in_memory<T>(render: impl FnOnce(&dyn Sink) -> Result<T, Vec<Diagnostic>>) -> Result<(Output, T), Vec<Diagnostic>> {
+    let out = Mutex::new(Output::new());
+    let value = render(&out)?;
+    Ok((out.into_inner().unwrap_or_else(PoisonError::into_inner), value))
+}
+
 /// The search index, reusing and refilling `cache` when given.
 pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache>) -> Output {
     search::index_cached(site, &theme.labels.search_panel, cache).into_iter().collect()
@@ -109,9 +130,7 @@ pub type PrintSections = Vec<(NoteId, String)>;
 
 /// The pages of the notes `ids`, rendered in parallel, and their print sections.
 pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<(Output, PrintSections), Vec<Diagnostic>> {
-    let out = Mutex::new(Output::new());
-    let sections = note_pages_into(site, theme, ids, &out)?;
-    Ok((out.into_inner().unwrap_or_else(PoisonError::into_inner), sections))
+    in_memory(|sink| note_pages_into(site, theme, ids, sink))
 }
 
 /// The pages of the notes `ids`, rendered in parallel into `sink` as they are made; their
@@ -127,14 +146,7 @@ fn note_pages_into(
         .par_iter()
         .map(|&id| {
             let (pages, section) = r.note(id);
-            let mut diags = Vec::new();
-            for page in pages {
-                match page {
-                    Ok((path, bytes)) => sink.put(path, bytes),
-                    Err(d) => diags.extend(d),
-                }
-            }
-            (diags, section)
+            (put_pages(sink, pages).err().unwrap_or_default(), section)
         })
         .unzip();
     let diags: Vec<Diagnostic> = diags.into_iter().flatten().collect();
@@ -156,8 +168,9 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     collect(pages.into_iter().chain(maps).collect())
 }
 
-/// The print pages after the notes of `dirty` (their new sections) changed: with the `cache` of the last call,
-/// only the parts that hold them (all parts when the cache is empty or the cut moved).
+/// The print pages after the notes of `dirty` (their new sections) changed: with the
+/// `cache` of the last call, only the parts that hold them (all parts when the cache is
+/// empty or the cut moved).
 /// Returns those pages and how many parts there are now.
 pub fn print_pages(
     site: &Site,
@@ -189,21 +202,7 @@ fn add_files(site: &Site, assets: &Assets, out: &Listed) {
 type PageResult = Result<(RelPath, Vec<u8>), Vec<Diagnostic>>;
 
 fn collect(pages: Vec<PageResult>) -> Result<Output, Vec<Diagnostic>> {
-    let mut out = Output::new();
-    let mut diags = Vec::new();
-    for page in pages {
-        match page {
-            Ok((path, bytes)) => {
-                out.insert(path, bytes);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(diags)
-    }
+    in_memory(|sink| put_pages(sink, pages)).map(|(out, ())| out)
 }
 
 /// Templates compiled once, for as many renders as needed.
@@ -793,10 +792,10 @@ impl<'a> Renderer<'a> {
         PageLinker { site: self.site, page, source, labels: self.labels, linked: RefCell::default(), auto }
     }
 
-    /// The body of note `id` as its page shows it.
-    fn page_body(&self, id: NoteId) -> String {
+    /// The body of note `id` as its page shows it, and the notes it links to.
+    fn page_body(&self, id: NoteId) -> (String, BTreeSet<NoteId>) {
         let note = &self.site.notes[id];
-        self.body(&note_page(&note.slug), &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug)).0
+        self.body(&note_page(&note.slug), &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug))
     }
 
     /// Note `id`'s page, and the list pages of its children and backlinks when they are
@@ -806,8 +805,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let (body, mut linked) =
-            self.body(&page, &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug));
+        let (body, mut linked) = self.page_body(id);
         let section = self.print_section(id, &body);
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.

@@ -8,7 +8,7 @@
 //! pass [`PART_BUDGET`] is split into `print.html`, `print-2.html`, … at note boundaries,
 //! and a link to a note in another part names that part's file.
 
-use super::{Base, Labels, PageResult, Renderer};
+use super::{Base, Labels, PageResult, PrintSections, Renderer};
 use crate::graph::NoteId;
 use crate::html::escape as escape_html;
 use crate::paths::RelPath;
@@ -102,23 +102,17 @@ impl Renderer<'_> {
     /// rendered once). With a `cache` from the last build and `dirty` the notes whose
     /// sections are given, only the parts that hold a changed note are rendered (all of
     /// them when the cut moves); without, `sections` holds every note.
-    pub(super) fn print(
-        &self,
-        cache: &mut PrintCache,
-        sections: Vec<(NoteId, String)>,
-        dirty: bool,
-    ) -> Vec<PageResult> {
+    pub(super) fn print(&self, cache: &mut PrintCache, mut sections: PrintSections, dirty: bool) -> Vec<PageResult> {
         let site = self.site;
         let n = site.notes.len();
         let order = &site.graph.reading_order;
         let numbers = &self.numbers;
         let kept = cache.whole.len() == n && cache.sizes.len() == n;
-        let mut sections = sections;
         if dirty && !kept {
             // Nothing kept (a failed rebuild emptied it): the other notes' sections again.
             let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
             let others: Vec<NoteId> = NoteId::all(n).filter(|id| !given.contains(id)).collect();
-            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id)))));
+            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id).0))));
         }
         let dirty = dirty && kept;
         if !dirty {
