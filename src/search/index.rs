@@ -402,9 +402,14 @@ impl Scorer {
 struct Hit {
     doc: u32,
     tf: [u16; 2],
-    names: (u32, u16),
+    /// The note's name positions of the term: `DocTerms::names[names_start..][..names_len]`.
+    names_start: u32,
+    names_len: u16,
     spelled: bool,
 }
+
+// What the comments on [`TermStat`] and [`Gathered`] promise about memory.
+const _: () = assert!(std::mem::size_of::<TermStat>() == 24 && std::mem::size_of::<Hit>() == 16);
 
 /// One term's posting list, as a string of base-64 numbers (see the module comment).
 fn postings(scorer: &Scorer, names_of: &[Vec<u32>], hits: &[Hit]) -> String {
@@ -412,8 +417,8 @@ fn postings(scorer: &Scorer, names_of: &[Vec<u32>], hits: &[Hit]) -> String {
     let idf = scorer.idf(hits.len());
     let mut prev: i64 = -1;
     for h in hits {
-        let start = h.names.0 as usize;
-        let names: &[u32] = &names_of[h.doc as usize][start..start + usize::from(h.names.1)];
+        let start = h.names_start as usize;
+        let names: &[u32] = &names_of[h.doc as usize][start..start + usize::from(h.names_len)];
         let mask = u64::from(!names.is_empty()) | u64::from(h.tf[0] > 0) << 1 | u64::from(h.tf[1] > 0) << 2;
         encode::push(&mut out, (h.doc as i64 - prev - 1) as u64 * 8 + mask);
         prev = h.doc as i64;
@@ -493,7 +498,8 @@ impl Gathered {
                     let hit = Hit {
                         doc: first + k as u32,
                         tf: t.tf,
-                        names: (t.names_start, t.names_len),
+                        names_start: t.names_start,
+                        names_len: t.names_len,
                         spelled: t.spelled,
                     };
                     part.push(term, hit);
@@ -531,7 +537,7 @@ fn all_postings(gathered: Gathered) -> Vec<Posting> {
                 .map(move |(term, hits)| Posting {
                     list: postings(scorer, names, &hits),
                     docs: hits.len(),
-                    names: hits.iter().any(|h| h.names.1 > 0),
+                    names: hits.iter().any(|h| h.names_len > 0),
                     spelled: hits.iter().any(|h| h.spelled),
                     term: term.into_string(),
                 })

@@ -96,27 +96,31 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
     use rayon::prelude::*;
     let pinyin = crate::labels::is_chinese(&site.config.language);
     let order = &site.graph.reading_order;
-    let kept = |id: NoteId| -> Option<(Arc<Doc>, Arc<index::DocTerms>)> {
-        let note = &site.notes[id];
-        let (parsed, doc, terms) = old.by_slug.get(&note.slug)?;
-        let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
-            && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
-        (Arc::ptr_eq(parsed, note) && crumbs_same).then(|| (doc.clone(), terms.clone()))
-    };
-    let docs: Vec<Arc<Doc>> =
-        order.par_iter().map(|&id| kept(id).map_or_else(|| Arc::new(doc(site, id)), |(d, _)| d)).collect();
+    // Each note's search text, and its terms when the cache holds them unchanged.
+    let (docs, kept): (Vec<Arc<Doc>>, Vec<Option<Arc<index::DocTerms>>>) = order
+        .par_iter()
+        .map(|&id| {
+            let note = &site.notes[id];
+            if let Some((parsed, doc, terms)) = old.by_slug.get(&note.slug) {
+                let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
+                    && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
+                if Arc::ptr_eq(parsed, note) && crumbs_same {
+                    return (doc.clone(), Some(terms.clone()));
+                }
+            }
+            (Arc::new(doc(site, id)), None)
+        })
+        .unzip();
     let (mut files, chunk) = index::doc_files(&docs.iter().map(Arc::as_ref).collect::<Vec<_>>());
     let mut gathered = index::Gathered::default();
-    // `serve` keeps every note's terms, to work out again only those of edited notes.
-    let all_terms: Option<Vec<Arc<index::DocTerms>>> = cache.is_some().then(|| {
-        order
-            .par_iter()
-            .zip(&docs)
-            .map(|(&id, d)| kept(id).map_or_else(|| Arc::new(index::doc_terms(d, pinyin)), |(_, t)| t))
-            .collect()
-    });
-    match (cache, all_terms) {
-        (Some(cache), Some(terms)) => {
+    match cache {
+        // `serve` keeps every note's terms, to work out again only those of edited notes.
+        Some(cache) => {
+            let terms: Vec<Arc<index::DocTerms>> = docs
+                .par_iter()
+                .zip(kept)
+                .map(|(d, t)| t.unwrap_or_else(|| Arc::new(index::doc_terms(d, pinyin))))
+                .collect();
             gathered.add(&terms.iter().map(Arc::as_ref).collect::<Vec<_>>());
             cache.by_slug = order
                 .iter()
@@ -126,7 +130,7 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
         }
         // A build works the terms out a batch of notes at a time and keeps only their hits:
         // every note's terms at once were most of a large build's peak memory.
-        _ => {
+        None => {
             for batch in docs.chunks(TERM_BATCH) {
                 let terms: Vec<index::DocTerms> = batch.par_iter().map(|d| index::doc_terms(d, pinyin)).collect();
                 gathered.add(&terms.iter().collect::<Vec<_>>());
