@@ -308,12 +308,6 @@ fn badge_w(hidden: usize) -> f64 {
     text_em(&badge_text(hidden)) * 12.0 + 14.0
 }
 
-/// A drawing of a map, and the notes it has a box for.
-pub struct MapDrawing {
-    pub svg: String,
-    pub notes: Vec<NoteId>,
-}
-
 /// The small SVG writer both drawings share: a cubic curve from `a` to `b` through the
 /// control points `c1` and `c2`, with an optional class.
 fn curve(out: &mut String, class: Option<&str>, a: (f64, f64), c1: (f64, f64), c2: (f64, f64), b: (f64, f64)) {
@@ -480,7 +474,7 @@ impl<'p> Layout<'p> {
 
 /// The SVG of map `m`, with links relative to `page`: tree curves, then the related
 /// links (under the boxes), then the boxes.
-pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> MapDrawing {
+pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> String {
     let placed = place(site, plan, m);
     let layout = Layout::new(&placed);
     let mut svg = String::with_capacity(placed.len() * 400);
@@ -489,7 +483,7 @@ pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapTex
     layout.related_layer(site, &mut svg);
     layout.boxes(site, plan, m, page, text, &mut svg);
     svg.push_str("</svg>");
-    MapDrawing { svg, notes: placed.iter().map(|p| p.id).collect() }
+    svg
 }
 
 /// `s` as a quoted CSS string.

@@ -48,6 +48,16 @@ pub fn split_anchor(s: &str) -> (String, Option<String>) {
     }
 }
 
+/// Which of `buckets` files holds `slug`: FNV-1a over its bytes, as the scripts that look a
+/// slug up compute it (`glossary.html`'s and `js/preview.js`; slugs are ASCII).
+pub fn slug_bucket(slug: &str, buckets: usize) -> usize {
+    let mut h: u32 = 2_166_136_261;
+    for b in slug.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
+    }
+    h as usize % buckets
+}
+
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -100,4 +110,15 @@ pub fn note_page(slug: &str) -> RelPath {
 /// The anchor of a tag on the tags page.
 pub fn tag_id(tag: &str) -> String {
     format!("tag-{}", slugify(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_match_the_scripts() {
+        // Math.imul(h ^ c, 16777619) >>> 0 over "lora", starting from 2166136261.
+        assert_eq!(slug_bucket("lora", 1 << 31), 0xf132_4c41 % (1 << 31));
+    }
 }

@@ -1,30 +1,56 @@
-//! Link previews: the title and summary of every note a page links to, inlined in the page.
+//! Link previews: the title and summary of every note, in shared files that `js/preview.js`
+//! loads when a reader hovers or focuses a `.note-link`.
 //!
-//! In: the notes a page links to, as the renderer resolved them (its body's links, its
-//! lists, its map boxes). Out: a `<script type="application/json" id="preview-data">`,
-//! placed before `</body>`, that maps each of their slugs to `[title, summary]`; `js/preview.js` shows
-//! them when a reader hovers or focuses a `.note-link`. The data is per page, so it grows
-//! with what the page links to, not with the site (a note of a 10,000-note site carries a
-//! few dozen entries), and it is inline, so previews work from `file://` with no fetch.
-//! Pages that already show every summary next to its link (the glossary, the tags page)
-//! are left without it.
+//! In: the site. Out: `previews/<k>.js`, one file per bucket of about [`BUCKET`] notes
+//! (a note's bucket is the FNV-1a hash of its slug, as [`names::slug_bucket`] and the script
+//! compute it), each a call `conceptbookPreviews({"<slug>": [title, summary], …});`; and,
+//! for a page that shows previews, a `<script type="application/json" id="preview-data">`
+//! placed before `</body>` that says where those files are: `{"src": "<root>previews/",
+//! "buckets": N}`. The script loads a bucket's file with a `<script>` element, so previews
+//! work from `file://` with no fetch, and a browser caches each file once for the whole
+//! site. A page's size does not grow with what it links to (a hub's page, a map of hundreds
+//! of boxes), and each summary is written once, not once for every page that links to it.
+//! Pages that already show every summary next to its link (the glossary, the tags pages)
+//! get no pointer, so no previews.
 
 use crate::graph::{NoteId, Site};
+use crate::names;
+use crate::paths::RelPath;
 use std::collections::BTreeMap;
 
+/// Notes per `previews/<k>.js`, on average: small enough that the first hover loads little
+/// (about 20 KB at this size), large enough that a 100,000-note site writes under 800 files.
+pub const BUCKET: usize = 128;
+
+/// How many `previews/<k>.js` files a site of `notes` notes has.
+pub fn buckets(notes: usize) -> usize {
+    notes.div_ceil(BUCKET).max(1)
+}
+
 /// The `<script type="application/json" id="preview-data">` element (with a newline) that
-/// maps the slug of each note in `linked` to `[title, summary]`; empty when `linked` is.
-pub fn script(site: &Site, linked: impl IntoIterator<Item = NoteId>) -> String {
-    let data: BTreeMap<&str, [&str; 2]> = linked
-        .into_iter()
-        .map(|id| {
-            let note = &site.notes[id];
-            (note.slug.as_str(), [note.title(), note.front.summary.trim()])
-        })
-        .collect();
-    if data.is_empty() {
-        return String::new();
-    }
-    let json = crate::html::script_json(&data);
+/// tells `js/preview.js` where the preview files are, from a page whose way to the site
+/// root is `root`.
+pub fn pointer(site: &Site, root: &str) -> String {
+    let json = crate::html::script_json(&serde_json::json!({
+        "src": format!("{root}previews/"),
+        "buckets": buckets(site.notes.len()),
+    }));
     format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n")
+}
+
+/// Every `previews/<k>.js`, in bucket order.
+pub fn files(site: &Site) -> Vec<(RelPath, Vec<u8>)> {
+    let n = buckets(site.notes.len());
+    let mut maps: Vec<BTreeMap<&str, [&str; 2]>> = vec![BTreeMap::new(); n];
+    for id in NoteId::all(site.notes.len()) {
+        let note = &site.notes[id];
+        maps[names::slug_bucket(&note.slug, n)].insert(&note.slug, [note.title(), note.front.summary.trim()]);
+    }
+    maps.into_iter()
+        .enumerate()
+        .map(|(k, data)| {
+            let json = crate::html::script_json(&data);
+            (RelPath::new(&format!("previews/{k}.js")), format!("conceptbookPreviews({json});\n").into_bytes())
+        })
+        .collect()
 }

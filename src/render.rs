@@ -22,8 +22,6 @@ use crate::previews;
 use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::sync::{Mutex, PoisonError};
 
 mod bounded;
@@ -165,6 +163,7 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     pages.extend(r.glossary());
     pages.extend(r.tags());
     pages.extend(r.roots_pages());
+    pages.extend(previews::files(site).into_iter().map(Ok));
     collect(pages.into_iter().chain(maps).collect())
 }
 
@@ -304,7 +303,8 @@ struct Base<'a> {
     sidebar: String,
     /// `<base href>` for the 404 page, when the site URL is known.
     base_href: Option<String>,
-    /// The preview data of the notes the page links to (see `previews`), or nothing.
+    /// Where `js/preview.js` finds the link previews (see `previews`), on pages that show
+    /// them; or nothing.
     previews: String,
 }
 
@@ -498,8 +498,6 @@ struct PageLinker<'a> {
     /// The Markdown file the body comes from: relative `other.md` links start at its folder.
     source: &'a RelPath,
     labels: &'a Labels,
-    /// Every note a link of the body resolved to: the page's preview data.
-    linked: RefCell<BTreeSet<NoteId>>,
     /// Auto-linking: the site's terms, and the slugs this body must not link again.
     auto: Option<(&'a Terms, std::collections::BTreeSet<String>)>,
 }
@@ -564,7 +562,6 @@ impl Linker for PageLinker<'_> {
             _ => target.to_string(),
         };
         let id = self.site.graph.resolve(kind, &target)?;
-        self.linked.borrow_mut().insert(id);
         let note = &self.site.notes[id];
         let mut href = self.page.href_to(&note_page(&note.slug));
         let mut text = note.title().to_string();
@@ -625,6 +622,11 @@ impl<'a> Renderer<'a> {
             base_href: None,
             previews: String::new(),
         }
+    }
+
+    /// `base` for a page that shows link previews.
+    fn with_previews(&self, base: Base<'a>) -> Base<'a> {
+        Base { previews: previews::pointer(self.site, &base.root), ..base }
     }
 
     /// The concept tree around `current`, as the sidebar's HTML: the roots, the path down to
@@ -754,7 +756,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The body's HTML, links relative to `page`, and the notes it links to.
+    /// The body's HTML, links relative to `page`.
     fn body(
         &self,
         page: &RelPath,
@@ -763,10 +765,8 @@ impl<'a> Renderer<'a> {
         headings: &[Heading],
         refs: &[Ref],
         current: Option<&str>,
-    ) -> (String, BTreeSet<NoteId>) {
-        let linker = self.linker(page, source, refs, current);
-        let html = markdown::render(body, headings, &linker);
-        (html, linker.linked.into_inner())
+    ) -> String {
+        markdown::render(body, headings, &self.linker(page, source, refs, current))
     }
 
     /// The linker of a body written in `source` and shown on `page`. With auto-linking on,
@@ -789,11 +789,11 @@ impl<'a> Renderer<'a> {
                 .collect();
             (terms, skip)
         });
-        PageLinker { site: self.site, page, source, labels: self.labels, linked: RefCell::default(), auto }
+        PageLinker { site: self.site, page, source, labels: self.labels, auto }
     }
 
-    /// The body of note `id` as its page shows it, and the notes it links to.
-    fn page_body(&self, id: NoteId) -> (String, BTreeSet<NoteId>) {
+    /// The body of note `id` as its page shows it.
+    fn page_body(&self, id: NoteId) -> String {
         let note = &self.site.notes[id];
         self.body(&note_page(&note.slug), &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug))
     }
@@ -805,7 +805,7 @@ impl<'a> Renderer<'a> {
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
-        let (body, mut linked) = self.page_body(id);
+        let body = self.page_body(id);
         let section = self.print_section(id, &body);
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
@@ -827,7 +827,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let ctx = NotePage {
-            base: self.base(&page, note.title(), note.front.summary.trim(), Some(id)),
+            base: self.with_previews(self.base(&page, note.title(), note.front.summary.trim(), Some(id))),
             slug: &note.slug,
             title: note.title(),
             summary: note.front.summary.trim(),
@@ -863,9 +863,6 @@ impl<'a> Renderer<'a> {
             map_href: self.plan.locate(site, &page, id),
             edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
-        // Preview data for what the page shows: the lists are capped, so is the data.
-        linked.extend(children.iter().take(NOTE_LIST_CAP).chain(&related).chain(backlinks.iter().take(NOTE_LIST_CAP)));
-        let ctx = NotePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         let mut pages = vec![self.render("note.html", &ctx, page)];
         pages.extend(self.note_lists(id, &backlinks));
         (pages, (id, section))
@@ -874,15 +871,11 @@ impl<'a> Renderer<'a> {
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {
         let site = self.site;
         let page = RelPath::new(HOME);
-        let (body, mut linked) = match &site.home {
+        let body = match &site.home {
             Some(h) => self.body(&page, &h.path, &h.source, &h.headings, &h.refs, None),
             None => Default::default(),
         };
         let all_roots = &site.graph.roots;
-        for &r in all_roots.iter().take(LEVEL_CAP) {
-            linked.insert(r);
-            linked.extend(site.graph.children[r].iter().take(LEVEL_CAP));
-        }
         let roots = all_roots.iter().take(LEVEL_CAP).map(|&id| {
             let children = &site.graph.children[id];
             let (to, anchor) = self.children_list(id);
@@ -895,7 +888,7 @@ impl<'a> Renderer<'a> {
         });
         let tags: std::collections::BTreeSet<&String> = site.notes.iter().flat_map(|n| &n.front.tags).collect();
         let ctx = HomePage {
-            base: self.base(&page, &site.config.title, &site.config.description, None),
+            base: self.with_previews(self.base(&page, &site.config.title, &site.config.description, None)),
             body,
             roots: roots.collect(),
             roots_more: self.more(&page, all_roots.len(), LEVEL_CAP, &self.roots_list(), ""),
@@ -903,7 +896,6 @@ impl<'a> Renderer<'a> {
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
             tag_count: tags.len(),
         };
-        let ctx = HomePage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         self.render("index.html", &ctx, page)
     }
 
@@ -1004,7 +996,7 @@ impl<'a> Renderer<'a> {
         let (site, plan, labels) = (self.site, &self.plan, self.labels);
         let page = plan.page(site, m);
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
-        let drawing =
+        let svg =
             graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
         let chain = plan
             .chain(m)
@@ -1036,17 +1028,15 @@ impl<'a> Renderer<'a> {
             ),
         };
         let ctx = MapPage {
-            base: self.base(&page, &heading, &intro, None),
+            base: self.with_previews(self.base(&page, &heading, &intro, None)),
             heading,
             intro,
             chain,
             map_root: root.map(|r| self.link(&page, r)),
             folded: plan.maps[m].folded.len(),
-            svg: drawing.svg,
+            svg,
             parts,
         };
-        let linked: BTreeSet<NoteId> = drawing.notes.into_iter().chain(root).collect();
-        let ctx = MapPage { base: Base { previews: previews::script(site, linked), ..ctx.base }, ..ctx };
         self.render("graph.html", &ctx, page)
     }
 

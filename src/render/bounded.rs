@@ -263,7 +263,7 @@ impl<'a> Renderer<'a> {
             let target = p.path.as_str().trim_start_matches("glossary/").trim_end_matches(".html").to_string();
             for e in &groups[p.group].entries[p.range.clone()] {
                 let slug = &self.site.notes[e.id].slug;
-                maps[bucket(slug, buckets)].insert(slug.clone(), serde_json::Value::String(target.clone()));
+                maps[names::slug_bucket(slug, buckets)].insert(slug.clone(), serde_json::Value::String(target.clone()));
             }
         }
         let files = maps
@@ -281,15 +281,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// FNV-1a over the slug's bytes, as `glossary.html`'s script computes it (slugs are ASCII).
-pub fn bucket(slug: &str, buckets: usize) -> usize {
-    let mut h: u32 = 2_166_136_261;
-    for b in slug.bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
-    }
-    h as usize % buckets
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,11 +289,5 @@ mod tests {
     fn list_pages_are_numbered_from_two() {
         assert_eq!(list_page("all/roots", 0).as_str(), "all/roots.html");
         assert_eq!(list_page("all/roots", 2).as_str(), "all/roots.p3.html");
-    }
-
-    #[test]
-    fn buckets_match_the_script() {
-        // Math.imul(h ^ c, 16777619) >>> 0 over "lora", starting from 2166136261.
-        assert_eq!(bucket("lora", 1 << 31), 0xf132_4c41 % (1 << 31));
     }
 }

@@ -112,7 +112,7 @@ impl Renderer<'_> {
             // Nothing kept (a failed rebuild emptied it): the other notes' sections again.
             let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
             let others: Vec<NoteId> = NoteId::all(n).filter(|id| !given.contains(id)).collect();
-            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id).0))));
+            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id)))));
         }
         let dirty = dirty && kept;
         if !dirty {

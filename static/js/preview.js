@@ -1,14 +1,41 @@
 /* conceptbook link previews: hover or focus a link to another note to see its title and
-   summary. The data is inlined in each page (<script type="application/json"
-   id="preview-data">, written at build time), so this works from file:// with no fetch.
-   Mouse only for hover (touch and pen taps just follow the link), keyboard focus shows the
+   summary. A page that shows previews says where their files are (<script
+   type="application/json" id="preview-data">{"src": "previews/", "buckets": N}): the
+   summaries live in previews/<k>.js, k the FNV-1a hash of the slug modulo N, as the build
+   computes it. A file is loaded with a <script> element the first time a link of its
+   bucket is pointed at, so this works from file:// with no fetch. Mouse only for hover (touch and pen taps just follow the link), keyboard focus shows the
    preview too, and Esc dismisses it. Everything is written as text, never as markup. */
 (function () {
   "use strict";
   var holder = document.getElementById("preview-data");
   if (!holder) return;
-  var data;
-  try { data = JSON.parse(holder.textContent); } catch (e) { return; }
+  var where;
+  try { where = JSON.parse(holder.textContent); } catch (e) { return; }
+  if (!where || typeof where.src !== "string" || !(where.buckets > 0)) return;
+  var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+  var data = {}, files = {};
+  window.conceptbookPreviews = function (d) {
+    for (var k in d) if (own(d, k)) data[k] = d[k];
+  };
+
+  function bucket(slug) {
+    var h = 2166136261;
+    for (var i = 0; i < slug.length; i++) h = Math.imul(h ^ slug.charCodeAt(i), 16777619) >>> 0;
+    return h % where.buckets;
+  }
+
+  // Calls then() once the preview of slug is known: now, or when its file has loaded.
+  function withData(slug, then) {
+    if (own(data, slug)) { then(); return; }
+    var k = bucket(slug), s = files[k];
+    if (!s) {
+      s = files[k] = document.createElement("script");
+      s.src = where.src + k + ".js";
+      s.async = true;
+      document.head.appendChild(s);
+    }
+    s.addEventListener("load", function () { if (own(data, slug)) then(); });
+  }
 
   var tip = document.createElement("div");
   tip.className = "preview";
@@ -23,11 +50,18 @@
   tip.appendChild(summary);
   document.body.appendChild(tip);
 
-  var current = null, showTimer = 0, hideTimer = 0;
+  // current: the link whose preview shows; wanted: the link whose preview should show
+  // once its data is there.
+  var current = null, wanted = null, showTimer = 0, hideTimer = 0;
 
   function linkOf(el) {
-    var a = el && el.closest ? el.closest("a.note-link[data-slug]") : null;
-    return a && Object.prototype.hasOwnProperty.call(data, a.getAttribute("data-slug")) ? a : null;
+    return el && el.closest ? el.closest("a.note-link[data-slug]") : null;
+  }
+
+  // Shows a's preview, after its data has loaded if need be, unless the reader moved on.
+  function showWhenReady(a) {
+    wanted = a;
+    withData(a.getAttribute("data-slug"), function () { if (wanted === a) show(a); });
   }
 
   function place(a) {
@@ -109,6 +143,7 @@
     clearTimeout(hideTimer);
     if (current) current.removeAttribute("aria-describedby");
     current = null;
+    wanted = null;
     tip.hidden = true;
   }
 
@@ -120,7 +155,8 @@
     clearTimeout(hideTimer);
     if (a === current) return;
     clearTimeout(showTimer);
-    showTimer = setTimeout(function () { show(a); }, 250);
+    withData(a.getAttribute("data-slug"), function () {}); // start loading now
+    showTimer = setTimeout(function () { showWhenReady(a); }, 250);
   });
 
   document.addEventListener("pointerout", function (e) {
@@ -128,6 +164,7 @@
     if (!linkOf(e.target) && !tip.contains(e.target)) return;
     clearTimeout(showTimer);
     var to = e.relatedTarget;
+    if (wanted && wanted !== current && !(to && wanted.contains(to))) wanted = null;
     // The preview stays while the pointer moves from the link onto it (WCAG 1.4.13).
     if (to && current && (tip.contains(to) || current.contains(to))) return;
     if (current) hideTimer = setTimeout(hide, 250);
@@ -138,10 +175,11 @@
     if (!a) return;
     var keyboard = true;
     try { keyboard = a.matches(":focus-visible"); } catch (x) { /* old browsers */ }
-    if (keyboard) show(a);
+    if (keyboard) showWhenReady(a);
   });
 
   document.addEventListener("focusout", function (e) {
+    if (wanted && e.target === wanted && wanted !== current) wanted = null;
     if (current && e.target === current) hide();
   });
 

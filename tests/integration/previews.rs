@@ -1,6 +1,7 @@
-//! Link previews and auto-linked terms: the preview data a page carries (exactly the notes
-//! it links to), terms linked on first mention when book.toml asks, and in Chromium the
-//! preview on hover and keyboard focus, dismissed by Esc, never in the way of a touch.
+//! Link previews and auto-linked terms: the preview files (each link finds its note's
+//! preview in the file of its bucket), terms linked on first mention when book.toml asks,
+//! and in Chromium the preview on hover and keyboard focus, dismissed by Esc, never in the
+//! way of a touch.
 
 use crate::browser::*;
 use crate::support::*;
@@ -26,34 +27,67 @@ fn site() -> SiteTest {
         .simple("lora", "LoRA（低秩适配）", "parent = \"peft\"", "冻结原权重。")
 }
 
-/// The preview data of a page: slug → [title, summary].
-fn preview_data(html: &str) -> Option<BTreeMap<String, Vec<String>>> {
+/// Where a page's script finds the previews (`{"src", "buckets"}`), if the page shows them.
+fn pointer(html: &str) -> Option<serde_json::Value> {
     let open = "<script type=\"application/json\" id=\"preview-data\">";
     let start = html.find(open)? + open.len();
     let json = &html[start..start + html[start..].find("</script>").unwrap()];
-    Some(serde_json::from_str(json).expect("preview data is JSON"))
+    Some(serde_json::from_str(json).expect("the pointer is JSON"))
+}
+
+/// FNV-1a over the slug's bytes, as js/preview.js computes it.
+fn bucket(slug: &str, buckets: u64) -> u64 {
+    let h = slug.bytes().fold(2_166_136_261_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619));
+    u64::from(h) % buckets
+}
+
+/// The preview of each note a page links to (slug → [title, summary]), read the way the
+/// page's script reads it: from the file of the slug's bucket, which must hold it.
+fn preview_data(site: &SiteTest, page: &str) -> Option<BTreeMap<String, Vec<String>>> {
+    let html = site.read(page);
+    let where_ = pointer(&html)?;
+    let src = where_["src"].as_str().unwrap();
+    let buckets = where_["buckets"].as_u64().unwrap();
+    let dir = std::path::Path::new(page).parent().unwrap();
+    let mut data = BTreeMap::new();
+    for slug in attrs(&html, "data-slug") {
+        let file = site.read(&dir.join(format!("{src}{}.js", bucket(&slug, buckets))).to_string_lossy());
+        let json = file.strip_prefix("conceptbookPreviews(").and_then(|f| f.strip_suffix(");\n")).expect("a call");
+        let mut all: BTreeMap<String, Vec<String>> = serde_json::from_str(json).expect("preview data is JSON");
+        let preview = all.remove(&slug).unwrap_or_else(|| panic!("{page}: the preview of {slug} is in its bucket"));
+        data.insert(slug, preview);
+    }
+    Some(data)
 }
 
 #[test]
-fn a_page_carries_the_previews_of_exactly_the_notes_it_links_to() {
+fn every_link_finds_its_preview_in_the_file_of_its_bucket() {
     let site = site();
     site.build().ok();
-    let page = site.read("peft.html");
-    let data = preview_data(&page).expect("peft.html has preview data");
-    let linked: Vec<String> =
-        attrs(&page, "data-slug").into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    assert_eq!(data.keys().cloned().collect::<Vec<_>>(), linked);
+    let data = preview_data(&site, "peft.html").expect("peft.html shows previews");
+    assert_eq!(data.keys().cloned().collect::<Vec<_>>(), ["fine-tuning", "lora"]);
     assert_eq!(data["lora"], ["LoRA（低秩适配）", "LoRA（低秩适配）的一句话定义。"]);
-    // A summary cannot end the script element it travels in.
-    let home = site.read("fine-tuning.html");
-    assert!(home.contains("\\u003c/script>"), "escaped");
-    assert_eq!(home.matches("</script>").count(), 5, "theme, site.js, search.js, preview.js, data");
-    assert_eq!(preview_data(&home).unwrap()["peft"][1], "只训练少量参数的微调方法总称，含 </script> 与 <!-- 也无妨。");
-    // The glossary and tags pages show every summary already: no data there.
+    // A page carries only the pointer, whatever it links to.
+    let page = site.read("fine-tuning.html");
+    assert_eq!(page.matches("</script>").count(), 5, "theme, site.js, search.js, preview.js, pointer");
+    assert!(!page.contains("\"peft\":["), "no preview data inline");
+    assert_eq!(
+        preview_data(&site, "fine-tuning.html").unwrap()["peft"][1],
+        "只训练少量参数的微调方法总称，含 </script> 与 <!-- 也无妨。"
+    );
+    // Every note's preview is written once.
+    let files: Vec<String> = std::fs::read_dir(site.out().join("previews"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 1, "a small site has one file");
+    assert_eq!(files[0].matches("\"peft\":").count(), 1);
+    assert!(files[0].contains("\\u003c/script>"), "escaped, like every JSON the site writes");
+    // The glossary and tags pages show every summary already: no previews there.
     for page in ["glossary.html", "tags.html", "404.html"] {
-        assert!(preview_data(&site.read(page)).is_none(), "{page}");
+        assert!(pointer(&site.read(page)).is_none(), "{page}");
     }
-    assert!(preview_data(&site.read("graph.html")).is_some(), "the map has previews");
+    assert!(preview_data(&site, "graph.html").is_some_and(|d| d.len() == 3), "the map has previews of its boxes");
     assert!(site.read("index.html").contains("js/preview.js"));
 }
 
@@ -100,7 +134,7 @@ fn terms_are_linked_on_first_mention_when_book_toml_asks() {
             ("lora.html".to_string(), "LoRA".to_string()),
         ]
     );
-    let data = preview_data(&page).unwrap();
+    let data = preview_data(&on, "notes.html").unwrap();
     assert!(data.contains_key("peft") && data.contains_key("lora"), "with their previews");
     check_links(&on.out());
 }

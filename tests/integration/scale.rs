@@ -4,6 +4,7 @@
 
 use crate::browser::{serve, with_browser};
 use crate::support::*;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::Locator;
 
 /// `n` notes `n0`…; `parent(i)` gives a note's parent; each links to the next one and,
@@ -140,7 +141,7 @@ fn a_large_glossary_splits_per_initial_and_its_anchors_still_land() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn glossary_html_hash_moves_on_to_the_part_that_holds_the_entry() {
+async fn glossary_anchors_and_link_previews_find_their_part_through_the_slug_bucket() {
     let site = shaped(1600, |_| None, false);
     site.build().ok();
     let out = site.out();
@@ -161,6 +162,32 @@ async fn glossary_html_hash_moves_on_to_the_part_that_holds_the_entry() {
             assert!(url.ends_with(&format!("{part}#n1234")), "{base}: landed on {url}");
             let target = c.find(Locator::Css(":target")).await.unwrap();
             assert_eq!(target.attr("id").await.unwrap().as_deref(), Some("n1234"));
+
+            // A link's preview comes from the file of its slug's bucket, one of 13 here.
+            c.goto(&format!("{base}n1233.html")).await.unwrap();
+            let link = c.find(Locator::Css(".note-body a.note-link[data-slug='n1234']")).await.unwrap();
+            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+                element: link,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            }))
+            .await
+            .unwrap();
+            let mut text = String::new();
+            for _ in 0..50 {
+                let v = c
+                    .execute("const t = document.getElementById('link-preview'); return t && !t.hidden ? t.textContent : '';", vec![])
+                    .await
+                    .unwrap();
+                text = v.as_str().unwrap().to_string();
+                if !text.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(text.starts_with("概念1234概念1234的一句话定义"), "{base}: preview {text:?}");
+            c.release_actions().await.unwrap();
         }
     })
     .await;
