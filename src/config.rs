@@ -27,6 +27,10 @@ pub struct Config {
     /// `[build] trusted-html`: keep raw HTML and link URLs as authors wrote them, for a
     /// site whose every author is trusted. Off by default: they are sanitized.
     pub trusted_html: bool,
+    /// `[build] print`: write the print page (`print.html`, every note on one page, in parts
+    /// for a large site). On by default; a very large site may turn it off, as it holds a
+    /// second copy of every body (about a sixth of a large site's bytes).
+    pub print: bool,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +63,7 @@ struct RawBuild {
     auto_link_skip: Vec<String>,
     #[serde(default)]
     trusted_html: bool,
+    print: Option<bool>,
 }
 
 pub const SITE_URL_HELP: &str = "write the address the site is served at, e.g. \"https://user.github.io/repo/\"";
@@ -110,7 +115,7 @@ fn default_language() -> String {
 
 const TOP_KEYS: &[&str] = &["book", "build"];
 const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url", "edit-url-template"];
-const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html"];
+const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html", "print"];
 
 pub const FILE: &str = "book.toml";
 
@@ -190,6 +195,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         auto_link: raw.build.auto_link,
         auto_link_skip: raw.build.auto_link_skip,
         trusted_html: raw.build.trusted_html,
+        print: raw.build.print.unwrap_or(true),
     })
 }
 
@@ -292,6 +298,15 @@ mod tests {
         assert_eq!(err[0].line, 3);
         assert!(err[0].message.contains("book.site_url"), "{}", err[0]);
         assert!(err[0].help.as_deref().unwrap().contains("did you mean `site-url`"));
+    }
+
+    #[test]
+    fn the_print_page_is_on_unless_turned_off() {
+        assert!(parse("[book]\ntitle = \"T\"\n").unwrap().print);
+        assert!(parse("[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"out\"\n").unwrap().print);
+        assert!(!parse("[book]\ntitle = \"T\"\n[build]\nprint = false\n").unwrap().print);
+        let err = parse("[book]\ntitle = \"T\"\n[build]\nprnt = false\n").unwrap_err();
+        assert!(err[0].help.as_deref().unwrap().contains("did you mean `print`"), "{}", err[0]);
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn note_pages_into(
     sink: &dyn Sink,
 ) -> Result<PrintSections, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let (diags, sections): (Vec<Vec<Diagnostic>>, PrintSections) = ids
+    let (diags, sections): (Vec<Vec<Diagnostic>>, Vec<Option<(NoteId, String)>>) = ids
         .par_iter()
         .map(|&id| {
             let (pages, section) = r.note(id);
@@ -149,7 +149,7 @@ fn note_pages_into(
         .unzip();
     let diags: Vec<Diagnostic> = diags.into_iter().flatten().collect();
     if diags.is_empty() {
-        Ok(sections)
+        Ok(sections.into_iter().flatten().collect())
     } else {
         Err(diags)
     }
@@ -313,6 +313,8 @@ struct SiteInfo<'a> {
     title: &'a str,
     description: &'a str,
     lang: &'a str,
+    /// Whether the site has a print page to link to (book.toml's `[build] print`).
+    print: bool,
 }
 
 /// "and N more", linking to where the rest is listed.
@@ -612,7 +614,12 @@ impl<'a> Renderer<'a> {
     fn base(&self, page: &RelPath, title: &str, description: &str, current: Option<NoteId>) -> Base<'a> {
         let config = &self.site.config;
         Base {
-            site: SiteInfo { title: &config.title, description: &config.description, lang: &config.language },
+            site: SiteInfo {
+                title: &config.title,
+                description: &config.description,
+                lang: &config.language,
+                print: config.print,
+            },
             labels: self.labels,
             root: page.href_to(&RelPath::new("")).trim_start_matches("./").to_string(),
             page_title: title.to_string(),
@@ -799,14 +806,15 @@ impl<'a> Renderer<'a> {
     }
 
     /// Note `id`'s page, and the list pages of its children and backlinks when they are
-    /// many; and its section of the print page, made from the same body.
-    fn note(&self, id: NoteId) -> (Vec<PageResult>, (NoteId, String)) {
+    /// many; and its section of the print page, made from the same body, when the site
+    /// has one.
+    fn note(&self, id: NoteId) -> (Vec<PageResult>, Option<(NoteId, String)>) {
         let site = self.site;
         let g = &site.graph;
         let note = &site.notes[id];
         let page = note_page(&note.slug);
         let body = self.page_body(id);
-        let section = self.print_section(id, &body);
+        let section = site.config.print.then(|| (id, self.print_section(id, &body)));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
@@ -865,7 +873,7 @@ impl<'a> Renderer<'a> {
         };
         let mut pages = vec![self.render("note.html", &ctx, page)];
         pages.extend(self.note_lists(id, &backlinks));
-        (pages, (id, section))
+        (pages, section)
     }
 
     fn home(&self) -> Result<(RelPath, Vec<u8>), Vec<Diagnostic>> {

@@ -104,6 +104,10 @@ impl Renderer<'_> {
     /// them when the cut moves); without, `sections` holds every note.
     pub(super) fn print(&self, cache: &mut PrintCache, mut sections: PrintSections, dirty: bool) -> Vec<PageResult> {
         let site = self.site;
+        if !site.config.print {
+            *cache = PrintCache::default();
+            return Vec::new();
+        }
         let n = site.notes.len();
         let order = &site.graph.reading_order;
         let numbers = &self.numbers;

@@ -200,6 +200,25 @@ fn a_large_print_page_splits_below_one_mebibyte_and_links_across_parts() {
 }
 
 #[test]
+fn a_site_can_turn_the_print_page_off_and_nothing_links_to_it() {
+    let site = SiteTest::peft_chain()
+        .simple("lora", "LoRA", "parent = \"peft\"", "见 [[peft]]。")
+        .file("book.toml", "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\n\n[build]\nprint = false\n");
+    site.build().ok();
+    assert!(!site.out().join("print.html").exists(), "no print page");
+    for page in ["index.html", "lora.html", "glossary.html", "graph.html"] {
+        assert!(!site.read(page).contains("print.html"), "{page} links to no print page");
+    }
+    assert!(site.read("lora.html").contains("<a href=\"tags.html\">"), "the other links stay");
+    check_links(&site.out());
+    // A rebuild after turning it back on has it again.
+    let site = site.file("book.toml", "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\n");
+    site.build().ok();
+    assert!(site.read("print.html").contains("<article class=\"print-note\" id=\"lora\">"));
+    assert!(site.read("lora.html").contains("<a href=\"print.html\">打印</a>"));
+}
+
+#[test]
 fn edit_links_point_at_each_note_file_and_a_bad_template_is_refused() {
     let site = SiteTest::peft_chain()
         .simple("training/lora", "LoRA", "parent = \"peft\"", "正文。")
