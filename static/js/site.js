@@ -16,9 +16,22 @@
   }
 
   // The concept tree as a drawer on narrow screens, over a backdrop; Esc or a tap outside
-  // it closes it.
+  // it closes it. The drawer opens the top bar's links too (the bar has no room for them
+  // there): copied from the bar here rather than written twice into every page, as the
+  // drawer only opens with this script.
   var menu = document.querySelector(".menu-toggle");
   var sidebar = document.getElementById("sidebar");
+  var topLinks = document.querySelector(".top-links");
+  if (menu && sidebar && topLinks && !sidebar.querySelector(".drawer-links")) {
+    var drawerLinks = document.createElement("ul");
+    drawerLinks.className = "drawer-links";
+    Array.prototype.forEach.call(topLinks.querySelectorAll("a"), function (a) {
+      var li = document.createElement("li");
+      li.appendChild(a.cloneNode(true));
+      drawerLinks.appendChild(li);
+    });
+    sidebar.insertBefore(drawerLinks, sidebar.firstChild);
+  }
   if (menu && sidebar) {
     var backdrop = document.createElement("div");
     backdrop.className = "drawer-backdrop";
