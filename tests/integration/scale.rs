@@ -85,8 +85,7 @@ fn a_wide_site_shows_a_window_of_siblings_and_lists_the_rest_on_the_parents_list
     site.build().ok();
     let page = site.read("n150.html");
     let side = sidebar(&page);
-    let tree = &side[side.find("</ul>").unwrap()..];
-    assert_eq!(tree.matches("<li").count(), 17, "the root, 15 siblings and \"and N more\": {side}");
+    assert_eq!(side.matches("<li").count(), 17, "the root, 15 siblings and \"and N more\": {side}");
     assert!(side.contains("aria-current=\"page\">概念150<"));
     assert!(side.contains("href=\"children/n0.html\""), "and N more goes to the parent's children list");
     // The root's own page lists a few children, then links to the list of them all.
