@@ -123,8 +123,10 @@ pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache
     search::index_cached(site, &theme.labels.search_panel, cache).into_iter().collect()
 }
 
-/// Each note's section of the print page, made with its page (see [`print_pages`]).
-pub type PrintSections = Vec<(NoteId, String)>;
+/// A note's section of the print page, made with its page (see [`print_pages`]).
+pub type PrintSection = (NoteId, String);
+/// The print sections of several notes.
+pub type PrintSections = Vec<PrintSection>;
 
 /// The pages of the notes `ids`, rendered in parallel, and their print sections.
 pub fn note_pages(site: &Site, theme: &Theme, ids: &[NoteId]) -> Result<(Output, PrintSections), Vec<Diagnostic>> {
@@ -140,7 +142,7 @@ fn note_pages_into(
     sink: &dyn Sink,
 ) -> Result<PrintSections, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let (diags, sections): (Vec<Vec<Diagnostic>>, Vec<Option<(NoteId, String)>>) = ids
+    let (diags, sections): (Vec<Vec<Diagnostic>>, Vec<Option<PrintSection>>) = ids
         .par_iter()
         .map(|&id| {
             let (pages, section) = r.note(id);
@@ -808,7 +810,7 @@ impl<'a> Renderer<'a> {
     /// Note `id`'s page, and the list pages of its children and backlinks when they are
     /// many; and its section of the print page, made from the same body, when the site
     /// has one.
-    fn note(&self, id: NoteId) -> (Vec<PageResult>, Option<(NoteId, String)>) {
+    fn note(&self, id: NoteId) -> (Vec<PageResult>, Option<PrintSection>) {
         let site = self.site;
         let g = &site.graph;
         let note = &site.notes[id];
