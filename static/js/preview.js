@@ -184,7 +184,8 @@
   });
 
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && !tip.hidden) hide();
+    // Esc dismisses the preview, or the one still on its way.
+    if (e.key === "Escape" && (!tip.hidden || wanted)) hide();
   });
 
   // A preview follows its link when a box around it scrolls (the map scrolls sideways).

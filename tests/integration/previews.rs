@@ -311,3 +311,112 @@ async fn previews_show_on_hover_and_focus_go_on_esc_and_leave_touch_alone() {
     })
     .await;
 }
+
+/// A hub note linking to `a` and `b`, two of 130 notes whose previews are in different
+/// files (132 notes: two buckets).
+fn two_buckets() -> (SiteTest, String, String) {
+    let slugs: Vec<String> = (0..130).map(|i| format!("n{i}")).collect();
+    let a = slugs.iter().find(|s| bucket(s, 2) == 0).unwrap().clone();
+    let b = slugs.iter().find(|s| bucket(s, 2) == 1).unwrap().clone();
+    let mut site = SiteTest::new()
+        .simple("hub", "枢纽", "", &format!("先看 [[{a}]]，再看 [[{b}]]。\n"))
+        .simple("pool", "池", "", "");
+    for s in &slugs {
+        site = site.simple(s, &format!("标题{s}"), "parent = \"pool\"", "");
+    }
+    site.build().ok();
+    assert_eq!(pointer(&site.read("hub.html")).unwrap()["buckets"], 2);
+    (site, a, b)
+}
+
+/// Paths the server of [`serve_held`] holds back until they are let go.
+type Held = std::sync::Arc<(std::sync::Mutex<std::collections::BTreeSet<String>>, std::sync::Condvar)>;
+
+/// Serves `root` like `browser::serve` (a missing file is a 404), one thread per request,
+/// uncached; a request for a path in the returned set waits until [`let_go`] takes it out:
+/// a preview file that is slow to come.
+fn serve_held(root: std::path::PathBuf) -> (String, Held) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    let held = Held::default();
+    let gate = held.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let (root, gate) = (root.clone(), gate.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0; 8192];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]);
+                let raw = req.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
+                let path = percent_decode(raw.trim_start_matches('/'));
+                let path = if path.is_empty() { "index.html".to_string() } else { path };
+                let (lock, cv) = &*gate;
+                drop(cv.wait_while(lock.lock().unwrap(), |held| held.contains(&path)).unwrap());
+                let (status, body) = match std::fs::read(root.join(&path)).ok().filter(|_| !path.contains("..")) {
+                    Some(b) => ("200 OK", b),
+                    None => ("404 Not Found", b"not found".to_vec()),
+                };
+                let ct = match path.rsplit('.').next() {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    (base, held)
+}
+
+fn hold(held: &Held, path: &str) {
+    held.0.lock().unwrap().insert(path.to_string());
+}
+
+fn let_go(held: &Held, path: &str) {
+    held.0.lock().unwrap().remove(path);
+    held.1.notify_all();
+}
+
+/// Presses Tab until the body's link to `slug` has the focus.
+async fn tab_to(c: &Client, slug: &str) {
+    for _ in 0..80 {
+        c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+        let here = c
+            .execute("return document.activeElement.matches('.note-body a.note-link') && document.activeElement.dataset.slug", vec![])
+            .await
+            .unwrap();
+        if here == slug {
+            return;
+        }
+    }
+    panic!("Tab never reached the link to {slug}");
+}
+
+/// What the reader sees of the preview after `ms` more milliseconds.
+async fn after(c: &Client, ms: u64) -> (bool, String) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    preview(c).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn esc_before_a_slow_preview_file_comes_cancels_the_preview() {
+    let (site, a, _) = two_buckets();
+    let (http, held) = serve_held(site.out());
+    with_browser((1280, 900), move |c| async move {
+        hold(&held, "previews/0.js");
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        tab_to(&c, &a).await;
+        c.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
+        let_go(&held, "previews/0.js");
+        assert_eq!(after(&c, 800).await, (true, String::new()), "Esc, pressed while the file loaded, dismissed it");
+    })
+    .await;
+}
