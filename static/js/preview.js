@@ -51,16 +51,17 @@
   document.body.appendChild(tip);
 
   // current: the link whose preview shows; wanted: the link whose preview should show
-  // once its data is there.
-  var current = null, wanted = null, showTimer = 0, hideTimer = 0;
+  // once its data is there, and whether the pointer (not the focus) asked for it.
+  var current = null, wanted = null, wantedByPointer = false, showTimer = 0, hideTimer = 0;
 
   function linkOf(el) {
     return el && el.closest ? el.closest("a.note-link[data-slug]") : null;
   }
 
   // Shows a's preview, after its data has loaded if need be, unless the reader moved on.
-  function showWhenReady(a) {
+  function showWhenReady(a, byPointer) {
     wanted = a;
+    wantedByPointer = byPointer;
     withData(a.getAttribute("data-slug"), function () { if (wanted === a) show(a); });
   }
 
@@ -156,7 +157,7 @@
     if (a === current) return;
     clearTimeout(showTimer);
     withData(a.getAttribute("data-slug"), function () {}); // start loading now
-    showTimer = setTimeout(function () { showWhenReady(a); }, 250);
+    showTimer = setTimeout(function () { showWhenReady(a, true); }, 250);
   });
 
   document.addEventListener("pointerout", function (e) {
@@ -164,7 +165,11 @@
     if (!linkOf(e.target) && !tip.contains(e.target)) return;
     clearTimeout(showTimer);
     var to = e.relatedTarget;
-    if (wanted && wanted !== current && !(to && wanted.contains(to))) wanted = null;
+    // The pointer leaving the link it asked a preview for (not another link, nor a link
+    // the keyboard is on) gives it up.
+    if (wanted && wantedByPointer && wanted !== current && linkOf(e.target) === wanted && !(to && wanted.contains(to))) {
+      wanted = null;
+    }
     // The preview stays while the pointer moves from the link onto it (WCAG 1.4.13).
     if (to && current && (tip.contains(to) || current.contains(to))) return;
     if (current) hideTimer = setTimeout(hide, 250);
@@ -175,11 +180,11 @@
     if (!a) return;
     var keyboard = true;
     try { keyboard = a.matches(":focus-visible"); } catch (x) { /* old browsers */ }
-    if (keyboard) showWhenReady(a);
+    if (keyboard) showWhenReady(a, false);
   });
 
   document.addEventListener("focusout", function (e) {
-    if (wanted && e.target === wanted && wanted !== current) wanted = null;
+    if (wanted && !wantedByPointer && e.target === wanted && wanted !== current) wanted = null;
     if (current && e.target === current) hide();
   });
 

@@ -420,3 +420,47 @@ async fn esc_before_a_slow_preview_file_comes_cancels_the_preview() {
     })
     .await;
 }
+
+async fn body_link(c: &Client, slug: &str) -> fantoccini::elements::Element {
+    c.find(Locator::Css(&format!(".note-body a.note-link[data-slug='{slug}']"))).await.unwrap()
+}
+
+async fn mouse_to(c: &Client, link: &fantoccini::elements::Element) {
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: link.clone(),
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    }))
+    .await
+    .unwrap();
+}
+
+async fn mouse_away(c: &Client) {
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+        duration: None,
+        x: 5.0,
+        y: 300.0,
+    }))
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pointer_crossing_another_link_keeps_the_focused_links_coming_preview() {
+    let (site, a, b) = two_buckets();
+    let (http, held) = serve_held(site.out());
+    with_browser((1280, 900), move |c| async move {
+        hold(&held, "previews/0.js");
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        tab_to(&c, &a).await;
+        // The mouse passes over the other link on its way somewhere else.
+        let other = body_link(&c, &b).await;
+        mouse_to(&c, &other).await;
+        mouse_away(&c).await;
+        let_go(&held, "previews/0.js");
+        let (hidden, text) = wait_for(&c, true).await;
+        assert!(!hidden && text.starts_with(&format!("标题{a}")), "the focused link's preview shows: {text:?}");
+    })
+    .await;
+}
