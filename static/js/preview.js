@@ -59,10 +59,13 @@
   }
 
   // Shows a's preview, after its data has loaded if need be, unless the reader moved on.
+  // Another link's preview goes meanwhile: it must not stand for a.
   function showWhenReady(a, byPointer) {
+    var slug = a.getAttribute("data-slug");
+    if (current && current !== a && !own(data, slug)) hide();
     wanted = a;
     wantedByPointer = byPointer;
-    withData(a.getAttribute("data-slug"), function () { if (wanted === a) show(a); });
+    withData(slug, function () { if (wanted === a) show(a); });
   }
 
   function place(a) {

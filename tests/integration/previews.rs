@@ -464,3 +464,31 @@ async fn a_pointer_crossing_another_link_keeps_the_focused_links_coming_preview(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preview_goes_when_the_pointer_moves_to_a_link_whose_file_is_still_coming() {
+    let (site, a, b) = two_buckets();
+    let (http, held) = serve_held(site.out());
+    with_browser((1280, 900), move |c| async move {
+        hold(&held, "previews/1.js");
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        mouse_to(&c, &body_link(&c, &a).await).await;
+        let (hidden, text) = wait_for(&c, true).await;
+        assert!(!hidden && text.starts_with(&format!("标题{a}")), "{text:?}");
+        mouse_to(&c, &body_link(&c, &b).await).await;
+        let (hidden, text) = after(&c, 800).await;
+        assert!(hidden, "no preview of {a} while the pointer rests on {b}: {text:?}");
+        let_go(&held, "previews/1.js");
+        let (hidden, text) = wait_for(&c, true).await;
+        assert!(!hidden && text.starts_with(&format!("标题{b}")), "then {b}'s: {text:?}");
+        // Moving away before a file comes: nothing shows later.
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        hold(&held, "previews/0.js");
+        mouse_to(&c, &body_link(&c, &a).await).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        mouse_away(&c).await;
+        let_go(&held, "previews/0.js");
+        assert_eq!(after(&c, 800).await, (true, String::new()), "no preview for a link left");
+    })
+    .await;
+}
