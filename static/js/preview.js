@@ -32,6 +32,11 @@
       s = files[k] = document.createElement("script");
       s.src = where.src + k + ".js";
       s.async = true;
+      // A file that failed (a network hiccup) is asked for again the next time.
+      s.addEventListener("error", function () {
+        if (files[k] === s) delete files[k];
+        if (s.parentNode) s.parentNode.removeChild(s);
+      });
       document.head.appendChild(s);
     }
     s.addEventListener("load", function () { if (own(data, slug)) then(); });

@@ -492,3 +492,24 @@ async fn a_preview_goes_when_the_pointer_moves_to_a_link_whose_file_is_still_com
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preview_file_that_failed_to_load_is_tried_again() {
+    let (site, a, _) = two_buckets();
+    let (http, _held) = serve_held(site.out());
+    let file = site.out().join("previews/0.js");
+    with_browser((1280, 900), move |c| async move {
+        let kept = file.with_extension("kept");
+        std::fs::rename(&file, &kept).unwrap();
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        let link = body_link(&c, &a).await;
+        mouse_to(&c, &link).await;
+        assert_eq!(after(&c, 800).await, (true, String::new()), "no preview without its file");
+        mouse_away(&c).await;
+        std::fs::rename(&kept, &file).unwrap();
+        mouse_to(&c, &link).await;
+        let (hidden, text) = wait_for(&c, true).await;
+        assert!(!hidden && text.starts_with(&format!("标题{a}")), "the file is asked for again: {text:?}");
+    })
+    .await;
+}
