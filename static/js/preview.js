@@ -3,8 +3,9 @@
    type="application/json" id="preview-data">{"src": "previews/", "buckets": N}): the
    summaries live in previews/<k>.js, k the FNV-1a hash of the slug modulo N, as the build
    computes it. A file is loaded with a <script> element the first time a link of its
-   bucket is pointed at, so this works from file:// with no fetch. Mouse only for hover (touch and pen taps just follow the link), keyboard focus shows the
-   preview too, and Esc dismisses it. Everything is written as text, never as markup. */
+   bucket is pointed at, so this works from file:// with no fetch. Mouse only for hover
+   (touch and pen taps just follow the link), keyboard focus shows the preview too, and Esc
+   dismisses it. Everything is written as text, never as markup. */
 (function () {
   "use strict";
   var holder = document.getElementById("preview-data");
