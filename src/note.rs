@@ -456,7 +456,7 @@ pub fn is_reserved(slug: &str) -> bool {
 /// file when the slug comes from the file's name.
 fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
     let better = format!("{slug}-note");
-    let message = format!("the slug `{slug}` is reserved: conceptbook writes its own {slug} page there");
+    let message = format!("the slug `{slug}` is reserved for conceptbook's own {slug} page");
     match slug_key {
         Some(pos) => Diagnostic::error(path, message)
             .at(pos)

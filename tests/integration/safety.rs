@@ -353,7 +353,7 @@ fn slugs_of_generated_pages_are_refused_with_a_suggestion() {
         .simple("x404", "四零四", "slug = \"404\"", "");
     let run = site.build().failed();
     run.says(&[
-        "content/glossary.md:1:1: error: the slug `glossary` is reserved: conceptbook writes its own glossary page there",
+        "content/glossary.md:1:1: error: the slug `glossary` is reserved for conceptbook's own glossary page",
         "help: rename the file or set another slug in its front matter, e.g. `slug = \"glossary-note\"`",
         "content/tags-note.md:4:1: error: the slug `tags` is reserved",
         "help: choose another slug, e.g. `slug = \"tags-note\"`",
