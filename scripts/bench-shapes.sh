@@ -2,20 +2,21 @@
 # conceptbook against Hugo on the same notes, in three tree shapes and several sizes.
 #
 #   scripts/bench-shapes.sh [SIZES...]        # default: 1000 10000 100000
-#   RUNS=3 SHAPES="deep wide flat" scripts/bench-shapes.sh 1000 10000
+#   RUNS=3 RUNS_LARGE=1 SHAPES="deep wide flat" scripts/bench-shapes.sh 1000 10000 100000
 #
 # Shapes (examples/corpus.rs): deep (about ten roots, the project's own benchmark corpus),
 # wide (notes/100 roots) and flat (no parent at all); every shape has three hub notes that a
 # third of the notes link to. For each shape and size the corpus and its Hugo copy are
-# written once, then RUNS clean builds of each (conceptbook --release, then Hugo, taking
+# written once, then RUNS clean builds of each (RUNS_LARGE from 100,000 notes on) (conceptbook --release, then Hugo, taking
 # turns, each into a new folder, after a `sync`) are timed with /usr/bin/time; the table
-# shows medians. The outputs are deleted only after a shape's last run, followed by a sync
-# and a pause (SETTLE seconds, default 70) before the next corpus is written.
+# shows medians. Corpora and outputs are kept until the whole run ends (see below why).
 # On a shared machine the ratio of the two, measured side by side, means more than either
 # time. Needs `hugo` (apt-get install hugo) and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
+# Sizes of 100,000 notes and more are built RUNS_LARGE times (default 1).
+runs_for() { if [ "$1" -ge 100000 ]; then echo "${RUNS_LARGE:-1}"; else echo "$runs"; fi; }
 shapes=(${SHAPES:-deep wide flat})
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
@@ -30,7 +31,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # writeback of the last build (and of the folders deleted since) does not land on this one.
 timed() { sync; /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }; cat "$work/time"; }
 hugo version | head -n 1
-echo "runs: $runs each, conceptbook and Hugo alternating; $(nproc) cores"
+echo "runs: $runs each ($(runs_for 100000) from 100,000 notes on), conceptbook and Hugo alternating; $(nproc) cores"
 echo
 printf '| shape | notes | conceptbook wall | Hugo wall | ratio | peak memory | output | KiB per note | largest file |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
@@ -39,7 +40,7 @@ for n in "${sizes[@]}"; do
     site="$work/$shape-$n"
     "$target/release/examples/corpus" --notes "$n" --out "$site" --hubs 3 --hugo "$site-hugo" --shape "$shape" >/dev/null
     cb=(); hg=(); mem=()
-    for r in $(seq "$runs"); do
+    for r in $(seq "$(runs_for "$n")"); do
       t=$(timed "$bin" build --root "$site" --dest "$site/out-$r" --quiet)
       cb+=("${t% *}"); mem+=("${t#* }")
       t=$(timed hugo --quiet -s "$site-hugo" -d "$site-hugo/public-$r")
@@ -55,13 +56,14 @@ for n in "${sizes[@]}"; do
       "$(awk "BEGIN {printf \"%.2f\", $cbw / $hgw}")" "$((peak / 1024))" \
       "$(awk "BEGIN {printf \"%.0f\", $bytes / 1e6}")" "$(awk "BEGIN {printf \"%.1f\", $bytes / 1024 / $n}")" \
       "$(awk "BEGIN {printf \"%.0f\", ${largest%% *} / 1024}")" "${largest#* }"
-    # Every output is deleted only now, and the next build waits: on ext4 without a journal
-    # (as on this project's machines; `recently_deleted` in a kernel profile), a new inode
-    # avoids those freed in the last 60 s (longer while their inode table is not synced), so
-    # creating many files right after many were deleted is several times slower, which made
-    # whichever build came next look slow (the 100k wide build took 24 s or 60 s).
-    rm -rf "$site" "$site-hugo"
-    sync
-    sleep "${SETTLE:-70}"
+    # Nothing is deleted before the end of the run (the trap above). On ext4 without a
+    # journal (as on this project's machines), a new inode skips every free inode deleted in
+    # the last 60 s, or 360 s once its inode table block is dirty again, which creating new
+    # files nearby makes it (`recently_deleted` in fs/ext4/ialloc.c). Creating 10,000 files
+    # after 60,000 were deleted a few minutes before spent half its time in that scan
+    # (perf: __ext4_new_inode → find_inode_bit → recently_deleted), for conceptbook and
+    # Hugo alike, and made whichever shape came next look 2-3 times slower. Start on a
+    # file system that has not deleted many files in the last six minutes, too. A full run
+    # keeps about 15 GB.
   done
 done
