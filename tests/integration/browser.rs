@@ -13,11 +13,13 @@
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 const FLAGS: &[&str] = &[
@@ -157,53 +159,84 @@ pub async fn console_errors(c: &Client) -> Vec<String> {
 }
 
 /// Serves `root` on 127.0.0.1 under `prefix` (`"/"` or `"/repo/"`); returns the base URL
-/// ending in the prefix. A missing file gets `404.html` with status 404.
+/// ending in the prefix. A missing file gets `404.html` with status 404; nothing is cached.
 pub fn serve(root: PathBuf, prefix: &str) -> String {
+    serve_with(root, prefix, None)
+}
+
+/// Paths a server of [`serve_held`] holds back until [`let_go`] takes them out.
+pub type Held = Arc<(Mutex<BTreeSet<String>>, Condvar)>;
+
+/// Serves `root` like [`serve`] under `/`; a request for a path put in the returned set
+/// with [`hold`] waits until [`let_go`] takes it out: a file that is slow to come.
+pub fn serve_held(root: PathBuf) -> (String, Held) {
+    let held = Held::default();
+    (serve_with(root, "/", Some(held.clone())), held)
+}
+
+pub fn hold(held: &Held, path: &str) {
+    held.0.lock().unwrap().insert(path.to_string());
+}
+
+pub fn let_go(held: &Held, path: &str) {
+    held.0.lock().unwrap().remove(path);
+    held.1.notify_all();
+}
+
+/// The server of [`serve`] and [`serve_held`]: a thread per request, so that a held file
+/// does not hold up the others.
+fn serve_with(root: PathBuf, prefix: &str, held: Option<Held>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}{prefix}", listener.local_addr().unwrap());
     let prefix = prefix.to_string();
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buf = [0; 8192];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            let req = String::from_utf8_lossy(&buf[..n]);
-            let raw = req.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
-            let path = crate::support::percent_decode(&raw);
-            let file = path.strip_prefix(&prefix).map(|p| {
-                if p.is_empty() || p.ends_with('/') {
-                    format!("{p}index.html")
-                } else {
-                    p.to_string()
-                }
-            });
-            let found =
-                file.filter(|f| !f.contains("..")).and_then(|f| std::fs::read(root.join(&f)).ok().map(|b| (f, b)));
-            let (status, name, body) = match found {
-                Some((f, b)) => ("200 OK", f, b),
-                None => {
-                    ("404 Not Found", "404.html".to_string(), std::fs::read(root.join("404.html")).unwrap_or_default())
-                }
-            };
-            let ct = match name.rsplit('.').next() {
-                Some("html") => "text/html; charset=utf-8",
-                Some("css") => "text/css",
-                Some("js") => "text/javascript",
-                Some("svg") => "image/svg+xml",
-                Some("xml") => "application/xml",
-                _ => "application/octet-stream",
-            };
-            let head = req.starts_with("HEAD ");
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            if !head {
-                let _ = stream.write_all(&body);
-            }
+        for stream in listener.incoming().flatten() {
+            let (root, prefix, held) = (root.clone(), prefix.clone(), held.clone());
+            std::thread::spawn(move || answer(stream, &root, &prefix, held.as_ref()));
         }
     });
     base
+}
+
+fn answer(mut stream: std::net::TcpStream, root: &Path, prefix: &str, held: Option<&Held>) {
+    let mut buf = [0; 8192];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    let req = String::from_utf8_lossy(&buf[..n]);
+    let raw = req.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
+    let path = crate::support::percent_decode(&raw);
+    let file = path.strip_prefix(prefix).map(|p| {
+        if p.is_empty() || p.ends_with('/') {
+            format!("{p}index.html")
+        } else {
+            p.to_string()
+        }
+    });
+    if let (Some(f), Some(held)) = (&file, held) {
+        let (lock, cv) = &**held;
+        drop(cv.wait_while(lock.lock().unwrap(), |paths| paths.contains(f)).unwrap());
+    }
+    let found = file.filter(|f| !f.contains("..")).and_then(|f| std::fs::read(root.join(&f)).ok().map(|b| (f, b)));
+    let (status, name, body) = match found {
+        Some((f, b)) => ("200 OK", f, b),
+        None => ("404 Not Found", "404.html".to_string(), std::fs::read(root.join("404.html")).unwrap_or_default()),
+    };
+    let ct = match name.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    };
+    let head = req.starts_with("HEAD ");
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if !head {
+        let _ = stream.write_all(&body);
+    }
 }
 
 /// Saves a screenshot of the viewport under the target dir, for people to look at.

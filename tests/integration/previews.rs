@@ -329,62 +329,6 @@ fn two_buckets() -> (SiteTest, String, String) {
     (site, a, b)
 }
 
-/// Paths the server of [`serve_held`] holds back until they are let go.
-type Held = std::sync::Arc<(std::sync::Mutex<std::collections::BTreeSet<String>>, std::sync::Condvar)>;
-
-/// Serves `root` like `browser::serve` (a missing file is a 404), one thread per request,
-/// uncached; a request for a path in the returned set waits until [`let_go`] takes it out:
-/// a preview file that is slow to come.
-fn serve_held(root: std::path::PathBuf) -> (String, Held) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    let held = Held::default();
-    let gate = held.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let (root, gate) = (root.clone(), gate.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0; 8192];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let req = String::from_utf8_lossy(&buf[..n]);
-                let raw = req.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
-                let path = percent_decode(raw.trim_start_matches('/'));
-                let path = if path.is_empty() { "index.html".to_string() } else { path };
-                let (lock, cv) = &*gate;
-                drop(cv.wait_while(lock.lock().unwrap(), |held| held.contains(&path)).unwrap());
-                let (status, body) = match std::fs::read(root.join(&path)).ok().filter(|_| !path.contains("..")) {
-                    Some(b) => ("200 OK", b),
-                    None => ("404 Not Found", b"not found".to_vec()),
-                };
-                let ct = match path.rsplit('.').next() {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css",
-                    Some("js") => "text/javascript",
-                    Some("svg") => "image/svg+xml",
-                    _ => "application/octet-stream",
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            });
-        }
-    });
-    (base, held)
-}
-
-fn hold(held: &Held, path: &str) {
-    held.0.lock().unwrap().insert(path.to_string());
-}
-
-fn let_go(held: &Held, path: &str) {
-    held.0.lock().unwrap().remove(path);
-    held.1.notify_all();
-}
-
 /// Presses Tab until the body's link to `slug` has the focus.
 async fn tab_to(c: &Client, slug: &str) {
     for _ in 0..80 {
