@@ -158,6 +158,19 @@ pub async fn console_errors(c: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Moves the mouse onto the middle of `el`, as a reader's pointer would.
+pub async fn mouse_to(c: &Client, el: &fantoccini::elements::Element) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: el.clone(),
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    }))
+    .await
+    .unwrap();
+}
+
 /// Serves `root` on 127.0.0.1 under `prefix` (`"/"` or `"/repo/"`); returns the base URL
 /// ending in the prefix. A missing file gets `404.html` with status 404; nothing is cached.
 pub fn serve(root: PathBuf, prefix: &str) -> String {

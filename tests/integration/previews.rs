@@ -175,14 +175,7 @@ async fn previews_show_on_hover_and_focus_go_on_esc_and_leave_touch_alone() {
                 .await
                 .unwrap();
             // Hover: the title and summary, described by the link.
-            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-                element: link.clone(),
-                duration: None,
-                x: 0.0,
-                y: 0.0,
-            }))
-            .await
-            .unwrap();
+            mouse_to(&c, &link).await;
             let (hidden, text) = wait_for(&c, true).await;
             assert!(!hidden, "{base}: shown on hover");
             assert!(text.starts_with("参数高效微调只训练少量参数"), "{text}");
@@ -350,13 +343,34 @@ async fn after(c: &Client, ms: u64) -> (bool, String) {
     preview(c).await
 }
 
+/// What a test on the two-bucket site gets: the browser, the server's base URL, the set of
+/// paths it holds back (see [`hold`]), a note of bucket 0, one of bucket 1, and the output.
+type OnHub = (Client, String, Held, String, String, std::path::PathBuf);
+
+/// Runs `test` in Chromium on the two-bucket site's hub page, served by [`serve_held`],
+/// with `held` held back from the start.
+async fn on_hub<F, Fut>(held: &[&str], test: F)
+where
+    F: FnOnce(OnHub) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (site, a, b) = two_buckets();
+    let out = site.out();
+    let (http, gate) = serve_held(out.clone());
+    for path in held {
+        hold(&gate, path);
+    }
+    with_browser((1280, 900), move |c| async move {
+        c.goto(&format!("{http}hub.html")).await.unwrap();
+        test((c, http, gate, a, b, out)).await;
+    })
+    .await;
+    drop(site);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn esc_before_a_slow_preview_file_comes_cancels_the_preview() {
-    let (site, a, _) = two_buckets();
-    let (http, held) = serve_held(site.out());
-    with_browser((1280, 900), move |c| async move {
-        hold(&held, "previews/0.js");
-        c.goto(&format!("{http}hub.html")).await.unwrap();
+    on_hub(&["previews/0.js"], |(c, _, held, a, _, _)| async move {
         tab_to(&c, &a).await;
         c.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
         let_go(&held, "previews/0.js");
@@ -367,17 +381,6 @@ async fn esc_before_a_slow_preview_file_comes_cancels_the_preview() {
 
 async fn body_link(c: &Client, slug: &str) -> fantoccini::elements::Element {
     c.find(Locator::Css(&format!(".note-body a.note-link[data-slug='{slug}']"))).await.unwrap()
-}
-
-async fn mouse_to(c: &Client, link: &fantoccini::elements::Element) {
-    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-        element: link.clone(),
-        duration: None,
-        x: 0.0,
-        y: 0.0,
-    }))
-    .await
-    .unwrap();
 }
 
 async fn mouse_away(c: &Client) {
@@ -392,11 +395,7 @@ async fn mouse_away(c: &Client) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pointer_crossing_another_link_keeps_the_focused_links_coming_preview() {
-    let (site, a, b) = two_buckets();
-    let (http, held) = serve_held(site.out());
-    with_browser((1280, 900), move |c| async move {
-        hold(&held, "previews/0.js");
-        c.goto(&format!("{http}hub.html")).await.unwrap();
+    on_hub(&["previews/0.js"], |(c, _, held, a, b, _)| async move {
         tab_to(&c, &a).await;
         // The mouse passes over the other link on its way somewhere else.
         let other = body_link(&c, &b).await;
@@ -411,11 +410,7 @@ async fn a_pointer_crossing_another_link_keeps_the_focused_links_coming_preview(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preview_goes_when_the_pointer_moves_to_a_link_whose_file_is_still_coming() {
-    let (site, a, b) = two_buckets();
-    let (http, held) = serve_held(site.out());
-    with_browser((1280, 900), move |c| async move {
-        hold(&held, "previews/1.js");
-        c.goto(&format!("{http}hub.html")).await.unwrap();
+    on_hub(&["previews/1.js"], |(c, http, held, a, b, _)| async move {
         mouse_to(&c, &body_link(&c, &a).await).await;
         let (hidden, text) = wait_for(&c, true).await;
         assert!(!hidden && text.starts_with(&format!("标题{a}")), "{text:?}");
@@ -439,13 +434,11 @@ async fn a_preview_goes_when_the_pointer_moves_to_a_link_whose_file_is_still_com
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preview_file_that_failed_to_load_is_tried_again() {
-    let (site, a, _) = two_buckets();
-    let (http, _held) = serve_held(site.out());
-    let file = site.out().join("previews/0.js");
-    with_browser((1280, 900), move |c| async move {
+    on_hub(&[], |(c, http, _, a, _, out)| async move {
+        let file = out.join("previews/0.js");
         let kept = file.with_extension("kept");
         std::fs::rename(&file, &kept).unwrap();
-        c.goto(&format!("{http}hub.html")).await.unwrap();
+        c.goto(&format!("{http}hub.html")).await.unwrap(); // again, without the file
         let link = body_link(&c, &a).await;
         mouse_to(&c, &link).await;
         assert_eq!(after(&c, 800).await, (true, String::new()), "no preview without its file");

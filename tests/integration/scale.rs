@@ -2,9 +2,8 @@
 //! hubs stay small, a large glossary splits per initial with its anchors still landing, tags
 //! get pages of their own, and an alias that two notes share is a warning, not an error.
 
-use crate::browser::{serve, with_browser};
+use crate::browser::{mouse_to, serve, with_browser};
 use crate::support::*;
-use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::Locator;
 
 /// `n` notes `n0`…; `parent(i)` gives a note's parent; each links to the next one and,
@@ -165,14 +164,7 @@ async fn glossary_anchors_and_link_previews_find_their_part_through_the_slug_buc
             // A link's preview comes from the file of its slug's bucket, one of 13 here.
             c.goto(&format!("{base}n1233.html")).await.unwrap();
             let link = c.find(Locator::Css(".note-body a.note-link[data-slug='n1234']")).await.unwrap();
-            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-                element: link,
-                duration: None,
-                x: 0.0,
-                y: 0.0,
-            }))
-            .await
-            .unwrap();
+            mouse_to(&c, &link).await;
             let mut text = String::new();
             for _ in 0..50 {
                 let v = c
