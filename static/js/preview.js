@@ -25,9 +25,8 @@
     return h % where.buckets;
   }
 
-  // Calls then() once the preview of slug is known: now, or when its file has loaded.
-  function withData(slug, then) {
-    if (own(data, slug)) { then(); return; }
+  // The <script> element of the file that holds slug's preview, loading it if need be.
+  function fileOf(slug) {
     var k = bucket(slug), s = files[k];
     if (!s) {
       s = files[k] = document.createElement("script");
@@ -40,7 +39,13 @@
       });
       document.head.appendChild(s);
     }
-    s.addEventListener("load", function () { if (own(data, slug)) then(); });
+    return s;
+  }
+
+  // Calls then() once the preview of slug is known: now, or when its file has loaded.
+  function withData(slug, then) {
+    if (own(data, slug)) { then(); return; }
+    fileOf(slug).addEventListener("load", function () { if (own(data, slug)) then(); });
   }
 
   var tip = document.createElement("div");
@@ -165,7 +170,8 @@
     clearTimeout(hideTimer);
     if (a === current) return;
     clearTimeout(showTimer);
-    withData(a.getAttribute("data-slug"), function () {}); // start loading now
+    var slug = a.getAttribute("data-slug");
+    if (!own(data, slug)) fileOf(slug); // start loading now, shown or not
     showTimer = setTimeout(function () { showWhenReady(a, true); }, 250);
   });
 

@@ -21,18 +21,18 @@
   // drawer only opens with this script.
   var menu = document.querySelector(".menu-toggle");
   var sidebar = document.getElementById("sidebar");
-  var topLinks = document.querySelector(".top-links");
-  if (menu && sidebar && topLinks && !sidebar.querySelector(".drawer-links")) {
-    var drawerLinks = document.createElement("ul");
-    drawerLinks.className = "drawer-links";
-    Array.prototype.forEach.call(topLinks.querySelectorAll("a"), function (a) {
-      var li = document.createElement("li");
-      li.appendChild(a.cloneNode(true));
-      drawerLinks.appendChild(li);
-    });
-    sidebar.insertBefore(drawerLinks, sidebar.firstChild);
-  }
   if (menu && sidebar) {
+    var topLinks = document.querySelector(".top-links");
+    if (topLinks && !sidebar.querySelector(".drawer-links")) {
+      var drawerLinks = document.createElement("ul");
+      drawerLinks.className = "drawer-links";
+      Array.prototype.forEach.call(topLinks.querySelectorAll("a"), function (a) {
+        var li = document.createElement("li");
+        li.appendChild(a.cloneNode(true));
+        drawerLinks.appendChild(li);
+      });
+      sidebar.insertBefore(drawerLinks, sidebar.firstChild);
+    }
     var backdrop = document.createElement("div");
     backdrop.className = "drawer-backdrop";
     backdrop.setAttribute("aria-hidden", "true");
