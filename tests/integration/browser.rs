@@ -171,6 +171,14 @@ pub async fn mouse_to(c: &Client, el: &fantoccini::elements::Element) {
     .unwrap();
 }
 
+/// Moves the mouse to the point (`x`, `y`) of the window.
+pub async fn mouse_at(c: &Client, x: f64, y: f64) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo { duration: None, x, y }))
+        .await
+        .unwrap();
+}
+
 /// Serves `root` on 127.0.0.1 under `prefix` (`"/"` or `"/repo/"`); returns the base URL
 /// ending in the prefix. A missing file gets `404.html` with status 404; nothing is cached.
 pub fn serve(root: PathBuf, prefix: &str) -> String {

@@ -530,13 +530,7 @@ async fn the_full_map_draws_related_lines_under_boxes_and_previews_beside_them()
         let mut clear = 0;
         for slug in &slugs {
             // Away first, so that the last preview is gone.
-            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
-                duration: None,
-                x: 2.0,
-                y: 2.0,
-            }))
-            .await
-            .unwrap();
+            mouse_at(&c, 2.0, 2.0).await;
             tokio::time::sleep(Duration::from_millis(300)).await;
             js(
                 &c,

@@ -5,7 +5,7 @@
 
 use crate::browser::*;
 use crate::support::*;
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
+use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use std::collections::BTreeMap;
@@ -182,13 +182,7 @@ async fn previews_show_on_hover_and_focus_go_on_esc_and_leave_touch_alone() {
             assert_eq!(link.attr("aria-describedby").await.unwrap().as_deref(), Some("link-preview"));
             screenshot(&c, "preview-hover").await;
             // The pointer can move onto the preview without losing it, then away.
-            c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
-                duration: None,
-                x: 5.0,
-                y: 200.0,
-            }))
-            .await
-            .unwrap();
+            mouse_at(&c, 5.0, 200.0).await;
             assert!(wait_for(&c, false).await.0, "{base}: hidden when the pointer leaves");
             assert_eq!(link.attr("aria-describedby").await.unwrap(), None);
             c.release_actions().await.unwrap();
@@ -383,14 +377,9 @@ async fn body_link(c: &Client, slug: &str) -> fantoccini::elements::Element {
     c.find(Locator::Css(&format!(".note-body a.note-link[data-slug='{slug}']"))).await.unwrap()
 }
 
+/// Moves the mouse off every link of the hub page.
 async fn mouse_away(c: &Client) {
-    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
-        duration: None,
-        x: 5.0,
-        y: 300.0,
-    }))
-    .await
-    .unwrap();
+    mouse_at(c, 5.0, 300.0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
