@@ -1,14 +1,19 @@
-//! The concept map: the parent forest drawn as SVG at build time, and each note's
-//! neighbourhood as a small SVG of its own.
+//! The concept map: the parent forest drawn as SVG at build time; and which neighbours a
+//! note's neighbourhood drawing shows ([`roles`], [`neighbourhood_shown`]).
 //!
 //! In: the linked [`Site`]. Out: a [`Plan`] that cuts the forest into maps of at most
-//! [`BUDGET`] nodes, and the SVG markup of a map ([`map_svg`]) or of a note's neighbourhood
-//! ([`neighbourhood_svg`]). The top map (`graph.html`) shows the roots and as much below them
-//! as fits, breadth first (the last fifth of the room going to whole small subtrees); a node
-//! whose children do not fit is drawn folded, with a `+N` badge linking to its own map
-//! (`map/<slug>.html`), cut the same way. Every node is thus
-//! drawn in full on exactly one map and folded on at most one other, so the output grows
-//! linearly with the site, and a map of 10,000 notes is as easy to read as one of 50.
+//! [`BUDGET`] nodes, and the SVG markup of a map ([`map_svg`]). A note page carries no
+//! drawing of its neighbourhood: `static/js/site.js` draws it from the page's own lists
+//! (breadcrumbs, children, related notes, backlinks), with this file's geometry
+//! (`text_em`, `fit`, `PAD`) mirrored there, and those lists are what a reader without
+//! JavaScript sees (the drawing was a sixth of every note page).
+//!
+//! The top map (`graph.html`) shows the roots and as much below them as fits, breadth
+//! first (the last fifth of the room going to whole small subtrees); a node whose children
+//! do not fit is drawn folded, with a `+N` badge linking to its own map (`map/<slug>.html`),
+//! cut the same way. Every node is thus drawn in full on exactly one map and folded on at
+//! most one other, so the output grows linearly with the site, and a map of 10,000 notes
+//! is as easy to read as one of 50.
 //!
 //! The layout is a left-to-right tidy tree: depth gives the column, leaves take consecutive
 //! rows and a parent sits midway between its first and last child, so subtrees never overlap
@@ -503,101 +508,6 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// How a neighbour relates to the note in the middle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Parent,
-    Child,
-    Related,
-    Backlink,
-}
-
-impl Kind {
-    fn class(self) -> &'static str {
-        match self {
-            Kind::Parent => "parent",
-            Kind::Child => "child",
-            Kind::Related => "related",
-            Kind::Backlink => "backlink",
-        }
-    }
-}
-
-/// One box of a neighbourhood: a note, or `+N` standing for the `hidden` rest of a list.
-struct Item {
-    kind: Kind,
-    label: String,
-    title: Option<String>,
-    href: String,
-    hidden: Option<usize>,
-}
-
-/// A note's neighbourhood drawing, and which kinds of line it has (for its legend).
-#[derive(serde::Serialize)]
-pub struct Neighbourhood {
-    pub svg: String,
-    /// Parent or child lines.
-    pub tree: bool,
-    pub related: bool,
-    pub backlinks: bool,
-}
-
-/// What the neighbourhood needs from the page: its words and where its lists are.
-pub struct NeighbourhoodText<'a> {
-    pub name: &'a str,
-    /// Title of the middle box: "show on the concept map".
-    pub locate: &'a str,
-    /// Title of a `+N` box: "{n} more".
-    pub more: &'a dyn Fn(usize) -> String,
-}
-
-// `static/js/site.js` redraws the neighbourhood top to bottom for phones with NB_ROW,
-// NB_BOX and PAD (and an indent of 40): change them there too.
-const NB_FONT: f64 = 13.0;
-const NB_MAX: f64 = 150.0;
-const NB_ROW: f64 = 32.0;
-const NB_BOX: f64 = 26.0;
-const NB_GAP: f64 = 44.0;
-
-/// How many of each kind the neighbourhood draws before a `+N` box.
-fn cap(kind: Kind) -> usize {
-    match kind {
-        Kind::Parent => 1,
-        Kind::Child => 6,
-        Kind::Related => 4,
-        Kind::Backlink => 5,
-    }
-}
-
-fn items(site: &Site, page: &RelPath, kind: Kind, ids: &[NoteId], anchor: &str) -> Vec<Item> {
-    let mut out: Vec<Item> = ids
-        .iter()
-        .take(if ids.len() > cap(kind) { cap(kind) - 1 } else { cap(kind) })
-        .map(|&id| {
-            let note = &site.notes[id];
-            let (label, cut) = fit(note.title(), NB_FONT, NB_MAX);
-            Item {
-                kind,
-                label,
-                title: cut.then(|| note.title().to_string()),
-                href: page.href_to(&crate::names::note_page(&note.slug)),
-                hidden: None,
-            }
-        })
-        .collect();
-    if ids.len() > out.len() {
-        let hidden = ids.len() - out.len();
-        out.push(Item {
-            kind,
-            label: format!("+{hidden}"),
-            title: None,
-            href: format!("#{anchor}"),
-            hidden: Some(hidden),
-        });
-    }
-    out
-}
-
 /// The opening `<svg>` tag of a drawing `width` × `height`, named for screen readers.
 fn svg_open(svg: &mut String, class: &str, width: f64, height: f64, name: &str) {
     let _ = write!(
@@ -607,6 +517,26 @@ fn svg_open(svg: &mut String, class: &str, width: f64, height: f64, name: &str) 
         h = px(height),
         name = escape(name)
     );
+}
+
+/// How a neighbour relates to the note in the middle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Parent,
+    Child,
+    Related,
+    Backlink,
+}
+
+/// How many of each kind the neighbourhood draws before a `+N` box. `static/js/site.js`
+/// draws the neighbourhood with the same caps (`NB_CAPS`): change them there too.
+fn cap(kind: Kind) -> usize {
+    match kind {
+        Kind::Parent => 1,
+        Kind::Child => 6,
+        Kind::Related => 4,
+        Kind::Backlink => 5,
+    }
 }
 
 /// Note `id`'s neighbours by role: parent, children, related, backlinks; each note once,
@@ -636,130 +566,6 @@ pub fn neighbourhood_shown(site: &Site, id: NoteId, backlinks: &[NoteId]) -> Vec
         .into_iter()
         .flat_map(|(k, ids)| drawn(k, &ids))
         .collect()
-}
-
-/// The SVG of note `id`'s neighbourhood: parent and backlinks on the left, children and
-/// related notes on the right; `None` for a note with no neighbours. `backlinks` are the
-/// ones the page lists (children left out); the `+N` boxes link to the page's lists.
-pub fn neighbourhood_svg(
-    site: &Site,
-    plan: &Plan,
-    id: NoteId,
-    page: &RelPath,
-    backlinks: &[NoteId],
-    text: &NeighbourhoodText,
-) -> Option<Neighbourhood> {
-    let [parent, children, related, backlinks] = roles(site, id, backlinks);
-    let mut left = items(site, page, Kind::Parent, &parent, "");
-    left.extend(items(site, page, Kind::Backlink, &backlinks, "backlinks-h"));
-    let mut right = items(site, page, Kind::Child, &children, "children-h");
-    right.extend(items(site, page, Kind::Related, &related, "related-h"));
-    if left.is_empty() && right.is_empty() {
-        return None;
-    }
-    let note = &site.notes[id];
-    let (label, cut) = fit(note.title(), NB_FONT, 190.0);
-    let center = Center {
-        width: text_em(&label) * NB_FONT + 2.0 * PAD + 4.0,
-        label,
-        href: plan.locate(site, page, id),
-        title: if cut { format!("{}: {}", note.title(), text.locate) } else { text.locate.to_string() },
-    };
-    let mut svg = String::new();
-    // One drawing, across; on a phone `site.js` redraws it top to bottom from this one (it
-    // was a second SVG on every page: a tenth of a large site's bytes).
-    across(&mut svg, &left, &right, &center, text);
-    let has = |k: Kind| left.iter().chain(&right).any(|i| i.kind == k);
-    Some(Neighbourhood {
-        svg,
-        tree: has(Kind::Parent) || has(Kind::Child),
-        related: has(Kind::Related),
-        backlinks: has(Kind::Backlink),
-    })
-}
-
-/// The note in the middle of its neighbourhood: a link to it on the concept map.
-struct Center {
-    label: String,
-    width: f64,
-    href: String,
-    title: String,
-}
-
-impl Center {
-    /// Its box, centred on `y`, from `x`; it closes the drawing.
-    fn draw(&self, svg: &mut String, x: f64, y: f64) {
-        let _ = write!(
-            svg,
-            "<a class=\"node self\" href=\"{}\"><title>{}</title>",
-            escape(&self.href),
-            escape(&self.title)
-        );
-        let rect = (x, y - NB_BOX / 2.0 - 2.0, self.width, NB_BOX + 4.0);
-        labelled_rect(svg, rect, 7, (x + PAD + 2.0, y), &escape(&self.label));
-        svg.push_str("</a></svg>");
-    }
-}
-
-fn nb_box_w(i: &Item) -> f64 {
-    text_em(&i.label) * NB_FONT + 2.0 * PAD
-}
-
-fn nb_col_w(v: &[Item]) -> f64 {
-    v.iter().map(nb_box_w).fold(0.0f64, f64::max)
-}
-
-/// The neighbourhood left to right: parent and backlinks, the note, children and related.
-fn across(svg: &mut String, left: &[Item], right: &[Item], center: &Center, text: &NeighbourhoodText) {
-    let (lw, rw, cw) = (nb_col_w(left), nb_col_w(right), center.width);
-    let rows = left.len().max(right.len()).max(1) as f64;
-    let height = rows * NB_ROW - (NB_ROW - NB_BOX) + 8.0;
-    let lx = 4.0;
-    let cx = if left.is_empty() { 4.0 } else { lx + lw + NB_GAP };
-    let rx = cx + cw + NB_GAP;
-    let width = if right.is_empty() { cx + cw + 4.0 } else { rx + rw + 4.0 };
-    let mid = height / 2.0;
-    let column_top = |n: usize| mid - (n as f64 * NB_ROW - (NB_ROW - NB_BOX)) / 2.0;
-    svg_open(svg, "nb-svg", width, height, text.name);
-    let mut nodes = String::new();
-    for (side, list, x, w) in [(0, left, lx, lw), (1, right, rx, rw)] {
-        let top = column_top(list.len());
-        for (k, item) in list.iter().enumerate() {
-            let yc = top + k as f64 * NB_ROW + NB_BOX / 2.0;
-            let bw = nb_box_w(item);
-            // Left boxes hug the middle; right ones start at the column.
-            let bx = if side == 0 { x + w - bw } else { x };
-            let (x1, x2) = if side == 0 { (bx + bw, cx) } else { (cx + cw, bx) };
-            let m = (x1 + x2) / 2.0;
-            let (y1, y2) = if side == 0 { (yc, mid) } else { (mid, yc) };
-            curve(svg, Some(&format!("e-{}", item.kind.class())), (x1, y1), (m, y1), (m, y2), (x2, y2));
-            nb_box(&mut nodes, item, bx, yc, bw, text);
-        }
-    }
-    svg.push_str(&nodes);
-    center.draw(svg, cx, mid);
-}
-
-/// One neighbour's box, centred on `yc`, from `x`.
-fn nb_box(nodes: &mut String, item: &Item, x: f64, yc: f64, w: f64, text: &NeighbourhoodText) {
-    let more = item.hidden.is_some();
-    let _ = write!(
-        nodes,
-        "<a class=\"node {kind}{more}\" href=\"{href}\">",
-        kind = item.kind.class(),
-        more = if more { " more" } else { "" },
-        href = escape(&item.href),
-    );
-    let title = match (&item.title, item.hidden) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(hidden)) => Some((text.more)(hidden)),
-        _ => None,
-    };
-    if let Some(t) = title {
-        let _ = write!(nodes, "<title>{}</title>", escape(&t));
-    }
-    labelled_rect(nodes, (x, yc - NB_BOX / 2.0, w, NB_BOX), 6, (x + PAD, yc), &escape(&item.label));
-    nodes.push_str("</a>");
 }
 
 #[cfg(test)]

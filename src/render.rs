@@ -372,8 +372,10 @@ struct NotePage<'a> {
     backlinks_on_map: bool,
     prev: Option<NoteLink>,
     next: Option<NoteLink>,
-    /// The inline SVG of the note's parent, children, related notes and backlinks.
-    neighbourhood: Option<graphmap::Neighbourhood>,
+    /// How many parents, children, related notes and backlinks the note has ("1 12 4 0"),
+    /// each in its strongest role: `js/site.js` draws the neighbourhood from the page's lists
+    /// and these counts (its `+N` boxes); empty for a note with no neighbours.
+    neighbourhood: String,
     /// Where the note sits on the concept map: `graph.html#n-<slug>`.
     map_href: String,
     /// "Edit this page", when book.toml sets `edit-url-template`.
@@ -819,7 +821,8 @@ impl<'a> Renderer<'a> {
         let section = site.config.print.then(|| (id, self.print_section(id, &body)));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
-        let [_, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
+        let [parent, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);
+        let counts = [parent.len(), children.len(), related.len(), backlinks.len()];
         let drawn = graphmap::neighbourhood_shown(site, id, &backlinks);
         let chips = |ids: &[NoteId]| -> Vec<NoteLink> {
             ids.iter().map(|&n| NoteLink { on_map: drawn.contains(&n), ..self.link(&page, n) }).collect()
@@ -869,7 +872,7 @@ impl<'a> Renderer<'a> {
             ),
             prev: g.prev(id).map(|p| self.link(&page, p)),
             next: g.next(id).map(|n| self.link(&page, n)),
-            neighbourhood: self.neighbourhood(&page, id, &backlinks),
+            neighbourhood: if counts == [0; 4] { String::new() } else { counts.map(|n| n.to_string()).join(" ") },
             map_href: self.plan.locate(site, &page, id),
             edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
@@ -983,22 +986,6 @@ impl<'a> Renderer<'a> {
             out.extend(self.tag_pages(&lists));
         }
         out
-    }
-
-    fn neighbourhood(&self, page: &RelPath, id: NoteId, backlinks: &[NoteId]) -> Option<graphmap::Neighbourhood> {
-        let more = |n: usize| self.labels.more.replace("{n}", &n.to_string());
-        graphmap::neighbourhood_svg(
-            self.site,
-            &self.plan,
-            id,
-            page,
-            backlinks,
-            &graphmap::NeighbourhoodText {
-                name: &self.labels.neighbourhood,
-                locate: &self.labels.view_on_map,
-                more: &more,
-            },
-        )
     }
 
     /// Map `m` of the concept map: `graph.html`, or `map/<slug>.html` for a folded subtree.

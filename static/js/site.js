@@ -73,15 +73,138 @@
     side.scrollTop = Math.max(0, top - (side.clientHeight - current.offsetHeight) / 2);
   }
 
-  // The note's neighbourhood, top to bottom for a phone: drawn here from the drawing across
-  // that the page carries (the boxes left of the note, parent and backlinks, above it; those
-  // right of it, children and related notes, below), with the geometry graphmap.rs uses
-  // for the drawing across. Without JavaScript the drawing across scrolls sideways.
+  // The note's neighbourhood, drawn here from the page's own lists: the parent (the
+  // breadcrumbs' last link), children, related notes and backlinks, each capped with a `+N`
+  // box leading to its list; the counts come in `data-counts`. Boxes are sized and labels
+  // cut with the geometry of src/graphmap.rs (text_em, fit, PAD; the caps of `cap`): change
+  // them there too. The lists stay for readers without JavaScript; once the drawing is in,
+  // `.drawn` hides the chips it shows (they still print).
+  var NS = "http://www.w3.org/2000/svg";
+  var num = function (v) { return String(Math.round(v * 10) / 10); };
+  var svgEl = function (name, attrs) {
+    var e = document.createElementNS(NS, name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  };
+  var nbSection = document.querySelector("section.neighbourhood[data-counts]");
+  if (nbSection) drawNeighbourhood(nbSection);
+
+  function charEm(c) {
+    var u = c.codePointAt(0);
+    if ((u >= 0x1100 && u <= 0x115F) || (u >= 0x2E80 && u <= 0xA4CF) || (u >= 0xAC00 && u <= 0xD7A3) ||
+        (u >= 0xF900 && u <= 0xFAFF) || (u >= 0xFE30 && u <= 0xFE4F) || (u >= 0xFF00 && u <= 0xFF60) ||
+        (u >= 0xFFE0 && u <= 0xFFE6) || (u >= 0x20000 && u <= 0x3FFFD) || c === "\u2026") return 1;
+    if ("ijlI.,:;'|!\u00b7".indexOf(c) >= 0) return 0.3;
+    if (" ()[]-ftr/".indexOf(c) >= 0) return 0.38;
+    if ("mwMW".indexOf(c) >= 0) return 0.86;
+    if (c >= "A" && c <= "Z") return 0.66;
+    return 0.57;
+  }
+  function textEm(s) {
+    return Array.from(s).reduce(function (t, c) { return t + charEm(c); }, 0);
+  }
+  // `s` cut to fit `max` pixels at `font`, with an ellipsis; and whether it was cut.
+  function fit(s, font, max) {
+    if (textEm(s) * font <= max) return [s, false];
+    var out = "", width = charEm("\u2026") * font, cs = Array.from(s);
+    for (var i = 0; i < cs.length; i++) {
+      width += charEm(cs[i]) * font;
+      if (width > max) break;
+      out += cs[i];
+    }
+    return [out + "\u2026", true];
+  }
+
+  function drawNeighbourhood(section) {
+    var FONT = 13, MAX = 150, ROW = 32, BOX = 26, GAP = 44, PAD = 10;
+    var counts = section.dataset.counts.split(" ").map(Number);
+    var more = function (n) { return section.dataset.more.replace("{n}", n); };
+    var links = function (selector) { return [].slice.call(document.querySelectorAll(selector)); };
+    var crumbs = links(".breadcrumbs a");
+    // Up to `cap` boxes of one kind; past it, cap - 1 and a `+N` box to the list.
+    var items = function (kind, cap, found, total, anchor) {
+      var out = found.slice(0, total > cap ? cap - 1 : cap).map(function (a) {
+        var title = a.textContent, f = fit(title, FONT, MAX);
+        return { kind: kind, label: f[0], title: f[1] ? title : null, href: a.getAttribute("href") };
+      });
+      if (total > out.length) {
+        var hidden = total - out.length;
+        out.push({ kind: kind, label: "+" + hidden, title: more(hidden), href: "#" + anchor, more: true });
+      }
+      return out;
+    };
+    var left = items("parent", 1, crumbs.slice(-1), counts[0], "")
+      .concat(items("backlink", 5, links(".connections.backlinks .link-list a"), counts[3], "backlinks-h"));
+    var right = items("child", 6, links(".connections.children .note-list a.note-link"), counts[1], "children-h")
+      .concat(items("related", 4, links(".connections.related .link-list a"), counts[2], "related-h"));
+    if (!left.length && !right.length) return;
+    var h1 = document.querySelector(".note-header h1"), toMap = section.querySelector(".to-map a");
+    if (!h1 || !toMap) return;
+    var title = h1.textContent, f = fit(title, FONT, 190), locate = section.dataset.locate;
+    var center = { label: f[0], w: textEm(f[0]) * FONT + 2 * PAD + 4, href: toMap.getAttribute("href"),
+      title: f[1] ? title + ": " + locate : locate };
+    var boxW = function (i) { return textEm(i.label) * FONT + 2 * PAD; };
+    var colW = function (v) { return v.reduce(function (m, i) { return Math.max(m, boxW(i)); }, 0); };
+    var lw = colW(left), rw = colW(right), cw = center.w;
+    var rows = Math.max(left.length, right.length, 1);
+    var height = rows * ROW - (ROW - BOX) + 8;
+    var lx = 4, cx = left.length ? lx + lw + GAP : 4, rx = cx + cw + GAP;
+    var width = right.length ? rx + rw + 4 : cx + cw + 4;
+    var mid = height / 2;
+    var svg = svgEl("svg", { "class": "nb-svg", width: num(width), height: num(height),
+      viewBox: "0 0 " + num(width) + " " + num(height), role: "group", "aria-label": section.querySelector("h2").textContent });
+    var node = function (item, kind, x, y, w, h, rxy, textX, textY) {
+      var a = svgEl("a", { "class": "node " + kind, href: item.href });
+      if (item.title) a.appendChild(svgEl("title", {})).textContent = item.title;
+      a.appendChild(svgEl("rect", { x: num(x), y: num(y), width: num(w), height: num(h), rx: rxy }));
+      a.appendChild(svgEl("text", { x: num(textX), y: num(textY) })).textContent = item.label;
+      return a;
+    };
+    var nodes = [];
+    [[left, lx, lw, true], [right, rx, rw, false]].forEach(function (col) {
+      var list = col[0], x = col[1], w = col[2], onLeft = col[3];
+      var top = mid - (list.length * ROW - (ROW - BOX)) / 2;
+      list.forEach(function (item, k) {
+        var yc = top + k * ROW + BOX / 2, bw = boxW(item);
+        // Left boxes hug the middle; right ones start at the column.
+        var bx = onLeft ? x + w - bw : x;
+        var x1 = onLeft ? bx + bw : cx + cw, x2 = onLeft ? cx : bx, m = (x1 + x2) / 2;
+        var y1 = onLeft ? yc : mid, y2 = onLeft ? mid : yc;
+        svg.appendChild(svgEl("path", { "class": "e-" + item.kind,
+          d: "M" + num(x1) + " " + num(y1) + "C" + num(m) + " " + num(y1) + " " + num(m) + " " + num(y2) + " " + num(x2) + " " + num(y2) }));
+        nodes.push(node(item, item.kind + (item.more ? " more" : ""), bx, yc - BOX / 2, bw, BOX, 6, bx + PAD, yc));
+      });
+    });
+    nodes.forEach(function (n) { svg.appendChild(n); });
+    svg.appendChild(node(center, "self", cx, mid - BOX / 2 - 2, cw, BOX + 4, 7, cx + PAD + 2, mid));
+    var scroll = document.createElement("div");
+    scroll.className = "nb-scroll";
+    scroll.appendChild(svg);
+    // The legend: one line for each kind of link drawn.
+    var legend = document.createElement("ul");
+    legend.className = "map-legend";
+    var has = function (kind) { return left.concat(right).some(function (i) { return i.kind === kind; }); };
+    [["tree", "legendTree", has("parent") || has("child")], ["related", "legendRelated", has("related")],
+      ["backlink", "legendBacklinks", has("backlink")]].forEach(function (l) {
+      if (!l[2]) return;
+      var li = legend.appendChild(document.createElement("li"));
+      var icon = li.appendChild(svgEl("svg", { width: 34, height: 12, "aria-hidden": "true" }));
+      icon.appendChild(svgEl("path", { "class": "lg-" + l[0], d: "M2 6H32" }));
+      li.appendChild(document.createTextNode(section.dataset[l[1]]));
+    });
+    var after = section.querySelector("h2");
+    section.insertBefore(legend, after.nextSibling);
+    section.insertBefore(scroll, legend);
+    section.classList.add("drawn");
+  }
+
+  // The same neighbourhood top to bottom for a phone, from the drawing across (the boxes
+  // left of the note, parent and backlinks, above it; those right of it, children and
+  // related notes, below).
   var across = document.querySelector(".nb-scroll > .nb-svg");
   var me = across && across.querySelector("a.node.self");
   if (me) {
-    var NS = "http://www.w3.org/2000/svg", ROW = 32, BOX = 26, INDENT = 40, PAD = 10;
-    var num = function (v) { return String(Math.round(v * 10) / 10); };
+    var ROW = 32, BOX = 26, INDENT = 40, PAD = 10;
     var attr = function (e, name) { return parseFloat(e.getAttribute(name)); };
     var meX = attr(me.querySelector("rect"), "x");
     var boxes = [].slice.call(across.querySelectorAll("a.node:not(.self)")).map(function (a) {

@@ -143,6 +143,11 @@ pub async fn phone(c: &Client, width: u32, height: u32) {
     .expect("Emulation.setDeviceMetricsOverride");
 }
 
+/// The value of `script` run in the page; a script that throws fails the test, naming it.
+pub async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{e}\n{script}"))
+}
+
 /// The console's SEVERE entries since the last call (errors, exceptions, failed loads),
 /// leaving out the browser's own favicon request.
 pub async fn console_errors(c: &Client) -> Vec<String> {

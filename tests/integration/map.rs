@@ -60,23 +60,16 @@ fn the_map_draws_every_note_as_a_link_and_each_note_its_neighbourhood() {
     }
     assert!(site.read("index.html").contains("· <a href=\"graph.html\">概念图</a>"));
 
-    // peft's neighbourhood: parent and backlinks left, children and related right, the
-    // middle box and the link under it to its place on the map.
+    // peft's neighbourhood is drawn by site.js from the page's own lists (the browser test
+    // below): the page carries how many of each kind there are (its parent fine-tuning, its
+    // child lora, quantization related, no other backlink) and the link to its place on
+    // the map, but no drawing, which was a sixth of every note page.
     let peft = site.read("peft.html");
-    let nb = &peft[peft.find("<svg class=\"nb-svg\"").unwrap()..];
-    let nb = &nb[..nb.find("</svg>").unwrap()];
-    for (class, slug) in [("parent", "fine-tuning"), ("child", "lora"), ("related", "quantization")] {
-        assert!(nb.contains(&format!("<a class=\"node {class}\" href=\"{slug}.html\">")), "{class} {slug} in {nb}");
-    }
-    assert!(nb.contains("<a class=\"node self\" href=\"graph.html#n-peft\">"));
-    // One drawing per page: the phone's top-to-bottom one is drawn by site.js from it (two
-    // in the HTML were a tenth of a large site's bytes).
-    assert_eq!(peft.matches("<svg class=\"nb-svg").count(), 1, "{peft}");
+    assert!(peft.contains("data-counts=\"1 1 1 0\""), "{peft}");
+    assert!(!peft.contains("<svg class=\"nb-svg"), "{peft}");
     assert!(peft.contains("<p class=\"to-map\"><a href=\"graph.html#n-peft\">在概念图中查看 →</a></p>"));
-    // lora is linked from quantization's body, which is also related: drawn once, as related.
-    let lora = site.read("lora.html");
-    let nb = &lora[lora.find("<svg class=\"nb-svg\"").unwrap()..];
-    assert_eq!(nb[..nb.find("</svg>").unwrap()].matches("href=\"quantization.html\"").count(), 1);
+    // rlhf's only neighbour is its parent.
+    assert!(site.read("rlhf.html").contains("data-counts=\"1 0 0 0\""));
     check_links(&site.out());
 }
 
@@ -224,6 +217,85 @@ async fn from_the_map_to_a_note_and_back() {
         assert_eq!(focusable, true);
         let errors = console_errors(&c).await;
         assert!(errors.is_empty(), "{errors:?}");
+    })
+    .await;
+}
+
+/// The neighbourhood as a reader sees it: site.js draws it from the page's own lists (the
+/// breadcrumbs' parent, children, related notes, backlinks), a `+N` box for what a list has
+/// past its cap, and hides the chips it drew; without the script the lists are all there is.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_note_draws_its_neighbourhood_from_its_lists() {
+    let mut site = site();
+    for k in 0..8 {
+        site = site.simple(&format!("user-{k}"), &format!("用到 LoRA 的笔记 {k}"), "", "基于 [[lora]]。");
+    }
+    site.build().ok();
+    let out = site.out();
+    let base = serve(out.clone(), "/");
+    with_browser((1280, 900), move |c| async move {
+        let boxes = "return [...document.querySelectorAll('.nb-svg:not(.nb-vertical) a.node')].map(a =>
+                       [a.getAttribute('class'), a.getAttribute('href'), a.querySelector('text').textContent,
+                        a.querySelector('title') ? a.querySelector('title').textContent : ''])";
+        c.goto(&format!("{base}peft.html")).await.unwrap();
+        assert_eq!(
+            js(&c, boxes).await,
+            serde_json::json!([
+                ["node parent", "fine-tuning.html", "微调", ""],
+                ["node child", "lora.html", "LoRA（低秩适配）", ""],
+                ["node related", "quantization.html", "模型量化", ""],
+                ["node self", "graph.html#n-peft", "参数高效微调", "在概念图中查看"]
+            ])
+        );
+        let legend = "return [...document.querySelectorAll('.neighbourhood .map-legend li')].map(l => l.textContent)";
+        assert_eq!(js(&c, legend).await, serde_json::json!(["父概念 → 子概念", "相关概念"]));
+        // quantization is drawn: its chip is left for print.
+        let related = "const s = document.querySelector('.connections.related'); return s && getComputedStyle(s).display";
+        assert_eq!(js(&c, related).await, "none");
+
+        // lora: eight notes link to it; four are drawn, then `+4` leads to the list, where
+        // the four not drawn show as chips. quantization both links to it and is related:
+        // drawn once, as related.
+        c.goto(&format!("{base}lora.html")).await.unwrap();
+        let drawn = js(&c, boxes).await;
+        let kinds: Vec<&str> = drawn.as_array().unwrap().iter().map(|b| b[0].as_str().unwrap()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "node parent",
+                "node backlink",
+                "node backlink",
+                "node backlink",
+                "node backlink",
+                "node backlink more",
+                "node related",
+                "node self"
+            ],
+            "{drawn}"
+        );
+        assert_eq!(drawn[5], serde_json::json!(["node backlink more", "#backlinks-h", "+4", "还有 4 个，见下方列表"]));
+        assert_eq!(drawn.as_array().unwrap().iter().filter(|b| b[1] == "quantization.html").count(), 1);
+        let chips = "return [...document.querySelectorAll('.connections.backlinks .link-list a')]
+                       .map(a => [a.textContent, a.getClientRects().length > 0])";
+        let chips = js(&c, chips).await;
+        let chips = chips.as_array().unwrap();
+        assert_eq!(chips.len(), 8, "{chips:?}");
+        for (k, chip) in chips.iter().enumerate() {
+            if k < 4 {
+                assert_eq!(chip[0], drawn[k + 1][2], "the first four backlinks are the ones drawn");
+            }
+            assert_eq!(chip[1], k >= 4, "only the chips not drawn show: {chips:?}");
+        }
+        let errors = console_errors(&c).await;
+        assert!(errors.is_empty(), "{errors:?}");
+
+        // Without the script, no drawing: the lists show every neighbour.
+        std::fs::remove_file(out.join("js/site.js")).unwrap();
+        c.goto(&format!("{base}peft.html")).await.unwrap();
+        assert_eq!(js(&c, "return document.querySelectorAll('.nb-svg').length").await, 0);
+        assert_eq!(js(&c, related).await, "block");
+        let shown = "return [...document.querySelectorAll('.connections.related a')].filter(a => a.getClientRects().length).map(a => a.textContent)";
+        assert_eq!(js(&c, shown).await, serde_json::json!(["模型量化"]));
     })
     .await;
 }

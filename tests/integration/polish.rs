@@ -9,7 +9,7 @@ use crate::support::*;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -39,10 +39,6 @@ fn note_slugs(out: &Path) -> Vec<String> {
         .collect();
     slugs.sort();
     slugs
-}
-
-async fn js(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{e}\n{script}"))
 }
 
 /// The viewport `width` × `height` CSS pixels, as a laptop (`mobile` false) or a phone.

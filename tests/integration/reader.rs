@@ -71,10 +71,6 @@ fn real_site() -> tempfile::TempDir {
     out
 }
 
-async fn js(c: &fantoccini::Client, script: &str) -> serde_json::Value {
-    c.execute(script, vec![]).await.unwrap()
-}
-
 /// A 360 px phone: no page scrolls sideways (wide tables, code and the map scroll inside
 /// their own boxes), the tree opens as a drawer with the map, glossary and tags.
 #[tokio::test(flavor = "multi_thread")]
