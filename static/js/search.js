@@ -927,6 +927,18 @@
   function setup() {
     input = document.getElementById("q");
     panel = document.getElementById("search-panel");
+    // The results panel serves only this script, so it is made here rather than written
+    // into every page (a custom base.html that still carries one keeps it).
+    if (input && !panel) {
+      panel = document.createElement("div");
+      panel.className = "search-panel";
+      panel.id = "search-panel";
+      panel.hidden = true;
+      panel.innerHTML = '<ul id="search-results" role="listbox"></ul><div class="search-foot">' +
+        '<p class="search-status" role="status" aria-live="polite"></p><span class="search-keys" aria-hidden="true"></span></div>';
+      panel.firstChild.setAttribute("aria-label", input.getAttribute("aria-label"));
+      input.parentNode.insertBefore(panel, input.nextSibling);
+    }
     list = document.getElementById("search-results");
     statusEl = panel && panel.querySelector(".search-status");
     if (!input || !panel || !list || !statusEl) return;
