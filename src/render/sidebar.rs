@@ -20,8 +20,8 @@
 //! level below `parent` (`""` for the roots), [`CHUNK`] entries a chunk, in the file of the
 //! FNV-1a bucket of `"<parent>/<c>"` ([`names::slug_bucket`], mirrored in the script);
 //! `children` is left out for a leaf and `more` for a level that never needs "and N more".
-//! Every note is one entry of one chunk, so the files grow with the notes (about 50 bytes a
-//! note), and no file grows with a level: a flat site of 100,000 roots is 1,563 chunks
+//! Every note is one entry of one chunk, so the files grow with the notes (about 40 bytes a
+//! note at 10,000), and no file grows with a level: a flat site of 100,000 roots is 1,563 chunks
 //! shared out over 782 files. The script loads them with `<script>` elements, so the tree
 //! works from `file://`, and each file once.
 
@@ -76,7 +76,7 @@ impl Renderer<'_> {
     /// around the path), then "and N more" linking to where the whole level is listed, so a
     /// page's tree grows with its depth, never with the site. Written here rather than by a
     /// recursive template macro, which took a tenth of a large build.
-    pub(super) fn tree(&self, page: &RelPath, current: Option<NoteId>) -> String {
+    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> String {
         let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
         let mut html = String::with_capacity(2048);
         self.tree_level(&mut html, page, &self.site.graph.roots, None, current, &path, true);

@@ -147,10 +147,14 @@ async fn the_shared_sidebar_builds_the_same_tree_as_the_inline_one() {
 }
 
 /// Without the files (a failed load), the fallback stays: the path and a link to every
-/// root; on a 360 px phone the built tree opens in the drawer with the top bar's links.
+/// root; on a 360 px phone the built tree opens in the drawer with the top bar's links; the
+/// 404 page, served for a missing path at any depth, finds the files through its base.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_fallback_stays_when_the_files_fail_and_the_drawer_holds_the_tree_on_a_phone() {
-    let site = tree_site("shared");
+    let site = tree_site("shared").file(
+        "book.toml",
+        "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\nsite-url = \"https://u.github.io/repo/\"\n\n[build]\nsidebar = \"shared\"\n",
+    );
     site.build().ok();
     let page = site.read("x0.html");
     let fallback = sidebar(&page);
@@ -159,9 +163,16 @@ async fn the_fallback_stays_when_the_files_fail_and_the_drawer_holds_the_tree_on
     assert!(fallback.contains("aria-current=\"page\">孙0<"), "{fallback}");
     assert!(sidebar(&site.read("h0.html")).contains("&lt;/script&gt;&lt;img"), "the title escaped");
     assert!(!site.read("h0.html").contains("<img src=x"));
-    let base = serve(site.out(), "/");
+    let base = serve(site.out(), "/repo/");
     let out = site.out();
     with_browser((800, 900), move |c| async move {
+        let lost = sidebar_html(&c, &format!("{base}a/b/c")).await;
+        assert!(lost.contains("<ul><li") && !lost.contains("nav-fallback"), "{lost}");
+        let root =
+            c.execute("return document.querySelector('#sidebar a[href=\"r3.html\"]').href", vec![]).await.unwrap();
+        assert_eq!(root, format!("{base}r3.html"));
+        let errors = console_errors(&c).await;
+        assert!(errors.iter().all(|e| e.contains("/repo/a/b/c - ")), "only the missing page: {errors:?}");
         phone(&c, 360, 780).await;
         sidebar_html(&c, &format!("{base}c20.html")).await;
         c.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
