@@ -31,6 +31,33 @@ pub struct Config {
     /// for a large site). On by default; a very large site may turn it off, as it holds a
     /// second copy of every body (about a sixth of a large site's bytes).
     pub print: bool,
+    /// `[build] sidebar`: where the sidebar's concept tree lives (see [`Sidebar`]).
+    pub sidebar: Sidebar,
+}
+
+/// `[build] sidebar`: every page's concept tree written into the page (`inline`), or kept in
+/// shared files that a script expands, each page holding only a pointer to them and a short
+/// no-script fallback (`shared`); `auto` picks by the site's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sidebar {
+    #[default]
+    Auto,
+    Inline,
+    Shared,
+}
+
+impl Sidebar {
+    /// The values book.toml may give, in the order the help lists them.
+    pub const VALUES: &'static [&'static str] = &["auto", "inline", "shared"];
+
+    fn parse(value: &str) -> Option<Sidebar> {
+        match value {
+            "auto" => Some(Sidebar::Auto),
+            "inline" => Some(Sidebar::Inline),
+            "shared" => Some(Sidebar::Shared),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,6 +91,7 @@ struct RawBuild {
     #[serde(default)]
     trusted_html: bool,
     print: Option<bool>,
+    sidebar: Option<String>,
 }
 
 pub const SITE_URL_HELP: &str = "write the address the site is served at, e.g. \"https://user.github.io/repo/\"";
@@ -115,7 +143,7 @@ fn default_language() -> String {
 
 const TOP_KEYS: &[&str] = &["book", "build"];
 const BOOK_KEYS: &[&str] = &["title", "description", "language", "site-url", "edit-url-template"];
-const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html", "print"];
+const BUILD_KEYS: &[&str] = &["build-dir", "auto-link", "auto-link-skip", "trusted-html", "print", "sidebar"];
 
 pub const FILE: &str = "book.toml";
 
@@ -185,6 +213,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             )]);
         }
     }
+    let sidebar = match raw.build.sidebar.as_deref() {
+        None => Sidebar::Auto,
+        Some(value) => Sidebar::parse(value.trim()).ok_or_else(|| vec![sidebar_error(text, value)])?,
+    };
     Ok(Config {
         edit_url_template: raw.book.edit_url_template.map(|t| t.trim().to_string()),
         title: raw.book.title,
@@ -196,7 +228,22 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         auto_link_skip: raw.build.auto_link_skip,
         trusted_html: raw.build.trusted_html,
         print: raw.build.print.unwrap_or(true),
+        sidebar,
     })
+}
+
+/// `[build] sidebar = "<value>"` with a value it does not know.
+fn sidebar_error(text: &str, value: &str) -> Diagnostic {
+    let pos = key_pos(text, "sidebar");
+    let allowed = Sidebar::VALUES.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ");
+    let help = match suggest(value.trim(), Sidebar::VALUES.iter().copied()) {
+        Some(v) => format!("did you mean \"{v}\"? build.sidebar is one of {allowed}"),
+        None => format!("build.sidebar is one of {allowed}"),
+    };
+    Diagnostic::error(&RelPath::new(FILE), format!("unknown value \"{value}\" for build.sidebar in {FILE}"))
+        .at(pos)
+        .spanning(pos.rest_of_line(text))
+        .help(help)
 }
 
 fn check_keys(
@@ -315,6 +362,25 @@ mod tests {
         assert!(parse("[book]\ntitle = \"T\"\n[build]\ntrusted-html = true\n").unwrap().trusted_html);
         let err = parse("[book]\ntitle = \"T\"\n[build]\ntrusted-htm = true\n").unwrap_err();
         assert!(err[0].help.as_deref().unwrap().contains("did you mean `trusted-html`"), "{}", err[0]);
+    }
+
+    #[test]
+    fn the_sidebar_is_auto_unless_set_and_an_unknown_value_names_the_allowed_ones() {
+        assert_eq!(parse("[book]\ntitle = \"T\"\n").unwrap().sidebar, Sidebar::Auto);
+        for (value, mode) in [("auto", Sidebar::Auto), ("inline", Sidebar::Inline), ("shared", Sidebar::Shared)] {
+            let c = parse(&format!("[book]\ntitle = \"T\"\n[build]\nsidebar = \"{value}\"\n")).unwrap();
+            assert_eq!(c.sidebar, mode);
+        }
+        let err = parse("[book]\ntitle = \"T\"\n[build]\nsidebar = \"shard\"\n").unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (4, 1));
+        assert!(err[0].message.contains("\"shard\"") && err[0].message.contains("book.toml"), "{}", err[0]);
+        let help = err[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("did you mean \"shared\"") && help.contains("\"auto\", \"inline\", \"shared\""),
+            "{help}"
+        );
+        let err = parse("[book]\ntitle = \"T\"\n[build]\nsidebar = true\n").unwrap_err();
+        assert!(err[0].message.contains("invalid TOML"), "{}", err[0]);
     }
 
     #[test]

@@ -7,8 +7,29 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// `value` as JSON to write inside a `<script>` element: every `<` is written `\u003c`, so
-/// no `</script>` or `<!--` in the data can end the element.
+/// `value` as JSON to write inside a `<script>` element or a script file: every `<` is
+/// written `\u003c`, so no `</script>` or `<!--` in the data can end the element, and the line
+/// separators U+2028 and U+2029 `\u2028` and `\u2029`, which JavaScript engines before
+/// ES2019 do not take inside a string.
 pub fn script_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string(value).expect("plain data serializes").replace('<', "\\u003c")
+    let json = serde_json::to_string(value).expect("plain data serializes");
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn script_json_ends_no_element_and_no_line() {
+        let s = super::script_json(&["</script><!--", "a\u{2028}b\u{2029}"]);
+        assert_eq!(s, r#"["\u003c/script>\u003c!--","a\u2028b\u2029"]"#);
+    }
 }

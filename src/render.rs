@@ -28,6 +28,8 @@ mod bounded;
 pub use bounded::{list_page, LEVEL_CAP, NOTE_LIST_CAP};
 
 mod print;
+mod sidebar;
+
 pub use print::{is_print_page, part_page, PrintCache};
 
 pub const HOME: &str = "index.html";
@@ -166,6 +168,9 @@ pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     pages.extend(r.tags());
     pages.extend(r.roots_pages());
     pages.extend(previews::files(site).into_iter().map(Ok));
+    if r.shared_sidebar {
+        pages.extend(r.nav_files().into_iter().map(Ok));
+    }
     collect(pages.into_iter().chain(maps).collect())
 }
 
@@ -301,7 +306,8 @@ struct Base<'a> {
     page_title: String,
     description: String,
     canonical: Option<String>,
-    /// The concept tree around the page, as HTML (a `<ul>` of `<ul>`s; see [`Renderer::tree`]).
+    /// The concept tree around the page, as HTML (a `<ul>` of `<ul>`s; see [`Renderer::tree`]),
+    /// or with a shared sidebar the pointer to its files and a short fallback (`render::sidebar`).
     sidebar: String,
     /// `<base href>` for the 404 page, when the site URL is known.
     base_href: Option<String>,
@@ -495,6 +501,8 @@ struct Renderer<'a> {
     tags_split: bool,
     /// Each note's number in the tree (`2.1`), for the print page.
     numbers: Vec<String>,
+    /// Whether pages carry a pointer to the shared sidebar files rather than the tree.
+    shared_sidebar: bool,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -610,6 +618,7 @@ impl<'a> Renderer<'a> {
             rank,
             tags_split: false,
             numbers: print::tree_numbers(site),
+            shared_sidebar: sidebar::shared(site.config.sidebar, site.notes.len()),
         };
         r.tags_split = r.tags_split();
         r
@@ -629,7 +638,7 @@ impl<'a> Renderer<'a> {
             page_title: title.to_string(),
             description: description.to_string(),
             canonical: config.site_url.as_ref().map(|u| format!("{u}{}", page.as_str().trim_end_matches(HOME))),
-            sidebar: self.tree(page, current),
+            sidebar: self.sidebar(page, current),
             base_href: None,
             previews: String::new(),
         }
@@ -638,100 +647,6 @@ impl<'a> Renderer<'a> {
     /// `base` for a page that shows link previews.
     fn with_previews(&self, base: Base<'a>) -> Base<'a> {
         Base { previews: previews::pointer(self.site, &base.root), ..base }
-    }
-
-    /// The concept tree around `current`, as the sidebar's HTML: the roots, the path down to
-    /// the note open, the note's siblings and children. Siblings of the note's ancestors are
-    /// shown where a level is small. A level shows at most [`LEVEL_CAP`] entries (a window
-    /// around the path), then "and N more" linking to where the whole level is listed, so a
-    /// page's tree grows with its depth, never with the site. Written here rather than by a
-    /// recursive template macro, which took a tenth of a large build.
-    fn tree(&self, page: &RelPath, current: Option<NoteId>) -> String {
-        let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
-        let mut html = String::with_capacity(2048);
-        self.tree_level(&mut html, page, &self.site.graph.roots, None, current, &path, true);
-        html
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn tree_level(
-        &self,
-        html: &mut String,
-        page: &RelPath,
-        level: &[NoteId],
-        parent: Option<NoteId>,
-        current: Option<NoteId>,
-        path: &[NoteId],
-        show_all: bool,
-    ) {
-        const SMALL_LEVEL: usize = 12;
-        let graph = &self.site.graph;
-        // The note of the path on this level, if any.
-        let member = path.iter().copied().find(|&p| graph.parent[p] == parent && level.get(self.rank[p]) == Some(&p));
-        let holds_current = current.is_some() && member == current;
-        let full = show_all || level.len() <= SMALL_LEVEL || holds_current;
-        let shown: &[NoteId] = if !full {
-            match member {
-                Some(m) => &level[self.rank[m]..=self.rank[m]],
-                None => &[],
-            }
-        } else if level.len() <= LEVEL_CAP {
-            level
-        } else {
-            let at = member.map_or(0, |m| self.rank[m]);
-            let start = at.saturating_sub(LEVEL_CAP / 2).min(level.len() - LEVEL_CAP);
-            &level[start..start + LEVEL_CAP]
-        };
-        html.push_str("<ul>");
-        for &id in shown {
-            let children = &graph.children[id];
-            let is_current = Some(id) == current;
-            let open =
-                !children.is_empty() && (path.contains(&id) || (current.is_none() && graph.parent[id].is_none()));
-            html.push_str("<li");
-            if is_current || !children.is_empty() {
-                html.push_str(" class=\"");
-                let mut classes = Vec::with_capacity(3);
-                if is_current {
-                    classes.push("current");
-                }
-                if !children.is_empty() {
-                    classes.push("branch");
-                    if open {
-                        classes.push("open");
-                    }
-                }
-                html.push_str(&classes.join(" "));
-                html.push('"');
-            }
-            html.push_str("><a href=\"");
-            html.push_str(&escape(&page.href_to(&note_page(&self.site.notes[id].slug))));
-            html.push('"');
-            if is_current {
-                html.push_str(" aria-current=\"page\"");
-            }
-            html.push('>');
-            html.push_str(&escape(self.site.notes[id].title()));
-            html.push_str("</a>");
-            if open {
-                self.tree_level(html, page, children, Some(id), current, path, is_current);
-            }
-            html.push_str("</li>");
-        }
-        if full && level.len() > shown.len() {
-            let (to, anchor) = match parent {
-                Some(p) => self.children_list(p),
-                None => (self.roots_list(), ""),
-            };
-            if let Some(more) = self.more(page, level.len(), shown.len(), &to, anchor) {
-                html.push_str("<li class=\"more\"><a href=\"");
-                html.push_str(&escape(&more.href));
-                html.push_str("\">");
-                html.push_str(&escape(&more.text));
-                html.push_str("</a></li>");
-            }
-        }
-        html.push_str("</ul>");
     }
 
     fn link(&self, page: &RelPath, id: NoteId) -> NoteLink {

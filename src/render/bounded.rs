@@ -42,6 +42,14 @@ const WHERE_BUCKET: usize = 4000;
 /// From this many (note, tag) pairs on, each tag gets pages of its own.
 pub const TAGS_SPLIT: usize = 1500;
 
+/// Above this many notes, book.toml's `sidebar = "auto"` keeps the sidebar's tree in shared
+/// files (`render::sidebar`) rather than in every page. The inline tree is about 2.5 KB of a
+/// page: on a small site that is little in all (2.5 MB at this size) and it needs no script
+/// and no second request; on a large one it is a fifth of every note's page, written again
+/// for each, while the shared files hold each note once (about 50 bytes) and the browser
+/// caches them across pages.
+pub const SHARED_SIDEBAR_ABOVE: usize = 1000;
+
 pub const ROOTS_LIST: &str = "all/roots";
 
 /// `stem.html`, `stem.p2.html`, … : page `k` (from 0) of a list.

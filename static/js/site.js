@@ -15,6 +15,147 @@
     });
   }
 
+  // The concept tree from shared files (book.toml's [build] sidebar = "shared", which a large
+  // site gets): the page carries only a pointer (<script type="application/json"
+  // id="nav-data">, see src/render/sidebar.rs) and a short fallback, the path and a link to
+  // every root. The levels of the tree are in nav/<k>.js, chunk c of the level below a note
+  // under "<slug>/<c>" (the roots under "/<c>") in the file of that key's FNV-1a bucket;
+  // each file is loaded once, with a <script> element so that this works from file://.
+  // The tree is built as Renderer::tree writes it inline, the same markup; it replaces the
+  // fallback once every file it needs has come, and a file that fails leaves the fallback.
+  (function () {
+    var side = document.getElementById("sidebar");
+    var holder = document.getElementById("nav-data");
+    var fallback = side && side.querySelector(".nav-fallback");
+    if (!holder || !fallback) return;
+    var P;
+    try { P = JSON.parse(holder.textContent); } catch (e) { return; }
+    if (!P || typeof P.page !== "string" || !(P.files > 0) || !(P.roots >= 0) || !P.cap || !P.path) return;
+    var CAP = P.cap[0], SMALL = P.cap[1], CHUNK = P.cap[2];
+    var path = P.path, current = path.length ? path[path.length - 1][0] : null;
+    var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+    var onPath = {};
+    path.forEach(function (p) { onPath[p[0]] = true; });
+    var levels = {}, moreText = null, files = {}, pending = 0, need = {}, done = false;
+    window.conceptbookNav = function (d) {
+      if (!d || typeof d !== "object") return;
+      if (typeof d.more === "string") moreText = d.more;
+      var l = d.levels || {};
+      for (var k in l) if (own(l, k)) levels[k] = l[k];
+    };
+
+    // The href from this page to a file of the site, as RelPath::href_to writes it.
+    var fromDirs = P.page.split("/").filter(Boolean).slice(0, -1);
+    function rel(target) {
+      var hash = target.indexOf("#"), frag = hash < 0 ? "" : target.slice(hash);
+      var to = (hash < 0 ? target : target.slice(0, hash)).split("/").filter(Boolean);
+      var common = 0;
+      while (common < fromDirs.length && common < to.length && fromDirs[common] === to[common]) common++;
+      var up = "";
+      for (var i = common; i < fromDirs.length; i++) up += "../";
+      return up + to.slice(common).join("/") + frag;
+    }
+
+    function bucket(key) {
+      var h = 2166136261;
+      for (var i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+      return h % P.files;
+    }
+
+    // Chunk of a level holding entry i, or null (noted in need) while its file has not come.
+    function chunk(parent, i) {
+      var key = parent + "/" + Math.floor(i / CHUNK);
+      if (own(levels, key)) return levels[key];
+      need[key] = true;
+      return null;
+    }
+
+    // Appends to ul the level below parent ("" for the roots), of len entries, whose note on
+    // the path is path[depth] if any; as Renderer::tree_level. False while data is missing.
+    function level(ul, parent, len, depth, showAll) {
+      var member = depth < path.length && (depth === 0 ? parent === "" : path[depth - 1][0] === parent) ? path[depth] : null;
+      var full = showAll || len <= SMALL || (member !== null && member[0] === current);
+      var start = 0, end = 0, ok = true;
+      if (!full) {
+        if (member) { start = member[1]; end = start + 1; }
+      } else if (len <= CAP) {
+        end = len;
+      } else {
+        start = Math.min(Math.max((member ? member[1] : 0) - Math.floor(CAP / 2), 0), len - CAP);
+        end = start + CAP;
+      }
+      for (var i = start; i < end; i++) {
+        var c = chunk(parent, i), e = c && c.e && c.e[i % CHUNK];
+        if (!e) { ok = false; continue; }
+        var slug = e[0], kids = e[2] || 0, isCurrent = slug === current;
+        var open = kids > 0 && (own(onPath, slug) || (current === null && parent === ""));
+        var li = document.createElement("li"), classes = [];
+        if (isCurrent) classes.push("current");
+        if (kids > 0) classes.push(open ? "branch open" : "branch");
+        if (classes.length) li.className = classes.join(" ");
+        var a = document.createElement("a");
+        a.setAttribute("href", rel(slug + ".html"));
+        if (isCurrent) a.setAttribute("aria-current", "page");
+        a.textContent = e[1];
+        li.appendChild(a);
+        if (open) {
+          var sub = document.createElement("ul");
+          if (!level(sub, slug, kids, depth + 1, isCurrent)) ok = false;
+          li.appendChild(sub);
+        }
+        ul.appendChild(li);
+      }
+      if (full && len > end - start) {
+        var first = chunk(parent, start);
+        if (!first) return false;
+        if (typeof first.more !== "string" || moreText === null) { done = true; return false; }
+        var mli = document.createElement("li"), ma = document.createElement("a");
+        mli.className = "more";
+        ma.setAttribute("href", rel(first.more));
+        ma.textContent = moreText.split("{n}").join(String(len - (end - start)));
+        mli.appendChild(ma);
+        ul.appendChild(mli);
+      }
+      return ok;
+    }
+
+    // Builds the tree from what has come; asks for the files still needed, or, when all
+    // have come, puts the tree in place of the fallback.
+    function attempt() {
+      if (done) return;
+      need = {};
+      var tree = document.createElement("ul");
+      if (level(tree, "", P.roots, 0, true)) {
+        done = true;
+        side.replaceChild(tree, fallback);
+        if (holder.parentNode) holder.parentNode.removeChild(holder);
+        var cur = tree.querySelector(".current > a");
+        if (cur && side.scrollHeight > side.clientHeight) {
+          var top = cur.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop;
+          side.scrollTop = Math.max(0, top - (side.clientHeight - cur.offsetHeight) / 2);
+        }
+        return;
+      }
+      var asked = false;
+      Object.keys(need).sort().forEach(function (key) {
+        var k = bucket(key);
+        if (own(files, k)) return;
+        files[k] = true;
+        asked = true;
+        pending++;
+        var s = document.createElement("script");
+        s.src = rel("nav/" + k + ".js");
+        s.async = true;
+        s.addEventListener("load", function () { if (--pending === 0) attempt(); });
+        s.addEventListener("error", function () { done = true; });
+        document.head.appendChild(s);
+      });
+      // Every file it needs has come and still lacks a level: keep the fallback.
+      if (!asked && pending === 0) done = true;
+    }
+    attempt();
+  })();
+
   // The concept tree as a drawer on narrow screens, over a backdrop; Esc or a tap outside
   // it closes it. The drawer opens the top bar's links too (the bar has no room for them
   // there): copied from the bar here rather than written twice into every page, as the

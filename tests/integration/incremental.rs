@@ -78,3 +78,23 @@ fn unchanged_saves_do_nothing() {
     let r = session.rebuild(&[s.root().join("content/lora.md")]).unwrap();
     assert_eq!(r.rebuilt, Rebuilt::Nothing);
 }
+
+#[test]
+fn a_title_edit_rewrites_the_shared_sidebar_files() {
+    let s =
+        site().file("book.toml", "[book]\ntitle = \"测试站\"\nlanguage = \"zh-CN\"\n\n[build]\nsidebar = \"shared\"\n");
+    let mut session = Session::new(s.root()).unwrap();
+    let nav = |session: &Session| -> String {
+        let out = session.output();
+        let files: Vec<_> = out.keys().filter(|p| p.as_str().starts_with("nav/")).collect();
+        assert!(!files.is_empty(), "a shared sidebar has nav files");
+        files.iter().map(|p| String::from_utf8_lossy(&out[*p]).into_owned()).collect()
+    };
+    assert!(nav(&session).contains("\"LoRA\""));
+    let s = s.simple("lora", "LoRA 低秩适配", "parent = \"peft\"", "属于 [[fine-tuning#分类|微调]]。\n");
+    let r = session.rebuild(&[s.root().join("content/lora.md")]).unwrap();
+    assert_eq!(r.rebuilt, Rebuilt::AllPages);
+    let after = nav(&session);
+    assert!(after.contains("\"LoRA 低秩适配\"") && !after.contains("\"LoRA\""), "{after}");
+    assert_same_as_full_build(&mut session, &s);
+}

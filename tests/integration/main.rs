@@ -17,6 +17,7 @@ mod publish;
 mod reader;
 mod scale;
 mod search;
+mod sidebar;
 mod snapshots;
 mod yours;
 
