@@ -11,8 +11,8 @@
 //!   there are, how many roots, the numbers that shape a level's window, and the current
 //!   note's ancestry from its root down to the note, each with its rank within its level and
 //!   how many children it has (so every level's length is known before anything loads);
-//! - a fallback for readers without scripts, `<ul class="nav-fallback">`: the path from the
-//!   root down to the note, and a link to where every root is listed.
+//! - a fallback for readers without scripts, `<ul class="nav-fallback">`: a link to where
+//!   every root is listed (a note page's breadcrumbs give its path).
 //!
 //! The levels (the roots, and each note's children) are in `nav/<k>.js`, each a call
 //! `conceptbookNav({"more": "<"and N more" label>", "levels": {"<parent>/<c>": {"e": [[slug,
@@ -177,25 +177,9 @@ impl Renderer<'_> {
             "path": steps,
         }));
         let mut html = format!("<script type=\"application/json\" id=\"nav-data\">{pointer}</script>");
+        // Without the script, the page's breadcrumbs already give the path: the fallback is
+        // the way to every root (it was the path again, a twentieth of a large site's pages).
         html.push_str("<ul class=\"nav-fallback\">");
-        for &id in &path {
-            let is_current = Some(id) == current;
-            html.push_str(if is_current { "<li class=\"current\">" } else { "<li class=\"branch open\">" });
-            html.push_str("<a href=\"");
-            html.push_str(&escape(&page.href_to(&note_page(&site.notes[id].slug))));
-            html.push_str(if is_current { "\" aria-current=\"page\">" } else { "\">" });
-            html.push_str(&escape(site.notes[id].title()));
-            html.push_str("</a>");
-            if !is_current {
-                html.push_str("<ul>");
-            }
-        }
-        for &id in path.iter().rev() {
-            if Some(id) != current {
-                html.push_str("</ul>");
-            }
-            html.push_str("</li>");
-        }
         // Every root: on their list when a page cannot show them all, else on the home page.
         let roots = if g.roots.len() > LEVEL_CAP { self.roots_list() } else { RelPath::new(super::HOME) };
         html.push_str("<li class=\"more\"><a href=\"");

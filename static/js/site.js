@@ -17,8 +17,7 @@
 
   // The concept tree from shared files (book.toml's [build] sidebar = "shared", which a large
   // site gets): the page carries only a pointer (<script type="application/json"
-  // id="nav-data">, see src/render/sidebar.rs) and a short fallback, the path and a link to
-  // every root. The levels of the tree are in nav/<k>.js, chunk c of the level below a note
+  // id="nav-data">, see src/render/sidebar.rs) and a short fallback, a link to every root. The levels of the tree are in nav/<k>.js, chunk c of the level below a note
   // under "<slug>/<c>" (the roots under "/<c>") in the file of that key's FNV-1a bucket;
   // each file is loaded once, with a <script> element so that this works from file://.
   // The tree is built as Renderer::tree writes it inline, the same markup; it replaces the
