@@ -17,8 +17,9 @@
 
   // The concept tree from shared files (book.toml's [build] sidebar = "shared", which a large
   // site gets): the page carries only a pointer (<script type="application/json"
-  // id="nav-data">, see src/render/sidebar.rs) and a short fallback, a link to every root. The levels of the tree are in nav/<k>.js, chunk c of the level below a note
-  // under "<slug>/<c>" (the roots under "/<c>") in the file of that key's FNV-1a bucket;
+  // id="nav-data">, see src/render/sidebar.rs) and a short fallback, a link to every root.
+  // The levels of the tree are in nav/<k>.js, chunk c of the level below a note under
+  // "<slug>/<c>" (the roots under "/<c>") in the file of that key's FNV-1a bucket;
   // each file is loaded once, with a <script> element so that this works from file://.
   // The tree is built as Renderer::tree writes it inline, the same markup; it replaces the
   // fallback once every file it needs has come, and a file that fails leaves the fallback.
@@ -128,11 +129,7 @@
         done = true;
         side.replaceChild(tree, fallback);
         if (holder.parentNode) holder.parentNode.removeChild(holder);
-        var cur = tree.querySelector(".current > a");
-        if (cur && side.scrollHeight > side.clientHeight) {
-          var top = cur.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop;
-          side.scrollTop = Math.max(0, top - (side.clientHeight - cur.offsetHeight) / 2);
-        }
+        showCurrent(side);
         return;
       }
       var asked = false;
@@ -206,11 +203,13 @@
 
   // Keep the current note visible in a long tree: scroll the tree, never the page (a
   // scrollIntoView would move the page too, hiding the note's title under the top bar).
-  var side = document.getElementById("sidebar");
-  var current = side && side.querySelector(".current > a");
-  if (current && side.scrollHeight > side.clientHeight) {
-    var top = current.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop;
-    side.scrollTop = Math.max(0, top - (side.clientHeight - current.offsetHeight) / 2);
+  showCurrent(document.getElementById("sidebar"));
+  function showCurrent(side) {
+    var current = side && side.querySelector(".current > a");
+    if (current && side.scrollHeight > side.clientHeight) {
+      var top = current.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop;
+      side.scrollTop = Math.max(0, top - (side.clientHeight - current.offsetHeight) / 2);
+    }
   }
 
   // The note's neighbourhood, drawn here from the page's own lists: the parent (the
