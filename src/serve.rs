@@ -215,7 +215,8 @@ pub fn run(args: &Options) -> anyhow::Result<ExitCode> {
     // Watch before the first build, so that no save is missed.
     let watching = watch(&root);
     let mut rebuilder = Rebuilder::new(&root);
-    let mut log = Log { root: root.clone(), color, quiet: args.quiet, warnings: Vec::new(), failing: false };
+    let mut log =
+        Log { root: root.clone(), color, quiet: args.quiet, warnings: Vec::new(), failing: false, built: false };
     let start = Instant::now();
     let first = rebuilder.rebuild(&[]);
     if let Some(news) = log.result(first, start.elapsed(), &[]) {
@@ -301,6 +302,8 @@ struct Log {
     /// The warnings last printed, so a rebuild repeats them only when they change.
     warnings: Vec<Diagnostic>,
     failing: bool,
+    /// Some build has succeeded: there is a last good build to serve.
+    built: bool,
 }
 
 impl Log {
@@ -321,13 +324,17 @@ impl Log {
         };
         let mut err = std::io::stderr().lock();
         let good = match result {
-            Ok(good) => good,
+            Ok(good) => {
+                self.built = true;
+                good
+            }
             Err(failed) => {
                 let diags = &failed.diagnostics;
                 let _ = report::diagnostics(&mut err, diags, &self.root, self.color);
+                let serving = if self.built { "still serving the last good build; " } else { "" };
                 let _ = writeln!(
                     err,
-                    "build failed{what} in {ms:.0} ms: still serving the last good build; the errors show on open pages until a save fixes them"
+                    "build failed{what} in {ms:.0} ms: {serving}the errors show on open pages until a save fixes them"
                 );
                 self.failing = true;
                 self.warnings.clear();

@@ -52,7 +52,8 @@ impl Served {
         }
         let mut served = Served { child, port: 0, log };
         let start = Instant::now();
-        while !served.log().contains("serving ") {
+        // The line that gives the address (a failed first build prints other lines first).
+        while !served.log().contains(" at http://127.0.0.1:") {
             let exited = served.child.try_wait().unwrap();
             assert!(
                 exited.is_none() && start.elapsed() < Duration::from_secs(20),
@@ -374,6 +375,9 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
 fn a_site_that_is_broken_from_the_start_is_served_once_fixed() {
     let site = site().file("content/peft.md", "+++\ntitle = \"x\"\n");
     let s = Served::start(&site, &[]);
+    // No build has worked yet: the log does not claim a last good one.
+    let log = s.wait_log(|l| l.contains("build failed"), "the failed first build");
+    assert!(!log.contains("still serving") && log.contains("the errors show on open pages"), "{log}");
     let r = s.get("/");
     assert_eq!(r.status, 500);
     assert!(r.body.contains("front matter is not closed"), "{}", r.body);
