@@ -257,16 +257,18 @@
   function drawNeighbourhood(section) {
     var FONT = 13, MAX = 150, ROW = 32, BOX = 26, GAP = 44, PAD = 10;
     var counts = section.dataset.counts.split(" ").map(Number);
-    var more = function (n) { return section.dataset.more.replace("{n}", n); };
+    var more = function (n) { return section.dataset.more.split("{n}").join(n); };
     var links = function (selector) { return [].slice.call(document.querySelectorAll(selector)); };
     var crumbs = links(".breadcrumbs a");
-    // Up to `cap` boxes of one kind; past it, cap - 1 and a `+N` box to the list.
+    // Up to `cap` boxes of one kind; past it, cap - 1 and a `+N` box to the list. Never more
+    // links than the count (a note.html of the site's own may have more, such as breadcrumbs
+    // that start at home), and no `+N` box for a list the page does not have.
     var items = function (kind, cap, found, total, anchor) {
-      var out = found.slice(0, total > cap ? cap - 1 : cap).map(function (a) {
+      var out = found.slice(0, Math.min(total, total > cap ? cap - 1 : cap)).map(function (a) {
         var title = a.textContent, f = fit(title, FONT, MAX);
         return { kind: kind, label: f[0], title: f[1] ? title : null, href: a.getAttribute("href") };
       });
-      if (total > out.length) {
+      if (total > out.length && anchor && document.getElementById(anchor)) {
         var hidden = total - out.length;
         out.push({ kind: kind, label: "+" + hidden, title: more(hidden), href: "#" + anchor, more: true });
       }
@@ -280,6 +282,7 @@
     var h1 = document.querySelector(".note-header h1"), toMap = section.querySelector(".to-map a");
     if (!h1 || !toMap) return;
     var title = h1.textContent, f = fit(title, FONT, 190), locate = section.dataset.locate;
+    var heading = section.querySelector("h2");
     var center = { label: f[0], w: textEm(f[0]) * FONT + 2 * PAD + 4, href: toMap.getAttribute("href"),
       title: f[1] ? title + ": " + locate : locate };
     var boxW = function (i) { return textEm(i.label) * FONT + 2 * PAD; };
@@ -291,7 +294,7 @@
     var width = right.length ? rx + rw + 4 : cx + cw + 4;
     var mid = height / 2;
     var svg = svgEl("svg", { "class": "nb-svg", width: num(width), height: num(height),
-      viewBox: "0 0 " + num(width) + " " + num(height), role: "group", "aria-label": section.querySelector("h2").textContent });
+      viewBox: "0 0 " + num(width) + " " + num(height), role: "group", "aria-label": heading ? heading.textContent : "" });
     var node = function (item, kind, x, y, w, h, rxy, textX, textY) {
       var a = svgEl("a", { "class": "node " + kind, href: item.href });
       if (item.title) a.appendChild(svgEl("title", {})).textContent = item.title;
@@ -331,8 +334,7 @@
       icon.appendChild(svgEl("path", { "class": "lg-" + l[0], d: "M2 6H32" }));
       li.appendChild(document.createTextNode(section.dataset[l[1]]));
     });
-    var after = section.querySelector("h2");
-    section.insertBefore(legend, after.nextSibling);
+    section.insertBefore(legend, heading ? heading.nextSibling : section.firstChild);
     section.insertBefore(scroll, legend);
     section.classList.add("drawn");
   }

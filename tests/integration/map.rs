@@ -299,3 +299,71 @@ async fn each_note_draws_its_neighbourhood_from_its_lists() {
     })
     .await;
 }
+
+/// A `note.html` of the site's own: the drawing takes from each list only as many links as
+/// the counts say (breadcrumbs that start with a link home give a root note no parent), draws
+/// no `+N` box for a list the page does not have, and never throws (a neighbourhood section
+/// without its heading); `{n}` is the count wherever the `more` label has it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_note_template_of_the_sites_own_draws_only_what_its_lists_hold() {
+    let mut site = SiteTest::new()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n")
+        .simple("top", "Top", "", "")
+        .simple("c0", "Zero", "parent = \"top\"\nrelated = [\"c1\"]", "");
+    for k in 1..7 {
+        site = site.simple(&format!("c{k}"), &format!("Kid {k}"), &format!("parent = \"top\"\norder = {k}"), "");
+    }
+    let note = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/note.html")).unwrap();
+    let crumbs_at = note.find("<nav class=\"breadcrumbs\"").unwrap();
+    let crumbs_end = crumbs_at + note[crumbs_at..].find("</nav>").unwrap() + "</nav>".len();
+    let crumbs = &note[crumbs_at..crumbs_end];
+    let home = note.replace(crumbs, &crumbs.replace("<ol>", "<ol><li><a href=\"index.html\">Home</a></li>"));
+    let labels = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/labels/en.toml")).unwrap();
+    assert!(labels.contains("more = \"{n} more, listed below\""));
+    let site = site.file("templates/note.html", &home).file(
+        "templates/labels/en.toml",
+        &labels.replace("more = \"{n} more, listed below\"", "more = \"{n} more ({n})\""),
+    );
+    site.build().ok();
+    // Without breadcrumbs, the children's list or the neighbourhood's heading.
+    let children_at = note.find("{% if children %}").unwrap();
+    let children_end = children_at + note[children_at..].find("{% endif %}</section>{% endif %}").unwrap() + 31;
+    let bare = note
+        .replace(crumbs, "")
+        .replace(&note[children_at..children_end], "")
+        .replace("<h2 id=\"nb-h\">{{ labels.neighbourhood }}</h2>", "");
+    assert!(!bare.contains("breadcrumbs") && !bare.contains("children-h") && !bare.contains("nb-h\">"));
+    let other = tempfile::tempdir().unwrap();
+    let (root, out) = (site.root().to_path_buf(), site.out());
+    let bare_out = other.path().join("book");
+    std::fs::write(root.join("templates/note.html"), &bare).unwrap();
+    site.run(&["build", "--dest", bare_out.to_str().unwrap()]).ok();
+    let (base, bare_base) = (serve(out, "/"), serve(bare_out, "/"));
+    with_browser((1280, 900), move |c| async move {
+        let boxes = "return [...document.querySelectorAll('.nb-svg:not(.nb-vertical) a.node')].map(a =>
+                       [a.getAttribute('class'), a.querySelector('text').textContent,
+                        a.querySelector('title') ? a.querySelector('title').textContent : ''])";
+        c.goto(&format!("{base}top.html")).await.unwrap();
+        let drawn = js(&c, boxes).await;
+        let kinds: Vec<&str> = drawn.as_array().unwrap().iter().map(|b| b[0].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["node child"; 5].into_iter().chain(["node child more", "node self"]).collect::<Vec<_>>());
+        assert_eq!(drawn[5], serde_json::json!(["node child more", "+2", "2 more (2)"]));
+        c.goto(&format!("{base}c0.html")).await.unwrap();
+        assert_eq!(js(&c, boxes).await[0], serde_json::json!(["node parent", "Top", ""]));
+        let errors = console_errors(&c).await;
+        assert!(errors.is_empty(), "{errors:?}");
+
+        // No list of children on the page: no `+7` box standing for it, and nothing else to draw.
+        c.goto(&format!("{bare_base}top.html")).await.unwrap();
+        assert_eq!(js(&c, "return document.querySelectorAll('.nb-svg').length").await, 0);
+        // No breadcrumbs: no parent box; the related note is drawn.
+        c.goto(&format!("{bare_base}c0.html")).await.unwrap();
+        assert_eq!(
+            js(&c, boxes).await,
+            serde_json::json!([["node related", "Kid 1", ""], ["node self", "Zero", "Show on the concept map"]])
+        );
+        let errors = console_errors(&c).await;
+        assert!(errors.is_empty(), "{errors:?}");
+    })
+    .await;
+}
