@@ -3,6 +3,7 @@
 #
 #   scripts/bench-shapes.sh [SIZES...]        # default: 1000 10000 100000
 #   RUNS=3 RUNS_LARGE=1 SHAPES="deep wide flat" scripts/bench-shapes.sh 1000 10000 100000
+#   PRINT=false scripts/bench-shapes.sh 10000 100000   # without the print page
 #
 # Shapes (examples/corpus.rs): deep (about ten roots, the project's own benchmark corpus),
 # wide (notes/100 roots) and flat (no parent at all); every shape has three hub notes that a
@@ -31,7 +32,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # writeback of the last build (and of the folders deleted since) does not land on this one.
 timed() { sync; /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }; cat "$work/time"; }
 hugo version | head -n 1
-echo "runs: $runs each ($(runs_for 100000) from 100,000 notes on), conceptbook and Hugo alternating; $(nproc) cores"
+echo "runs: $runs each ($(runs_for 100000) from 100,000 notes on), conceptbook and Hugo alternating; $(nproc) cores; print page: ${PRINT:-true}"
 echo
 printf '| shape | notes | conceptbook wall | Hugo wall | ratio | peak memory | output | KiB per note | largest file |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
@@ -39,6 +40,8 @@ for n in "${sizes[@]}"; do
   for shape in "${shapes[@]}"; do
     site="$work/$shape-$n"
     "$target/release/examples/corpus" --notes "$n" --out "$site" --hubs 3 --hugo "$site-hugo" --shape "$shape" >/dev/null
+    # PRINT=false: the site without its print page (book.toml's `[build] print = false`).
+    if [ "${PRINT:-true}" = false ]; then printf '\n[build]\nprint = false\n' >>"$site/book.toml"; fi
     cb=(); hg=(); mem=()
     for r in $(seq "$(runs_for "$n")"); do
       t=$(timed "$bin" build --root "$site" --dest "$site/out-$r" --quiet)
