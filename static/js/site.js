@@ -214,7 +214,8 @@
 
   // The note's neighbourhood, drawn here from the page's own lists: the parent (the
   // breadcrumbs' last link), children, related notes and backlinks, each capped with a `+N`
-  // box leading to its list; the counts come in `data-counts`. Boxes are sized and labels
+  // box leading to its list; the counts come in `data-counts`. Drawn twice: across, and top
+  // to bottom for a phone. Boxes are sized and labels
   // cut with the geometry of src/graphmap.rs (text_em, fit, PAD; the caps of `cap`): change
   // them there too. The lists stay for readers without JavaScript; once the drawing is in,
   // `.drawn` hides the chips it shows (they still print).
@@ -319,9 +320,27 @@
     });
     nodes.forEach(function (n) { svg.appendChild(n); });
     svg.appendChild(node(center, "self", cx, mid - BOX / 2 - 2, cw, BOX + 4, 7, cx + PAD + 2, mid));
+    // The same drawing top to bottom, which a phone shows instead (CSS): the boxes left of
+    // the note (parent and backlinks) above it, those right of it (children and related
+    // notes) below, each joined to the note by a curve on the left.
+    var INDENT = 40, meY = 4 + left.length * ROW + ROW / 2;
+    var downW = INDENT + Math.max(lw, rw, cw) + 4, downH = (left.length + 1 + right.length) * ROW + 8;
+    var down = svgEl("svg", { "class": "nb-svg nb-vertical", width: num(downW), height: num(downH),
+      viewBox: "0 0 " + num(downW) + " " + num(downH), role: "group", "aria-label": svg.getAttribute("aria-label") });
+    nodes = [];
+    left.concat(right).forEach(function (item, k) {
+      var yc = 4 + (k < left.length ? k : k + 1) * ROW + ROW / 2;
+      var bend = INDENT - 6 - Math.min(Math.abs(yc - meY) * 0.16, INDENT - 10);
+      down.appendChild(svgEl("path", { "class": "e-" + item.kind,
+        d: "M" + num(INDENT) + " " + num(yc) + "C" + num(bend) + " " + num(yc) + " " + num(bend) + " " + num(meY) + " " + num(INDENT) + " " + num(meY) }));
+      nodes.push(node(item, item.kind + (item.more ? " more" : ""), INDENT, yc - BOX / 2, boxW(item), BOX, 6, INDENT + PAD, yc));
+    });
+    nodes.forEach(function (n) { down.appendChild(n); });
+    down.appendChild(node(center, "self", INDENT, meY - BOX / 2 - 2, cw, BOX + 4, 7, INDENT + PAD + 2, meY));
     var scroll = document.createElement("div");
     scroll.className = "nb-scroll";
     scroll.appendChild(svg);
+    scroll.appendChild(down);
     // The legend: one line for each kind of link drawn.
     var legend = document.createElement("ul");
     legend.className = "map-legend";
@@ -337,56 +356,6 @@
     section.insertBefore(legend, heading ? heading.nextSibling : section.firstChild);
     section.insertBefore(scroll, legend);
     section.classList.add("drawn");
-  }
-
-  // The same neighbourhood top to bottom for a phone, from the drawing across (the boxes
-  // left of the note, parent and backlinks, above it; those right of it, children and
-  // related notes, below).
-  var across = document.querySelector(".nb-scroll > .nb-svg");
-  var me = across && across.querySelector("a.node.self");
-  if (me) {
-    var ROW = 32, BOX = 26, INDENT = 40, PAD = 10;
-    var attr = function (e, name) { return parseFloat(e.getAttribute(name)); };
-    var meX = attr(me.querySelector("rect"), "x");
-    var boxes = [].slice.call(across.querySelectorAll("a.node:not(.self)")).map(function (a) {
-      var r = a.querySelector("rect");
-      return { a: a, x: attr(r, "x"), y: attr(r, "y"), w: attr(r, "width"), kind: a.classList[1] };
-    });
-    var byY = function (p, q) { return p.y - q.y; };
-    var above = boxes.filter(function (b) { return b.x < meX; }).sort(byY);
-    var below = boxes.filter(function (b) { return b.x > meX; }).sort(byY);
-    var meW = attr(me.querySelector("rect"), "width");
-    var width = INDENT + Math.max.apply(null, boxes.map(function (b) { return b.w; }).concat(meW)) + 4;
-    var height = (above.length + 1 + below.length) * ROW + 8;
-    var meY = 4 + above.length * ROW + ROW / 2;
-    var down = document.createElementNS(NS, "svg");
-    down.setAttribute("class", "nb-svg nb-vertical");
-    down.setAttribute("width", num(width));
-    down.setAttribute("height", num(height));
-    down.setAttribute("viewBox", "0 0 " + num(width) + " " + num(height));
-    down.setAttribute("role", "group");
-    down.setAttribute("aria-label", across.getAttribute("aria-label"));
-    var place = function (a, x, y, w, h, textX, textY) {
-      var copy = a.cloneNode(true), r = copy.querySelector("rect"), t = copy.querySelector("text");
-      [["x", x], ["y", y], ["width", w], ["height", h]].forEach(function (p) { r.setAttribute(p[0], num(p[1])); });
-      t.setAttribute("x", num(textX));
-      t.setAttribute("y", num(textY));
-      return copy;
-    };
-    var nodes = [];
-    above.concat(below).forEach(function (b, k) {
-      var row = k < above.length ? k : k + 1;
-      var yc = 4 + row * ROW + ROW / 2;
-      var bend = INDENT - 6 - Math.min(Math.abs(yc - meY) * 0.16, INDENT - 10);
-      var path = document.createElementNS(NS, "path");
-      path.setAttribute("class", "e-" + b.kind);
-      path.setAttribute("d", "M" + num(INDENT) + " " + num(yc) + "C" + num(bend) + " " + num(yc) + " " + num(bend) + " " + num(meY) + " " + num(INDENT) + " " + num(meY));
-      down.appendChild(path);
-      nodes.push(place(b.a, INDENT, yc - BOX / 2, b.w, BOX, INDENT + PAD, yc));
-    });
-    nodes.forEach(function (n) { down.appendChild(n); });
-    down.appendChild(place(me, INDENT, meY - BOX / 2 - 2, meW, BOX + 4, INDENT + PAD + 2, meY));
-    across.parentNode.appendChild(down);
   }
 
   // "/" focuses the search box, which says so only where there is a keyboard to press it.
