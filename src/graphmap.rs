@@ -529,7 +529,8 @@ enum Kind {
 }
 
 /// How many of each kind the neighbourhood draws before a `+N` box. `static/js/site.js`
-/// draws the neighbourhood with the same caps (`NB_CAPS`): change them there too.
+/// draws the neighbourhood with the same caps (the `items` calls of `drawNeighbourhood`):
+/// change them there too.
 fn cap(kind: Kind) -> usize {
     match kind {
         Kind::Parent => 1,

@@ -148,10 +148,7 @@ impl Renderer<'_> {
             html.push_str("</li>");
         }
         if full && level.len() > shown.len() {
-            let (to, anchor) = match parent {
-                Some(p) => self.children_list(p),
-                None => (self.roots_list(), ""),
-            };
+            let (to, anchor) = self.level_list(parent);
             if let Some(more) = self.more(page, level.len(), shown.len(), &to, anchor) {
                 html.push_str("<li class=\"more\"><a href=\"");
                 html.push_str(&escape(&more.href));
@@ -161,6 +158,15 @@ impl Renderer<'_> {
             }
         }
         html.push_str("</ul>");
+    }
+
+    /// Where the whole level below `parent` (the roots for `None`) is listed, and the anchor
+    /// there: the target of its "and N more".
+    fn level_list(&self, parent: Option<NoteId>) -> (RelPath, &'static str) {
+        match parent {
+            Some(p) => self.children_list(p),
+            None => (self.roots_list(), ""),
+        }
     }
 
     /// The shared sidebar's pointer and no-script fallback (see the module's comment).
@@ -203,10 +209,7 @@ impl Renderer<'_> {
             // Where the whole level is listed, for "and N more": only a level longer than a
             // window has one.
             let more = (level.len() > LEVEL_CAP).then(|| {
-                let (to, anchor) = match parent {
-                    Some(p) => self.children_list(p),
-                    None => (self.roots_list(), ""),
-                };
+                let (to, anchor) = self.level_list(parent);
                 format!("{to}{anchor}")
             });
             for (c, chunk) in level.chunks(CHUNK).enumerate() {
