@@ -14,6 +14,8 @@
 //! - `--flat`: no `parent` at all, notes that only link to each other;
 //! - `--shape deep|wide|flat`: the three shapes the benchmarks compare, by name (deep: the
 //!   default tree of about ten roots; wide: `--roots` notes / 100; flat: `--flat`);
+//! - `--shape chain`: each note the parent of the next, one branch as deep as the site (the
+//!   worst case for anything that grows with a note's depth; `SHAPES=chain` in the bench);
 //! - `--hubs K`: a third of the notes also link to one of K hub notes (`c1`…`cK`), so a hub
 //!   has thousands of backlinks in a large site.
 //!
@@ -145,18 +147,20 @@ struct Args {
     /// Roots of the tree; `None`: about ten (the default shape).
     roots: Option<usize>,
     flat: bool,
+    /// Each note the parent of the next: one branch as deep as the site.
+    chain: bool,
     hubs: usize,
     hugo: Option<PathBuf>,
 }
 
 const USAGE: &str =
-    "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat | --shape deep|wide|flat] [--hubs K] [--hugo DIR]";
+    "usage: corpus --notes N --out DIR [--seed S] [--body-chars N] [--roots N | --flat | --shape deep|wide|flat|chain] [--hubs K] [--hugo DIR]";
 
 fn args() -> Args {
     let mut notes = 1000;
     let mut out = None;
     let mut seed = 7;
-    let (mut roots, mut flat, mut hubs, mut hugo) = (None, false, 0, None);
+    let (mut roots, mut flat, mut chain, mut hubs, mut hugo) = (None, false, false, 0, None);
     let mut body_chars = 300;
     let mut shape = None;
     let mut it = std::env::args().skip(1);
@@ -170,7 +174,7 @@ fn args() -> Args {
                 roots = Some(it.next().and_then(|v| v.parse().ok()).filter(|&r| r > 0).expect("--roots N (N > 0)"))
             }
             "--flat" => flat = true,
-            "--shape" => shape = Some(it.next().expect("--shape deep|wide|flat")),
+            "--shape" => shape = Some(it.next().expect("--shape deep|wide|flat|chain")),
             "--hubs" => hubs = it.next().and_then(|v| v.parse().ok()).expect("--hubs K"),
             "--hugo" => hugo = Some(it.next().map(PathBuf::from).expect("--hugo DIR")),
             "-h" | "--help" => {
@@ -184,10 +188,11 @@ fn args() -> Args {
         None | Some("deep") => {}
         Some("wide") => roots = Some((notes / 100).max(1)),
         Some("flat") => flat = true,
+        Some("chain") => chain = true,
         Some(other) => panic!("unknown shape {other}; {USAGE}"),
     }
     assert!(!(flat && roots.is_some()), "--flat and --roots exclude each other; {USAGE}");
-    Args { notes, body_chars, out: out.expect("--out DIR is required"), seed, roots, flat, hubs, hugo }
+    Args { notes, body_chars, out: out.expect("--out DIR is required"), seed, roots, flat, chain, hubs, hugo }
 }
 
 fn title(i: usize, rng: &mut Rng) -> String {
@@ -271,7 +276,7 @@ fn main() -> std::io::Result<()> {
     for i in 0..args.notes {
         let slug = format!("c{i}");
         let parent = (i >= roots).then(|| rng.below(i.min(roots + i / 3)));
-        let parent = parent.filter(|_| !args.flat);
+        let parent = if args.chain { i.checked_sub(1) } else { parent.filter(|_| !args.flat) };
         let n_links = 2 + rng.below(4);
         let mut targets: Vec<usize> = (0..n_links).map(|_| rng.below(args.notes)).filter(|&j| j != i).collect();
         // Hub links from a stream of their own, so the other notes stay as they were.

@@ -4,9 +4,11 @@
 #   scripts/bench-shapes.sh [SIZES...]        # default: 1000 10000 100000
 #   RUNS=3 RUNS_LARGE=1 SHAPES="deep wide flat" scripts/bench-shapes.sh 1000 10000 100000
 #   PRINT=false scripts/bench-shapes.sh 10000 100000   # without the print page
+#   SHAPES=chain scripts/bench-shapes.sh 10000          # each note the parent of the next
 #
 # Shapes (examples/corpus.rs): deep (about ten roots, the project's own benchmark corpus),
-# wide (notes/100 roots) and flat (no parent at all); every shape has three hub notes that a
+# wide (notes/100 roots) and flat (no parent at all), and on request chain (one branch as
+# deep as the site); every shape has three hub notes that a
 # third of the notes link to. For each shape and size the corpus and its Hugo copy are
 # written once, then RUNS clean builds of each (RUNS_LARGE from 100,000 notes on) (conceptbook --release, then Hugo, taking
 # turns, each into a new folder, after a `sync`) are timed with /usr/bin/time; the table

@@ -73,6 +73,29 @@ pub struct Site {
     pub graph: Graph,
 }
 
+/// What a trail shows for the levels it leaves out.
+pub const ELLIPSIS: &str = "…";
+
+/// The most notes a [`Trail`] holds.
+pub const TRAIL_CAP: usize = 8;
+
+/// The notes a page shows on the way from the root down to a note (see [`Graph::trail`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trail {
+    /// The root first, the note itself last.
+    pub steps: Vec<NoteId>,
+    /// How many levels are left out between `steps[0]` and `steps[1]`: the last of them
+    /// is `steps[1]`'s parent, where the "…" of the trail leads.
+    pub elided: usize,
+}
+
+impl Trail {
+    /// The nearest of the notes left out, if any.
+    pub fn hidden(&self, graph: &Graph) -> Option<NoteId> {
+        (self.elided > 0).then(|| graph.parent[self.steps[1]]).flatten()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Graph {
     by_slug: HashMap<String, NoteId>,
@@ -94,6 +117,9 @@ pub struct Graph {
     pub reading_order: Vec<NoteId>,
     /// Each note's index in `reading_order`.
     pub position: Vec<usize>,
+    /// Each note's depth in the tree (a root's is 0) and its root.
+    pub depth: Vec<usize>,
+    pub root: Vec<NoteId>,
     /// Resolved references, all kinds.
     pub link_count: usize,
 }
@@ -129,19 +155,26 @@ impl Graph {
         }
     }
 
-    /// The chain from the root down to `id`, inclusive.
-    pub fn ancestry(&self, id: NoteId) -> Vec<NoteId> {
-        let mut chain = vec![id];
-        let mut cur = id;
-        while let Some(p) = self.parent[cur] {
-            if chain.contains(&p) {
-                break;
-            }
-            chain.push(p);
-            cur = p;
+    /// The way down to `id` that a page shows: its root, then its nearest ancestors and
+    /// itself, [`TRAIL_CAP`] notes in all at most. A longer way leaves out the levels in
+    /// between (`elided`), so that breadcrumbs, the sidebar's path, a search hit's path and a
+    /// print number stay bounded however deep the tree goes (a chain of 20,000 notes, each
+    /// the parent of the next, wrote pages of 20,000 breadcrumbs).
+    pub fn trail(&self, id: NoteId) -> Trail {
+        let len = self.depth[id] + 1;
+        let keep = if len > TRAIL_CAP { TRAIL_CAP - 2 } else { len };
+        let mut steps = Vec::with_capacity(keep + 1);
+        let mut cur = Some(id);
+        while let (Some(c), true) = (cur, steps.len() < keep) {
+            steps.push(c);
+            cur = self.parent[c];
         }
-        chain.reverse();
-        chain
+        let elided = len - steps.len();
+        if elided > 0 {
+            steps.push(self.root[id]);
+        }
+        steps.reverse();
+        Trail { steps, elided: elided.saturating_sub(1) }
     }
 
     pub fn prev(&self, id: NoteId) -> Option<NoteId> {
@@ -151,10 +184,6 @@ impl Graph {
 
     pub fn next(&self, id: NoteId) -> Option<NoteId> {
         self.reading_order.get(self.position[id] + 1).copied()
-    }
-
-    pub fn descendant_count(&self, id: NoteId) -> usize {
-        self.children[id].iter().map(|&c| 1 + self.descendant_count(c)).sum()
     }
 }
 
@@ -272,8 +301,15 @@ fn reading_order(graph: &mut Graph, backlinks: Vec<BTreeSet<NoteId>>) {
         stack.extend(graph.children[id].iter().rev());
     }
     graph.position = vec![0; n];
+    graph.depth = vec![0; n];
+    graph.root = NoteId::all(n).collect();
     for (pos, &id) in graph.reading_order.iter().enumerate() {
         graph.position[id] = pos;
+        // Depth first: a parent comes before its children.
+        if let Some(p) = graph.parent[id] {
+            graph.depth[id] = graph.depth[p] + 1;
+            graph.root[id] = graph.root[p];
+        }
     }
     let position = &graph.position;
     for r in &mut graph.related {
@@ -520,7 +556,14 @@ fn break_cycles(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnost
                             break;
                         }
                     }
-                    names.push(&notes[first].slug);
+                    // A cycle of thousands of notes is named by its first few.
+                    const NAMED: usize = 10;
+                    let more = names.len().saturating_sub(NAMED);
+                    let mut names: Vec<String> = names.iter().take(NAMED).map(|s| s.to_string()).collect();
+                    if more > 0 {
+                        names.push(format!("… ({more} more)"));
+                    }
+                    names.push(notes[first].slug.clone());
                     let (pos, span) = notes[first]
                         .refs
                         .iter()

@@ -87,6 +87,10 @@ pub struct Labels {
     /// The "edit this page" link under each note, when book.toml sets `edit-url-template`.
     #[serde(default = "default_edit")]
     pub edit: String,
+    /// The "…" that stands for the levels a deep note's breadcrumbs and sidebar leave out,
+    /// and leads to the nearest of them: its accessible name and tooltip.
+    #[serde(default = "default_elided")]
+    pub elided: String,
     /// Callout labels by kind (`note`, `tip`, `warning`, …); a kind not listed reads in
     /// English.
     #[serde(default)]
@@ -148,6 +152,10 @@ impl Default for ListLabels {
             glossary_parts: "By initial:".to_string(),
         }
     }
+}
+
+fn default_elided() -> String {
+    "{n} levels left out; up one to “{title}”".to_string()
 }
 
 fn default_edit() -> String {

@@ -9,7 +9,7 @@
 use crate::assets::Assets;
 use crate::error::{Diagnostic, Pos};
 use crate::glossary;
-use crate::graph::{NoteId, Site};
+use crate::graph::{NoteId, Site, Trail, ELLIPSIS, TRAIL_CAP};
 use crate::graphmap::{self, Plan};
 use crate::html::escape;
 use crate::labels::{self, Labels};
@@ -338,6 +338,9 @@ struct NoteLink {
     title: String,
     summary: String,
     href: String,
+    /// On a trail, the "…" for the levels left out: its accessible name (the title is "…").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gap: Option<String>,
     /// Drawn in the note's neighbourhood already: its chip below shows only in print.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     on_map: bool,
@@ -409,6 +412,9 @@ struct MapPage<'a> {
 struct MapLink {
     title: String,
     href: String,
+    /// As [`NoteLink::gap`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gap: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -656,8 +662,27 @@ impl<'a> Renderer<'a> {
             title: note.title().to_string(),
             summary: note.front.summary.trim().to_string(),
             href: page.href_to(&note_page(&note.slug)),
+            gap: None,
             on_map: false,
         }
+    }
+
+    /// The links of a trail ([`crate::graph::Graph::trail`]): with a "…" after the root
+    /// for the levels left out, leading to the nearest of them.
+    fn trail_links(&self, page: &RelPath, trail: &Trail) -> Vec<NoteLink> {
+        let mut links = self.links(page, &trail.steps);
+        if let Some(hidden) = trail.hidden(&self.site.graph) {
+            let mut gap = self.link(page, hidden);
+            gap.gap = Some(self.elided(trail.elided, self.site.notes[hidden].title()));
+            gap.title = ELLIPSIS.to_string();
+            links.insert(1, gap);
+        }
+        links
+    }
+
+    /// The accessible name of a trail's "…": `n` levels left out, the nearest titled `title`.
+    fn elided(&self, n: usize, title: &str) -> String {
+        self.labels.elided.replace("{n}", &n.to_string()).replace("{title}", title)
     }
 
     fn links(&self, page: &RelPath, ids: &[NoteId]) -> Vec<NoteLink> {
@@ -768,7 +793,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             body,
             toc,
-            breadcrumbs: self.links(&page, &g.ancestry(id)),
+            breadcrumbs: self.trail_links(&page, &g.trail(id)),
             children: self.links(&page, &children[..children.len().min(NOTE_LIST_CAP)]),
             children_more: {
                 let (to, anchor) = self.children_list(id);
@@ -910,14 +935,26 @@ impl<'a> Renderer<'a> {
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
         let svg =
             graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
-        let chain = plan
+        let mut chain: Vec<MapLink> = plan
             .chain(m)
             .into_iter()
             .map(|c| MapLink {
                 title: plan.maps[c].root.map_or(labels.map.as_str(), |r| site.notes[r].title()).to_string(),
                 href: page.href_to(&plan.page(site, c)),
+                gap: None,
             })
             .collect();
+        // Bounded as a note's trail: the top map, "…" to the nearest map left out, the rest.
+        if chain.len() > TRAIL_CAP {
+            let shown = chain.len() - (TRAIL_CAP - 2);
+            let nearest = &chain[shown - 1];
+            let gap = MapLink {
+                title: ELLIPSIS.to_string(),
+                href: nearest.href.clone(),
+                gap: Some(self.elided(shown - 1, &nearest.title)),
+            };
+            chain.splice(1..shown, [gap]);
+        }
         let root = plan.maps[m].root;
         let tops = plan.parts();
         let parts: Vec<bounded::PageLink> = tops

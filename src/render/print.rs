@@ -158,7 +158,8 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&id| TocLine {
                     number: numbers[id].clone(),
-                    depth: numbers[id].matches('.').count(),
+                    // The style sheet indents five levels; deeper ones line up with the fifth.
+                    depth: site.graph.depth[id].min(5),
                     title: site.notes[id].title().to_string(),
                     slug: site.notes[id].slug.clone(),
                 })
@@ -294,16 +295,25 @@ fn link_parts(html: &str, site: &crate::graph::Site, part_of: &[usize], here: us
 /// Each note's number in the tree: roots `1`, `2`, …; children `1.1`, `1.2`, ….
 pub(super) fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
     let g = &site.graph;
-    let mut numbers = vec![String::new(); site.notes.len()];
-    let mut stack: Vec<(NoteId, String)> =
-        g.roots.iter().enumerate().rev().map(|(i, &id)| (id, (i + 1).to_string())).collect();
-    while let Some((id, number)) = stack.pop() {
-        for (i, &child) in g.children[id].iter().enumerate().rev() {
-            stack.push((child, format!("{number}.{}", i + 1)));
+    // Each note's place among its siblings (1-based), then its number: the places along
+    // its trail, with "…" where the trail leaves levels out (`1.….3.1.2.1.1.4`), so that a
+    // deep tree's numbers stay short.
+    let mut place = vec![0usize; site.notes.len()];
+    for level in std::iter::once(&g.roots).chain(&g.children) {
+        for (i, &id) in level.iter().enumerate() {
+            place[id] = i + 1;
         }
-        numbers[id] = number;
     }
-    numbers
+    NoteId::all(site.notes.len())
+        .map(|id| {
+            let trail = g.trail(id);
+            let mut parts: Vec<String> = trail.steps.iter().map(|&s| place[s].to_string()).collect();
+            if trail.elided > 0 {
+                parts.insert(1, crate::graph::ELLIPSIS.to_string());
+            }
+            parts.join(".")
+        })
+        .collect()
 }
 
 /// Prefixes every `id="x"` with `slug--`, every in-page `href="#x"` but the links between

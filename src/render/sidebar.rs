@@ -9,8 +9,11 @@
 //!   CHUNK], "path": [[slug, rank, children], …]}`: the page's path (the way to the site root
 //!   and every href is made from it, as `RelPath::href_to` makes them), how many nav files
 //!   there are, how many roots, the numbers that shape a level's window, and the current
-//!   note's ancestry from its root down to the note, each with its rank within its level and
-//!   how many children it has (so every level's length is known before anything loads);
+//!   note's trail from its root down to the note ([`crate::graph::Graph::trail`]), each with
+//!   its rank within its level and how many children it has (so every level's length is
+//!   known before anything loads); for a trail that leaves levels out, `"gap": [slug,
+//!   children, name]`: the nearest note left out, where the "…" below the root leads, whose
+//!   children's level holds `path[1]`;
 //! - a fallback for readers without scripts, `<ul class="nav-fallback">`: a link to where
 //!   every root is listed (a note page's breadcrumbs give its path).
 //!
@@ -28,7 +31,7 @@
 use super::bounded::SHARED_SIDEBAR_ABOVE;
 use super::{note_page, Renderer, LEVEL_CAP};
 use crate::config::Sidebar;
-use crate::graph::NoteId;
+use crate::graph::{NoteId, Trail, ELLIPSIS};
 use crate::html::escape;
 use crate::names;
 use crate::paths::RelPath;
@@ -77,9 +80,9 @@ impl Renderer<'_> {
     /// page's tree grows with its depth, never with the site. Written here rather than by a
     /// recursive template macro, which took a tenth of a large build.
     fn tree(&self, page: &RelPath, current: Option<NoteId>) -> String {
-        let path = current.map(|c| self.site.graph.ancestry(c)).unwrap_or_default();
+        let trail = self.trail(current);
         let mut html = String::with_capacity(2048);
-        self.tree_level(&mut html, page, &self.site.graph.roots, None, current, &path, true);
+        self.tree_level(&mut html, page, &self.site.graph.roots, None, current, &trail, true);
         html
     }
 
@@ -91,10 +94,11 @@ impl Renderer<'_> {
         level: &[NoteId],
         parent: Option<NoteId>,
         current: Option<NoteId>,
-        path: &[NoteId],
+        trail: &Trail,
         show_all: bool,
     ) {
         let graph = &self.site.graph;
+        let path = &trail.steps;
         // The note of the path on this level, if any.
         let member = path.iter().copied().find(|&p| graph.parent[p] == parent && level.get(self.rank[p]) == Some(&p));
         let holds_current = current.is_some() && member == current;
@@ -142,8 +146,19 @@ impl Renderer<'_> {
             html.push('>');
             html.push_str(&escape(self.site.notes[id].title()));
             html.push_str("</a>");
-            if open {
-                self.tree_level(html, page, children, Some(id), current, path, is_current);
+            match trail.hidden(graph).filter(|_| open && path[0] == id) {
+                // A deep note's trail leaves levels out below its root: a "…" that leads to
+                // the nearest of them holds the rest of the way down.
+                Some(hidden) => {
+                    html.push_str("<ul><li class=\"gap\"><a href=\"");
+                    html.push_str(&escape(&page.href_to(&note_page(&self.site.notes[hidden].slug))));
+                    let label = escape(&self.elided(trail.elided, self.site.notes[hidden].title()));
+                    html.push_str(&format!("\" aria-label=\"{label}\" title=\"{label}\">{ELLIPSIS}</a>"));
+                    self.tree_level(html, page, &graph.children[hidden], Some(hidden), current, trail, false);
+                    html.push_str("</li></ul>");
+                }
+                None if open => self.tree_level(html, page, children, Some(id), current, trail, is_current),
+                None => {}
             }
             html.push_str("</li>");
         }
@@ -160,6 +175,11 @@ impl Renderer<'_> {
         html.push_str("</ul>");
     }
 
+    /// The trail of `current`, none for a page of no note.
+    fn trail(&self, current: Option<NoteId>) -> Trail {
+        current.map_or(Trail { steps: Vec::new(), elided: 0 }, |c| self.site.graph.trail(c))
+    }
+
     /// Where the whole level below `parent` (the roots for `None`) is listed, and the anchor
     /// there: the target of its "and N more".
     fn level_list(&self, parent: Option<NoteId>) -> (RelPath, &'static str) {
@@ -172,16 +192,24 @@ impl Renderer<'_> {
     /// The shared sidebar's pointer and no-script fallback (see the module's comment).
     fn sidebar_pointer(&self, page: &RelPath, current: Option<NoteId>) -> String {
         let (site, g) = (self.site, &self.site.graph);
-        let path = current.map(|c| g.ancestry(c)).unwrap_or_default();
+        let trail = self.trail(current);
         let steps: Vec<Value> =
-            path.iter().map(|&id| json!([site.notes[id].slug, self.rank[id], g.children[id].len()])).collect();
-        let pointer = crate::html::script_json(&json!({
+            trail.steps.iter().map(|&id| json!([site.notes[id].slug, self.rank[id], g.children[id].len()])).collect();
+        let mut pointer = json!({
             "page": page.as_str(),
             "files": nav_buckets(site.notes.len()),
             "roots": g.roots.len(),
             "cap": [LEVEL_CAP, SMALL_LEVEL, CHUNK],
             "path": steps,
-        }));
+        });
+        if let Some(hidden) = trail.hidden(g) {
+            pointer["gap"] = json!([
+                site.notes[hidden].slug,
+                g.children[hidden].len(),
+                self.elided(trail.elided, self.site.notes[hidden].title())
+            ]);
+        }
+        let pointer = crate::html::script_json(&pointer);
         let mut html = format!("<script type=\"application/json\" id=\"nav-data\">{pointer}</script>");
         // Without the script, the page's breadcrumbs already give the path: the fallback is
         // the way to every root (it was the path again, a twentieth of a large site's pages).

@@ -47,16 +47,27 @@ pub struct Doc {
 
 pub use crate::labels::SearchLabels as Labels;
 
+/// The titles of a note's trail without the note itself ([`crate::graph::Graph::trail`]),
+/// with "…" where it leaves levels out.
+fn crumbs(site: &Site, id: NoteId) -> Vec<String> {
+    let trail = site.graph.trail(id);
+    let mut crumbs: Vec<String> =
+        trail.steps[..trail.steps.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect();
+    if trail.elided > 0 {
+        crumbs.insert(1, crate::graph::ELLIPSIS.to_string());
+    }
+    crumbs
+}
+
 fn doc(site: &Site, id: NoteId) -> Doc {
     let g = &site.graph;
     let title_of = |target: &str| g.resolve(RefKind::Wiki, target).map(|id| site.notes[id].title().to_string());
     let note = &site.notes[id];
-    let chain = g.ancestry(id);
     Doc {
         slug: note.slug.clone(),
         title: note.title().to_string(),
         aliases: note.front.aliases.clone(),
-        crumbs: chain[..chain.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect(),
+        crumbs: crumbs(site, id),
         summary: note.front.summary.trim().to_string(),
         tags: note.front.tags.clone(),
         body: text::plain(note.body(), &title_of),
@@ -102,9 +113,7 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
         .map(|&id| {
             let note = &site.notes[id];
             if let Some((parsed, doc, terms)) = old.by_slug.get(&note.slug) {
-                let crumbs_same = doc.crumbs.len() + 1 == site.graph.ancestry(id).len()
-                    && site.graph.ancestry(id).iter().zip(&doc.crumbs).all(|(&a, c)| site.notes[a].title() == c);
-                if Arc::ptr_eq(parsed, note) && crumbs_same {
+                if Arc::ptr_eq(parsed, note) && doc.crumbs == crumbs(site, id) {
                     return (doc.clone(), Some(terms.clone()));
                 }
             }

@@ -33,6 +33,10 @@
     if (!P || typeof P.page !== "string" || !(P.files > 0) || !(P.roots >= 0) || !P.cap || !P.path) return;
     var CAP = P.cap[0], SMALL = P.cap[1], CHUNK = P.cap[2];
     var path = P.path, current = path.length ? path[path.length - 1][0] : null;
+    // A deep note's path leaves levels out below its root: gap = [the nearest of them, its
+    // number of children, the "…" link's name], and path[1] is one of its children.
+    var gap = Array.isArray(P.gap) && P.gap.length === 3 && path.length > 1 ? P.gap : null;
+    var parentAt = function (depth) { return depth === 0 ? "" : depth === 1 && gap ? gap[0] : path[depth - 1][0]; };
     var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
     var onPath = {};
     path.forEach(function (p) { onPath[p[0]] = true; });
@@ -73,7 +77,7 @@
     // Appends to ul the level below parent ("" for the roots), of len entries, whose note on
     // the path is path[depth] if any; as Renderer::tree_level. False while data is missing.
     function level(ul, parent, len, depth, showAll) {
-      var member = depth < path.length && (depth === 0 ? parent === "" : path[depth - 1][0] === parent) ? path[depth] : null;
+      var member = depth < path.length && parentAt(depth) === parent ? path[depth] : null;
       var full = showAll || len <= SMALL || (member !== null && member[0] === current);
       var start = 0, end = 0, ok = true;
       if (!full) {
@@ -98,7 +102,20 @@
         if (isCurrent) a.setAttribute("aria-current", "page");
         a.textContent = e[1];
         li.appendChild(a);
-        if (open) {
+        if (open && gap && depth === 0 && slug === path[0][0]) {
+          var outer = document.createElement("ul"), gli = document.createElement("li");
+          var ga = document.createElement("a"), inner = document.createElement("ul");
+          gli.className = "gap";
+          ga.setAttribute("href", rel(gap[0] + ".html"));
+          ga.setAttribute("aria-label", gap[2]);
+          ga.setAttribute("title", gap[2]);
+          ga.textContent = "\u2026";
+          gli.appendChild(ga);
+          if (!level(inner, gap[0], gap[1], 1, false)) ok = false;
+          gli.appendChild(inner);
+          outer.appendChild(gli);
+          li.appendChild(outer);
+        } else if (open) {
           var sub = document.createElement("ul");
           if (!level(sub, slug, kids, depth + 1, isCurrent)) ok = false;
           li.appendChild(sub);

@@ -122,6 +122,14 @@ fn parent_cycle() {
     fails(&site, &["content/a.md:4:11: error: parent cycle: a → c → b → a", "remove `parent` from one of these notes"]);
     let site = SiteTest::new().simple("a", "甲", "parent = \"a\"", "");
     fails(&site, &["content/a.md:4:11: error: a note cannot be its own parent"]);
+    // A cycle of 500 notes is named by its first ten, not on a line of 500 slugs.
+    let mut site = SiteTest::new();
+    for i in 0..500 {
+        site = site.simple(&format!("n{i:03}"), &format!("名{i}"), &format!("parent = \"n{:03}\"", (i + 1) % 500), "");
+    }
+    let run = site.build().failed();
+    run.says(&["content/n000.md:4:11: error: parent cycle: n000 → n001 → n002", "n009 → … (490 more) → n000\n"]);
+    assert!(run.stderr.len() < 2000, "{}", run.stderr);
 }
 
 #[test]

@@ -247,3 +247,56 @@ fn auto_linking_skips_a_shared_alias() {
     assert!(!body.contains("Efficient Sparse Attention</a>"), "a shared alias is not linked: {body}");
     assert!(body.contains("href=\"sparse-attention.html\""), "a title still is: {body}");
 }
+
+/// The breadcrumbs' entries of `page`: (href or "" for the note itself, text, aria-label).
+fn crumbs(page: &str) -> Vec<(String, String, String)> {
+    let start = page.find("<nav class=\"breadcrumbs\"").expect("breadcrumbs");
+    let nav = &page[start..start + page[start..].find("</nav>").unwrap()];
+    nav.split("<li>")
+        .skip(1)
+        .map(|li| {
+            let attr = |name: &str| attrs(li, name).into_iter().next().unwrap_or_default();
+            (attr("href"), strip_tags(li).trim().to_string(), attr("aria-label"))
+        })
+        .collect()
+}
+
+/// A chain of 60 notes, each the parent of the next (an imported outline, a "next chapter"
+/// kept as a parent): a page shows its root, "…" and its nearest ancestors, never the whole
+/// way down. Before, the last page listed 60 breadcrumbs and 60 nested levels of sidebar,
+/// its print number had 60 parts, and a chain of 20,000 notes did not build in five minutes.
+#[test]
+fn a_chain_of_notes_keeps_every_page_bounded() {
+    let site = shaped(60, |i| i.checked_sub(1), false);
+    site.build().ok();
+    // Up to eight notes, the whole way; past that, the root, "…" and the nearest six.
+    let near: Vec<String> = crumbs(&site.read("n7.html")).into_iter().map(|c| c.1).collect();
+    assert_eq!(near, (0..8).map(|i| format!("概念{i}")).collect::<Vec<_>>());
+    let deep = crumbs(&site.read("n59.html"));
+    let texts: Vec<&str> = deep.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(texts, ["概念0", "…", "概念54", "概念55", "概念56", "概念57", "概念58", "概念59"]);
+    // "…" leads to the nearest note it leaves out and says how many levels it stands for.
+    assert_eq!(deep[1].0, "n53.html");
+    assert!(deep[1].2.contains("53") && deep[1].2.contains("概念53"), "{:?}", deep[1]);
+    // Nine notes: "…" stands for two levels, the nearest of them n2.
+    let nine = crumbs(&site.read("n8.html"));
+    assert_eq!((nine.len(), nine[1].0.as_str(), nine[1].1.as_str()), (8, "n2.html", "…"));
+    assert!(nine[1].2.contains('2') && nine[1].2.contains("概念2"), "{:?}", nine[1]);
+    // The sidebar: the root, "…" to the same note, then the last levels.
+    let page = site.read("n59.html");
+    let side = sidebar(&page);
+    assert!(side.contains("<li class=\"gap\"><a href=\"n53.html\""), "{side}");
+    assert_eq!(side.matches("<ul>").count(), 8, "the roots, the gap's and the six levels below it: {side}");
+    // A deep page is no larger than a shallow one, but for its numbers' digits.
+    let shallow = site.read("n9.html").len();
+    assert!(page.len() < shallow + 300, "n59.html is {} bytes, n9.html {shallow}", page.len());
+    // The print page numbers it the same way: the root's place, "…", the last six.
+    let print = site.read("print.html");
+    let at = print.find("<article class=\"print-note\" id=\"n59\">").expect("n59 on the print page");
+    assert!(print[at..].contains("<span class=\"secno\">1.….1.1.1.1.1.1</span> 概念59"), "{}", &print[at..at + 300]);
+    // A search hit shows the same path.
+    let index = conceptbook::search::engine::Index::open(&site.out()).unwrap();
+    let doc = index.docs.iter().find(|d| d.slug == "n59").unwrap();
+    assert_eq!(doc.crumbs, ["概念0", "…", "概念54", "概念55", "概念56", "概念57", "概念58"]);
+    check_links(&site.out());
+}

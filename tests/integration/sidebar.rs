@@ -13,7 +13,8 @@ const HOSTILE: &str = "</script><img src=x onerror=alert(1)> \"引号\" & 'a' \u
 
 /// 20 roots (more than a level shows), one with 40 children (a window, "and N more" to its
 /// children's list), one with 20 (more to its page's children), a chain five deep under a
-/// level of 14, a level of 12 (shown whole) above a note, and a root with a hostile title.
+/// level of 14, a level of 12 (shown whole) above a note, a chain twelve deep, and a root
+/// with a hostile title.
 fn tree_site(mode: &str) -> SiteTest {
     let mut s = SiteTest::new().file(
         "book.toml",
@@ -45,6 +46,13 @@ fn tree_site(mode: &str) -> SiteTest {
         s = s.simple(&format!("g{i}"), &format!("庚{i}"), &format!("parent = \"r11\"\norder = {i}"), "");
     }
     s = s.simple("k0", "癸", "parent = \"g4\"", "");
+    // A chain twelve deep under r13, with a sibling at its tenth level: the deepest pages'
+    // path leaves levels out ("…").
+    for i in 0..12 {
+        let parent = if i == 0 { "r13".to_string() } else { format!("z{}", i - 1) };
+        s = s.simple(&format!("z{i}"), &format!("深{i}"), &format!("parent = \"{parent}\"\norder = 1"), "");
+    }
+    s = s.simple("y0", "深旁", "parent = \"z8\"\norder = 2", "");
     s.simple("e3", "链三", "parent = \"e2\"", "").simple("e4", "链四", "parent = \"e3\"", "").simple(
         "h0",
         "危险之子",
@@ -65,6 +73,9 @@ const PAGES: &[&str] = &[
     "e4.html",
     "k0.html",
     "h0.html",
+    "z5.html",
+    "z11.html",
+    "y0.html",
     "index.html",
     "graph.html",
     "all/roots.html",
@@ -106,6 +117,11 @@ async fn the_shared_sidebar_builds_the_same_tree_as_the_inline_one() {
         assert!(sidebar(&b).contains("id=\"nav-data\"") && sidebar(&b).contains("class=\"nav-fallback\""), "{page}");
     }
     assert!(shared.out().join("nav").is_dir() && !inline.out().join("nav").exists());
+    // The deepest notes' paths leave levels out; a shallower one's does not.
+    for (page, gap) in [("z11.html", "z5.html"), ("y0.html", "z3.html")] {
+        assert!(sidebar(&inline.read(page)).contains(&format!("<li class=\"gap\"><a href=\"{gap}\"")), "{page}");
+    }
+    assert!(!sidebar(&inline.read("z5.html")).contains("class=\"gap\""));
     let (a, b) = (inline.out(), shared.out());
     let (ia, sb) = (serve(a.clone(), "/"), serve(b.clone(), "/"));
     let shared_out = b.clone();
