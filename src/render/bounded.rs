@@ -35,8 +35,12 @@ pub const NOTE_LIST_CAP: usize = 30;
 pub const LIST_PAGE: usize = 500;
 /// From this many glossary entries on, the glossary is split per initial.
 pub const GLOSSARY_SPLIT: usize = 1500;
-/// Entries per part of a split glossary.
+/// Entries per part of a split glossary, at most.
 pub const GLOSSARY_PAGE: usize = 800;
+/// Bytes of entries on a list page or a glossary part, at most (as the entries' cost
+/// functions count them): the page around them stays well inside the 1 MiB limit on output
+/// files however long the notes' titles and summaries are.
+pub const PAGE_BUDGET: usize = 640 * 1024;
 /// Entries per `glossary/where-<k>.js` bucket.
 const WHERE_BUCKET: usize = 4000;
 /// From this many (note, tag) pairs on, each tag gets pages of its own.
@@ -51,6 +55,25 @@ pub const TAGS_SPLIT: usize = 1500;
 pub const SHARED_SIDEBAR_ABOVE: usize = 1000;
 
 pub const ROOTS_LIST: &str = "all/roots";
+
+/// Where a list of entries that cost `costs` bytes is cut into pages of at most `count`
+/// entries and `budget` bytes (an entry larger than the budget gets a page of its own); no
+/// pages for no entries.
+pub(super) fn cuts(costs: impl Iterator<Item = usize>, count: usize, budget: usize) -> Vec<std::ops::Range<usize>> {
+    let (mut ranges, mut start, mut size, mut len) = (Vec::new(), 0, 0, 0);
+    for (i, cost) in costs.enumerate() {
+        if i > start && (i - start == count || size + cost > budget) {
+            ranges.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += cost;
+        len = i + 1;
+    }
+    if len > start {
+        ranges.push(start..len);
+    }
+    ranges
+}
 
 /// `stem.html`, `stem.p2.html`, … : page `k` (from 0) of a list.
 pub fn list_page(stem: &str, k: usize) -> RelPath {
@@ -139,7 +162,8 @@ impl<'a> Renderer<'a> {
 
     /// The pages of a list of notes, [`LIST_PAGE`] to a page.
     fn list(&self, stem: &str, heading: &str, intro: &str, owner: Option<NoteId>, ids: &[NoteId]) -> Vec<PageResult> {
-        let chunks: Vec<&[NoteId]> = ids.chunks(LIST_PAGE).collect();
+        let costs = ids.iter().map(|&id| self.list_entry_cost(id));
+        let chunks: Vec<&[NoteId]> = cuts(costs, LIST_PAGE, PAGE_BUDGET).into_iter().map(|r| &ids[r]).collect();
         let paths: Vec<RelPath> = (0..chunks.len()).map(|k| list_page(stem, k)).collect();
         chunks
             .iter()
@@ -242,20 +266,50 @@ impl<'a> Renderer<'a> {
     /// The parts of a split glossary, or none when it fits one page.
     pub(super) fn glossary_parts(&self, groups: &[glossary::Group]) -> Vec<GlossaryPart> {
         let total: usize = groups.iter().map(|g| g.entries.len()).sum();
-        if total < GLOSSARY_SPLIT {
+        // Each entry's bytes on the page: a site of long summaries or titles passes 1 MiB
+        // with far fewer entries than GLOSSARY_SPLIT (1,000 summaries of 400 characters
+        // made a glossary.html of 1.6 MB), so parts are cut by bytes as well as by count.
+        let costs: Vec<Vec<usize>> =
+            groups.iter().map(|g| g.entries.iter().map(|e| self.glossary_entry_cost(e.id)).collect()).collect();
+        if total < GLOSSARY_SPLIT && costs.iter().flatten().sum::<usize>() <= PAGE_BUDGET {
             return Vec::new();
         }
         let mut parts = Vec::new();
         for (gi, g) in groups.iter().enumerate() {
             let letter = if g.initial == "#" { "other".to_string() } else { g.initial.to_lowercase() };
-            let n = g.entries.len().div_ceil(GLOSSARY_PAGE);
-            for k in 0..n {
-                let range = k * GLOSSARY_PAGE..((k + 1) * GLOSSARY_PAGE).min(g.entries.len());
+            let ranges = cuts(costs[gi].iter().copied(), GLOSSARY_PAGE, PAGE_BUDGET);
+            let n = ranges.len();
+            for (k, range) in ranges.into_iter().enumerate() {
                 let label = if n == 1 { g.initial.clone() } else { format!("{} {}", g.initial, k + 1) };
                 parts.push(GlossaryPart { group: gi, range, path: list_page(&format!("glossary/{letter}"), k), label });
             }
         }
         parts
+    }
+
+    /// About how many bytes a note's entry on a list page takes: its markup, its slug twice,
+    /// its title and summary as escaped.
+    fn list_entry_cost(&self, id: NoteId) -> usize {
+        let note = &self.site.notes[id];
+        let text = |s: &str| crate::html::escape(s).len();
+        150 + 2 * note.slug.len() + text(note.title()) + text(note.front.summary.trim())
+    }
+
+    /// About how many bytes a note's glossary entry takes: its markup, its slug three times
+    /// (id, data-slug, href), and its title, aliases and summary as escaped; then its
+    /// title, summary and slug again in the page's JSON-LD `DefinedTermSet`.
+    fn glossary_entry_cost(&self, id: NoteId) -> usize {
+        let note = &self.site.notes[id];
+        let text = |s: &str| crate::html::escape(s).len();
+        let (title, summary) = (text(note.title()), text(note.front.summary.trim()));
+        200 + 3 * note.slug.len()
+            + title
+            + note.front.aliases.iter().map(|a| 30 + text(a)).sum::<usize>()
+            + summary
+            + 80
+            + note.slug.len()
+            + title
+            + summary
     }
 
     /// `glossary/where-<k>.js`: which part holds each entry, for `glossary.html#<slug>`.
@@ -292,6 +346,13 @@ impl<'a> Renderer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_cut_by_count_and_by_bytes() {
+        assert_eq!(cuts([1, 1, 1, 1, 1].into_iter(), 2, 100), [0..2, 2..4, 4..5]);
+        assert_eq!(cuts([60, 60, 30, 10, 200, 1].into_iter(), 10, 100), [0..1, 1..4, 4..5, 5..6]);
+        assert!(cuts(std::iter::empty(), 10, 100).is_empty());
+    }
 
     #[test]
     fn list_pages_are_numbered_from_two() {

@@ -131,9 +131,17 @@ impl Renderer<'_> {
         // Cut into parts at note boundaries.
         let mut part_of = vec![1usize; n];
         let (mut part, mut size) = (1, 0);
-        // A note also costs its line in the part's table of contents (a site of thousands of
-        // tiny notes passed 1 MiB without counting it).
-        let cost = |id: NoteId| cache.sizes[id] + 160 + 2 * site.notes[id].title().len();
+        // A note also costs its heading, its summary and its line in the part's table of
+        // contents (a site of thousands of tiny notes passed 1 MiB without counting the
+        // line; one of long summaries, without counting them).
+        let text = |s: &str| escape_html(s).len();
+        let costs: Vec<usize> = NoteId::all(n)
+            .map(|id| {
+                let note = &site.notes[id];
+                cache.sizes[id] + 160 + 2 * (text(note.title()) + numbers[id].len()) + text(note.front.summary.trim())
+            })
+            .collect();
+        let cost = |id: NoteId| costs[id];
         for &id in order {
             if size > 0 && size + cost(id) > PART_BUDGET {
                 part += 1;

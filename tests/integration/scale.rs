@@ -138,6 +138,31 @@ fn a_large_glossary_splits_per_initial_and_its_anchors_still_land() {
     assert!(size < 1 << 20, "{path} is {size} bytes");
 }
 
+/// 300 notes with summaries of 1,200 characters: far fewer entries than the glossary's
+/// split needs, but 1 MB of them. Before, glossary.html and print.html were one file of
+/// over a mebibyte each (the glossary cut by count, the print page's cut leaving out the
+/// summaries).
+#[test]
+fn long_summaries_split_the_glossary_and_the_print_page_by_bytes() {
+    let mut site = SiteTest::new();
+    for i in 0..300 {
+        let summary = format!("第{i}条。{}", "很长的摘要文字".repeat(170));
+        site = site.note(&format!("n{i}"), &format!("title = \"概念{i}\"\nsummary = \"{summary}\""), "正文。");
+    }
+    site.build().ok();
+    let (size, path) = largest_file(&site);
+    assert!(size < 1 << 20, "{path} is {size} bytes");
+    // The glossary is split, and every entry is still found from glossary.html#<slug>.
+    assert!(!site.read("glossary.html").contains("class=\"entry\""), "the index lists parts");
+    let mut known = 0;
+    for p in walkdir(&site.out().join("glossary")).into_iter().filter(|p| p.to_string_lossy().contains("where-")) {
+        known += std::fs::read_to_string(p).unwrap().matches("\":\"g").count();
+    }
+    assert_eq!(known, 300);
+    assert!(site.out().join("print-2.html").exists(), "the print page is split");
+    check_links(&site.out());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn glossary_anchors_and_link_previews_find_their_part_through_the_slug_bucket() {
     let site = shaped(1600, |_| None, false);
