@@ -4,6 +4,10 @@ use clap::Parser;
 
 /// mimalloc rather than the system allocator: a build makes and frees millions of small
 /// strings from two threads at once, and spent a sixth of its time in glibc's malloc.
+/// Built with `no_thp` (Cargo.toml): mimalloc no longer asks for transparent huge pages, whose
+/// zeroing took a seventh of `check`'s CPU (perf: `clear_page_erms` under
+/// `do_huge_pmd_anonymous_page`); at 10,000 notes a build's peak memory went from about
+/// 248 to 202 MiB and `check`'s CPU time down by 8%.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
