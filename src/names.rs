@@ -86,6 +86,16 @@ pub fn slugify_ascii(s: &str) -> String {
 /// A heading id: NFKC-folded, lower-cased; letters and digits of any script kept (so
 /// Chinese headings keep their text), everything else collapsed to single hyphens.
 pub fn slugify(text: &str) -> String {
+    let words = slug_words(text);
+    if words.is_empty() {
+        "section".to_string()
+    } else {
+        words
+    }
+}
+
+/// [`slugify`] without its fallback: empty for a text with no letter or digit.
+fn slug_words(text: &str) -> String {
     let mut out = String::new();
     for c in text.nfkc().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -94,12 +104,8 @@ pub fn slugify(text: &str) -> String {
             out.push('-');
         }
     }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
+    out.truncate(out.trim_end_matches('-').len());
+    out
 }
 
 /// The page of the note with this slug.
@@ -107,14 +113,84 @@ pub fn note_page(slug: &str) -> RelPath {
     RelPath::new(&format!("{slug}.html"))
 }
 
-/// The anchor of a tag on the tags page.
-pub fn tag_id(tag: &str) -> String {
-    format!("tag-{}", slugify(tag))
+/// How many bytes of a tag's slug its key keeps before the hash that stands for the rest:
+/// with `tags/` and `.p12.html` around it, a tag page's name stays far below the 255 bytes
+/// file systems take.
+const TAG_KEY_CUT: usize = 90;
+
+/// Each distinct tag's key: its anchor on the tags page (`tag-<key>`) and its pages
+/// (`tags/<key>.html`). An ordinary tag's key is its slug, as it always was; a tag with no
+/// letter or digit (`🔥`, `!!!`) has 8 hex digits of a hash of it instead, and a slug longer
+/// than [`TAG_KEY_CUT`] bytes is cut there, at a character's end, plus that hash. Tags whose
+/// keys still meet (`C#` and `C++` are both `c`, `Ω` and `ω` both `ω`) take them in the byte
+/// order of the tags: the first keeps the key, the next get `-2`, `-3`, … (skipping any key
+/// another tag has), so a key depends only on the set of tags.
+pub fn tag_keys<'a>(tags: impl IntoIterator<Item = &'a str>) -> rustc_hash::FxHashMap<&'a str, String> {
+    let mut tags: Vec<&str> = tags.into_iter().collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let wanted: Vec<String> = tags.iter().map(|t| tag_key_wanted(t)).collect();
+    let claimed: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let mut taken: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    let mut keys = rustc_hash::FxHashMap::default();
+    for (tag, want) in tags.into_iter().zip(&wanted) {
+        let key = if taken.contains(want) {
+            (2..)
+                .map(|n| format!("{want}-{n}"))
+                .find(|k| !claimed.contains(k.as_str()) && !taken.contains(k))
+                .unwrap_or_default()
+        } else {
+            want.clone()
+        };
+        taken.insert(key.clone());
+        keys.insert(tag, key);
+    }
+    keys
+}
+
+/// The key `tag` has unless another tag has it too (see [`tag_keys`]).
+fn tag_key_wanted(tag: &str) -> String {
+    let mut words = slug_words(tag);
+    if words.is_empty() {
+        return short_hash(tag);
+    }
+    if words.len() > TAG_KEY_CUT {
+        let mut cut = TAG_KEY_CUT;
+        while !words.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        words.truncate(words[..cut].trim_end_matches('-').len());
+        words = format!("{words}-{}", short_hash(tag));
+    }
+    words
+}
+
+/// 8 hex digits of the FNV-1a hash of `s`: the same on every machine and every build.
+fn short_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h >> 32)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_that_slugify_alike_get_keys_of_their_own() {
+        let keys = tag_keys(["C++", "C#", "C 2", "Rust", "🔥", "🚀", "Ω", "ω", "机器学习"]);
+        assert_eq!(keys["C#"], "c");
+        assert_eq!(keys["C++"], "c-3", "c-2 is C 2's");
+        assert_eq!(keys["C 2"], "c-2");
+        assert_eq!((keys["Rust"].as_str(), keys["机器学习"].as_str()), ("rust", "机器学习"));
+        assert_eq!((keys["Ω"].as_str(), keys["ω"].as_str()), ("ω", "ω-2"));
+        assert!(keys["🔥"].len() == 8 && keys["🔥"] != keys["🚀"], "{keys:?}");
+        let long = "ω".repeat(300);
+        let key = &tag_keys([long.as_str()])[long.as_str()];
+        assert!(key.len() <= TAG_KEY_CUT + 9 && key.starts_with("ωω"), "{key}");
+    }
 
     #[test]
     fn buckets_match_the_scripts() {

@@ -14,7 +14,7 @@ use crate::graphmap::{self, Plan};
 use crate::html::escape;
 use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
-use crate::names::{note_page, tag_id, Heading, RefKind};
+use crate::names::{note_page, Heading, RefKind};
 use crate::note::Ref;
 use crate::output::{Output, Sink};
 use crate::paths::RelPath;
@@ -69,7 +69,7 @@ pub fn site_into(
     put_all(&sink, search_index(site, theme, cache));
     let ids: Vec<NoteId> = NoteId::all(site.notes.len()).collect();
     let sections = note_pages_into(site, theme, &ids, &sink)?;
-    put_all(&sink, index_pages(site, theme)?);
+    index_pages_into(site, theme, &sink)?;
     *print = PrintCache::default();
     put_pages(&sink, Renderer::new(site, theme).print(print, sections, false))?;
     add_files(site, &theme.assets, &sink);
@@ -161,17 +161,28 @@ fn note_pages_into(
 
 /// The pages that list the whole site: home, glossary, tags, 404, and the concept maps.
 pub fn index_pages(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    in_memory(|sink| index_pages_into(site, theme, sink)).map(|(out, ())| out)
+}
+
+/// [`index_pages`] into `sink`, the tags' pages and the maps as they are made (a large
+/// site's tag pages can hold every note many times over). Every page's template errors
+/// are reported.
+fn index_pages_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let maps: Vec<_> = (0..r.plan.maps.len()).into_par_iter().map(|m| r.map(m)).collect();
-    let mut pages = vec![r.home(), r.not_found()];
-    pages.extend(r.glossary());
-    pages.extend(r.tags());
-    pages.extend(r.roots_pages());
-    pages.extend(previews::files(site).into_iter().map(Ok));
-    if r.shared_sidebar {
-        pages.extend(r.nav_files().into_iter().map(Ok));
+    let pages = [r.home(), r.not_found()].into_iter().chain(r.glossary());
+    let mut diags = put_pages(sink, pages).err().unwrap_or_default();
+    diags.extend(r.tags_into(sink));
+    let nav = r.shared_sidebar.then(|| r.nav_files()).into_iter().flatten();
+    let rest = r.roots_pages().into_iter().chain(previews::files(site).into_iter().chain(nav).map(Ok));
+    diags.extend(put_pages(sink, rest).err().unwrap_or_default());
+    let maps: Vec<Vec<Diagnostic>> =
+        (0..r.plan.maps.len()).into_par_iter().map(|m| put_pages(sink, [r.map(m)]).err().unwrap_or_default()).collect();
+    diags.extend(maps.into_iter().flatten());
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
     }
-    collect(pages.into_iter().chain(maps).collect())
 }
 
 /// The print pages after the notes of `dirty` (their new sections) changed: with the
@@ -471,6 +482,9 @@ struct TagsPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     tags: Vec<TagGroup>,
+    /// Every page of the index of a large site's tags, when there is more than one.
+    pages: Vec<bounded::PageLink>,
+    pages_label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -505,6 +519,8 @@ struct Renderer<'a> {
     rank: Vec<usize>,
     /// Whether each tag has pages of its own.
     tags_split: bool,
+    /// Each tag's key: its anchor's and its pages' name.
+    tag_keys: rustc_hash::FxHashMap<&'a str, String>,
     /// Each note's number in the tree (`2.1`), for the print page.
     numbers: Vec<String>,
     /// Whether pages carry a pointer to the shared sidebar files rather than the tree.
@@ -623,6 +639,7 @@ impl<'a> Renderer<'a> {
             terms,
             rank,
             tags_split: false,
+            tag_keys: crate::names::tag_keys(site.notes.iter().flat_map(|n| n.front.tags.iter().map(String::as_str))),
             numbers: print::tree_numbers(site),
             shared_sidebar: sidebar::shared(site.config.sidebar, site.notes.len()),
         };
@@ -785,12 +802,7 @@ impl<'a> Renderer<'a> {
             title: note.title(),
             summary: note.front.summary.trim(),
             aliases: distinct_aliases(note.title(), &note.front.aliases),
-            tags: note
-                .front
-                .tags
-                .iter()
-                .map(|t| TagLink { name: t.clone(), href: self.tag_href(&page, self.tags_split, t) })
-                .collect(),
+            tags: note.front.tags.iter().map(|t| TagLink { name: t.clone(), href: self.tag_href(&page, t) }).collect(),
             body,
             toc,
             breadcrumbs: self.trail_links(&page, &g.trail(id)),
@@ -839,7 +851,6 @@ impl<'a> Renderer<'a> {
                 more: self.more(&page, children.len(), LEVEL_CAP, &to, anchor),
             }
         });
-        let tags: std::collections::BTreeSet<&String> = site.notes.iter().flat_map(|n| &n.front.tags).collect();
         let ctx = HomePage {
             base: self.with_previews(self.base(&page, &site.config.title, &site.config.description, None)),
             body,
@@ -847,7 +858,7 @@ impl<'a> Renderer<'a> {
             roots_more: self.more(&page, all_roots.len(), LEVEL_CAP, &self.roots_list(), ""),
             note_count: site.notes.len(),
             term_count: site.notes.iter().filter(|n| n.front.glossary).count(),
-            tag_count: tags.len(),
+            tag_count: self.tag_keys.len(),
         };
         self.render("index.html", &ctx, page)
     }
@@ -900,30 +911,6 @@ impl<'a> Renderer<'a> {
         for (k, p) in parts.iter().enumerate() {
             let groups = vec![group(&p.path, &groups[p.group], p.range.clone())];
             out.push(self.render("glossary.html", &page_ctx(&p.path, groups, Some(k), 0), p.path.clone()));
-        }
-        out
-    }
-
-    /// `tags.html`: every tag and its notes; on a large site an index of the tags, each
-    /// with pages of its own.
-    fn tags(&self) -> Vec<PageResult> {
-        let page = RelPath::new(TAGS);
-        let lists = self.tag_lists();
-        let split = self.tags_split;
-        let tags: Vec<TagGroup> = lists
-            .iter()
-            .map(|(name, ids)| TagGroup {
-                name: name.clone(),
-                id: tag_id(name),
-                href: if split { self.tag_href(&page, true, name) } else { format!("#{}", tag_id(name)) },
-                count: ids.len(),
-                notes: if split { Vec::new() } else { self.links(&page, ids) },
-            })
-            .collect();
-        let ctx = TagsPage { base: self.base(&page, &self.labels.tags, &self.labels.tags_intro, None), tags };
-        let mut out = vec![self.render("tags.html", &ctx, page)];
-        if split {
-            out.extend(self.tag_pages(&lists));
         }
         out
     }

@@ -9,7 +9,8 @@
 //! | every root | `all/roots.html`, `all/roots.p2.html`, … |
 //! | the children of `x` | `children/x.html`, … |
 //! | the backlinks of `x` | `backlinks/x.html`, … |
-//! | the notes of a tag (large sites) | `tags/<tag>.html`, … |
+//! | the tags (large sites) | `tags.html`, `tags.p2.html`, … |
+//! | the notes of a tag (large sites) | `tags/<key>.html`, … (the key: [`names::tag_keys`]) |
 //! | a glossary initial (large sites) | `glossary/l.html`, `glossary/l.p2.html`, … |
 //!
 //! Slugs hold no `.`, so these names never meet a note's. A small site (the project's own)
@@ -17,12 +18,15 @@
 //! there, and `glossary.html#<slug>` finds its entry through a small script that loads
 //! `glossary/where-<k>.js` (the slug's bucket) and moves on to the right part.
 
-use super::{Base, MoreLink, NoteLink, PageResult, Renderer};
+use super::{Base, MoreLink, NoteLink, PageResult, Renderer, TagGroup, TagsPage};
+use crate::error::Diagnostic;
 use crate::glossary;
 use crate::graph::NoteId;
 use crate::labels::ListLabels;
 use crate::names;
+use crate::output::Sink;
 use crate::paths::RelPath;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -92,8 +96,25 @@ pub fn backlinks_stem(slug: &str) -> String {
     format!("backlinks/{slug}")
 }
 
-pub fn tag_stem(tag: &str) -> String {
-    format!("tags/{}", names::slugify(tag))
+/// The pages of the tag with this key ([`names::tag_keys`]).
+pub fn tag_stem(key: &str) -> String {
+    format!("tags/{key}")
+}
+
+/// The index of the tags on a large site: `tags.html`, `tags.p2.html`, …
+const TAGS_LIST: &str = "tags";
+
+/// The pager of page `k` of a list whose pages are `paths`; none for a list of one page.
+fn pager(paths: &[RelPath], k: usize) -> Vec<PageLink> {
+    if paths.len() < 2 {
+        return Vec::new();
+    }
+    let page = &paths[k];
+    paths
+        .iter()
+        .enumerate()
+        .map(|(j, p)| PageLink { label: (j + 1).to_string(), href: page.href_to(p), current: j == k })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -160,37 +181,32 @@ impl<'a> Renderer<'a> {
         list_page(ROOTS_LIST, 0)
     }
 
-    /// The pages of a list of notes, [`LIST_PAGE`] to a page.
-    fn list(&self, stem: &str, heading: &str, intro: &str, owner: Option<NoteId>, ids: &[NoteId]) -> Vec<PageResult> {
+    /// The pages of a list of notes, [`LIST_PAGE`] to a page and [`PAGE_BUDGET`] bytes at
+    /// most, each rendered as it is asked for (a tag of a large site can have many).
+    fn list<'s>(
+        &'s self,
+        stem: &str,
+        heading: String,
+        intro: &'s str,
+        owner: Option<NoteId>,
+        ids: &'s [NoteId],
+    ) -> impl Iterator<Item = PageResult> + 's {
         let costs = ids.iter().map(|&id| self.list_entry_cost(id));
-        let chunks: Vec<&[NoteId]> = cuts(costs, LIST_PAGE, PAGE_BUDGET).into_iter().map(|r| &ids[r]).collect();
-        let paths: Vec<RelPath> = (0..chunks.len()).map(|k| list_page(stem, k)).collect();
-        chunks
-            .iter()
-            .enumerate()
-            .map(|(k, chunk)| {
-                let page = paths[k].clone();
-                let pages = if chunks.len() > 1 {
-                    paths
-                        .iter()
-                        .enumerate()
-                        .map(|(j, p)| PageLink { label: (j + 1).to_string(), href: page.href_to(p), current: j == k })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let ctx = ListPage {
-                    base: self.base(&page, heading, intro, None),
-                    heading: heading.to_string(),
-                    intro: intro.to_string(),
-                    owner: owner.map(|o| self.link(&page, o)),
-                    items: self.links(&page, chunk),
-                    pages,
-                    pages_label: &self.words().pages,
-                };
-                self.render("list.html", &ctx, page)
-            })
-            .collect()
+        let ranges = cuts(costs, LIST_PAGE, PAGE_BUDGET);
+        let paths: Vec<RelPath> = (0..ranges.len()).map(|k| list_page(stem, k)).collect();
+        ranges.into_iter().enumerate().map(move |(k, range)| {
+            let page = paths[k].clone();
+            let ctx = ListPage {
+                base: self.base(&page, &heading, intro, None),
+                heading: heading.clone(),
+                intro: intro.to_string(),
+                owner: owner.map(|o| self.link(&page, o)),
+                items: self.links(&page, &ids[range]),
+                pages: pager(&paths, k),
+                pages_label: &self.words().pages,
+            };
+            self.render("list.html", &ctx, page)
+        })
     }
 
     /// The list pages that belong to note `id`: all its children, all its backlinks, when
@@ -202,11 +218,11 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::new();
         if g.children[id].len() > NOTE_LIST_CAP {
             let heading = w.children_of.replace("{title}", note.title());
-            out.extend(self.list(&children_stem(&note.slug), &heading, "", Some(id), &g.children[id]));
+            out.extend(self.list(&children_stem(&note.slug), heading, "", Some(id), &g.children[id]));
         }
         if backlinks.len() > NOTE_LIST_CAP {
             let heading = w.backlinks_of.replace("{title}", note.title());
-            out.extend(self.list(&backlinks_stem(&note.slug), &heading, "", Some(id), backlinks));
+            out.extend(self.list(&backlinks_stem(&note.slug), heading, "", Some(id), backlinks));
         }
         out
     }
@@ -218,7 +234,7 @@ impl<'a> Renderer<'a> {
             return Vec::new();
         }
         let w = self.words();
-        self.list(ROOTS_LIST, &w.all_roots, &w.roots_intro, None, roots)
+        self.list(ROOTS_LIST, w.all_roots.clone(), &w.roots_intro, None, roots).collect()
     }
 
     /// Every tag and its notes in reading order, sorted as the glossary sorts.
@@ -240,27 +256,65 @@ impl<'a> Renderer<'a> {
         self.site.notes.iter().map(|n| n.front.tags.len()).sum::<usize>() > TAGS_SPLIT
     }
 
-    /// The link from `page` to where tag `t` lists its notes.
-    pub(super) fn tag_href(&self, page: &RelPath, split: bool, tag: &str) -> String {
-        if split {
-            page.href_to(&list_page(&tag_stem(tag), 0))
+    /// The key of a tag of the site: its anchor's and its pages' name.
+    fn tag_key(&self, tag: &str) -> &str {
+        self.tag_keys.get(tag).map_or("", String::as_str)
+    }
+
+    /// The id of tag `tag`'s section of a small site's `tags.html`.
+    fn tag_anchor(&self, tag: &str) -> String {
+        format!("tag-{}", self.tag_key(tag))
+    }
+
+    /// The link from `page` to where tag `tag` lists its notes.
+    pub(super) fn tag_href(&self, page: &RelPath, tag: &str) -> String {
+        if self.tags_split {
+            page.href_to(&list_page(&tag_stem(self.tag_key(tag)), 0))
         } else {
-            format!("{}#{}", page.href_to(&RelPath::new(super::TAGS)), super::tag_id(tag))
+            format!("{}#{}", page.href_to(&RelPath::new(super::TAGS)), self.tag_anchor(tag))
         }
     }
 
-    /// One page (or more) per tag, for a large site.
-    pub(super) fn tag_pages(&self, tags: &[(String, Vec<NoteId>)]) -> Vec<PageResult> {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut out = Vec::new();
-        for (tag, ids) in tags {
-            // Two tags that slugify alike share the first one's pages.
-            let stem = tag_stem(tag);
-            if seen.insert(stem.clone()) {
-                out.extend(self.list(&stem, &format!("#{tag}"), &self.words().tag_intro, None, ids));
-            }
+    /// `tags.html`: every tag and its notes. On a large site, an index of the tags instead,
+    /// [`LIST_PAGE`] to a page (`tags.html`, `tags.p2.html`, …), and each tag's notes on
+    /// pages of its own. Each page goes into `sink` as it is made, the tags' pages in
+    /// parallel, so that no more than a few are ever held at once. Returns the template
+    /// errors.
+    pub(super) fn tags_into(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let lists = self.tag_lists();
+        let split = self.tags_split;
+        let group = |page: &RelPath, (name, ids): &(String, Vec<NoteId>)| TagGroup {
+            name: name.clone(),
+            id: self.tag_anchor(name),
+            href: if split { self.tag_href(page, name) } else { format!("#{}", self.tag_anchor(name)) },
+            count: ids.len(),
+            notes: if split { Vec::new() } else { self.links(page, ids) },
+        };
+        let per_page = if split { LIST_PAGE } else { lists.len().max(1) };
+        let paths: Vec<RelPath> = (0..lists.len().div_ceil(per_page).max(1)).map(|k| list_page(TAGS_LIST, k)).collect();
+        let index = paths.iter().enumerate().map(|(k, page)| {
+            let tags = lists.iter().skip(k * per_page).take(per_page).map(|t| group(page, t)).collect();
+            let ctx = TagsPage {
+                base: self.base(page, &self.labels.tags, &self.labels.tags_intro, None),
+                tags,
+                pages: pager(&paths, k),
+                pages_label: &self.words().pages,
+            };
+            self.render("tags.html", &ctx, page.clone())
+        });
+        let mut diags = super::put_pages(sink, index).err().unwrap_or_default();
+        if split {
+            let intro = &self.words().tag_intro;
+            let pages: Vec<Vec<Diagnostic>> = lists
+                .par_iter()
+                .map(|(tag, ids)| {
+                    let pages = self.list(&tag_stem(self.tag_key(tag)), format!("#{tag}"), intro, None, ids);
+                    super::put_pages(sink, pages).err().unwrap_or_default()
+                })
+                .collect();
+            diags.extend(pages.into_iter().flatten());
         }
-        out
+        diags
     }
 
     /// The parts of a split glossary, or none when it fits one page.

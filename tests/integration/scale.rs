@@ -232,6 +232,141 @@ fn a_large_site_gives_each_tag_pages_of_its_own_and_tags_html_indexes_them() {
     assert!(small.read("tags.html").contains("id=\"tag-标签0\""));
 }
 
+/// `n` notes `n0`…, note `i` tagged with `tags(i)`.
+fn tagged(n: usize, tags: impl Fn(usize) -> Vec<String>) -> SiteTest {
+    let mut site = SiteTest::new();
+    for i in 0..n {
+        let list: Vec<String> = tags(i).iter().map(|t| format!("\"{t}\"")).collect();
+        site = site.simple(&format!("n{i}"), &format!("概念{i}"), &format!("tags = [{}]", list.join(", ")), "");
+    }
+    site
+}
+
+/// The (href, name) of every tag chip on a note's page.
+fn tag_chips(html: &str) -> Vec<(String, String)> {
+    let Some(start) = html.find("<p class=\"tags\">") else {
+        return Vec::new();
+    };
+    let chips = &html[start..start + html[start..].find("</p>").unwrap()];
+    chips
+        .split("<a class=\"tag\" href=\"")
+        .skip(1)
+        .map(|c| {
+            let (href, rest) = c.split_once('"').unwrap();
+            let name = &rest[rest.find(">#").unwrap() + 2..rest.find("</a>").unwrap()];
+            (href.to_string(), name.to_string())
+        })
+        .collect()
+}
+
+/// Follows every tag chip of note `slug`'s page: each lands on its own tag (the section of
+/// `tags.html` with that id, or the tag's page), which lists the note. Returns the hrefs.
+fn tag_links_reach(site: &SiteTest, slug: &str) -> Vec<String> {
+    let page = site.read(&format!("{slug}.html"));
+    let chips = tag_chips(&page);
+    assert!(!chips.is_empty(), "{slug} has tag links");
+    for (href, name) in &chips {
+        let (path, frag) = href.split_once('#').map_or((href.as_str(), None), |(p, f)| (p, Some(f)));
+        let target = site.read(&percent_decode(path));
+        let (heading, listing) = match frag {
+            Some(id) => {
+                let ids = ids(&target);
+                assert_eq!(ids.iter().filter(|i| **i == percent_decode(id)).count(), 1, "{href}: one id {id}");
+                let at = target.find(&format!("id=\"{}\"", percent_decode(id))).unwrap();
+                let section = &target[at..at + target[at..].find("</section>").unwrap()];
+                (section[section.find('>').unwrap() + 1..section.find("</h2>").unwrap()].to_string(), section)
+            }
+            None => {
+                let h1 = &target[target.find("<h1>").unwrap() + 4..target.find("</h1>").unwrap()];
+                (h1.to_string(), target.as_str())
+            }
+        };
+        assert_eq!(heading, format!("#{name}"), "{slug}: the link {href} of #{name} lands on {heading}");
+        assert!(
+            listing.contains(&format!("/{slug}.html\"")) || listing.contains(&format!("\"{slug}.html\"")),
+            "{slug}: #{name} at {href} does not list it"
+        );
+    }
+    chips.into_iter().map(|(h, _)| h).collect()
+}
+
+/// Tags that `slugify` alike: C++ and C# are both `c`, the emoji and punctuation nothing.
+const ALIKE: [&str; 10] = ["C++", "C#", "F#", "🔥", "🚀", "😀", "!!!", "???", "Ω", "ω"];
+
+#[test]
+fn tags_that_slugify_alike_keep_their_notes_apart_on_a_small_site() {
+    let site = tagged(10, |i| vec![ALIKE[i].to_string()]);
+    site.build().ok();
+    let tags = site.read("tags.html");
+    let ids = ids(&tags);
+    let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "no id twice in tags.html: {ids:?}");
+    let hrefs: std::collections::BTreeSet<String> =
+        (0..10).flat_map(|i| tag_links_reach(&site, &format!("n{i}"))).collect();
+    assert_eq!(hrefs.len(), 10, "each tag its own anchor: {hrefs:?}");
+    check_links(&site.out());
+    // Ordinary tags keep their anchors.
+    let plain = tagged(2, |i| vec![["Rust", "机器学习"][i].to_string()]);
+    plain.build().ok();
+    assert!(plain.read("n0.html").contains("href=\"tags.html#tag-rust\""));
+    assert!(plain.read("n1.html").contains("href=\"tags.html#tag-机器学习\""));
+}
+
+#[test]
+fn tags_that_slugify_alike_get_pages_of_their_own_on_a_large_site() {
+    let site = tagged(2000, |i| vec![ALIKE[i % 10].to_string()]);
+    site.build().ok();
+    let hrefs: std::collections::BTreeSet<String> =
+        (0..20).flat_map(|i| tag_links_reach(&site, &format!("n{i}"))).collect();
+    assert_eq!(hrefs.len(), 10, "each tag its own page: {hrefs:?}");
+    let index = site.read("tags.html");
+    for t in ALIKE {
+        assert_eq!(index.matches(&format!(">#{t} <span class=\"count\">200<")).count(), 1, "#{t} (200) once");
+    }
+    let linked: std::collections::BTreeSet<String> =
+        attrs(&index, "href").into_iter().filter(|h| h.starts_with("tags/")).collect();
+    assert_eq!(linked, hrefs, "tags.html links where the notes' chips do");
+    check_links(&site.out());
+}
+
+#[test]
+fn a_long_tag_gets_a_page_whose_name_the_file_system_takes() {
+    let long = ["a".repeat(300), format!("{}b", "a".repeat(299)), "ω".repeat(300), format!("{} x", "長".repeat(200))];
+    let site = tagged(1600, |i| vec![long[i % 4].clone()]);
+    site.build().ok();
+    for f in walkdir(&site.out()) {
+        let name = f.file_name().unwrap().len();
+        assert!(name <= 120, "{} is {name} bytes long", f.display());
+    }
+    let hrefs: std::collections::BTreeSet<String> =
+        (0..4).flat_map(|i| tag_links_reach(&site, &format!("n{i}"))).collect();
+    assert_eq!(hrefs.len(), 4, "four pages: {hrefs:?}");
+    check_links(&site.out());
+}
+
+#[test]
+fn tags_html_stays_small_with_thousands_of_tags() {
+    let site = tagged(1600, |i| (0..4).map(|k| format!("t{i}-{k}")).collect());
+    site.build().ok();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pages = vec!["tags.html".to_string()];
+    let mut k = 0;
+    while k < pages.len() {
+        let html = site.read(&pages[k]);
+        assert!(html.len() < 100_000, "{} is {} bytes", pages[k], html.len());
+        for h in attrs(&html, "href") {
+            if h.starts_with("tags/") {
+                seen.insert(h);
+            } else if h.starts_with("tags.p") && !pages.contains(&h) {
+                pages.push(h);
+            }
+        }
+        k += 1;
+    }
+    assert_eq!(seen.len(), 6400, "every tag listed once, over {} pages", pages.len());
+    assert!(site.read("tags.p2.html").contains("href=\"tags.html\""), "the pager leads back");
+}
+
 fn sharing() -> SiteTest {
     SiteTest::new().simple("efficient-sparse", "高效稀疏", "aliases = [\"Efficient Sparse Attention\"]", "").simple(
         "sparse-attention",
