@@ -132,13 +132,20 @@ pub fn tag_keys<'a>(tags: impl IntoIterator<Item = &'a str>) -> rustc_hash::FxHa
     let wanted: Vec<String> = tags.iter().map(|t| tag_key_wanted(t)).collect();
     let claimed: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
     let mut taken: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    // The next suffix to try for each key, so that thousands of tags meeting on one key
+    // (`C#`, `C++`, `C+++`, …) do not try every suffix from 2 again.
+    let mut next: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     let mut keys = rustc_hash::FxHashMap::default();
     for (tag, want) in tags.into_iter().zip(&wanted) {
         let key = if taken.contains(want) {
-            (2..)
-                .map(|n| format!("{want}-{n}"))
-                .find(|k| !claimed.contains(k.as_str()) && !taken.contains(k))
-                .unwrap_or_default()
+            let n = next.entry(want.as_str()).or_insert(2);
+            loop {
+                let k = format!("{want}-{n}");
+                *n += 1;
+                if !claimed.contains(k.as_str()) && !taken.contains(&k) {
+                    break k;
+                }
+            }
         } else {
             want.clone()
         };
