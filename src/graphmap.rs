@@ -11,9 +11,13 @@
 //! The top map (`graph.html`) shows the roots and as much below them as fits, breadth
 //! first (the last fifth of the room going to whole small subtrees); a node whose children
 //! do not fit is drawn folded, with a `+N` badge linking to its own map (`map/<slug>.html`),
-//! cut the same way. Every node is thus drawn in full on exactly one map and folded on at
+//! cut the same way. Every node is thus drawn in full on at most one map and folded on at
 //! most one other, so the output grows linearly with the site, and a map of 10,000 notes
-//! is as easy to read as one of 50.
+//! is as easy to read as one of 50. A map draws at most [`CHILDREN_PER_MAP`] children of
+//! its own root, then a box "N more →" to the root's children list: a leaf past them is
+//! drawn on no map (its "on the map" link lands on its parent), one with children heads a
+//! map of its own. A node draws at most [`RELATED_PER_NODE`] of its related links, so that
+//! notes related to hundreds of others do not fill a map with curves.
 //!
 //! The layout is a left-to-right tidy tree: depth gives the column, leaves take consecutive
 //! rows and a parent sits midway between its first and last child, so subtrees never overlap
@@ -29,8 +33,14 @@ use crate::paths::RelPath;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
-/// The most nodes one map draws (a node with more children than this still shows them all).
+/// The most nodes one map draws.
 pub const BUDGET: usize = 250;
+/// The most children of its own root one map draws; the rest are on the root's children
+/// list (`children/<slug>.html`), which a box after them leads to.
+pub const CHILDREN_PER_MAP: usize = BUDGET * 4 / 5;
+/// The most related links a map draws from one node (the project's own site has at most
+/// eight): each is a curve of some 60 bytes, and a node may be related to every other.
+pub const RELATED_PER_NODE: usize = 12;
 /// The top map's page.
 pub const MAP_PAGE: &str = "graph.html";
 
@@ -38,8 +48,11 @@ pub const MAP_PAGE: &str = "graph.html";
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub maps: Vec<MapSpec>,
-    /// The map on which each note is drawn in full.
+    /// The map on which each note is drawn in full, or for a leaf past the
+    /// [`CHILDREN_PER_MAP`] its parent's map draws, that map.
     pub home: Vec<usize>,
+    /// The node each note's link to its map lands on: itself, or for such a leaf its parent.
+    pub at: Vec<NoteId>,
     /// Each note's number of descendants.
     pub size: Vec<usize>,
 }
@@ -59,6 +72,21 @@ pub struct MapSpec {
     pub shown: Vec<NoteId>,
     /// Drawn nodes whose children are on another map, with that map's index.
     pub folded: BTreeMap<NoteId, usize>,
+    /// The map's root, when it has more children than [`CHILDREN_PER_MAP`], and how many of
+    /// them the map leaves out (the last ones).
+    pub more: Option<(NoteId, usize)>,
+}
+
+impl MapSpec {
+    /// The children of `u` drawn on this map after it.
+    fn kids<'s>(&self, site: &'s Site, u: NoteId) -> &'s [NoteId] {
+        let all = &site.graph.children[u];
+        match self.more {
+            _ if self.folded.contains_key(&u) => &[],
+            Some((v, hidden)) if v == u => &all[..all.len() - hidden],
+            _ => all,
+        }
+    }
 }
 
 impl Plan {
@@ -73,7 +101,7 @@ impl Plan {
 
     /// From `from`, the link to where note `id` is drawn in full: `graph.html#n-lora`.
     pub fn locate(&self, site: &Site, from: &RelPath, id: NoteId) -> String {
-        format!("{}#{}", from.href_to(&self.page(site, self.home[id])), node_id(&site.notes[id].slug))
+        format!("{}#{}", from.href_to(&self.page(site, self.home[id])), node_id(&site.notes[self.at[id]].slug))
     }
 
     /// The chain of maps from the top map down to `m`, inclusive.
@@ -118,6 +146,7 @@ pub fn plan(site: &Site) -> Plan {
     }
     let mut maps = Vec::new();
     let mut home = vec![0usize; n];
+    let mut at: Vec<NoteId> = NoteId::all(n).collect();
     // (root, the map it was folded out of, the nodes it starts from, its part number)
     type Pending = (Option<NoteId>, Option<usize>, Vec<NoteId>, usize);
     let mut queue: VecDeque<Pending> =
@@ -131,12 +160,19 @@ pub fn plan(site: &Site) -> Plan {
         // Breadth first while four fifths of the map are free, then the last fifth goes to
         // whole subtrees that fit, smallest first, so that few maps hold only a node or two.
         let mut pending = Vec::new();
+        let mut left_out: &[NoteId] = &[];
         let mut i = 0;
         while i < shown.len() {
             let u = shown[i];
             i += 1;
             let kids = &g.children[u];
-            if kids.is_empty() || Some(u) == root || shown.len() + kids.len() <= BUDGET * 4 / 5 {
+            if Some(u) == root {
+                // Its own root's children, however many, up to a bound.
+                home[u] = index;
+                let drawn = kids.len().min(CHILDREN_PER_MAP);
+                shown.extend(&kids[..drawn]);
+                left_out = &kids[drawn..];
+            } else if kids.is_empty() || shown.len() + kids.len() <= BUDGET * 4 / 5 {
                 home[u] = index;
                 shown.extend(kids);
             } else {
@@ -161,15 +197,29 @@ pub fn plan(site: &Site) -> Plan {
                 queue.push_back((Some(u), Some(index), vec![u], 0));
             }
         }
-        maps.push(MapSpec { root, start, part, parent_map, shown, folded });
+        // The children left out: listed behind the box; with children of their own, each
+        // heads a map of its own below this one.
+        for &c in left_out {
+            if g.children[c].is_empty() {
+                (home[c], at[c]) = (index, g.parent[c].unwrap_or(c));
+            } else {
+                queue.push_back((Some(c), Some(index), vec![c], 0));
+            }
+        }
+        let more = root.filter(|_| !left_out.is_empty()).map(|r| (r, left_out.len()));
+        maps.push(MapSpec { root, start, part, parent_map, shown, folded, more });
     }
-    Plan { maps, home, size }
+    Plan { maps, home, at, size }
 }
 
 /// Words of the map the SVG spells out.
 pub struct MapText<'a> {
     /// "+{n}" badge title: "{n} more concepts below: open their map".
     pub folded_title: &'a dyn Fn(usize) -> String,
+    /// The box after the children a map leaves out: "{n} more →".
+    pub more: &'a dyn Fn(usize) -> String,
+    /// From the map's page, the link to every child of a note.
+    pub children_list: &'a dyn Fn(NoteId) -> String,
     /// The SVG's accessible name.
     pub name: &'a str,
 }
@@ -246,12 +296,22 @@ fn px(v: f64) -> String {
     }
 }
 
-/// Places the nodes of map `m`: columns by depth, rows by a post-order walk.
-fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
-    let g = &site.graph;
+/// The box after the children a map leaves out of its root, to the list of them all.
+struct ListBox {
+    /// The map's root, whose children these are.
+    of: NoteId,
+    depth: usize,
+    row: f64,
+    label: String,
+    w: f64,
+    href: String,
+}
+
+/// Places the nodes of map `m`: columns by depth, rows by a post-order walk; and the row of
+/// the box after its root's children, when it leaves some out.
+fn place(site: &Site, plan: &Plan, m: usize) -> (Vec<Placed>, Option<f64>) {
     let spec = &plan.maps[m];
     let start = &spec.start;
-    let expanded = |u: NoteId| !spec.folded.contains_key(&u);
     // Index of each drawn node in `placed`, which follows `spec.shown`.
     let index: BTreeMap<NoteId, usize> = spec.shown.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let mut placed: Vec<Placed> = spec
@@ -266,17 +326,15 @@ fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
         })
         .collect();
     for i in 0..spec.shown.len() {
-        let u = spec.shown[i];
-        if expanded(u) {
-            let d = placed[i].depth + 1;
-            for c in &g.children[u] {
-                if let Some(&ci) = index.get(c) {
-                    placed[ci].depth = d;
-                }
+        let d = placed[i].depth + 1;
+        for c in spec.kids(site, spec.shown[i]) {
+            if let Some(&ci) = index.get(c) {
+                placed[ci].depth = d;
             }
         }
     }
     let mut next_row = 0.0;
+    let mut list_row = None;
     for (k, &s) in start.iter().enumerate() {
         if k > 0 {
             next_row += 0.5; // a little air between trees
@@ -285,15 +343,23 @@ fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
         let mut stack: Vec<(NoteId, usize)> = vec![(s, 0)];
         while let Some(top) = stack.last_mut() {
             let (u, ci) = *top;
-            let kids: &[NoteId] = if expanded(u) { &g.children[u] } else { &[] };
+            let kids = spec.kids(site, u);
             if ci < kids.len() {
                 top.1 += 1;
                 stack.push((kids[ci], 0));
                 continue;
             }
             stack.pop();
-            let row = match (kids.first(), kids.last()) {
-                (Some(a), Some(b)) => (placed[index[a]].row + placed[index[b]].row) / 2.0,
+            // The list's box comes after the last child, as one more.
+            let last = if spec.more.is_some_and(|(v, _)| v == u) {
+                next_row += 1.0;
+                list_row = Some(next_row - 1.0);
+                list_row
+            } else {
+                kids.last().map(|b| placed[index[b]].row)
+            };
+            let row = match (kids.first(), last) {
+                (Some(a), Some(b)) => (placed[index[a]].row + b) / 2.0,
                 _ => {
                     next_row += 1.0;
                     next_row - 1.0
@@ -302,7 +368,7 @@ fn place(site: &Site, plan: &Plan, m: usize) -> Vec<Placed> {
             placed[index[&u]].row = row;
         }
     }
-    placed
+    (placed, list_row)
 }
 
 fn badge_text(hidden: usize) -> String {
@@ -349,6 +415,7 @@ fn labelled_rect(out: &mut String, (x, y, w, h): (f64, f64, f64, f64), rx: u8, t
 /// Where map `m`'s boxes go: one column per depth, wide enough for its widest box.
 struct Layout<'p> {
     placed: &'p [Placed],
+    list: Option<ListBox>,
     col_x: Vec<f64>,
     at: BTreeMap<NoteId, &'p Placed>,
     width: f64,
@@ -356,39 +423,48 @@ struct Layout<'p> {
 }
 
 impl<'p> Layout<'p> {
-    fn new(placed: &'p [Placed]) -> Layout<'p> {
-        let depth = placed.iter().map(|p| p.depth).max().unwrap_or(0);
+    fn new(placed: &'p [Placed], list: Option<ListBox>) -> Layout<'p> {
+        let depth = placed.iter().map(|p| p.depth).chain(list.as_ref().map(|l| l.depth)).max().unwrap_or(0);
         let mut col_w = vec![0.0f64; depth + 1];
         for p in placed {
             let extra = p.folded.map_or(0.0, |(_, h)| 6.0 + badge_w(h));
             col_w[p.depth] = col_w[p.depth].max(p.w + extra);
         }
+        if let Some(l) = &list {
+            col_w[l.depth] = col_w[l.depth].max(l.w);
+        }
         let mut col_x = vec![MARGIN; depth + 1];
         for d in 1..=depth {
             col_x[d] = col_x[d - 1] + col_w[d - 1] + GAP;
         }
-        let rows = placed.iter().map(|p| p.row).fold(0.0f64, f64::max) + 1.0;
+        let rows = placed.iter().map(|p| p.row).chain(list.as_ref().map(|l| l.row)).fold(0.0f64, f64::max) + 1.0;
         let width = col_x[depth] + col_w[depth] + MARGIN + 24.0;
         let height = rows * ROW + 2.0 * MARGIN - (ROW - BOX_H);
         let at = placed.iter().map(|p| (p.id, p)).collect();
-        Layout { placed, col_x, at, width, height }
+        Layout { placed, list, col_x, at, width, height }
     }
 
-    /// The vertical centre of a box.
-    fn cy(&self, p: &Placed) -> f64 {
-        MARGIN + p.row * ROW + BOX_H / 2.0
+    /// The vertical centre of a box in `row`.
+    fn cy(&self, row: f64) -> f64 {
+        MARGIN + row * ROW + BOX_H / 2.0
     }
 
-    /// Parent-to-child curves between boxes on this map.
+    /// Parent-to-child curves between boxes on this map, and to the list's box.
     fn tree_edges(&self, site: &Site, svg: &mut String) {
         svg.push_str("<g class=\"edges-tree\">");
+        let edge = |svg: &mut String, p: &Placed, (depth, row): (usize, f64)| {
+            let (x1, y1) = (self.col_x[p.depth] + p.w, self.cy(p.row));
+            let (x2, y2) = (self.col_x[depth], self.cy(row));
+            let mid = x1 + (x2 - x1) * 0.5;
+            curve(svg, None, (x1, y1), (mid, y1), (mid, y2), (x2, y2));
+        };
         for p in self.placed.iter().filter(|p| p.folded.is_none()) {
             for c in site.graph.children[p.id].iter().filter_map(|c| self.at.get(c)) {
-                let (x1, y1) = (self.col_x[p.depth] + p.w, self.cy(p));
-                let (x2, y2) = (self.col_x[c.depth], self.cy(c));
-                let mid = x1 + (x2 - x1) * 0.5;
-                curve(svg, None, (x1, y1), (mid, y1), (mid, y2), (x2, y2));
+                edge(svg, p, (c.depth, c.row));
             }
+        }
+        if let Some(l) = &self.list {
+            edge(svg, self.at[&l.of], (l.depth, l.row));
         }
         svg.push_str("</g>");
     }
@@ -397,7 +473,7 @@ impl<'p> Layout<'p> {
     /// in one column, an S-curve between columns.
     fn related_path(&self, out: &mut String, p: &Placed, q: &Placed) {
         let (a, b) = if (q.depth, q.row) < (p.depth, p.row) { (q, p) } else { (p, q) };
-        let (ax, ay, by) = (self.col_x[a.depth] + a.w, self.cy(a), self.cy(b));
+        let (ax, ay, by) = (self.col_x[a.depth] + a.w, self.cy(a.row), self.cy(b.row));
         let (c1, c2, bx) = if a.depth == b.depth {
             let bx = self.col_x[b.depth] + b.w;
             let right = ax.max(bx) + (18.0 + (by - ay).abs() * 0.22).min(GAP * 0.9);
@@ -411,13 +487,14 @@ impl<'p> Layout<'p> {
 
     /// Related links, under every box: a box's own links show while it is hovered,
     /// focused or targeted (`graph.html#n-lora`), or all at once by the page's toggle
-    /// (CSS only).
+    /// (CSS only). At most [`RELATED_PER_NODE`] from each box, the first on the map in
+    /// reading order.
     fn related_layer(&self, site: &Site, svg: &mut String) {
         let mut rels = String::new();
         let mut shows = Vec::new();
         for p in self.placed {
             let mut related = String::new();
-            for q in site.graph.related[p.id].iter().filter_map(|r| self.at.get(r)) {
+            for q in site.graph.related[p.id].iter().filter_map(|r| self.at.get(r)).take(RELATED_PER_NODE) {
                 self.related_path(&mut related, p, q);
             }
             if !related.is_empty() {
@@ -440,7 +517,7 @@ impl<'p> Layout<'p> {
         svg.push_str("<g class=\"nodes\">");
         for p in self.placed {
             let note = &site.notes[p.id];
-            let (x, y) = (self.col_x[p.depth], self.cy(p) - BOX_H / 2.0);
+            let (x, y) = (self.col_x[p.depth], self.cy(p.row) - BOX_H / 2.0);
             let mut class = String::from("node note-link");
             if p.depth == 0 {
                 class.push_str(" root");
@@ -473,6 +550,12 @@ impl<'p> Layout<'p> {
                 svg.push_str("</a>");
             }
         }
+        if let Some(l) = &self.list {
+            let (x, y) = (self.col_x[l.depth], self.cy(l.row) - BOX_H / 2.0);
+            let _ = write!(svg, "<a class=\"node list-more\" href=\"{}\">", escape(&l.href));
+            labelled_rect(svg, (x, y, l.w, BOX_H), 6, (x + PAD, y + BOX_H / 2.0), &escape(&l.label));
+            svg.push_str("</a>");
+        }
         svg.push_str("</g>");
     }
 }
@@ -480,8 +563,14 @@ impl<'p> Layout<'p> {
 /// The SVG of map `m`, with links relative to `page`: tree curves, then the related
 /// links (under the boxes), then the boxes.
 pub fn map_svg(site: &Site, plan: &Plan, m: usize, page: &RelPath, text: &MapText) -> String {
-    let placed = place(site, plan, m);
-    let layout = Layout::new(&placed);
+    let (placed, list_row) = place(site, plan, m);
+    let list = plan.maps[m].more.zip(list_row).map(|((of, hidden), row)| {
+        let label = (text.more)(hidden);
+        let w = text_em(&label) * FONT + 2.0 * PAD;
+        let depth = placed.iter().find(|p| p.id == of).map_or(0, |p| p.depth) + 1;
+        ListBox { of, depth, row, label, w, href: (text.children_list)(of) }
+    });
+    let layout = Layout::new(&placed, list);
     let mut svg = String::with_capacity(placed.len() * 400);
     svg_open(&mut svg, "map-svg", layout.width, layout.height, text.name);
     layout.tree_edges(site, &mut svg);

@@ -121,8 +121,8 @@ impl Default for PrintLabels {
     }
 }
 
-/// Interface strings of the list pages (every root, every child or backlink of a note, a
-/// tag's notes) and of a split glossary. `{n}` and `{title}` are filled in.
+/// Interface strings of the list pages (every root, every child, related note or backlink
+/// of a note, a tag's notes) and of a split glossary. `{n}` and `{title}` are filled in.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLabels {
@@ -131,6 +131,9 @@ pub struct ListLabels {
     pub all_roots: String,
     pub roots_intro: String,
     pub children_of: String,
+    /// A site's own label file from before related lists had pages may leave it out.
+    #[serde(default = "default_related_of")]
+    pub related_of: String,
     pub backlinks_of: String,
     pub tag_intro: String,
     /// The links between the pages of a long list.
@@ -146,12 +149,17 @@ impl Default for ListLabels {
             all_roots: "All top-level concepts".to_string(),
             roots_intro: "The notes that have no parent, in reading order.".to_string(),
             children_of: "Every subconcept of “{title}”".to_string(),
+            related_of: default_related_of(),
             backlinks_of: "Every note linking to “{title}”".to_string(),
             tag_intro: "Every note with this tag.".to_string(),
             pages: "Pages".to_string(),
             glossary_parts: "By initial:".to_string(),
         }
     }
+}
+
+fn default_related_of() -> String {
+    "Every note related to “{title}”".to_string()
 }
 
 fn default_elided() -> String {

@@ -58,6 +58,17 @@ pub fn slug_bucket(slug: &str, buckets: usize) -> usize {
     h as usize % buckets
 }
 
+/// The longest slug, in bytes. A slug names files (`<slug>.html`, `map/<slug>.html`,
+/// `children/<slug>.p12.html`, …), and a file system takes at most 255 bytes a name; this
+/// leaves room to spare, and a URL one can still read.
+pub const MAX_SLUG: usize = 100;
+
+/// `s` as a slug (see [`slugify_ascii`]) of at most [`MAX_SLUG`] bytes.
+pub fn short_slug(s: &str) -> String {
+    let slug = slugify_ascii(s);
+    slug[..slug.len().min(MAX_SLUG)].trim_end_matches('-').to_string()
+}
+
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()

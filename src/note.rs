@@ -11,7 +11,7 @@ mod yaml;
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
-use crate::names::{is_slug, slugify_ascii, split_anchor, Heading, RefKind};
+use crate::names::{is_slug, short_slug, slugify_ascii, split_anchor, Heading, RefKind, MAX_SLUG};
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
@@ -297,7 +297,10 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
         (pos, pos.rest_of_line(text))
     };
     let mut diags = Vec::new();
-    if !is_slug(slug) {
+    if slug.len() > MAX_SLUG {
+        let at = front.slug.is_some().then(|| shift(text, split, key_pos(fm_text, "slug")));
+        diags.push(long_slug(path, text, slug, at));
+    } else if !is_slug(slug) {
         let (pos, help) = if front.slug.is_some() {
             (
                 shift(text, split, key_pos(fm_text, "slug")),
@@ -450,6 +453,24 @@ pub const RESERVED_SLUGS: &[&str] = &["index", "glossary", "tags", "graph", "404
 /// print page (`print-2`, `print-3`, …).
 pub fn is_reserved(slug: &str) -> bool {
     RESERVED_SLUGS.contains(&slug) || slug.strip_prefix("print-").is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A slug too long to name a file: at its `slug =` line, or at the top of the file when the
+/// slug is the file's name. The message shows its start, not all of it.
+fn long_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
+    let start: String = slug.chars().take(40).collect();
+    let message = format!("the slug `{start}…` is {} bytes long; a slug may be at most {MAX_SLUG}", slug.len());
+    let short = short_slug(slug);
+    let why = "it names the note's pages, and a file name may be at most 255 bytes";
+    match slug_key {
+        Some(pos) => Diagnostic::error(path, message)
+            .at(pos)
+            .spanning(pos.rest_of_line(text))
+            .help(format!("{why}: shorten it, e.g. `slug = \"{short}\"`")),
+        None => Diagnostic::error(path, message)
+            .at(Pos { line: 1, column: 1 })
+            .help(format!("{why}: rename the file to `{short}.md` or set `slug = \"{short}\"`")),
+    }
 }
 
 /// A note whose slug names a generated page: at its `slug =` line, or at the top of the

@@ -154,9 +154,10 @@ impl Staging {
         let previous = dest.is_dir().then(|| dest.clone());
         let (sender, receiver) = sync_channel(QUEUE);
         let target = dir.clone();
+        let shown = dest.clone();
         let writer = std::thread::Builder::new()
             .name("write".into())
-            .spawn(move || write_all(receiver, &target, previous.as_deref()))?;
+            .spawn(move || write_all(receiver, &target, &shown, previous.as_deref()))?;
         Ok(Staging { dest, dir, old, sender: Some(sender), writer: Some(writer) })
     }
 
@@ -291,8 +292,14 @@ fn replaceable(dest: &Path) -> io::Result<bool> {
 /// render overlaps the two. A file whose bytes equal the previous build's is hard-linked
 /// from there instead of written: no new inode, no rewrite, and the swap that follows frees
 /// nothing it need not. (On ext4, creating many files right after deleting many is the
-/// slowest part of a large build.) After an error the rest is received and dropped.
-fn write_all(files: Receiver<(RelPath, Vec<u8>)>, dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
+/// slowest part of a large build.) After an error the rest is received and dropped; the
+/// error names the file as it would have been in the build dir `dest`.
+fn write_all(
+    files: Receiver<(RelPath, Vec<u8>)>,
+    dir: &Path,
+    dest: &Path,
+    previous: Option<&Path>,
+) -> io::Result<Written> {
     let mut written = Written { files: 0, bytes: 0 };
     let mut made: BTreeSet<RelPath> = BTreeSet::new();
     let mut error = None;
@@ -319,7 +326,11 @@ fn write_all(files: Receiver<(RelPath, Vec<u8>)>, dir: &Path, previous: Option<&
                 written.files += 1;
                 written.bytes += bytes.len() as u64;
             }
-            Err(e) => error = Some(e),
+            Err(e) => {
+                let at = path.to_fs(dest);
+                let message = format!("could not write {}: {e}; the build dir is left as it was", at.display());
+                error = Some(io::Error::new(e.kind(), message));
+            }
         }
     }
     if let Some(e) = error {
@@ -384,6 +395,23 @@ mod tests {
         assert!(outside_reason(&root, &root.join("book")).is_none());
         assert!(outside_reason(&root, &root.join("../other/docs")).is_some());
         assert!(outside_reason(&root, &t.path().join("elsewhere")).is_some());
+    }
+
+    /// A file that cannot be written is named, with the build dir left as it was.
+    #[test]
+    fn a_failed_write_names_its_file() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, dest) = (t.path().join("site"), t.path().join("book"));
+        std::fs::create_dir_all(&root).unwrap();
+        let staging = Staging::begin(&root, &dest).unwrap();
+        staging.put(RelPath::new("ok.html"), b"ok".to_vec());
+        let long = format!("children/{}.html", "a".repeat(300));
+        staging.put(RelPath::new(&long), b"x".to_vec());
+        staging.put(RelPath::new("after.html"), b"x".to_vec());
+        let e = staging.finish().unwrap_err().to_string();
+        assert!(e.starts_with(&format!("could not write {}: ", dest.join(&long).display())), "{e}");
+        assert!(e.ends_with("the build dir is left as it was"), "{e}");
+        assert!(!dest.exists());
     }
 
     #[test]

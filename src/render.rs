@@ -385,6 +385,7 @@ struct NotePage<'a> {
     children: Vec<NoteLink>,
     children_more: Option<MoreLink>,
     related: Vec<NoteLink>,
+    related_more: Option<MoreLink>,
     backlinks: Vec<NoteLink>,
     backlinks_more: Option<MoreLink>,
     /// Every related note / backlink is drawn in the neighbourhood: the list is for print.
@@ -766,8 +767,8 @@ impl<'a> Renderer<'a> {
         self.body(&note_page(&note.slug), &note.path, note.body(), &note.headings, &note.refs, Some(&note.slug))
     }
 
-    /// Note `id`'s page, and the list pages of its children and backlinks when they are
-    /// many; and its section of the print page, made from the same body, when the site
+    /// Note `id`'s page, and the list pages of its children, related notes and backlinks
+    /// when they are many; and its section of the print page, made from the same body, when the site
     /// has one.
     fn note(&self, id: NoteId) -> (Vec<PageResult>, Option<PrintSection>) {
         let site = self.site;
@@ -784,9 +785,10 @@ impl<'a> Renderer<'a> {
         let chips = |ids: &[NoteId]| -> Vec<NoteLink> {
             ids.iter().map(|&n| NoteLink { on_map: drawn.contains(&n), ..self.link(&page, n) }).collect()
         };
-        // A hub's backlinks: the first few here, all of them on its backlinks pages.
-        let (related_links, backlink_links) =
-            (chips(&related), chips(&backlinks[..backlinks.len().min(NOTE_LIST_CAP)]));
+        // A hub's related notes and backlinks: the first few here, all of them on its list
+        // pages (`related` goes both ways: a note that many name is related to them all).
+        let cap = |ids: &[NoteId]| ids.len().min(NOTE_LIST_CAP);
+        let (related_links, backlink_links) = (chips(&related[..cap(&related)]), chips(&backlinks[..cap(&backlinks)]));
         let toc = if note.headings.len() >= 3 {
             note.headings
                 .iter()
@@ -811,10 +813,19 @@ impl<'a> Renderer<'a> {
                 let (to, anchor) = self.children_list(id);
                 self.more(&page, children.len(), NOTE_LIST_CAP, &to, anchor)
             },
-            related_on_map: related_links.iter().all(|l| l.on_map),
+            // A list shorter than its count (the rest on a list page) is never all on the
+            // map: site.js then draws a `+N` box that leads to it, so it stays on the screen.
+            related_on_map: related.len() <= NOTE_LIST_CAP && related_links.iter().all(|l| l.on_map),
             backlinks_on_map: backlinks.len() <= NOTE_LIST_CAP && backlink_links.iter().all(|l| l.on_map),
             related: related_links,
             backlinks: backlink_links,
+            related_more: self.more(
+                &page,
+                related.len(),
+                NOTE_LIST_CAP,
+                &list_page(&bounded::related_stem(&note.slug), 0),
+                "",
+            ),
             backlinks_more: self.more(
                 &page,
                 backlinks.len(),
@@ -829,7 +840,7 @@ impl<'a> Renderer<'a> {
             edit_url: site.config.edit_url_template.as_ref().map(|t| crate::config::edit_url(t, &note.path)),
         };
         let mut pages = vec![self.render("note.html", &ctx, page)];
-        pages.extend(self.note_lists(id, &backlinks));
+        pages.extend(self.note_lists(id, &related, &backlinks));
         (pages, section)
     }
 
@@ -920,8 +931,14 @@ impl<'a> Renderer<'a> {
         let (site, plan, labels) = (self.site, &self.plan, self.labels);
         let page = plan.page(site, m);
         let folded = |n: usize| labels.map_folded.replace("{n}", &n.to_string());
-        let svg =
-            graphmap::map_svg(site, plan, m, &page, &graphmap::MapText { folded_title: &folded, name: &labels.map });
+        let more = |n: usize| self.words().more.replace("{n}", &n.to_string());
+        let children_list = |id: NoteId| {
+            let (to, anchor) = self.children_list(id);
+            format!("{}{anchor}", page.href_to(&to))
+        };
+        let text =
+            graphmap::MapText { folded_title: &folded, more: &more, children_list: &children_list, name: &labels.map };
+        let svg = graphmap::map_svg(site, plan, m, &page, &text);
         let mut chain: Vec<MapLink> = plan
             .chain(m)
             .into_iter()

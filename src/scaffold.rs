@@ -55,10 +55,18 @@ pub fn run(root: &Path, request: &Request, quiet: bool) -> anyhow::Result<ExitCo
 pub fn create(root: &Path, req: &Request) -> Result<RelPath, Vec<Diagnostic>> {
     let path = RelPath::new(&format!("{CONTENT_DIR}/{}.md", req.slug));
     if !names::is_slug(&req.slug) {
-        let fix = names::slugify_ascii(&req.slug);
+        let fix = names::short_slug(&req.slug);
         return Err(vec![Diagnostic::error(&path, format!("`{}` is not a valid slug", req.slug)).help(format!(
             "a slug is lower-case ASCII letters and digits joined by single hyphens: try `conceptbook new {fix}`"
         ))]);
+    }
+    if req.slug.len() > names::MAX_SLUG {
+        let (n, fix) = (req.slug.len(), names::short_slug(&req.slug));
+        return Err(vec![Diagnostic::error(
+            &path,
+            format!("the slug is {n} bytes long; a slug may be at most {}", names::MAX_SLUG),
+        )
+        .help(format!("it names the note's pages and file: try `conceptbook new {fix}`"))]);
     }
     let config = config::load(root)?;
     let file = path.to_fs(root);

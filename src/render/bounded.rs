@@ -1,13 +1,14 @@
 //! Bounded navigation: what keeps every page's size independent of the site's size and shape.
 //!
 //! A page shows at most a few of any list that grows with the site (roots, siblings,
-//! children, backlinks, root cards on the home page), then "and N more" linking to a
+//! children, related notes, backlinks, root cards on the home page), then "and N more" linking to a
 //! *list page* that shows them all, [`LIST_PAGE`] to a page:
 //!
 //! | list | pages |
 //! | --- | --- |
 //! | every root | `all/roots.html`, `all/roots.p2.html`, … |
 //! | the children of `x` | `children/x.html`, … |
+//! | the related notes of `x` | `related/x.html`, … |
 //! | the backlinks of `x` | `backlinks/x.html`, … |
 //! | the tags (large sites) | `tags.html`, `tags.p2.html`, … |
 //! | the notes of a tag (large sites) | `tags/<key>.html`, … (the key: [`names::tag_keys`]) |
@@ -33,7 +34,7 @@ use std::collections::BTreeMap;
 /// How many entries of one level of the sidebar tree, or root cards on the home page, a
 /// page shows before "and N more".
 pub const LEVEL_CAP: usize = 15;
-/// How many children and backlinks a note's page lists before "and N more".
+/// How many children, related notes and backlinks a note's page lists before "and N more".
 pub const NOTE_LIST_CAP: usize = 30;
 /// Entries per list page.
 pub const LIST_PAGE: usize = 500;
@@ -90,6 +91,10 @@ pub fn list_page(stem: &str, k: usize) -> RelPath {
 
 pub fn children_stem(slug: &str) -> String {
     format!("children/{slug}")
+}
+
+pub fn related_stem(slug: &str) -> String {
+    format!("related/{slug}")
 }
 
 pub fn backlinks_stem(slug: &str) -> String {
@@ -209,9 +214,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The list pages that belong to note `id`: all its children, all its backlinks, when
-    /// its page cannot list them all.
-    pub(super) fn note_lists(&self, id: NoteId, backlinks: &[NoteId]) -> Vec<PageResult> {
+    /// The list pages that belong to note `id`: all its children, all its related notes,
+    /// all its backlinks, when its page cannot list them all.
+    pub(super) fn note_lists(&self, id: NoteId, related: &[NoteId], backlinks: &[NoteId]) -> Vec<PageResult> {
         let g = &self.site.graph;
         let note = &self.site.notes[id];
         let w = self.words();
@@ -219,6 +224,10 @@ impl<'a> Renderer<'a> {
         if g.children[id].len() > NOTE_LIST_CAP {
             let heading = w.children_of.replace("{title}", note.title());
             out.extend(self.list(&children_stem(&note.slug), heading, "", Some(id), &g.children[id]));
+        }
+        if related.len() > NOTE_LIST_CAP {
+            let heading = w.related_of.replace("{title}", note.title());
+            out.extend(self.list(&related_stem(&note.slug), &heading, "", Some(id), related));
         }
         if backlinks.len() > NOTE_LIST_CAP {
             let heading = w.backlinks_of.replace("{title}", note.title());

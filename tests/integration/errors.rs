@@ -95,6 +95,32 @@ fn bad_slug() {
     fails(&site, &["content/lora.md:4:1: error: `Lo Ra` is not a valid slug"]);
 }
 
+/// A slug names files (`<slug>.html`, `children/<slug>.p2.html`, `map/<slug>.html`), and a
+/// file system takes at most 255 bytes a name: a longer slug is an error of `check` and
+/// `build` at its `slug =` line, or at the file whose name it is. Before, `check` passed
+/// and `build` stopped with "File name too long", naming no note.
+#[test]
+fn a_slug_too_long_for_a_file_name_is_an_error_naming_its_note() {
+    let long = "a".repeat(300);
+    let site = base().simple("lora", "LoRA", &format!("slug = \"{long}\"\nparent = \"peft\""), "");
+    let short = format!("slug = \"{}\"", "a".repeat(100));
+    for run in [site.run(&["check"]).failed(), fails(&site, &[])] {
+        run.says(&[
+            "content/lora.md:4:1: error: the slug `aaaa",
+            "is 300 bytes long; a slug may be at most 100",
+            &short,
+        ]);
+        assert!(!run.stderr.contains("File name too long"), "{}", run.stderr);
+    }
+    // A file name of 251 characters is a legal one, but its slug is too long.
+    let stem = format!("{}-b", "x".repeat(249));
+    let site = base().simple(&stem, "长", "parent = \"peft\"", "");
+    let run = fails(&site, &[&format!("content/{stem}.md:1:1: error: the slug `xxxx"), "is 251 bytes long"]);
+    run.says(&[&format!("slug = \"{}\"", "x".repeat(100))]);
+    // 100 bytes is fine.
+    base().simple(&"c".repeat(100), "长", "parent = \"peft\"", "").build().ok();
+}
+
 #[test]
 fn duplicate_slug() {
     let site = base().simple("sub/peft", "另一个", "parent = \"fine-tuning\"", "");

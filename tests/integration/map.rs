@@ -105,6 +105,10 @@ fn big_site(roots: usize, kids: usize, grandkids: usize, flat: usize) -> (SiteTe
 fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
     let (site, notes) = big_site(3, 20, 12, 300);
     assert_eq!(notes, 3 + 60 + 720 + 301);
+    // `big`'s last child (its children go by title: big-0, big-1, big-10, …, big-99) has
+    // a child of its own.
+    let site = site.simple("big-99-x", "概念 big-99-x", "parent = \"big-99\"", "正文。");
+    let notes = notes + 1;
     site.build().ok();
     let out = site.out();
     let maps: Vec<_> = walkdir(&out)
@@ -119,17 +123,22 @@ fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
         let n = html.matches("<a class=\"node note-link").count();
         boxes += n;
         let _ = writeln!(report, "{}: {n} nodes", path.display());
-        // A map draws at most 250 boxes, unless its own root has more children than that:
-        // `big` and its 300 leaves.
-        let is_big = path.ends_with("map/big.html");
-        assert!(n <= 250 || (is_big && n == 301), "{report}");
+        // A map draws at most 250 boxes, even of a node with more children than that.
+        assert!(n <= 250, "{report}");
         for id in attrs(&html, "id").into_iter().filter(|i| i.starts_with("n-")) {
             *homes.entry(id).or_default() += 1;
         }
     }
-    // Every note is on some map; no note on more than two (in full, and folded on the map
-    // above); so all the maps together grow linearly with the site.
-    assert_eq!(homes.len(), notes, "{report}");
+    // Every note is on some map but the 99 leaves past the first 200 children of `big`,
+    // which its map lists behind "and N more" (big-99, not a leaf, heads a map of its own);
+    // no note on more than two maps (in full, and folded on the map above); so all the maps
+    // together grow linearly with the site.
+    let list = site.read("children/big.html");
+    let kids: Vec<String> = attrs(&list, "data-slug").into_iter().filter(|s| s != "big").collect();
+    assert_eq!((kids.len(), kids[199].as_str(), kids[299].as_str()), (300, "big-278", "big-99"));
+    let left_out = &kids[200..299];
+    assert_eq!(homes.len(), notes - 99, "{report}");
+    assert!(left_out.iter().all(|slug| !homes.contains_key(&format!("n-{slug}"))));
     assert!(homes.values().all(|&n| n <= 2));
     assert!(boxes <= 2 * notes, "{boxes} boxes for {notes} notes\n{report}");
     let top = site.read("graph.html");
@@ -137,15 +146,24 @@ fn a_big_site_is_cut_into_maps_that_stay_small_and_add_up_linearly() {
         assert!(top.contains(&format!("id=\"n-{root}\"")), "the top map shows every root");
     }
     assert!(top.contains("<a class=\"more\" href=\"map/big.html\">"), "big is folded");
-    assert!(top.contains("<title>其下还有 300 个概念：打开这部分的概念图</title>"));
+    assert!(top.contains("<title>其下还有 301 个概念：打开这部分的概念图</title>"));
     assert!(top.len() < 200_000, "graph.html is {} bytes", top.len());
     let sub = site.read("map/big.html");
     assert!(sub.contains("<h1>概念图 · 概念 big</h1>"));
     assert!(text_of_class(&sub, "breadcrumbs").starts_with("概念图"), "a sub-map leads back up");
-    // Each note's "on the map" link goes to the map that draws it in full: check_links
-    // follows every link, fragment included, on every page and map.
-    let leaf = site.read("big-7.html");
-    assert!(leaf.contains("href=\"map/big.html#n-big-7\""));
+    // The first 200 children, then a box to the list of them all.
+    assert!(sub.contains("id=\"n-big-278\"") && !sub.contains("id=\"n-big-279\""));
+    assert!(sub.contains("<a class=\"node list-more\" href=\"../children/big.html\">"), "{sub}");
+    assert!(sub.contains(">还有 100 个 →</text>"));
+    assert!(sub.len() < 150_000, "map/big.html is {} bytes", sub.len());
+    // Each note's "on the map" link goes to the map that draws it in full; a leaf left out
+    // lands on its parent there; one with children of its own has a map of its own.
+    // check_links follows every link, fragment included, on every page and map.
+    assert!(site.read("big-0.html").contains("href=\"map/big.html#n-big-0\""));
+    assert!(site.read("big-7.html").contains("href=\"map/big.html#n-big\""));
+    assert!(site.read("big-99.html").contains("href=\"map/big-99.html#n-big-99\""));
+    assert!(site.read("big-99-x.html").contains("href=\"map/big-99.html#n-big-99-x\""));
+    assert!(text_of_class(&site.read("map/big-99.html"), "breadcrumbs").contains("概念 big"));
     check_links(&out);
 }
 
