@@ -227,7 +227,7 @@ impl<'a> Renderer<'a> {
         }
         if related.len() > NOTE_LIST_CAP {
             let heading = w.related_of.replace("{title}", note.title());
-            out.extend(self.list(&related_stem(&note.slug), &heading, "", Some(id), related));
+            out.extend(self.list(&related_stem(&note.slug), heading, "", Some(id), related));
         }
         if backlinks.len() > NOTE_LIST_CAP {
             let heading = w.backlinks_of.replace("{title}", note.title());
