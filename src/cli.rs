@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Build a searchable static site, with a glossary and a concept graph, from cross-linked Markdown concept notes.\n\n\
         A site is a folder with book.toml and content/ (one Markdown note per concept, TOML front matter between +++ lines). \
         Run with no command to build the site of the current folder into book/.",
-    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook serve --open        preview at http://127.0.0.1:3000/, reloading on every save\n  conceptbook new lora --parent peft --title LoRA\n  conceptbook init my-notes --language zh-CN   start a new site\n  conceptbook init my-notes --language zh-CN   start a new site\n  conceptbook build --root site --dest out"
+    after_help = "Examples:\n  conceptbook                     build ./ into ./book\n  conceptbook check               validate every note, write nothing\n  conceptbook serve --open        preview at http://127.0.0.1:3000/, reloading on every save\n  conceptbook new lora --parent peft --title LoRA\n  conceptbook init my-notes --language zh-CN   start a new site\n  conceptbook build --root site --dest out"
 )]
 pub struct Cli {
     #[command(subcommand)]

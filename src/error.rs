@@ -6,6 +6,7 @@
 //! optional `help` (usually "did you mean ...", from [`suggest`]).
 
 use crate::paths::RelPath;
+pub use crate::suggest::Suggester;
 use serde::Serialize;
 use std::fmt;
 
@@ -180,26 +181,13 @@ pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// The closest candidate to `word` within a small edit distance, if any is close.
-///
-/// Like cargo's `edit_distance` (here the optimal-string-alignment distance, so that a
-/// swapped pair of letters, `petf` for `peft`, counts as one edit): the bound grows with
-/// the word's length, capped at 3, and nothing is suggested when nothing is close. Case differences are free. Among equally
-/// close candidates the first wins, so callers list the likeliest kind first.
+/// The closest candidate to `word` within a small edit distance, if any is close: see
+/// [`Suggester::suggest`]; a list checked against many words is better prepared once.
 pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let lower = word.to_lowercase();
-    let bound = (word.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let d = strsim::osa_distance(&lower, &c.to_lowercase());
-            (d <= bound || (d <= 3 && c.to_lowercase().contains(&lower) && lower.len() >= 3)).then_some((d, c))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    Suggester::new(candidates).suggest(word)
 }
 
 #[cfg(test)]

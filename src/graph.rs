@@ -8,11 +8,11 @@
 //! `check` stops after this stage.
 
 use crate::config::{key_pos, Config};
-use crate::error::{suggest, Diagnostic, Pos};
+use crate::error::{suggest, Diagnostic, Pos, Suggester};
 use crate::names::{name_key, RefKind};
 use crate::note::{Home, Note, Ref};
 use crate::paths::RelPath;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// A note's place in [`Site::notes`] (and in every per-note vector of the [`Graph`]).
@@ -203,8 +203,8 @@ pub fn link(
     let mut diags = Vec::new();
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
-    let known = Known { notes: &notes, drafts, failed };
-    let backlinks = resolve_all(&notes, home.as_ref(), &known, &mut graph, &mut diags);
+    let mut known = Known::new(&notes, drafts, failed);
+    let backlinks = resolve_all(&notes, home.as_ref(), &mut known, &mut graph, &mut diags);
     break_cycles(&notes, &mut graph, &mut diags);
     tree(&notes, &mut graph);
     reading_order(&mut graph, backlinks);
@@ -219,7 +219,7 @@ pub fn link(
 fn resolve_all(
     notes: &[Arc<Note>],
     home: Option<&Home>,
-    known: &Known,
+    known: &mut Known,
     graph: &mut Graph,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<BTreeSet<NoteId>> {
@@ -429,15 +429,126 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
     }
 }
 
-/// What a reference that the graph cannot resolve is checked against.
+/// What a reference that the graph cannot resolve is checked against: sets built once,
+/// since a site may hold thousands of broken references.
 struct Known<'a> {
     notes: &'a [Arc<Note>],
-    drafts: &'a [Arc<Note>],
-    failed: &'a [String],
+    /// The file stems of notes that did not parse.
+    failed: HashSet<&'a str>,
+    draft_paths: HashSet<&'a str>,
+    draft_slugs: HashSet<&'a str>,
+    draft_titles: HashSet<String>,
+    /// "did you mean" for names and for note files, prepared at the first reference that
+    /// needs one, with each target's answer kept for its next broken reference.
+    names: Option<Suggester<'a>>,
+    paths: Option<Suggester<'a>>,
+    /// Each name's note, for "did you mean `name` (note `slug`)".
+    owners: Option<HashMap<&'a str, &'a str>>,
+    hints: HashMap<(bool, String), Option<String>>,
 }
 
-fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mut Vec<Diagnostic>) -> Option<NoteId> {
-    let (notes, drafts) = (known.notes, known.drafts);
+/// How much work (names looked at, cells of edit-distance tables) "did you mean" may do
+/// over all the broken references of one build, for names and for files each: about a
+/// second. Past it, further broken references are reported without a suggestion; the
+/// budget is counted, not timed, so a build's output does not depend on the machine.
+const SUGGESTION_BUDGET: u64 = 400_000_000;
+
+impl<'a> Known<'a> {
+    fn new(notes: &'a [Arc<Note>], drafts: &'a [Arc<Note>], failed: &'a [String]) -> Self {
+        Known {
+            notes,
+            failed: failed.iter().map(String::as_str).collect(),
+            draft_paths: drafts.iter().map(|d| d.path.as_str()).collect(),
+            draft_slugs: drafts.iter().map(|d| d.slug.as_str()).collect(),
+            draft_titles: drafts.iter().map(|d| name_key(d.title())).collect(),
+            names: None,
+            paths: None,
+            owners: None,
+            hints: HashMap::new(),
+        }
+    }
+
+    fn is_draft(&self, r: &Ref) -> bool {
+        match r.kind {
+            RefKind::File => self.draft_paths.contains(r.target.as_str()),
+            _ => self.draft_slugs.contains(r.target.trim()) || self.draft_titles.contains(&name_key(&r.target)),
+        }
+    }
+
+    /// The "did you mean" of a reference to a file (`by_path`) or a name that is not there.
+    fn hint(&mut self, by_path: bool, target: &str) -> Option<String> {
+        let key = (by_path, target.to_string());
+        if let Some(hint) = self.hints.get(&key) {
+            return hint.clone();
+        }
+        let notes = self.notes;
+        let hint = if by_path {
+            let paths = self.paths.get_or_insert_with(|| {
+                Suggester::new(notes.iter().map(|n| n.path.as_str())).with_budget(SUGGESTION_BUDGET)
+            });
+            paths.suggest(target).map(|p| format!("did you mean `{p}`?"))
+        } else {
+            let names = self.names.get_or_insert_with(|| {
+                let names = notes
+                    .iter()
+                    .map(|n| n.slug.as_str())
+                    .chain(notes.iter().map(|n| n.title()))
+                    .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
+                Suggester::new(names).with_budget(SUGGESTION_BUDGET)
+            });
+            let owners = self.owners.get_or_insert_with(|| {
+                // Each name's first note (as slug, title or alias), as in the names' order.
+                let mut owners = HashMap::new();
+                for n in notes {
+                    for name in
+                        [n.slug.as_str(), n.title()].into_iter().chain(n.front.aliases.iter().map(String::as_str))
+                    {
+                        owners.entry(name).or_insert(n.slug.as_str());
+                    }
+                }
+                owners
+            });
+            names.suggest(target).map(|s| match owners.get(s).copied() {
+                Some(slug) if slug != s => format!("did you mean `{s}` (note `{slug}`)?"),
+                _ => format!("did you mean `{s}`?"),
+            })
+        };
+        self.hints.insert(key, hint.clone());
+        hint
+    }
+}
+
+/// The notes an error names, when it could name hundreds: the first ten, then how many
+/// more, so that one line stays short however many notes share an alias.
+const NAMED_NOTES: usize = 10;
+
+/// An error for a reference by an alias several notes share, naming the first few of them.
+fn shared_alias_error(notes: &[Arc<Note>], sharing: &[NoteId], from: &RelPath, what: &str, r: &Ref) -> Diagnostic {
+    let named = &sharing[..sharing.len().min(NAMED_NOTES)];
+    let more = sharing.len() - named.len();
+    let names: Vec<String> = named.iter().map(|&n| format!("`{}` ({})", notes[n].slug, notes[n].path)).collect();
+    let links: Vec<String> = named.iter().map(|&n| format!("[[{}]]", notes[n].slug)).collect();
+    let (names_more, links_more) = match more {
+        0 => (String::new(), String::new()),
+        _ => (format!(" and {more} more"), format!(" or one of {more} more")),
+    };
+    Diagnostic::error(
+        from,
+        format!("{what} `{}` is an alias of several notes: {}{names_more}", r.target.trim(), names.join(", ")),
+    )
+    .at(r.pos)
+    .spanning(r.len)
+    .help(format!("link by slug to the one you mean: {}{links_more}", links.join(" or ")))
+}
+
+fn resolve_ref(
+    graph: &Graph,
+    known: &mut Known,
+    from: &RelPath,
+    r: &Ref,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<NoteId> {
+    let notes = known.notes;
     let what = match r.kind {
         RefKind::Parent => "parent",
         RefKind::Related => "related note",
@@ -446,46 +557,25 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
         if let Some(sharing) = (r.kind != RefKind::File).then(|| graph.shared_alias(&r.target)).flatten() {
-            let names: Vec<String> =
-                sharing.iter().map(|&n| format!("`{}` ({})", notes[n].slug, notes[n].path)).collect();
-            diags.push(
-                Diagnostic::error(
-                    from,
-                    format!("{what} `{}` is an alias of several notes: {}", r.target.trim(), names.join(", ")),
-                )
-                .at(r.pos)
-                .spanning(r.len)
-                .help(format!(
-                    "link by slug to the one you mean: {}",
-                    sharing.iter().map(|&n| format!("[[{}]]", notes[n].slug)).collect::<Vec<_>>().join(" or ")
-                )),
-            );
+            diags.push(shared_alias_error(notes, sharing, from, what, r));
             return None;
         }
         let stem = match r.kind {
             RefKind::File => RelPath::new(&r.target).file_stem().to_string(),
             _ => r.target.trim().to_string(),
         };
-        if known.failed.contains(&stem) {
+        if known.failed.contains(stem.as_str()) {
             return None;
         }
-        let is_draft = drafts.iter().any(|d| match r.kind {
-            RefKind::File => d.path.as_str() == r.target,
-            _ => d.slug == r.target.trim() || name_key(d.title()) == name_key(&r.target),
-        });
-        let (message, help) = if is_draft {
+        let (message, help) = if known.is_draft(r) {
             (
                 format!("{what} `{}` points to a draft", r.target),
                 Some("publish it (remove `draft = true`) or remove the reference".to_string()),
             )
         } else if r.kind == RefKind::File {
-            let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
-            (
-                format!("{what} to `{}`: no such note file", r.target),
-                suggest(&r.target, paths).map(|p| format!("did you mean `{p}`?")),
-            )
+            (format!("{what} to `{}`: no such note file", r.target), known.hint(true, &r.target))
         } else {
-            (format!("{what} `{}` names no note", r.target), suggest_name(notes, &r.target))
+            (format!("{what} `{}` names no note", r.target), known.hint(false, &r.target))
         };
         diags.push(Diagnostic::error(from, message).at(r.pos).spanning(r.len).help_opt(help));
         return None;
@@ -513,25 +603,6 @@ fn resolve_ref(graph: &Graph, known: &Known, from: &RelPath, r: &Ref, diags: &mu
         }
     }
     Some(id)
-}
-
-/// "did you mean" over slugs, titles and aliases.
-fn suggest_name(notes: &[Arc<Note>], target: &str) -> Option<String> {
-    let names = notes
-        .iter()
-        .map(|n| n.slug.as_str())
-        .chain(notes.iter().map(|n| n.title()))
-        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
-    suggest(target, names).map(|s| {
-        let slug = notes
-            .iter()
-            .find(|n| n.slug == s || n.title() == s || n.front.aliases.iter().any(|a| a == s))
-            .map(|n| n.slug.as_str());
-        match slug {
-            Some(slug) if slug != s => format!("did you mean `{s}` (note `{slug}`)?"),
-            _ => format!("did you mean `{s}`?"),
-        }
-    })
 }
 
 /// Reports each parent cycle once, at its first note, and cuts it there.

@@ -545,6 +545,7 @@ fn glue_math(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
     // Take the definitions out of the flow (the first of a repeated label wins).
     let mut defs: Vec<(String, Vec<Event<'a>>)> = Vec::new();
+    let mut defined: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut body: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut open: Option<(String, Vec<Event<'a>>)> = None;
     for event in events {
@@ -552,7 +553,7 @@ fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
             Event::Start(Tag::FootnoteDefinition(label)) => open = Some((footnote_key(&label), Vec::new())),
             Event::End(TagEnd::FootnoteDefinition) => {
                 if let Some((label, content)) = open.take() {
-                    if !defs.iter().any(|(l, _)| *l == label) {
+                    if defined.insert(label.clone()) {
                         defs.push((label, content));
                     }
                 }
@@ -566,29 +567,30 @@ fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
     if defs.is_empty() && !body.iter().any(|e| matches!(e, Event::FootnoteReference(_))) {
         return body;
     }
-    let defined: std::collections::HashSet<String> = defs.iter().map(|(l, _)| l.clone()).collect();
-    // Labels in the order of first citation, and how often each was cited so far.
-    let mut order: Vec<String> = Vec::new();
-    let mut cited: HashMap<String, usize> = HashMap::new();
-    let mut out = markers(body, &defined, &mut order, &mut cited);
+    let mut citations = Citations::default();
+    let mut out = markers(body, &defined, &mut citations);
     if defs.is_empty() {
         return out;
     }
     let mut by_label: HashMap<String, Vec<Event<'a>>> = defs.iter().cloned().collect();
     let mut list: Vec<Event<'a>> = Vec::new();
     let mut i = 0;
+    // The next definition that may not be cited yet: once cited, a label stays cited.
+    let mut uncited = defs.iter().map(|(l, _)| l);
     // A definition may cite another: those are numbered as the list is written.
-    while i < order.len() || defs.iter().any(|(l, _)| !order.contains(l)) {
-        if i == order.len() {
-            let uncited = defs.iter().find(|(l, _)| !order.contains(l)).map(|(l, _)| l.clone());
-            order.extend(uncited);
+    loop {
+        if i == citations.order.len() {
+            match uncited.find(|l| !citations.number.contains_key(*l)) {
+                Some(label) => citations.number(label),
+                None => break,
+            };
         }
-        let label = order[i].clone();
+        let label = citations.order[i].clone();
         i += 1;
         let content = by_label.remove(&label).unwrap_or_default();
-        let mut content = markers(content, &defined, &mut order, &mut cited);
+        let mut content = markers(content, &defined, &mut citations);
         let n = i;
-        let times = cited.get(&label).copied().unwrap_or(0);
+        let times = citations.cited.get(&label).copied().unwrap_or(0);
         let mut back = String::new();
         for k in 1..=times {
             let _ = std::fmt::Write::write_fmt(
@@ -625,6 +627,27 @@ fn footnotes<'a>(events: Vec<Event<'a>>, words: &BodyWords) -> Vec<Event<'a>> {
     out
 }
 
+/// Labels in the order of first citation, each one's number (its place in that order,
+/// from 1), and how often each was cited so far.
+#[derive(Default)]
+struct Citations {
+    order: Vec<String>,
+    number: HashMap<String, usize>,
+    cited: HashMap<String, usize>,
+}
+
+impl Citations {
+    /// The number of footnote `key`, the next one if it has none yet.
+    fn number(&mut self, key: &str) -> usize {
+        if let Some(&n) = self.number.get(key) {
+            return n;
+        }
+        self.order.push(key.to_string());
+        self.number.insert(key.to_string(), self.order.len());
+        self.order.len()
+    }
+}
+
 /// A footnote label as references and definitions match it: case and spacing aside.
 fn footnote_key(label: &str) -> String {
     label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
@@ -645,8 +668,7 @@ fn ref_id(n: usize, k: usize) -> String {
 fn markers<'a>(
     events: Vec<Event<'a>>,
     defined: &std::collections::HashSet<String>,
-    order: &mut Vec<String>,
-    cited: &mut HashMap<String, usize>,
+    citations: &mut Citations,
 ) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut it = events.into_iter().peekable();
@@ -668,11 +690,8 @@ fn markers<'a>(
                 html.push_str(&escape(&format!("[^{label}]")));
                 continue;
             }
-            if !order.contains(&key) {
-                order.push(key.clone());
-            }
-            let n = order.iter().position(|l| *l == key).unwrap_or(0) + 1;
-            let k = cited.entry(key).or_insert(0);
+            let n = citations.number(&key);
+            let k = citations.cited.entry(key).or_insert(0);
             *k += 1;
             let _ = std::fmt::Write::write_fmt(
                 &mut html,

@@ -547,18 +547,17 @@ pub fn distinct_aliases(title: &str, aliases: &[String]) -> Vec<String> {
         use unicode_normalization::UnicodeNormalization;
         s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace() && !"-_·・".contains(*c)).collect()
     };
-    let mut seen: Vec<String> = vec![key(title)];
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::from([key(title)]);
     if let Some(open) = title.find(['（', '(']) {
         let inner = &title[open..];
         let inner = inner[inner.chars().next().map_or(0, char::len_utf8)..].trim_end_matches(['）', ')']);
-        seen.push(key(&title[..open]));
-        seen.push(key(inner));
+        seen.insert(key(&title[..open]));
+        seen.insert(key(inner));
     }
     let mut out = Vec::new();
     for a in aliases {
         let k = key(a);
-        if !k.is_empty() && !seen.contains(&k) {
-            seen.push(k);
+        if !k.is_empty() && seen.insert(k) {
             out.push(a.clone());
         }
     }

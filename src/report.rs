@@ -145,17 +145,33 @@ fn byte_of(s: &str, i: usize) -> usize {
 /// The site's files, read once each, decoded like the build decodes them.
 struct Sources<'a> {
     root: &'a Path,
-    files: HashMap<RelPath, Option<String>>,
+    files: HashMap<RelPath, Option<Lines>>,
+}
+
+/// A file's text and where each of its lines (as `str::lines` splits them) lies, so that
+/// a file with thousands of problems is not walked from its start for each.
+struct Lines {
+    text: String,
+    spans: Vec<std::ops::Range<usize>>,
 }
 
 impl Sources<'_> {
     fn line(&mut self, path: &RelPath, line: usize) -> Option<String> {
         let root = self.root;
-        let text = self.files.entry(path.clone()).or_insert_with(|| {
+        let lines = self.files.entry(path.clone()).or_insert_with(|| {
             let bytes = std::fs::read(path.to_fs(root)).ok()?;
-            source::decode(bytes).ok()
+            let text = source::decode(bytes).ok()?;
+            let spans = text
+                .lines()
+                .map(|l| {
+                    let start = l.as_ptr() as usize - text.as_ptr() as usize;
+                    start..start + l.len()
+                })
+                .collect();
+            Some(Lines { text, spans })
         });
-        text.as_deref()?.lines().nth(line - 1).map(str::to_string)
+        let lines = lines.as_ref()?;
+        lines.spans.get(line.checked_sub(1)?).map(|span| lines.text[span.clone()].to_string())
     }
 }
 

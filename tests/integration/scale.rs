@@ -395,6 +395,28 @@ fn a_link_by_a_shared_alias_is_an_error_naming_the_notes_it_could_mean() {
     ]);
 }
 
+/// Forty notes share an alias: the error names the first ten, in message and help, and
+/// says how many more there are, so that a link to a popular alias writes one short line.
+#[test]
+fn a_link_by_an_alias_many_notes_share_names_the_first_ten() {
+    let mut site = SiteTest::new();
+    for i in 0..40 {
+        site = site.simple(&format!("n{i:02}"), &format!("笔记{i:02}"), "aliases = [\"SharedX\"]", "");
+    }
+    let site = site.simple("user", "用户", "", "见 [[SharedX]]。");
+    let run = site.build().failed();
+    run.says(&[
+        "error: link `SharedX` is an alias of several notes: `n00` (content/n00.md), ",
+        "`n09` (content/n09.md) and 30 more",
+        "[[n00]] or [[n01]]",
+        "[[n09]] or one of 30 more",
+    ]);
+    let line = run.stderr.lines().find(|l| l.contains("is an alias of several notes")).expect("the error");
+    assert!(!line.contains("n10"), "the eleventh note is not named: {line}");
+    let help = run.stderr.lines().find(|l| l.contains("link by slug")).expect("the help");
+    assert!(!help.contains("n10"), "the eleventh note is not named: {help}");
+}
+
 #[test]
 fn auto_linking_skips_a_shared_alias() {
     let site = sharing()
