@@ -130,27 +130,14 @@ impl Renderer<'_> {
         }
         // Cut into parts at note boundaries.
         let mut part_of = vec![1usize; n];
-        let (mut part, mut size) = (1, 0);
-        // A note also costs its heading, its summary and its line in the part's table of
-        // contents (a site of thousands of tiny notes passed 1 MiB without counting the
-        // line; one of long summaries, without counting them).
-        let text = |s: &str| escape_html(s).len();
-        let costs: Vec<usize> = NoteId::all(n)
-            .map(|id| {
-                let note = &site.notes[id];
-                cache.sizes[id] + 160 + 2 * (text(note.title()) + numbers[id].len()) + text(note.front.summary.trim())
-            })
-            .collect();
-        let cost = |id: NoteId| costs[id];
-        for &id in order {
-            if size > 0 && size + cost(id) > PART_BUDGET {
-                part += 1;
-                size = 0;
+        let parts =
+            super::bounded::cuts(order.iter().map(|&id| self.print_cost(id, cache.sizes[id])), usize::MAX, PART_BUDGET);
+        for (k, range) in parts.iter().enumerate() {
+            for &id in &order[range.clone()] {
+                part_of[id] = k + 1;
             }
-            size += cost(id);
-            part_of[id] = part;
         }
-        let part_count = part;
+        let part_count = parts.len().max(1);
         let same_cut = dirty && part_of == cache.parts;
         let wanted: BTreeSet<usize> =
             if same_cut { changed.iter().map(|&id| part_of[id]).collect() } else { (1..=part_count).collect() };
@@ -202,6 +189,16 @@ impl Renderer<'_> {
                 self.print_part(n, part_count, if n == 1 { &toc } else { &[] }, sections)
             })
             .collect()
+    }
+
+    /// What a note's section of `body` bytes costs a print part: it also costs its heading,
+    /// its summary and its line in the part's table of contents (a site of thousands of tiny
+    /// notes passed 1 MiB without counting the line; one of long summaries, without counting
+    /// them).
+    fn print_cost(&self, id: NoteId, body: usize) -> usize {
+        let note = &self.site.notes[id];
+        let text = |s: &str| escape_html(s).len();
+        body + 160 + 2 * (text(note.title()) + self.numbers[id].len()) + text(note.front.summary.trim())
     }
 
     /// Part `n` of `count` of the print page.
