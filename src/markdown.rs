@@ -1061,27 +1061,167 @@ fn mathml(src: &str, display: bool) -> Option<String> {
     Some(well_formed(&html))
 }
 
-/// pulldown-latex writes the characters `<`, `>` and `&` of operators as they are
-/// (`<mo><</mo>`): escaped here, so the MathML is well-formed. A character that is text is
-/// the one right after a tag's `>` and right before the next tag's `<`.
+/// What pulldown-latex writes is not safe as it stands: the characters `<`, `>` and `&` of
+/// operators come out as they are (`<mo><</mo>`), and so does the argument of
+/// `\operatorname{…}`, markup included (`\operatorname{<script>…}` reached the page as a
+/// script; found by the fuzz test). So its output is read tag by tag: a tag is kept only
+/// when it is one of the MathML elements it writes, with attributes from [`MATH_ATTRS`]
+/// and plain quoted values; every other `<`, `>` and `&` becomes text. A formula can then
+/// at worst nest its own elements oddly, never bring in a script, a handler, a style or a
+/// link.
 fn well_formed(mathml: &str) -> String {
-    let b = mathml.as_bytes();
     let mut out = String::with_capacity(mathml.len() + 16);
-    let mut last = 0;
-    for i in 0..b.len() {
-        let text_char = i > 0 && b[i - 1] == b'>' && b.get(i + 1) == Some(&b'<');
-        let replacement = match b[i] {
-            b'<' if text_char => "&lt;",
-            b'>' if text_char => "&gt;",
-            b'&' if text_char => "&amp;",
-            _ => continue,
+    // The elements open: a closing tag that matches none is text, one that matches a
+    // deeper one closes those above it first, and what is open at the end is closed, so a
+    // formula's own `</mi>` or `<mrow>` cannot unbalance the MathML around it.
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = mathml;
+    while let Some(i) = rest.find(['<', '>', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let keep = match rest.as_bytes()[0] {
+            b'<' => math_tag(rest).filter(|t| !t.closing || open.contains(&t.name)),
+            b'&' => entity_len(rest).map(|len| MathTag { len, name: "", closing: false, empty: true }),
+            _ => None,
         };
-        out.push_str(&mathml[last..i]);
-        out.push_str(replacement);
-        last = i + 1;
+        match keep {
+            Some(tag) => {
+                if tag.closing {
+                    while let Some(top) = open.pop() {
+                        if top == tag.name {
+                            break;
+                        }
+                        out.push_str(&format!("</{top}>"));
+                    }
+                } else if !tag.empty {
+                    open.push(tag.name);
+                }
+                out.push_str(&rest[..tag.len]);
+                rest = &rest[tag.len..];
+            }
+            None => {
+                out.push_str(match rest.as_bytes()[0] {
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    _ => "&amp;",
+                });
+                rest = &rest[1..];
+            }
+        }
     }
-    out.push_str(&mathml[last..]);
+    out.push_str(rest);
+    while let Some(top) = open.pop() {
+        out.push_str(&format!("</{top}>"));
+    }
     out
+}
+
+/// An allowed tag at the start of a string (see [`well_formed`]).
+struct MathTag<'a> {
+    len: usize,
+    name: &'a str,
+    closing: bool,
+    /// Closes itself (`<mspace … />`).
+    empty: bool,
+}
+
+/// The elements pulldown-latex writes, and the `div` a display formula sits in.
+const MATH_ELEMENTS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mtable",
+    "mtr",
+    "mtd",
+    "merror",
+    "menclose",
+    "mpadded",
+    "mphantom",
+    "div",
+];
+/// Their attributes: none takes a URL, a script or a style.
+const MATH_ATTRS: &[&str] = &[
+    "class",
+    "columnalign",
+    "depth",
+    "display",
+    "displaystyle",
+    "encoding",
+    "height",
+    "largeop",
+    "linethickness",
+    "lspace",
+    "mathvariant",
+    "maxsize",
+    "minsize",
+    "movablelimits",
+    "rspace",
+    "scriptlevel",
+    "stretchy",
+    "symmetric",
+    "tabindex",
+    "width",
+    "xmlns",
+];
+
+/// The allowed tag `s` starts with (see [`well_formed`]), if it is one: a name from
+/// [`MATH_ELEMENTS`], then attributes from [`MATH_ATTRS`] with plain quoted values
+/// (pulldown-latex sometimes writes one right after another's closing quote).
+fn math_tag(s: &str) -> Option<MathTag<'_>> {
+    let b = s.as_bytes();
+    let closing = b.get(1) == Some(&b'/');
+    let mut i = 1 + usize::from(closing);
+    let name_len = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let name = &s[i..i + name_len];
+    if !MATH_ELEMENTS.contains(&name) {
+        return None;
+    }
+    i += name_len;
+    loop {
+        match b.get(i)? {
+            b'>' => return Some(MathTag { len: i + 1, name, closing, empty: false }),
+            b'/' if b.get(i + 1) == Some(&b'>') && !closing => {
+                return Some(MathTag { len: i + 2, name, closing, empty: true })
+            }
+            b' ' => i += 1,
+            c if c.is_ascii_lowercase() && !closing => {
+                let attr = b[i..].iter().take_while(|c| c.is_ascii_lowercase() || **c == b'-').count();
+                if !MATH_ATTRS.contains(&&s[i..i + attr]) || b.get(i + attr..i + attr + 2)? != b"=\"" {
+                    return None;
+                }
+                i += attr + 2;
+                i += b[i..].iter().take_while(|c| !matches!(c, b'"' | b'<' | b'>')).count();
+                if b.get(i)? != &b'"' {
+                    return None;
+                }
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The length of the character reference `s` starts with (`&lt;`, `&#8289;`), if it is one.
+fn entity_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let body = b[1..].iter().take(32).take_while(|c| c.is_ascii_alphanumeric() || **c == b'#').count();
+    (body > 0 && b.get(1 + body) == Some(&b';')).then_some(body + 2)
 }
 
 #[cfg(test)]

@@ -273,6 +273,24 @@ fn tex_cannot_close_its_annotation_and_math_is_well_formed() {
     assert_eq!(assert_math_well_formed(html, "tex.html"), 4);
 }
 
+/// pulldown-latex writes the argument of `\operatorname` as it is, markup included: the
+/// fuzz test found `\operatorname{<\sqrt}`, and `\operatorname{<script>…}` put a script on
+/// the page. Its output is now kept only tag by tag, from the MathML it writes.
+#[test]
+fn operator_names_cannot_bring_markup_into_a_formula() {
+    let body = "甲 $\\operatorname{<script>alert(1)</script>}$ 乙 $\\operatorname*{<img src=x onerror=alert(2)>}$ \
+                丙 $\\operatorname{</mi></mrow><mi style=\"color:red\" href=\"javascript:alert(3)\">x}$ \
+                丁 $\\operatorname{</annotation>\\text{}}$ 戊 $\\operatorname{<\\sqrt}$ 己 $\\operatorname{&amp;&}$。\n";
+    let site = base().simple("op", "算子", "parent = \"peft\"", body);
+    site.build().ok();
+    let page = site.read("op.html");
+    let html = body_of(&page);
+    assert_inert(html);
+    assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name stays, as text: {html}");
+    assert_eq!(assert_math_well_formed(html, "op.html"), 6);
+}
+
 #[test]
 fn the_real_notes_math_is_well_formed() {
     let out = tempfile::tempdir().unwrap();
