@@ -79,6 +79,13 @@ pub const ELLIPSIS: &str = "…";
 /// The most notes a [`Trail`] holds.
 pub const TRAIL_CAP: usize = 8;
 
+/// Which entries of a way down of `len` entries (the top first) a trail leaves out: none
+/// up to [`TRAIL_CAP`]; past it, all but the first and the last `TRAIL_CAP - 2`. The one
+/// rule for a note's trail and a map page's chain of maps.
+pub fn elided_range(len: usize) -> Option<std::ops::Range<usize>> {
+    (len > TRAIL_CAP).then(|| 1..len - (TRAIL_CAP - 2))
+}
+
 /// The notes a page shows on the way from the root down to a note (see [`Graph::trail`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trail {
@@ -90,6 +97,16 @@ pub struct Trail {
 }
 
 impl Trail {
+    /// One entry for each note of the trail, made by `each`, and after the root the entry
+    /// made by `gap` (given the nearest note left out) when the trail leaves levels out.
+    pub fn entries<T>(&self, graph: &Graph, each: impl FnMut(&NoteId) -> T, gap: impl FnOnce(NoteId) -> T) -> Vec<T> {
+        let mut entries: Vec<T> = self.steps.iter().map(each).collect();
+        if let Some(hidden) = self.hidden(graph) {
+            entries.insert(1, gap(hidden));
+        }
+        entries
+    }
+
     /// The nearest of the notes left out, if any.
     pub fn hidden(&self, graph: &Graph) -> Option<NoteId> {
         (self.elided > 0).then(|| graph.parent[self.steps[1]]).flatten()
@@ -162,19 +179,19 @@ impl Graph {
     /// the parent of the next, wrote pages of 20,000 breadcrumbs).
     pub fn trail(&self, id: NoteId) -> Trail {
         let len = self.depth[id] + 1;
-        let keep = if len > TRAIL_CAP { TRAIL_CAP - 2 } else { len };
+        let left_out = elided_range(len);
+        let keep = left_out.as_ref().map_or(len, |r| len - r.end);
         let mut steps = Vec::with_capacity(keep + 1);
         let mut cur = Some(id);
         while let (Some(c), true) = (cur, steps.len() < keep) {
             steps.push(c);
             cur = self.parent[c];
         }
-        let elided = len - steps.len();
-        if elided > 0 {
+        if left_out.is_some() {
             steps.push(self.root[id]);
         }
         steps.reverse();
-        Trail { steps, elided: elided.saturating_sub(1) }
+        Trail { steps, elided: left_out.map_or(0, |r| r.len()) }
     }
 
     pub fn prev(&self, id: NoteId) -> Option<NoteId> {

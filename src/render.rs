@@ -9,7 +9,7 @@
 use crate::assets::Assets;
 use crate::error::{Diagnostic, Pos};
 use crate::glossary;
-use crate::graph::{NoteId, Site, Trail, ELLIPSIS, TRAIL_CAP};
+use crate::graph::{elided_range, NoteId, Site, Trail, ELLIPSIS};
 use crate::graphmap::{self, Plan};
 use crate::html::escape;
 use crate::labels::{self, Labels};
@@ -640,10 +640,11 @@ impl<'a> Renderer<'a> {
             rank,
             tags_split: false,
             tag_keys: crate::names::tag_keys(site.notes.iter().flat_map(|n| n.front.tags.iter().map(String::as_str))),
-            numbers: print::tree_numbers(site),
+            numbers: Vec::new(),
             shared_sidebar: sidebar::shared(site.config.sidebar, site.notes.len()),
         };
         r.tags_split = r.tags_split();
+        r.numbers = print::tree_numbers(site, &r.rank);
         r
     }
 
@@ -687,14 +688,15 @@ impl<'a> Renderer<'a> {
     /// The links of a trail ([`crate::graph::Graph::trail`]): with a "…" after the root
     /// for the levels left out, leading to the nearest of them.
     fn trail_links(&self, page: &RelPath, trail: &Trail) -> Vec<NoteLink> {
-        let mut links = self.links(page, &trail.steps);
-        if let Some(hidden) = trail.hidden(&self.site.graph) {
-            let mut gap = self.link(page, hidden);
-            gap.gap = Some(self.elided(trail.elided, self.site.notes[hidden].title()));
-            gap.title = ELLIPSIS.to_string();
-            links.insert(1, gap);
-        }
-        links
+        trail.entries(
+            &self.site.graph,
+            |&id| self.link(page, id),
+            |hidden| NoteLink {
+                title: ELLIPSIS.to_string(),
+                gap: Some(self.elided(trail.elided, self.site.notes[hidden].title())),
+                ..self.link(page, hidden)
+            },
+        )
     }
 
     /// The accessible name of a trail's "…": `n` levels left out, the nearest titled `title`.
@@ -948,15 +950,14 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         // Bounded as a note's trail: the top map, "…" to the nearest map left out, the rest.
-        if chain.len() > TRAIL_CAP {
-            let shown = chain.len() - (TRAIL_CAP - 2);
-            let nearest = &chain[shown - 1];
+        if let Some(left_out) = elided_range(chain.len()) {
+            let nearest = &chain[left_out.end - 1];
             let gap = MapLink {
                 title: ELLIPSIS.to_string(),
                 href: nearest.href.clone(),
-                gap: Some(self.elided(shown - 1, &nearest.title)),
+                gap: Some(self.elided(left_out.len(), &nearest.title)),
             };
-            chain.splice(1..shown, [gap]);
+            chain.splice(left_out, [gap]);
         }
         let root = plan.maps[m].root;
         let tops = plan.parts();

@@ -297,26 +297,17 @@ fn link_parts(html: &str, site: &crate::graph::Site, part_of: &[usize], here: us
     out
 }
 
-/// Each note's number in the tree: roots `1`, `2`, …; children `1.1`, `1.2`, ….
-pub(super) fn tree_numbers(site: &crate::graph::Site) -> Vec<String> {
+/// Each note's number in the tree, from `rank` (each note's place among its siblings): roots `1`,
+/// `2`, …; children `1.1`, `1.2`, ….
+pub(super) fn tree_numbers(site: &crate::graph::Site, rank: &[usize]) -> Vec<String> {
     let g = &site.graph;
-    // Each note's place among its siblings (1-based), then its number: the places along
-    // its trail, with "…" where the trail leaves levels out (`1.….3.1.2.1.1.4`), so that a
-    // deep tree's numbers stay short.
-    let mut place = vec![0usize; site.notes.len()];
-    for level in std::iter::once(&g.roots).chain(&g.children) {
-        for (i, &id) in level.iter().enumerate() {
-            place[id] = i + 1;
-        }
-    }
+    // The places (1-based ranks among siblings) along each note's trail, with "…" where
+    // the trail leaves levels out (`1.….3.1.2.1.1.4`), so that a deep tree's numbers stay
+    // short.
     NoteId::all(site.notes.len())
         .map(|id| {
-            let trail = g.trail(id);
-            let mut parts: Vec<String> = trail.steps.iter().map(|&s| place[s].to_string()).collect();
-            if trail.elided > 0 {
-                parts.insert(1, crate::graph::ELLIPSIS.to_string());
-            }
-            parts.join(".")
+            let places = g.trail(id).entries(g, |&s| (rank[s] + 1).to_string(), |_| crate::graph::ELLIPSIS.to_string());
+            places.join(".")
         })
         .collect()
 }

@@ -50,12 +50,9 @@ pub use crate::labels::SearchLabels as Labels;
 /// The titles of a note's trail without the note itself ([`crate::graph::Graph::trail`]),
 /// with "…" where it leaves levels out.
 fn crumbs(site: &Site, id: NoteId) -> Vec<String> {
-    let trail = site.graph.trail(id);
-    let mut crumbs: Vec<String> =
-        trail.steps[..trail.steps.len() - 1].iter().map(|&a| site.notes[a].title().to_string()).collect();
-    if trail.elided > 0 {
-        crumbs.insert(1, crate::graph::ELLIPSIS.to_string());
-    }
+    let title = |&a: &NoteId| site.notes[a].title().to_string();
+    let mut crumbs = site.graph.trail(id).entries(&site.graph, title, |_| crate::graph::ELLIPSIS.to_string());
+    crumbs.pop();
     crumbs
 }
 
