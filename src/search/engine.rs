@@ -138,7 +138,9 @@ impl Index {
         let mut terms = Vec::new();
         for k in 0..manifest.shards.len() {
             let args = script_args(&get(&format!("search/terms-{k}.js"))?, "terms")?;
-            let (names, lists): (Vec<String>, Vec<String>) = (json(&args[1])?, json(&args[2])?);
+            let packed: String = json(&args[1])?;
+            let (names, lists): (Vec<String>, Vec<String>) =
+                serde_json::from_str(&inflate(&packed)?).map_err(|e| e.to_string())?;
             terms.extend(names.into_iter().zip(lists).map(|(t, p)| (t, p, k)));
         }
         let mut docs = Vec::with_capacity(manifest.docs);

@@ -12,7 +12,9 @@
 //! - `search/index.js`: the manifest (the first term of every shard, notes per doc chunk,
 //!   interface strings), a few kilobytes;
 //! - `search/terms-N.js`: the posting lists of a range of terms in sorted order, cut at
-//!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in;
+//!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in; deflated and
+//!   in base 64 like the doc chunks (a third of the size: sorted terms and lists of
+//!   base-64 digits compress well);
 //! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
 //!   a run of notes, loaded for the hits shown, deflated and in base 64;
 //! - `search/fuzzy-K.js`: the typo vocabulary (the ASCII words authors wrote), filed under
@@ -31,8 +33,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
-/// A term shard is cut once it passes this many bytes.
-pub const SHARD_BYTES: usize = 24 * 1024;
+/// A term shard is cut once it passes this many bytes of terms and lists (deflated, about
+/// a third of it is written).
+pub const SHARD_BYTES: usize = 48 * 1024;
 /// Doc chunks aim at this many bytes of JSON before they are deflated.
 pub const DOC_CHUNK_BYTES: usize = 32 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
@@ -47,7 +50,7 @@ const IMPACT_MAX: u64 = 31;
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
 const PARTITIONS: usize = 16;
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
@@ -769,24 +772,10 @@ fn record_size(d: &Doc) -> usize {
 }
 
 fn shard_js(k: usize, terms: &[Posting]) -> Vec<u8> {
-    let mut js = format!("conceptbookSearch.terms({k},[");
-    for (i, p) in terms.iter().enumerate() {
-        if i > 0 {
-            js.push(',');
-        }
-        js.push_str(&serde_json::to_string(&p.term).expect("a string serializes"));
-    }
-    js.push_str("],[");
-    for (i, p) in terms.iter().enumerate() {
-        if i > 0 {
-            js.push(',');
-        }
-        js.push('"');
-        js.push_str(&p.list);
-        js.push('"');
-    }
-    js.push_str("]);\n");
-    js.into_bytes()
+    let names: Vec<&str> = terms.iter().map(|p| p.term.as_str()).collect();
+    let lists: Vec<&str> = terms.iter().map(|p| p.list.as_str()).collect();
+    let json = serde_json::to_string(&(names, lists)).expect("terms serialize");
+    format!("conceptbookSearch.terms({k},\"{}\");\n", deflate(&json)).into_bytes()
 }
 
 #[cfg(test)]
@@ -816,9 +805,12 @@ mod tests {
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
-        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":2,\"docs\":50"));
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":3,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
-        assert!(shard.starts_with("conceptbookSearch.terms(0,[\""));
+        let packed = shard.strip_prefix("conceptbookSearch.terms(0,\"").unwrap().strip_suffix("\");\n").unwrap();
+        let (terms, lists): (Vec<String>, Vec<String>) = serde_json::from_str(&inflate(packed).unwrap()).unwrap();
+        assert_eq!(terms.len(), lists.len());
+        assert!(terms.windows(2).all(|w| js_order(&w[0], &w[1]).is_lt()), "sorted, no term twice");
         assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");
     }
 }

@@ -129,7 +129,7 @@
   var input = null, root = "";
 
   /* Loads search/<name> once; calls back (with an error or null) when its data is in
-     (for a doc chunk: once it is decompressed). */
+     (for a term shard or a doc chunk: once it is decompressed). */
   function load(name, cb) {
     if (waiting[name] === true) { cb(null); return; }
     if (waiting[name]) { waiting[name].push(cb); return; }
@@ -1020,7 +1020,12 @@
       var keys = panel && panel.querySelector(".search-keys");
       if (keys) keys.textContent = labels.keys || "";
     },
-    terms: function (k, terms, lists) { shards[k] = { terms: terms, lists: lists }; },
+    terms: function (k, packed) {
+      pending["terms-" + k + ".js"] = inflate(packed).then(function (text) {
+        var t = JSON.parse(text);
+        shards[k] = { terms: t[0], lists: t[1] };
+      });
+    },
     docs: function (k, packed) {
       pending["docs-" + k + ".js"] = inflate(packed).then(function (text) {
         chunks[k] = JSON.parse(text).map(function (r) {
