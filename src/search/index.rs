@@ -36,6 +36,9 @@ use std::hash::Hasher;
 /// A term shard is cut once it passes this many bytes of terms and lists (deflated, about
 /// a third of it is written).
 pub const SHARD_BYTES: usize = 48 * 1024;
+/// zlib's level for the term shards and doc chunks: 4 writes 3% more than the default 6
+/// in a third of the time (measured on the shards of 10,000 notes).
+const DEFLATE_LEVEL: u32 = 4;
 /// Doc chunks aim at this many bytes of JSON before they are deflated.
 pub const DOC_CHUNK_BYTES: usize = 32 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
@@ -691,7 +694,7 @@ pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Label
 fn deflate(text: &str) -> String {
     use base64::Engine;
     use std::io::Write;
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(DEFLATE_LEVEL));
     z.write_all(text.as_bytes()).expect("writes to memory");
     base64::engine::general_purpose::STANDARD.encode(z.finish().expect("writes to memory"))
 }
