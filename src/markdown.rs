@@ -413,7 +413,9 @@ impl<'a, 'l> Rewrite<'a, 'l> {
     }
 
     /// A table scrolls sideways in a box of its own that the keyboard can reach; a short
-    /// cell (a number, a date, a model name) stays on one line.
+    /// cell (a number, a date, a model name) stays on one line. Cells keep to one line by
+    /// default (the style sheet's `.table-wrap` cells), and only a long one, or one with no
+    /// text (an image), is marked to wrap: most cells are short, so this writes the least.
     fn table(&mut self, event: Event<'a>) {
         match event {
             Event::Start(Tag::Table(_)) => {
@@ -427,8 +429,9 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             }
             Event::End(TagEnd::TableCell) => {
                 if let Some((at, width)) = self.cell.take() {
-                    if width > 0.0 && width <= 7.0 {
-                        self.events[at] = Event::Html("<span class=\"nobr\">".into());
+                    let empty = self.events.len() == at + 1;
+                    if !empty && (width == 0.0 || width > 7.0) {
+                        self.events[at] = Event::Html("<span class=\"wrap\">".into());
                         self.events.push(Event::Html("</span>".into()));
                     }
                 }
@@ -1253,6 +1256,18 @@ mod tests {
         let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["常见误解", "gpt-3-5", "常见误解-1", "gpt-4"]);
         assert!(html("## 常见误解\n").contains("<h2 id=\"常见误解\">常见误解<a class=\"anchor\" href=\"#常见误解\""));
+    }
+
+    #[test]
+    fn only_long_or_textless_table_cells_are_marked_to_wrap() {
+        let t =
+            html("| 项目 | 说明 |\n| --- | --- |\n| LoRA | 冻结原权重，只训练两个低秩矩阵的乘积 |\n| ![](x.png) | |\n");
+        assert!(t.contains("<th>项目</th><th>说明</th>"), "{t}");
+        assert!(
+            t.contains("<td>LoRA</td><td><span class=\"wrap\">冻结原权重，只训练两个低秩矩阵的乘积</span></td>"),
+            "{t}"
+        );
+        assert!(t.contains("<td><span class=\"wrap\"><img") && t.contains("<td></td>"), "{t}");
     }
 
     #[test]

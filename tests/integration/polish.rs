@@ -263,7 +263,12 @@ async fn on_a_phone_tables_keep_three_characters_a_column() {
                      return [(td.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)) / parseFloat(s.fontSize), td.textContent]; })
                    .filter(([w]) => w < 3).slice(0, 3);
                  const lines = e => { const r = [...e.getClientRects()].map(r => Math.round(r.top)); return new Set(r).size; };
-                 const broken = [...document.querySelectorAll('.note-body .nobr')].filter(e => lines(e) > 1).map(e => e.textContent).slice(0, 3);
+                 const cellLines = td => { const g = document.createRange(); g.selectNodeContents(td);
+                     const tops = [...g.getClientRects()].map(r => r.top), f = parseFloat(getComputedStyle(td).fontSize);
+                     return tops.some(t => t - Math.min(...tops) > f) ? 2 : 1; };
+                 const short = [...document.querySelectorAll('.table-wrap td, .table-wrap th')].filter(td => !td.querySelector('.wrap'));
+                 const broken = [...document.querySelectorAll('.note-body .nobr')].filter(e => lines(e) > 1)
+                     .concat(short.filter(td => cellLines(td) > 1)).map(e => e.textContent).slice(0, 3);
                  const links = [...document.querySelectorAll('.note-body a')].filter(a => a.textContent.length <= 6 && !/\\s/.test(a.textContent) && lines(a) > 1).map(a => a.textContent);
                  const nb = document.querySelector('.nb-vertical');
                  const nbr = nb && nb.getBoundingClientRect();
