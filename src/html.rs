@@ -7,6 +7,20 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// How many bytes [`escape`] writes for `s`, without writing them: the page-size estimates
+/// (list, glossary and print parts) call it for every note.
+pub fn escaped_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'&' | b'\'' => 4,
+                b'<' | b'>' => 3,
+                b'"' => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
 /// `value` as JSON to write inside a `<script>` element or a script file: every `<` is
 /// written `\u003c`, so no `</script>` or `<!--` in the data can end the element, and the line
 /// separators U+2028 and U+2029 `\u2028` and `\u2029`, which JavaScript engines before
@@ -31,5 +45,13 @@ mod tests {
     fn script_json_ends_no_element_and_no_line() {
         let s = super::script_json(&["</script><!--", "a\u{2028}b\u{2029}"]);
         assert_eq!(s, r#"["\u003c/script>\u003c!--","a\u2028b\u2029"]"#);
+    }
+
+    #[test]
+    fn escaped_len_is_the_length_escape_writes() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for s in [every_ascii.as_str(), "", "微调 & <LoRA> \"q\" 'a'", "&amp;&&"] {
+            assert_eq!(super::escaped_len(s), super::escape(s).len(), "{s:?}");
+        }
     }
 }

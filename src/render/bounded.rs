@@ -354,7 +354,7 @@ impl<'a> Renderer<'a> {
     /// its title and summary as escaped.
     fn list_entry_cost(&self, id: NoteId) -> usize {
         let note = &self.site.notes[id];
-        let text = |s: &str| crate::html::escape(s).len();
+        let text = crate::html::escaped_len;
         150 + 2 * note.slug.len() + text(note.title()) + text(note.front.summary.trim())
     }
 
@@ -363,7 +363,7 @@ impl<'a> Renderer<'a> {
     /// title, summary and slug again in the page's JSON-LD `DefinedTermSet`.
     fn glossary_entry_cost(&self, id: NoteId) -> usize {
         let note = &self.site.notes[id];
-        let text = |s: &str| crate::html::escape(s).len();
+        let text = crate::html::escaped_len;
         let (title, summary) = (text(note.title()), text(note.front.summary.trim()));
         200 + 3 * note.slug.len()
             + title

@@ -197,7 +197,7 @@ impl Renderer<'_> {
     /// them).
     fn print_cost(&self, id: NoteId, body: usize) -> usize {
         let note = &self.site.notes[id];
-        let text = |s: &str| escape_html(s).len();
+        let text = crate::html::escaped_len;
         body + 160 + 2 * (text(note.title()) + self.numbers[id].len()) + text(note.front.summary.trim())
     }
 
