@@ -30,7 +30,7 @@ pub use bounded::{list_page, LEVEL_CAP, NOTE_LIST_CAP};
 mod print;
 mod sidebar;
 
-pub use print::{is_print_page, part_page, PrintCache};
+pub use print::{is_print_page, part_page, Packed, PrintCache};
 
 pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary.html";
@@ -71,7 +71,10 @@ pub fn site_into(
     let sections = note_pages_into(site, theme, &ids, &sink)?;
     index_pages_into(site, theme, &sink)?;
     *print = PrintCache::default();
-    put_pages(&sink, Renderer::new(site, theme).print(print, sections, false))?;
+    let diags = Renderer::new(site, theme).print_into(print, sections, false, &sink);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     add_files(site, &theme.assets, &sink);
     Ok(())
 }
@@ -126,7 +129,7 @@ pub fn search_index(site: &Site, theme: &Theme, cache: Option<&mut search::Cache
 }
 
 /// A note's section of the print page, made with its page (see [`print_pages`]).
-pub type PrintSection = (NoteId, String);
+pub type PrintSection = (NoteId, Packed);
 /// The print sections of several notes.
 pub type PrintSections = Vec<PrintSection>;
 
@@ -195,7 +198,15 @@ pub fn print_pages(
     cache: &mut PrintCache,
     dirty: PrintSections,
 ) -> Result<(Output, usize), Vec<Diagnostic>> {
-    let pages = collect(Renderer::new(site, theme).print(cache, dirty, true))?;
+    let r = Renderer::new(site, theme);
+    let (pages, ()) = in_memory(|sink| {
+        let diags = r.print_into(cache, dirty, true, sink);
+        if diags.is_empty() {
+            Ok(())
+        } else {
+            Err(diags)
+        }
+    })?;
     Ok((pages, cache.part_count()))
 }
 
@@ -217,10 +228,6 @@ fn add_files(site: &Site, assets: &Assets, out: &Listed) {
 
 /// One rendered page, or what went wrong rendering it.
 type PageResult = Result<(RelPath, Vec<u8>), Vec<Diagnostic>>;
-
-fn collect(pages: Vec<PageResult>) -> Result<Output, Vec<Diagnostic>> {
-    in_memory(|sink| put_pages(sink, pages)).map(|(out, ())| out)
-}
 
 /// Templates compiled once, for as many renders as needed.
 pub struct Templates {
@@ -777,7 +784,7 @@ impl<'a> Renderer<'a> {
         let note = &site.notes[id];
         let page = note_page(&note.slug);
         let body = self.page_body(id);
-        let section = site.config.print.then(|| (id, self.print_section(id, &body)));
+        let section = site.config.print.then(|| (id, Packed::new(&self.print_section(id, &body))));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [parent, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);

@@ -8,13 +8,14 @@
 //! pass [`PART_BUDGET`] is split into `print.html`, `print-2.html`, … at note boundaries,
 //! and a link to a note in another part names that part's file.
 
-use super::{Base, Labels, PageResult, PrintSections, Renderer};
+use super::{put_pages, Base, Labels, PageResult, PrintSections, Renderer};
+use crate::error::Diagnostic;
 use crate::graph::NoteId;
 use crate::html::escape as escape_html;
+use crate::output::Sink;
 use crate::paths::RelPath;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const PRINT: &str = "print.html";
@@ -72,7 +73,35 @@ struct Section<'a> {
     number: &'a str,
     title: &'a str,
     summary: &'a str,
-    body: Cow<'a, str>,
+    body: String,
+}
+
+/// A note's print section, deflated (zlib's fastest level). Every section waits until all
+/// are made, for the cut into parts: kept as text, they held every body a second time
+/// (10,000 notes with three code blocks each: 200 MB of highlighted HTML).
+#[derive(Debug, Default, Clone)]
+pub struct Packed {
+    len: usize,
+    bytes: Vec<u8>,
+}
+
+impl Packed {
+    pub fn new(text: &str) -> Packed {
+        use std::io::Write;
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(text.as_bytes()).expect("writes to memory");
+        Packed { len: text.len(), bytes: z.finish().expect("writes to memory") }
+    }
+
+    /// The section's text again.
+    fn text(&self) -> String {
+        use std::io::Read;
+        let mut out = String::with_capacity(self.len);
+        flate2::read::DeflateDecoder::new(&self.bytes[..])
+            .read_to_string(&mut out)
+            .expect("a section deflated by Packed::new inflates");
+        out
+    }
 }
 
 /// The print page's sections kept between rebuilds (`serve`): after a body edit only the
@@ -86,7 +115,7 @@ pub struct PrintCache {
     parts: Vec<usize>,
     /// Each note's section as if the print page were one file (a split page's links to
     /// notes in other parts are made as each part is rendered).
-    whole: Vec<String>,
+    whole: Vec<Packed>,
 }
 
 impl PrintCache {
@@ -102,7 +131,13 @@ impl Renderer<'_> {
     /// rendered once). With a `cache` from the last build and `dirty` the notes whose
     /// sections are given, only the parts that hold a changed note are rendered (all of
     /// them when the cut moves); without, `sections` holds every note.
-    pub(super) fn print(&self, cache: &mut PrintCache, mut sections: PrintSections, dirty: bool) -> Vec<PageResult> {
+    pub(super) fn print_into(
+        &self,
+        cache: &mut PrintCache,
+        mut sections: PrintSections,
+        dirty: bool,
+        sink: &dyn Sink,
+    ) -> Vec<Diagnostic> {
         let site = self.site;
         if !site.config.print {
             *cache = PrintCache::default();
@@ -116,16 +151,18 @@ impl Renderer<'_> {
             // Nothing kept (a failed rebuild emptied it): the other notes' sections again.
             let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
             let others: Vec<NoteId> = NoteId::all(n).filter(|id| !given.contains(id)).collect();
-            sections.par_extend(others.par_iter().map(|&id| (id, self.print_section(id, &self.page_body(id)))));
+            sections.par_extend(
+                others.par_iter().map(|&id| (id, Packed::new(&self.print_section(id, &self.page_body(id))))),
+            );
         }
         let dirty = dirty && kept;
         if !dirty {
             cache.sizes = vec![0; n];
-            cache.whole = vec![String::new(); n];
+            cache.whole = vec![Packed::default(); n];
         }
         let changed: Vec<NoteId> = sections.iter().map(|(id, _)| *id).collect();
         for (id, body) in sections {
-            cache.sizes[id] = body.len();
+            cache.sizes[id] = body.len;
             cache.whole[id] = body;
         }
         // Cut into parts at note boundaries.
@@ -164,7 +201,9 @@ impl Renderer<'_> {
         };
         let cache = &*cache;
         let members: Vec<(usize, Vec<NoteId>)> = members.into_iter().collect();
-        members
+        // Each part goes to the sink as soon as it is made: a large site's parts, all
+        // rendered before any was written, held the whole print page in memory at once.
+        let diags: Vec<Vec<Diagnostic>> = members
             .into_par_iter()
             .map(|(n, ids)| {
                 // A split page's links to notes in other parts name their file.
@@ -172,23 +211,21 @@ impl Renderer<'_> {
                     .iter()
                     .map(|&id| {
                         let note = &site.notes[id];
-                        let whole = &cache.whole[id];
+                        let whole = cache.whole[id].text();
                         Section {
                             slug: &note.slug,
                             number: &numbers[id],
                             title: note.title(),
                             summary: note.front.summary.trim(),
-                            body: if part_count == 1 {
-                                Cow::Borrowed(whole.as_str())
-                            } else {
-                                Cow::Owned(link_parts(whole, site, &cache.parts, n))
-                            },
+                            body: if part_count == 1 { whole } else { link_parts(&whole, site, &cache.parts, n) },
                         }
                     })
                     .collect();
-                self.print_part(n, part_count, if n == 1 { &toc } else { &[] }, sections)
+                let part = self.print_part(n, part_count, if n == 1 { &toc } else { &[] }, sections);
+                put_pages(sink, [part]).err().unwrap_or_default()
             })
-            .collect()
+            .collect();
+        diags.into_iter().flatten().collect()
     }
 
     /// What a note's section of `body` bytes costs a print part: it also costs its heading,
