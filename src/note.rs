@@ -355,14 +355,13 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     diags
 }
 
+/// A note's references, its body's headings and the warnings its body raised.
+type References = (Vec<Ref>, Vec<Heading>, Vec<Diagnostic>);
+
 /// The references of the front matter (`parent`, `related`) and the body (links), with
 /// the body's headings; a formula that does not parse is an error at its place, raw HTML
 /// with too many tags a warning.
-fn references(
-    file: &SourceFile,
-    split: &Split,
-    front: &FrontMatter,
-) -> Result<(Vec<Ref>, Vec<Heading>, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn references(file: &SourceFile, split: &Split, front: &FrontMatter) -> Result<References, Vec<Diagnostic>> {
     let (path, text) = (&file.path, &file.text);
     let mut refs = Vec::new();
     if let Some(p) = &front.parent {
