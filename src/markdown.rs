@@ -41,6 +41,9 @@ pub struct Scan {
     pub headings: Vec<Heading>,
     /// Byte ranges of formulas that do not parse, with the parser's message.
     pub math_errors: Vec<(std::ops::Range<usize>, String)>,
+    /// Where the body's raw HTML passes [`MAX_HTML_TAGS`] (a byte offset), if it does: then
+    /// all of it is written as text.
+    pub html_over: Option<usize>,
 }
 
 /// Finds the references and headings of a body.
@@ -48,8 +51,15 @@ pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
     let mut ids = IdAllocator::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut tags = 0;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
+            Event::Html(t) | Event::InlineHtml(t) => {
+                tags += tags_in(&t);
+                if tags > MAX_HTML_TAGS && scan.html_over.is_none() {
+                    scan.html_over = Some(range.start);
+                }
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level_num(level), id.map(|s| s.to_string()), String::new()))
             }
@@ -749,8 +759,22 @@ fn authored(body: &str, trusted: bool) -> Box<dyn Iterator<Item = (Event<'_>, st
     Box::new(all.into_iter())
 }
 
+/// The most tags (start or end) the raw HTML of one body may hold. The HTML parser under
+/// the sanitizer walks its stack of open elements, and its list of formatting elements,
+/// at each tag: 100,000 unclosed `<div>` took 13 s, 50,000 `<b title=…>` 37 s. Counting
+/// every `<` that could open a tag is cheap and cannot be fooled by comments, quotes or
+/// raw-text elements; below this count the worst case measured is half a second, and a
+/// hand-written note holds a few hundred.
+pub const MAX_HTML_TAGS: usize = 5_000;
+
+/// How many tags `html` could hold: each `<` before a letter or a `/`.
+fn tags_in(html: &str) -> usize {
+    html.as_bytes().windows(2).filter(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/')).count()
+}
+
 /// The author's raw HTML (block and inline) in a parsed body, sanitized in place; the
-/// markup conceptbook generates later never passes through here.
+/// markup conceptbook generates later never passes through here. Past [`MAX_HTML_TAGS`]
+/// it is all written as text instead (`scan` tells the author).
 fn sanitize_raw_html(parsed: &mut [(Event, std::ops::Range<usize>)]) {
     let at: Vec<usize> =
         (0..parsed.len()).filter(|&i| matches!(parsed[i].0, Event::Html(_) | Event::InlineHtml(_))).collect();
@@ -764,6 +788,16 @@ fn sanitize_raw_html(parsed: &mut [(Event, std::ops::Range<usize>)]) {
             _ => "",
         })
         .collect();
+    if raw.iter().map(|f| tags_in(f)).sum::<usize>() > MAX_HTML_TAGS {
+        for i in at {
+            let text = match &parsed[i].0 {
+                Event::Html(t) | Event::InlineHtml(t) => t.clone(),
+                _ => continue,
+            };
+            parsed[i].0 = Event::Text(text);
+        }
+        return;
+    }
     let cleaned = crate::sanitize::fragments(&raw);
     for (i, html) in at.into_iter().zip(cleaned) {
         // Same kind of event: inside an image's alt text, inline HTML is written as text.

@@ -71,6 +71,8 @@ pub struct Note {
     /// The title and aliases as lookups compare them (`names::name_key`).
     pub title_key: String,
     pub alias_keys: Vec<String>,
+    /// What is odd in the file but does not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Note {
@@ -136,7 +138,10 @@ pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
     let mut parsed = Parsed::default();
     for file in files {
         match file {
-            ParsedFile::Note(n) => parsed.notes.push(n),
+            ParsedFile::Note(n) => {
+                parsed.diagnostics.extend(n.warnings.iter().cloned());
+                parsed.notes.push(n)
+            }
             ParsedFile::Draft(n) => parsed.drafts.push(n),
             ParsedFile::Home(h) => parsed.home = Some(h),
             ParsedFile::Failed { stem, diagnostics } => {
@@ -223,7 +228,7 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let (refs, headings) = references(&file, &split, &front)?;
+    let (refs, headings, warnings) = references(&file, &split, &front)?;
     let title_key = crate::names::name_key(&front.title);
     let alias_keys = front.aliases.iter().map(|a| crate::names::name_key(a)).collect();
     Ok(Note {
@@ -236,6 +241,7 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
         source: file.text.into(),
         title_key,
         alias_keys,
+        warnings,
     })
 }
 
@@ -349,13 +355,13 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     diags
 }
 
+/// A note's references, its body's headings and the warnings its body raised.
+type References = (Vec<Ref>, Vec<Heading>, Vec<Diagnostic>);
+
 /// The references of the front matter (`parent`, `related`) and the body (links), with
-/// the body's headings; a formula that does not parse is an error at its place.
-fn references(
-    file: &SourceFile,
-    split: &Split,
-    front: &FrontMatter,
-) -> Result<(Vec<Ref>, Vec<Heading>), Vec<Diagnostic>> {
+/// the body's headings; a formula that does not parse is an error at its place, raw HTML
+/// with too many tags a warning.
+fn references(file: &SourceFile, split: &Split, front: &FrontMatter) -> Result<References, Vec<Diagnostic>> {
     let (path, text) = (&file.path, &file.text);
     let mut refs = Vec::new();
     if let Some(p) = &front.parent {
@@ -369,7 +375,20 @@ fn references(
         return Err(math_diagnostics(path, text, split.body_start, scan.math_errors));
     }
     refs.extend(body_refs(text, split.body_start, path, scan.refs));
-    Ok((refs, scan.headings))
+    let warnings = scan.html_over.map(|at| html_warning(path, text, split.body_start + at)).into_iter().collect();
+    Ok((refs, scan.headings, warnings))
+}
+
+fn html_warning(path: &RelPath, text: &str, at: usize) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        format!(
+            "the raw HTML of this note holds more than {} tags, so all of it is shown as text",
+            markdown::MAX_HTML_TAGS
+        ),
+    )
+    .at(Positions::new(text).at(at))
+    .help("split the note, or write this part in Markdown: so many tags would slow the HTML sanitizer down")
 }
 
 fn math_diagnostics(

@@ -355,7 +355,7 @@ fn quadratic_formulas_are_refused_with_their_place_not_a_stall() {
     // Short but deep: refused for its nesting.
     let deep = format!("${}x{}$\n", "\\sqrt{".repeat(150), "}".repeat(150));
     let site = base().simple("deep", "深", "parent = \"peft\"", &deep);
-    build_or_stall(&site).failed().says(&["content/deep.md:7:1: error: formula nests groups more than 100 deep"]);
+    build_or_stall(&site).failed().says(&["content/deep.md:8:1: error: formula nests groups more than 100 deep"]);
     // Long unbraced chains within the limits build (no stack overflow).
     let chain = format!("${}x$\n", "\\sqrt ".repeat(600));
     let site = base().simple("chain", "链", "parent = \"peft\"", &chain);
@@ -704,4 +704,23 @@ fn serve_holds_idle_and_trickling_connections_with_bounded_threads_and_a_deadlin
     // Once the idle ones are gone or timed out, requests are answered as ever.
     s.get_until("/peft.html", |r| r.status == 200, "an answer after the flood");
     assert!(threads(s.pid()) <= before + 40);
+}
+
+/// The HTML parser under the sanitizer is quadratic in the tags it keeps open: this body
+/// (100,000 unclosed `<div>`, 50,000 distinct `<b title=…>`) took it about 50 s. Past
+/// `MAX_HTML_TAGS` tags the raw HTML is written as text, with a warning at its line.
+#[test]
+fn raw_html_with_too_many_tags_is_text_and_a_warning() {
+    let bold: String = (0..50_000).map(|i| format!("<b title={i}>")).collect();
+    let body = format!("Intro.\n\n{}\n\n{bold}\n", "<div>".repeat(100_000));
+    let site = base().simple("deep", "深", "", &body);
+    let run = site.build().ok();
+    // Front matter on lines 1-4, the intro on 6: the HTML starts on line 8.
+    run.says(&["content/deep.md:8:1", "warning", "more than 5000 tags", "split the note"]);
+    let page = site.read("deep.html");
+    let article = body_of(&page);
+    assert!(article.contains("&lt;div&gt;&lt;div&gt;") && article.contains("&lt;b title=49999&gt;"));
+    assert!(!article.contains("<div><div>") && !article.contains("<b title"), "raw HTML kept");
+    assert_inert(article);
+    site.run(&["check"]).ok().says(&["content/deep.md:8:1", "more than 5000 tags"]);
 }
