@@ -355,7 +355,7 @@ fn quadratic_formulas_are_refused_with_their_place_not_a_stall() {
     // Short but deep: refused for its nesting.
     let deep = format!("${}x{}$\n", "\\sqrt{".repeat(150), "}".repeat(150));
     let site = base().simple("deep", "深", "parent = \"peft\"", &deep);
-    build_or_stall(&site).failed().says(&["content/deep.md:8:1: error: formula nests groups more than 100 deep"]);
+    build_or_stall(&site).failed().says(&["content/deep.md:7:1: error: formula nests groups more than 100 deep"]);
     // Long unbraced chains within the limits build (no stack overflow).
     let chain = format!("${}x$\n", "\\sqrt ".repeat(600));
     let site = base().simple("chain", "链", "parent = \"peft\"", &chain);
