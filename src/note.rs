@@ -352,7 +352,62 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
             problem("aliases", "an alias is empty", "remove the empty string from `aliases`");
         }
     }
+    for (key, message, help) in limits(front) {
+        problem(key, &message, help);
+    }
     diags
+}
+
+/// The most characters of a title, and of an alias: a name is repeated wherever the note
+/// is named (breadcrumbs, sidebars, lists, maps, search hits, previews).
+pub const MAX_TITLE: usize = 200;
+/// The most characters of a summary, shown under the note's name in lists, previews and
+/// the glossary.
+pub const MAX_SUMMARY: usize = 2_000;
+/// The most aliases and tags of one note, each listed on its page.
+pub const MAX_NAMES: usize = 100;
+
+/// What a note's front matter holds beyond the limits that keep every page that names it
+/// bounded: a 20,000-character title made each of its children's pages 60 KB longer, and
+/// 40 summaries of 30,000 characters a 3 MB page (their parent's) and a 3.6 MB preview
+/// file. As (key, message, help).
+fn limits(front: &FrontMatter) -> Vec<(&'static str, String, &'static str)> {
+    let long = |what: &str, text: &str, max: usize| {
+        let n = text.chars().count();
+        (n > max).then(|| {
+            let start: String = text.chars().take(20).collect();
+            format!("{what} `{start}…` is {n} characters long; at most {max} are allowed")
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(m) = long("the title", front.title.trim(), MAX_TITLE) {
+        out.push((
+            "title",
+            m,
+            "a title is repeated wherever the note is named: shorten it, and say the rest in the summary or the body",
+        ));
+    }
+    if let Some(m) = long("the summary", front.summary.trim(), MAX_SUMMARY) {
+        out.push((
+            "summary",
+            m,
+            "the summary is one sentence shown in lists, previews and the glossary: move the rest into the body",
+        ));
+    }
+    if let Some(m) = front.aliases.iter().find_map(|a| long("an alias", a.trim(), MAX_TITLE)) {
+        out.push(("aliases", m, "an alias is another name for the note: shorten it"));
+    }
+    if let Some(m) = front.tags.iter().find_map(|t| long("a tag", t.trim(), MAX_TITLE)) {
+        out.push(("tags", m, "a tag is a short label: shorten it"));
+    }
+    for (key, n) in [("aliases", front.aliases.len()), ("tags", front.tags.len())] {
+        if n > MAX_NAMES {
+            let help =
+                "each is listed on the note's page: keep the ones readers look for, and name the others in the body";
+            out.push((key, format!("`{key}` lists {n} entries; at most {MAX_NAMES} are allowed"), help));
+        }
+    }
+    out
 }
 
 /// A note's references, its body's headings and the warnings its body raised.

@@ -22,25 +22,38 @@ use std::collections::BTreeMap;
 /// (about 20 KB at this size), large enough that a 100,000-note site writes under 800 files.
 pub const BUCKET: usize = 128;
 
-/// How many `previews/<k>.js` files a site of `notes` notes has.
-pub fn buckets(notes: usize) -> usize {
-    notes.div_ceil(BUCKET).max(1)
+/// Bytes of titles and summaries per `previews/<k>.js`, on average: notes with long
+/// summaries get more, smaller files (40 notes of 30,000-character summaries wrote one
+/// 3.6 MB file), so no file nears the 1 MiB limit.
+pub const BUCKET_BYTES: usize = 128 * 1024;
+
+/// How many `previews/<k>.js` files the site has: one per [`BUCKET`] notes, or per
+/// [`BUCKET_BYTES`] of what they hold, whichever makes more. Worked out once per build
+/// ([`Renderer`](crate::render) keeps it for every page's pointer).
+pub fn buckets(site: &Site) -> usize {
+    let bytes: usize = site
+        .notes
+        .iter()
+        .map(|n| {
+            16 + n.slug.len() + crate::html::escaped_len(n.title()) + crate::html::escaped_len(n.front.summary.trim())
+        })
+        .sum();
+    site.notes.len().div_ceil(BUCKET).max(bytes.div_ceil(BUCKET_BYTES)).max(1)
 }
 
 /// The `<script type="application/json" id="preview-data">` element (with a newline) that
 /// tells `js/preview.js` where the preview files are, from a page whose way to the site
-/// root is `root`.
-pub fn pointer(site: &Site, root: &str) -> String {
+/// root is `root`, for a site of `buckets` files ([`buckets`]).
+pub fn pointer(buckets: usize, root: &str) -> String {
     let json = crate::html::script_json(&serde_json::json!({
         "src": format!("{root}previews/"),
-        "buckets": buckets(site.notes.len()),
+        "buckets": buckets,
     }));
     format!("<script type=\"application/json\" id=\"preview-data\">{json}</script>\n")
 }
 
-/// Every `previews/<k>.js`, in bucket order.
-pub fn files(site: &Site) -> Vec<(RelPath, Vec<u8>)> {
-    let n = buckets(site.notes.len());
+/// Every `previews/<k>.js` of a site of `n` files ([`buckets`]), in bucket order.
+pub fn files(site: &Site, n: usize) -> Vec<(RelPath, Vec<u8>)> {
     let mut maps: Vec<BTreeMap<&str, [&str; 2]>> = vec![BTreeMap::new(); n];
     for id in NoteId::all(site.notes.len()) {
         let note = &site.notes[id];

@@ -176,7 +176,8 @@ fn index_pages_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), V
     let mut diags = put_pages(sink, pages).err().unwrap_or_default();
     diags.extend(r.tags_into(sink));
     let nav = r.shared_sidebar.then(|| r.nav_files()).into_iter().flatten();
-    let rest = r.roots_pages().into_iter().chain(previews::files(site).into_iter().chain(nav).map(Ok));
+    let rest =
+        r.roots_pages().into_iter().chain(previews::files(site, r.preview_buckets).into_iter().chain(nav).map(Ok));
     diags.extend(put_pages(sink, rest).err().unwrap_or_default());
     let maps: Vec<Vec<Diagnostic>> =
         (0..r.plan.maps.len()).into_par_iter().map(|m| put_pages(sink, [r.map(m)]).err().unwrap_or_default()).collect();
@@ -533,6 +534,8 @@ struct Renderer<'a> {
     numbers: Vec<String>,
     /// Whether pages carry a pointer to the shared sidebar files rather than the tree.
     shared_sidebar: bool,
+    /// How many `previews/<k>.js` files the site has.
+    preview_buckets: usize,
 }
 
 /// Resolves body links relative to the page being rendered.
@@ -649,6 +652,7 @@ impl<'a> Renderer<'a> {
             tag_keys: crate::names::tag_keys(site.notes.iter().flat_map(|n| n.front.tags.iter().map(String::as_str))),
             numbers: Vec::new(),
             shared_sidebar: sidebar::shared(site.config.sidebar, site.notes.len()),
+            preview_buckets: previews::buckets(site),
         };
         r.tags_split = r.tags_split();
         r.numbers = print::tree_numbers(site, &r.rank);
@@ -677,7 +681,7 @@ impl<'a> Renderer<'a> {
 
     /// `base` for a page that shows link previews.
     fn with_previews(&self, base: Base<'a>) -> Base<'a> {
-        Base { previews: previews::pointer(self.site, &base.root), ..base }
+        Base { previews: previews::pointer(self.preview_buckets, &base.root), ..base }
     }
 
     fn link(&self, page: &RelPath, id: NoteId) -> NoteLink {

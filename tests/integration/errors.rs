@@ -121,6 +121,41 @@ fn a_slug_too_long_for_a_file_name_is_an_error_naming_its_note() {
     base().simple(&"c".repeat(100), "长", "parent = \"peft\"", "").build().ok();
 }
 
+/// A name is repeated wherever its note is named, a summary wherever it is listed: past
+/// the limits (200 characters, 2,000, 100 aliases or tags) the front matter is an error at
+/// its line, saying the length and what to do. At the limits, the site builds.
+#[test]
+fn front_matter_past_its_limits_is_an_error_at_its_line() {
+    let site = base()
+        .simple("t", &"题".repeat(201), "parent = \"peft\"", "")
+        .note("s", &format!("title = \"长摘要\"\nsummary = \"{}\"\nparent = \"peft\"", "摘".repeat(2_001)), "")
+        .simple("a", "多别名", &format!("aliases = [{}]", vec!["\"x\""; 101].join(", ")), "")
+        .simple("g", "长标签", &format!("tags = [\"{}\"]", "g".repeat(201)), "");
+    for run in [site.run(&["check"]).failed(), fails(&site, &[])] {
+        run.says(&[
+            "content/t.md:2:1: error: the title `题题题",
+            "is 201 characters long; at most 200 are allowed",
+            "shorten it",
+            "content/s.md:3:1: error: the summary `摘摘",
+            "is 2001 characters long; at most 2000",
+            "move the rest into the body",
+            "content/a.md:4:1: error: `aliases` lists 101 entries; at most 100 are allowed",
+            "content/g.md:4:1: error: a tag `gggg",
+            "4 errors",
+        ]);
+    }
+    let at_limits = base()
+        .simple("t", &"题".repeat(200), "parent = \"peft\"", "")
+        .note("s", &format!("title = \"长摘要\"\nsummary = \"{}\"", "摘".repeat(2_000)), "")
+        .simple(
+            "a",
+            "多别名",
+            &format!("aliases = [{}]", (0..100).map(|k| format!("\"x{k}\"")).collect::<Vec<_>>().join(", ")),
+            "",
+        );
+    at_limits.build().ok();
+}
+
 #[test]
 fn duplicate_slug() {
     let site = base().simple("sub/peft", "另一个", "parent = \"fine-tuning\"", "");

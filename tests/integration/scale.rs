@@ -331,7 +331,8 @@ fn tags_that_slugify_alike_get_pages_of_their_own_on_a_large_site() {
 
 #[test]
 fn a_long_tag_gets_a_page_whose_name_the_file_system_takes() {
-    let long = ["a".repeat(300), format!("{}b", "a".repeat(299)), "ω".repeat(300), format!("{} x", "長".repeat(200))];
+    // As long as a tag may be (200 characters): up to 600 bytes, over the 255 of a file name.
+    let long = ["a".repeat(200), format!("{}b", "a".repeat(199)), "ω".repeat(200), format!("{} x", "長".repeat(198))];
     let site = tagged(1600, |i| vec![long[i % 4].clone()]);
     site.build().ok();
     for f in walkdir(&site.out()) {
@@ -543,5 +544,37 @@ fn a_map_of_notes_related_to_each_other_stays_small() {
     assert!(map.len() < 300_000, "graph.html is {} bytes", map.len());
     let (size, path) = largest_file(&site);
     assert!(size < 1 << 20, "{path} is {size} bytes");
+    check_links(&site.out());
+}
+
+/// Notes as long as the front matter allows (200-character names, 2,000-character
+/// summaries, 100 aliases and tags) keep every file bounded: the preview files are cut by
+/// bytes as well as by notes (150 such notes shared two preview files of about 450 KB; 40
+/// summaries of 30,000 characters had made one of 3.6 MB before the limits).
+#[test]
+fn notes_at_the_front_matter_limits_keep_every_file_bounded() {
+    let name = |i: usize| format!("{i}{}", "名".repeat(199 - i.to_string().len()));
+    let mut site = SiteTest::new().simple("hub", &name(0), "", "");
+    for i in 1..=150 {
+        let aliases: Vec<String> = (0..100).map(|k| format!("\"{}{k}\"", "别".repeat(190))).collect();
+        let tags: Vec<String> = (0..100).map(|k| format!("\"t{k}\"")).collect();
+        let front = format!(
+            "title = \"{}\"\nsummary = \"{}\"\nparent = \"hub\"\naliases = [{}]\ntags = [{}]",
+            name(i),
+            "摘".repeat(2_000),
+            aliases.join(", "),
+            tags.join(", ")
+        );
+        site = site.note(&format!("n{i}"), &front, "见 [[hub]]。");
+    }
+    site.build().ok();
+    let previews: Vec<_> = walkdir(&site.out().join("previews"));
+    assert!(previews.len() >= 7, "{} preview files", previews.len());
+    for p in previews {
+        let len = std::fs::metadata(&p).unwrap().len();
+        assert!(len < 256 * 1024, "{} is {len} bytes", p.display());
+    }
+    let (len, file) = largest_file(&site);
+    assert!(len < 1024 * 1024, "{file} is {len} bytes");
     check_links(&site.out());
 }
