@@ -275,6 +275,8 @@ fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built,
         Ok(o) => o,
         Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
     };
+    let large = render::large_files(&site, output.iter().map(|(p, b)| (p, b.len())));
+    let warnings = sorted(warnings.into_iter().chain(large).collect());
     Ok(Built { files, theme, site, output, search, print, warnings, timings })
 }
 
@@ -335,12 +337,14 @@ pub fn publish(root: &Path, site_url: Option<String>, dest: Dest) -> Result<Publ
     };
     let rendered = render::site_into(&site, &theme, None, &mut render::PrintCache::default(), &staging);
     timings.stages.push(("render", start.elapsed()));
-    if let Err(d) = rendered {
-        return Err(PublishError::Failed(Failed::new(d.into_iter().chain(warnings).collect(), timings)));
-    }
+    let large = match rendered {
+        Ok(large) => large,
+        Err(d) => return Err(PublishError::Failed(Failed::new(d.into_iter().chain(warnings).collect(), timings))),
+    };
     let start = Instant::now();
     let written = staging.finish().map_err(PublishError::Io)?;
     timings.stages.push(("write", start.elapsed()));
+    let warnings = sorted(warnings.into_iter().chain(large).collect());
     Ok(Published { site, warnings, timings, dest, written })
 }
 
@@ -349,7 +353,7 @@ pub fn publish(root: &Path, site_url: Option<String>, dest: Dest) -> Result<Publ
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let Prepared { site, theme, warnings, .. } = prepare(root, None).map_err(|f| f.diagnostics)?;
     match render::site_into(&site, &theme, None, &mut render::PrintCache::default(), &output::Discard) {
-        Ok(()) => Ok(warnings),
+        Ok(large) => Ok(sorted(warnings.into_iter().chain(large).collect())),
         Err(d) => Err(sorted(d.into_iter().chain(warnings).collect())),
     }
 }

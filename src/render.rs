@@ -49,21 +49,22 @@ pub fn site_kept(
     cache: Option<&mut search::Cache>,
     print: &mut PrintCache,
 ) -> Result<Output, Vec<Diagnostic>> {
-    in_memory(|sink| site_into(site, theme, cache, print, sink)).map(|(out, ())| out)
+    in_memory(|sink| site_into(site, theme, cache, print, sink)).map(|(out, _)| out)
 }
 
 /// Renders the whole site with compiled templates into `sink`, each file as soon as it is
 /// made: the search index first (keeping each note's terms in `cache` when given), then
 /// every page, then the static files; the print page's sections are kept in `print`.
-/// Diagnostics are template errors (the pages that had none may be in `sink` already).
+/// `Ok` holds the warnings ([`large_files`]); `Err` template errors (the pages that had
+/// none may be in `sink` already).
 pub fn site_into(
     site: &Site,
     theme: &Theme,
     cache: Option<&mut search::Cache>,
     print: &mut PrintCache,
     sink: &dyn Sink,
-) -> Result<(), Vec<Diagnostic>> {
-    let sink = Listed { sink, pages: Mutex::default() };
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let sink = Listed { sink, pages: Mutex::default(), large: Mutex::default() };
     // The search index first: its working memory (every note's terms) is freed before the
     // pages exist, so the two never peak together.
     put_all(&sink, search_index(site, theme, cache));
@@ -76,13 +77,16 @@ pub fn site_into(
         return Err(diags);
     }
     add_files(site, &theme.assets, &sink);
-    Ok(())
+    let large = sink.large.into_inner().unwrap_or_else(PoisonError::into_inner);
+    Ok(large_files(site, large.iter().map(|(p, n)| (p, *n))))
 }
 
-/// A sink that also notes the path of every page put into it, for the sitemap.
+/// A sink that also notes the path of every page put into it, for the sitemap, and every
+/// file over [`MAX_FILE`].
 struct Listed<'a> {
     sink: &'a dyn Sink,
     pages: Mutex<Vec<RelPath>>,
+    large: Mutex<Vec<(RelPath, usize)>>,
 }
 
 impl Sink for Listed<'_> {
@@ -90,8 +94,39 @@ impl Sink for Listed<'_> {
         if path.extension() == Some("html") {
             self.pages.lock().unwrap_or_else(PoisonError::into_inner).push(path.clone());
         }
+        if bytes.len() > MAX_FILE {
+            self.large.lock().unwrap_or_else(PoisonError::into_inner).push((path.clone(), bytes.len()));
+        }
         self.sink.put(path, bytes);
     }
+}
+
+/// The largest output file the site should have: 1 MiB. Every page the site makes is cut
+/// to stay under it; only one note's own text can pass it.
+pub const MAX_FILE: usize = 1024 * 1024;
+
+/// A warning for each of `files` (path, bytes) over [`MAX_FILE`]: on a note's own page,
+/// at the note's file; on another file (the print part that holds such a note), at that
+/// file. Sorted by path, so the report is the same on every build.
+pub fn large_files<'a>(site: &Site, files: impl IntoIterator<Item = (&'a RelPath, usize)>) -> Vec<Diagnostic> {
+    let mut large: Vec<(&RelPath, usize)> = files.into_iter().filter(|&(_, n)| n > MAX_FILE).collect();
+    large.sort();
+    let mib = |n: usize| format!("{:.1} MiB", n as f64 / MAX_FILE as f64);
+    large
+        .into_iter()
+        .map(|(path, n)| {
+            let note = path.as_str().strip_suffix(".html").and_then(|slug| site.graph.by_slug(slug));
+            match note {
+                Some(id) => Diagnostic::warning(
+                    &site.notes[id].path,
+                    format!("this note's page `{path}` is {} ({n} bytes), over the 1 MiB a page should stay under", mib(n)),
+                )
+                .help("split the note into several notes (children with `parent`): a reader's browser loads the page whole"),
+                None => Diagnostic::warning(path, format!("the output file `{path}` is {} ({n} bytes), over 1 MiB", mib(n)))
+                    .help("it holds a note that is too long: see the warning about that note's page"),
+            }
+        })
+        .collect()
 }
 
 fn put_all(sink: &dyn Sink, files: Output) {

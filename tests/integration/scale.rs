@@ -578,3 +578,21 @@ fn notes_at_the_front_matter_limits_keep_every_file_bounded() {
     assert!(len < 1024 * 1024, "{file} is {len} bytes");
     check_links(&site.out());
 }
+
+/// Only a note's own text can make a file over 1 MiB: its page, and the print part that
+/// holds it alone. Both builds and `check` say so, at the note's file, with the fix;
+/// before, nothing was said.
+#[test]
+fn a_note_too_long_for_one_page_is_a_warning_at_its_file() {
+    let long: String = (0..40_000).map(|i| format!("第{i}段，一句不短的正文。\n\n")).collect();
+    let site =
+        SiteTest::new().simple("a", "甲", "", "短。").simple("big", "长文", "", &long).simple("z", "乙", "", "短。");
+    let run = site.build().ok();
+    let says = ["content/big.md: warning: this note's page `big.html` is", "over the 1 MiB", "split the note"];
+    run.says(&says);
+    run.says(&["warning: the output file `print-2.html` is", "see the warning about that note's page"]);
+    assert!(std::fs::metadata(site.out().join("big.html")).unwrap().len() > 1024 * 1024);
+    // The long note has a print part to itself; the others' parts stay small.
+    assert!(site.read("print.html").contains("id=\"a\"") && !site.read("print.html").contains("id=\"big\""));
+    site.run(&["check"]).ok().says(&says);
+}
