@@ -8,7 +8,9 @@
 //! - *words*: runs of letters, digits and marks of scripts that put spaces between words
 //!   (Latin, Greek, Cyrillic, Hangul…); a `.` between two digits stays inside the word, so
 //!   `GPT-3.5` is `gpt` `3.5` and `P-Tuning v2` is `p` `tuning` `v2`;
-//! - *CJK*: Han ideographs and kana, written without spaces. Every character is one
+//! - *CJK*: Han ideographs and kana, written without spaces, and so the other scripts that
+//!   put no spaces between words (Thai, Lao, Khmer, Myanmar, Tai: [`is_unspaced`]), whose
+//!   sentences were runs longer than a word may be and went unindexed. Every character is one
 //!   position. A document yields each character (a unigram) and each pair of neighbours (a
 //!   bigram) at the position of its first character; a query run of two or more characters
 //!   yields only its bigrams, which must then sit at consecutive positions (the phrase
@@ -69,6 +71,20 @@ pub fn is_cjk(c: char) -> bool {
         | 0x4E00..=0x9FFF
         | 0xF900..=0xFAFF
         | 0x20000..=0x3FFFF)
+}
+
+/// Thai, Lao, Myanmar, Khmer, New Tai Lue, Tai Tham and Tai Viet (letters, marks and
+/// digits): scripts written, like Chinese, without spaces between words, indexed as CJK
+/// characters are (a dictionary would be needed to find their words).
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF
+        | 0x1000..=0x109F
+        | 0x1780..=0x17FF
+        | 0x1980..=0x19FF
+        | 0x1A20..=0x1AAF
+        | 0xA9E0..=0xA9FF
+        | 0xAA60..=0xAADF)
 }
 
 fn is_word(c: char) -> bool {
@@ -154,7 +170,7 @@ impl Folded {
     }
 
     fn push(&mut self, c: char, start: usize, end: usize) {
-        let class = if is_cjk(c) {
+        let class = if is_cjk(c) || is_unspaced(c) {
             Class::Cjk
         } else if is_word(c) {
             Class::Word

@@ -25,12 +25,20 @@
       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
       (c >= 0x20000 && c <= 0x3FFFF);
   }
+  /* Thai, Lao, Myanmar, Khmer and the Tai scripts: no spaces between words, so indexed
+     as CJK characters are (src/search/tokenize.rs `is_unspaced`). */
+  function isUnspaced(c) {
+    return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) ||
+      (c >= 0x1780 && c <= 0x17FF) || (c >= 0x1980 && c <= 0x19FF) ||
+      (c >= 0x1A20 && c <= 0x1AAF) || (c >= 0xA9E0 && c <= 0xA9FF) ||
+      (c >= 0xAA60 && c <= 0xAADF);
+  }
   function isMark(c) { return c >= 0x300 && RE_MARK.test(String.fromCodePoint(c)); }
 
   var WORD = 0, CJK = 1, SPACE = 2, OTHER = 3;
 
   function classOf(c, ch) {
-    if (isCjk(c)) return CJK;
+    if (isCjk(c) || isUnspaced(c)) return CJK;
     if (c < 128) {
       if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return WORD;
       if (c === 32 || (c >= 9 && c <= 13)) return SPACE;

@@ -187,6 +187,23 @@ fn names_outrank_summaries_outrank_bodies_and_drafts_stay_out() {
     assert_eq!(top(&index, "矩阵 lora"), ["lora", "mention"], "AND");
 }
 
+/// Thai, Lao, Khmer and Myanmar put no spaces between words: a sentence was one "word" too
+/// long to index, so only the few short runs were found. Any run inside one is now found,
+/// as in Chinese.
+#[test]
+fn scripts_without_spaces_are_found_inside_their_sentences() {
+    let site = SiteTest::new()
+        .simple("th", "ภาษาไทย", "", "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำในประโยคเลยแม้แต่น้อย")
+        .simple("km", "ភាសាខ្មែរ", "", "ភាសាខ្មែរគឺជាភាសាផ្លូវការរបស់ប្រទេសកម្ពុជា")
+        .simple("my", "မြန်မာ", "", "မြန်မာဘာသာစကားသည်မြန်မာနိုင်ငံ၏ရုံးသုံးဘာသာစကားဖြစ်သည်");
+    site.build().ok();
+    let index = Index::open(&site.out()).unwrap();
+    assert_eq!(top(&index, "การเว้นวรรค"), ["th"], "a run inside a Thai sentence");
+    assert_eq!(top(&index, "ประโยค"), ["th"]);
+    assert_eq!(top(&index, "ផ្លូវការ"), ["km"], "Khmer, with its marks");
+    assert_eq!(top(&index, "ရုံးသုံး"), ["my"], "Myanmar");
+}
+
 #[test]
 fn bodies_are_indexed_as_the_reader_sees_them() {
     let site = SiteTest::new()
@@ -458,6 +475,7 @@ fn tokenizer_samples() -> Vec<String> {
         "e.g. 1. 2.5% 3..4 .5",
         "tabs\tand\nnewlines　full-width space",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa long",
+        "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ คำนำ ພາສາລາວ ភាសាខ្មែរ မြန်မာစာ",
         "",
     ]
     .iter()
