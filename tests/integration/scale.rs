@@ -596,3 +596,33 @@ fn a_note_too_long_for_one_page_is_a_warning_at_its_file() {
     assert!(site.read("print.html").contains("id=\"a\"") && !site.read("print.html").contains("id=\"big\""));
     site.run(&["check"]).ok().says(&says);
 }
+
+/// A Korean or Japanese site's glossary was one group `#` of every entry (split into
+/// `other.html`, `other.p2.html`, …): Korean terms now go under the first consonant of their
+/// first syllable, kana under their row of the gojūon, the rest under `#`, last; a split
+/// glossary names its parts after them and every anchor still lands.
+#[test]
+fn korean_and_japanese_glossaries_group_by_their_own_initials() {
+    const SYLLABLES: [&str; 6] = ["가", "나", "다", "하", "까", "바"];
+    const KANA: [&str; 4] = ["か", "ガ", "さ", "ん"];
+    let mut site = SiteTest::new().file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"ko\"\n");
+    for i in 0..1600 {
+        let title = match i % 11 {
+            0..=5 => format!("{}{i}", SYLLABLES[i % 11]),
+            6..=9 => format!("{}{i}", KANA[i % 11 - 6]),
+            _ => format!("漢字{i}"),
+        };
+        site = site.simple(&format!("n{i}"), &title, "", "");
+    }
+    site.build().ok();
+    let index = site.read("glossary.html");
+    let parts: Vec<String> = attrs(&index, "href").into_iter().filter(|h| h.starts_with("glossary/")).collect();
+    // Kana, then Hangul (in the order of their code points, after A–Z), then the rest.
+    let order = ["か", "さ", "わ", "ㄱ", "ㄴ", "ㄷ", "ㅂ", "ㅎ", "other"];
+    assert_eq!(parts, order.map(|g| format!("glossary/{g}.html")), "one part for each initial, in order");
+    // 까 is under ㄱ with 가; ガ under か.
+    let g = site.read("glossary/ㄱ.html");
+    assert!(g.contains("id=\"n0\"") && g.contains("id=\"n4\""), "가 and 까");
+    assert!(site.read("glossary/か.html").contains("id=\"n7\""), "ガ under か");
+    check_links(&site.out());
+}
