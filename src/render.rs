@@ -823,7 +823,7 @@ impl<'a> Renderer<'a> {
         let note = &site.notes[id];
         let page = note_page(&note.slug);
         let body = self.page_body(id);
-        let section = site.config.print.then(|| (id, Packed::new(&self.print_section(id, &body))));
+        let section = site.config.print.then(|| (id, Packed::new(self.print_section(id, &body))));
         let children = &g.children[id];
         // Each neighbour once, in its strongest role: parent, child, related, backlink.
         let [parent, _, related, backlinks] = graphmap::roles(site, id, &g.backlinks[id]);

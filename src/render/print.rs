@@ -76,26 +76,38 @@ struct Section<'a> {
     body: String,
 }
 
-/// A note's print section, deflated (zlib's fastest level). Every section waits until all
-/// are made, for the cut into parts: kept as text, they held every body a second time
-/// (10,000 notes with three code blocks each: 200 MB of highlighted HTML).
+/// A note's print section, deflated (zlib's fastest level) when it is long. Every section
+/// waits until all are made, for the cut into parts: kept as text, they held every body a
+/// second time (10,000 notes with three code blocks each: 200 MB of highlighted HTML).
+/// Short sections stay text: deflating them costs more time than their memory is worth.
 #[derive(Debug, Default, Clone)]
 pub struct Packed {
     len: usize,
     bytes: Vec<u8>,
+    deflated: bool,
 }
 
+/// Sections longer than this are deflated.
+const DEFLATE_ABOVE: usize = 8 * 1024;
+
 impl Packed {
-    pub fn new(text: &str) -> Packed {
+    pub fn new(text: String) -> Packed {
         use std::io::Write;
+        let len = text.len();
+        if len <= DEFLATE_ABOVE {
+            return Packed { len, bytes: text.into_bytes(), deflated: false };
+        }
         let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
         z.write_all(text.as_bytes()).expect("writes to memory");
-        Packed { len: text.len(), bytes: z.finish().expect("writes to memory") }
+        Packed { len, bytes: z.finish().expect("writes to memory"), deflated: true }
     }
 
     /// The section's text again.
     fn text(&self) -> String {
         use std::io::Read;
+        if !self.deflated {
+            return String::from_utf8(self.bytes.clone()).expect("a section is text");
+        }
         let mut out = String::with_capacity(self.len);
         flate2::read::DeflateDecoder::new(&self.bytes[..])
             .read_to_string(&mut out)
@@ -152,7 +164,7 @@ impl Renderer<'_> {
             let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
             let others: Vec<NoteId> = NoteId::all(n).filter(|id| !given.contains(id)).collect();
             sections.par_extend(
-                others.par_iter().map(|&id| (id, Packed::new(&self.print_section(id, &self.page_body(id))))),
+                others.par_iter().map(|&id| (id, Packed::new(self.print_section(id, &self.page_body(id))))),
             );
         }
         let dirty = dirty && kept;
