@@ -36,7 +36,7 @@ use super::index::{fuzzy_keys, fuzzy_term, inflate, js_order, summary_text, FLAG
 use super::rank::{max_edits, osa, RANK};
 use super::tokenize::{tokenize, Folded, Kind, Mode, Token};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Hits shown for a query.
 pub const LIMIT: usize = RANK.limit;
@@ -57,7 +57,8 @@ struct Manifest {
     docs: usize,
     chunk: usize,
     shards: Vec<String>,
-    fuzzy: Vec<String>,
+    /// Typo vocabulary keys, with how many parts each.
+    fuzzy: BTreeMap<String, usize>,
     pinyin: Option<PinyinTable>,
 }
 
@@ -159,12 +160,17 @@ impl Index {
             }));
         }
         let mut fuzzy = HashMap::new();
-        for key in &manifest.fuzzy {
-            let args = script_args(&get(&format!("search/fuzzy-{key}.js"))?, "fuzzy")?;
-            let words: Vec<String> = json(&args[1])?;
-            let weights: String = json(&args[2])?;
-            let mut r = Reader::new(&weights);
-            fuzzy.insert(key.clone(), words.into_iter().map(|w| (w, r.read())).collect());
+        for (key, &parts) in &manifest.fuzzy {
+            let mut all: Vec<(String, u64)> = Vec::new();
+            for k in 0..parts {
+                let args = script_args(&get(&format!("search/fuzzy-{key}-{k}.js"))?, "fuzzy")?;
+                let packed: String = json(&args[2])?;
+                let (words, weights): (Vec<String>, String) =
+                    serde_json::from_str(&inflate(&packed)?).map_err(|e| e.to_string())?;
+                let mut r = Reader::new(&weights);
+                all.extend(words.into_iter().map(|w| (w, r.read())));
+            }
+            fuzzy.insert(key.clone(), all);
         }
         let mut pinyin = HashMap::new();
         for &k in manifest.pinyin.iter().flat_map(|p| &p.blocks) {
@@ -410,7 +416,10 @@ impl Index {
         let mut found: Vec<(usize, u64, &str)> = Vec::new();
         for key in fuzzy_keys(term) {
             let Some(words) = self.fuzzy.get(&key) else { continue };
-            files.insert(format!("search/fuzzy-{key}.js"));
+            // the browser loads every part of the key before it looks
+            for k in 0..self.manifest.fuzzy[&key] {
+                files.insert(format!("search/fuzzy-{key}-{k}.js"));
+            }
             for (w, weight) in words {
                 if w == term || found.iter().any(|f| f.2 == w) {
                     continue;

@@ -17,8 +17,9 @@
 //!   base-64 digits compress well);
 //! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
 //!   a run of notes, loaded for the hits shown, deflated and in base 64;
-//! - `search/fuzzy-K.js`: the typo vocabulary (the ASCII words authors wrote), filed under
-//!   first letter and under last letter, read only when a word finds (almost) nothing;
+//! - `search/fuzzy-K-N.js`: the typo vocabulary (the ASCII words authors wrote), filed under
+//!   first letter and under last letter (key `K`), in parts of about [`FUZZY_PART_BYTES`],
+//!   deflated; read only when a word finds (almost) nothing;
 //! - `search/pinyin-N.js` (Chinese sites): the pinyin of every Han character, in blocks of
 //!   code points, read only when Han characters find (almost) nothing.
 //!
@@ -36,6 +37,10 @@ use std::hash::Hasher;
 /// A term shard is cut once it passes this many bytes of terms and lists (deflated, about
 /// a third of it is written).
 pub const SHARD_BYTES: usize = 48 * 1024;
+/// A part of a typo vocabulary file is cut once it passes this many bytes of words and
+/// weights (deflated, about a third of it is written): far below the 1 MiB a file may
+/// take, and still one part per key on most sites.
+pub const FUZZY_PART_BYTES: usize = 192 * 1024;
 /// zlib's level for the term shards and doc chunks: 4 writes 3% more than the default 6
 /// in a third of the time (measured on the shards of 10,000 notes).
 const DEFLATE_LEVEL: u32 = 4;
@@ -53,7 +58,7 @@ const IMPACT_MAX: u64 = 31;
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
 const PARTITIONS: usize = 16;
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
@@ -595,8 +600,9 @@ struct Manifest<'a> {
     /// The first term of each shard: shard `k` holds the terms from `shards[k]` up to
     /// `shards[k + 1]` (exclusive).
     shards: Vec<&'a str>,
-    /// The keys of the typo vocabulary files, `search/fuzzy-{key}.js`.
-    fuzzy: Vec<String>,
+    /// The keys of the typo vocabulary, each with its number of parts: `search/fuzzy-{key}-{k}.js`
+    /// for `k` below it.
+    fuzzy: BTreeMap<String, usize>,
     /// On Chinese sites, the pinyin table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pinyin: Option<PinyinTable>,
@@ -661,11 +667,8 @@ pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Label
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let fuzzy = fuzzy_files(&postings);
-    let fuzzy_keys: Vec<String> = fuzzy.keys().cloned().collect();
-    for (key, js) in fuzzy {
-        files.insert(format!("search/fuzzy-{key}.js"), js);
-    }
+    let (fuzzy, fuzzy_parts) = fuzzy_files(&postings);
+    files.extend(fuzzy);
     let pinyin = pinyin.then(|| {
         let mut blocks = Vec::new();
         for (k, js) in pinyin_files() {
@@ -679,7 +682,7 @@ pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Label
         docs,
         chunk,
         shards,
-        fuzzy: fuzzy_keys,
+        fuzzy: fuzzy_parts,
         pinyin,
         rank: &super::rank::RANK,
         labels,
@@ -726,26 +729,54 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
     [format!("f{}", b[0] as char), format!("l{}", b[b.len() - 1] as char)]
 }
 
-/// The typo vocabulary, by key: `conceptbookSearch.fuzzy(key, [words], "weights")`, the
-/// words in JavaScript order, a weight per word (notes holding it × 2, + 1 when a name
-/// holds it) in base-64 numbers.
-fn fuzzy_files(postings: &[Posting]) -> BTreeMap<String, Vec<u8>> {
-    let mut by_key: BTreeMap<String, (Vec<&str>, String)> = BTreeMap::new();
+/// The typo vocabulary, by key and part: `conceptbookSearch.fuzzy(key, part, "…")`, the
+/// deflated JSON of `[[words], "weights"]`, the words in JavaScript order, a weight per
+/// word (notes holding it × 2, + 1 when a name holds it) in base-64 numbers. A key's words
+/// are cut into parts of about [`FUZZY_PART_BYTES`], so no file grows with the vocabulary
+/// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
+/// the client reads every part of the keys it needs. Also returns each key's part count.
+fn fuzzy_files(postings: &[Posting]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String, usize>) {
+    let mut by_key: BTreeMap<String, Vec<(&str, u64)>> = BTreeMap::new();
     for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
         for key in fuzzy_keys(&p.term) {
-            let e = by_key.entry(key).or_default();
-            e.0.push(&p.term);
-            encode::push(&mut e.1, p.docs as u64 * 2 + u64::from(p.names));
+            by_key.entry(key).or_default().push((&p.term, p.docs as u64 * 2 + u64::from(p.names)));
         }
     }
-    by_key
-        .into_iter()
-        .map(|(key, (words, weights))| {
-            let json = serde_json::to_string(&words).expect("strings serialize");
-            let js = format!("conceptbookSearch.fuzzy(\"{key}\",{json},\"{weights}\");\n");
-            (key, js.into_bytes())
+    let mut parts: Vec<(&str, usize, &[(&str, u64)])> = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (key, words) in &by_key {
+        let mut start = 0;
+        let mut k = 0;
+        while start < words.len() {
+            let mut end = start;
+            let mut size = 0;
+            while end < words.len() && (size < FUZZY_PART_BYTES || end == start) {
+                // the word, its quotes and comma, its weight (a few digits)
+                size += words[end].0.len() + 6;
+                end += 1;
+            }
+            parts.push((key, k, &words[start..end]));
+            k += 1;
+            start = end;
+        }
+        counts.insert(key.clone(), k);
+    }
+    let files = parts
+        .into_par_iter()
+        .map(|(key, k, words)| {
+            let mut weights = String::new();
+            for &(_, w) in words {
+                encode::push(&mut weights, w);
+            }
+            let list: Vec<&str> = words.iter().map(|w| w.0).collect();
+            let json = serde_json::to_string(&(list, weights)).expect("strings serialize");
+            (
+                format!("search/fuzzy-{key}-{k}.js"),
+                format!("conceptbookSearch.fuzzy(\"{key}\",{k},\"{}\");\n", deflate(&json)).into_bytes(),
+            )
         })
-        .collect()
+        .collect();
+    (files, counts)
 }
 
 /// The pinyin table, by block: `conceptbookSearch.pinyin(k, "wei|diao,tiao|…")`, one entry
@@ -808,7 +839,7 @@ mod tests {
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
-        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":3,\"docs\":50"));
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":4,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
         let packed = shard.strip_prefix("conceptbookSearch.terms(0,\"").unwrap().strip_suffix("\");\n").unwrap();
         let (terms, lists): (Vec<String>, Vec<String>) = serde_json::from_str(&inflate(packed).unwrap()).unwrap();

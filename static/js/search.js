@@ -129,7 +129,8 @@
   var input = null, root = "";
 
   /* Loads search/<name> once; calls back (with an error or null) when its data is in
-     (for a term shard or a doc chunk: once it is decompressed). */
+     (for a term shard, a doc chunk or a part of the typo vocabulary: once it is
+     decompressed). */
   function load(name, cb) {
     if (waiting[name] === true) { cb(null); return; }
     if (waiting[name]) { waiting[name].push(cb); return; }
@@ -171,6 +172,17 @@
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text();
+  }
+
+  /* A string of base-64 numbers (src/search/encode.rs) → the numbers. */
+  function numbers(s) {
+    var out = [], i = 0;
+    while (i < s.length) {
+      var v = 0, x;
+      do { x = DIGIT[s.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
+      out.push(v);
+    }
+    return out;
   }
 
   function addOnce(list, n) { if (list.indexOf(n) < 0) list.push(n); }
@@ -475,14 +487,14 @@
   function corrections(term) {
     var max = maxEdits(term.length), found = [], seen = {};
     fuzzyKeys(term).forEach(function (key) {
-      var v = fuzzy[key];
-      if (!v) return;
-      for (var i = 0; i < v.words.length; i++) {
-        var w = v.words[i];
-        if (w === term || seen[w]) continue;
-        var dist = osa(term, w, max);
-        if (dist >= 0) { seen[w] = true; found.push([dist, v.weights[i], w]); }
-      }
+      (fuzzy[key] || []).forEach(function (v) {
+        for (var i = 0; i < v.words.length; i++) {
+          var w = v.words[i];
+          if (w === term || seen[w]) continue;
+          var dist = osa(term, w, max);
+          if (dist >= 0) { seen[w] = true; found.push([dist, v.weights[i], w]); }
+        }
+      });
     });
     found.sort(function (a, b) { return a[0] - b[0] || (b[1] & 1) - (a[1] & 1) || b[1] - a[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
     return found.slice(0, R.fuzzy_max_terms).map(function (f) { return f[2]; });
@@ -527,7 +539,11 @@
     pl.toks.forEach(function (t, i) {
       if (t.k === WORD && weak(i) && fuzzyTerm(t.t) && maxEdits(Array.from(t.t).length) > 0) {
         words.push(i);
-        fuzzyKeys(t.t).forEach(function (key) { if (manifest.fuzzy.indexOf(key) >= 0) addOnce(files, "fuzzy-" + key + ".js"); });
+        /* every part of the key: its words are cut in parts of bounded size */
+        fuzzyKeys(t.t).forEach(function (key) {
+          var parts = Object.prototype.hasOwnProperty.call(manifest.fuzzy, key) ? manifest.fuzzy[key] : 0;
+          for (var k = 0; k < parts; k++) addOnce(files, "fuzzy-" + key + "-" + k + ".js");
+        });
       }
     });
     if (manifest.pinyin) {
@@ -1033,14 +1049,11 @@
         });
       });
     },
-    fuzzy: function (key, words, weights) {
-      var w = [], i = 0;
-      while (i < weights.length) {
-        var v = 0, x;
-        do { x = DIGIT[weights.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
-        w.push(v);
-      }
-      fuzzy[key] = { words: words, weights: w };
+    fuzzy: function (key, k, packed) {
+      pending["fuzzy-" + key + "-" + k + ".js"] = inflate(packed).then(function (text) {
+        var t = JSON.parse(text);
+        (fuzzy[key] = fuzzy[key] || [])[k] = { words: t[0], weights: numbers(t[1]) };
+      });
     },
     pinyin: function (k, table) { pinyin[k] = table.split("|"); },
     /* For tests and measurements. */

@@ -249,6 +249,72 @@ fn english_sites_forgive_typos_and_carry_no_pinyin_table() {
     assert!(!files.iter().any(|f| f.starts_with("search/pinyin-")), "no pinyin on an English site: {files:?}");
 }
 
+/// Every file of `search/` in `out`, with its size, none over the 1 MiB an output file may take.
+fn search_files_within_a_mebibyte(out: &Path) -> Vec<(String, u64)> {
+    let files: Vec<(String, u64)> = walkdir(&out.join("search"))
+        .into_iter()
+        .map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::metadata(&f).unwrap().len()))
+        .collect();
+    for (name, size) in &files {
+        assert!(*size <= 1 << 20, "search/{name} is {size} bytes");
+    }
+    files
+}
+
+/// A word of eight letters ending in `s`, as every plural of an English site does; `i`
+/// spreads the first seven over the alphabet.
+fn plural(i: u64) -> String {
+    let mut n = i.wrapping_mul(2_654_435_761) % 26u64.pow(7);
+    let mut w: String = (0..7)
+        .map(|_| {
+            let c = (b'a' + (n % 26) as u8) as char;
+            n /= 26;
+            c
+        })
+        .collect();
+    w.push('s');
+    w
+}
+
+/// The typo vocabulary filed under last letter `s` holds every plural: 100,000 of them
+/// (1.2 MB of words) are cut into parts, each far below 1 MiB, and a typo of a word in
+/// the last part is still corrected, by the Rust engine and by the browser, which loads
+/// every part of the key.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typo_vocabulary_of_a_large_vocabulary_is_cut_into_bounded_parts() {
+    let words: Vec<String> = (0..100_000).map(plural).collect();
+    let mut site = SiteTest::new().file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n");
+    for (k, part) in words.chunks(5000).enumerate() {
+        site = site.simple(&format!("n{k}"), &format!("Note {k}"), "", &part.join(" "));
+    }
+    site.build().ok();
+    let files = search_files_within_a_mebibyte(&site.out());
+    let parts: Vec<&String> = files.iter().map(|f| &f.0).filter(|f| f.starts_with("fuzzy-ls-")).collect();
+    assert!(parts.len() >= 3, "{parts:?}");
+    // The word that sorts last, with its first letter changed: only key `ls` holds it.
+    let (at, target) = words.iter().enumerate().max_by_key(|w| w.1).unwrap();
+    let typo = format!("{}{}", if target.starts_with('a') { 'b' } else { 'a' }, &target[1..]);
+    let want = format!("n{}", at / 5000);
+    let index = Index::open(&site.out()).unwrap();
+    let r = index.search(&typo, LIMIT);
+    assert_eq!(r.suggest.as_deref(), Some(target.as_str()), "{typo}");
+    assert_eq!(r.hits.first().map(|h| h.slug.as_str()), Some(want.as_str()), "{typo}: {:?}", r.hits);
+    let last = format!("search/fuzzy-ls-{}.js", parts.len() - 1);
+    assert!(r.files.contains(&last), "{:?}", r.files);
+    let dest = site.out();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = site;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, &typo).await;
+        assert_eq!(shown(&c).await.first(), Some(&want), "the client corrects {typo} like the Rust engine");
+        let loaded: Vec<String> =
+            serde_json::from_value(c.execute("return conceptbookSearch.loaded()", vec![]).await.unwrap()).unwrap();
+        assert!(loaded.contains(&last), "{loaded:?}");
+        no_console_errors(&c, "fuzzy parts").await;
+    })
+    .await;
+}
+
 #[test]
 fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     use conceptbook::incremental::Session;
