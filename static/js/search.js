@@ -125,7 +125,8 @@
   var R = null;
   var NAMES = 1, SUMMARY = 2, BODY = 4, FLAG_START = 2, FLAG_END = 1;
 
-  var manifest = null, shards = {}, chunks = {}, fuzzy = {}, pinyin = {}, pending = {}, waiting = {}, loaded = [];
+  /* starts: the first note of each doc chunk (the manifest's `chunks`). */
+  var manifest = null, starts = [], shards = {}, chunks = {}, fuzzy = {}, pinyin = {}, pending = {}, waiting = {}, loaded = [];
   var input = null, root = "";
 
   /* Loads search/<name> once; calls back (with an error or null) when its data is in
@@ -427,6 +428,8 @@
         if (phrases(pl, from, to, sAt).length) continue;
       }
       if (st[2]) {
+        /* a body cut short may hold the phrase past the cut (engine.rs `verify`) */
+        if (doc.cut) { upper = false; continue; }
         bAt = bAt || byPos(tokens(doc.body, false));
         if (phrases(pl, from, to, bAt).length) { upper = false; continue; }
       }
@@ -609,8 +612,13 @@
     return { plan: p, suggest: suggest };
   }
 
-  function chunkOf(doc) { return Math.floor(doc / Math.max(1, manifest.chunk)); }
-  function docOf(d) { var c = chunks[chunkOf(d)]; return c && c[d - chunkOf(d) * Math.max(1, manifest.chunk)]; }
+  /* The doc chunk holding note `doc`: the last whose first note is not after it. */
+  function chunkOf(doc) {
+    var lo = 0, hi = starts.length;
+    while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (starts[mid] <= doc) lo = mid; else hi = mid; }
+    return lo;
+  }
+  function docOf(d) { var k = chunkOf(d), c = chunks[k]; return c && c[d - starts[k]]; }
 
   /* Runs a query; calls back with {hits: [{doc, slug, tier, score, fuzzy, plan, data}],
      partial, suggest, plan, ms: time spent computing, not loading} or with an error. */
@@ -1033,6 +1041,8 @@
   window.conceptbookSearch = {
     manifest: function (m) {
       manifest = m; labels = m.labels; R = m.rank;
+      starts = [];
+      numbers(m.chunks).reduce(function (at, n) { starts.push(at); return at + n; }, 0);
       var keys = panel && panel.querySelector(".search-keys");
       if (keys) keys.textContent = labels.keys || "";
     },
@@ -1045,7 +1055,7 @@
     docs: function (k, packed) {
       pending["docs-" + k + ".js"] = inflate(packed).then(function (text) {
         chunks[k] = JSON.parse(text).map(function (r) {
-          return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6] };
+          return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6], cut: r[7] === 1 };
         });
       });
     },
