@@ -726,8 +726,7 @@ pub fn term_files(gathered: Gathered, chunks: &[usize], pinyin: bool, labels: &L
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let (fuzzy, fuzzy_parts) = fuzzy_files(&postings);
-    files.extend(fuzzy);
+    let fuzzy_parts = fuzzy_files(&postings, &mut files);
     let pinyin = pinyin.then(|| {
         let mut blocks = Vec::new();
         for (k, js) in pinyin_files() {
@@ -796,15 +795,17 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
 /// word (notes holding it × 2, + 1 when a name holds it) in base-64 numbers. A key's words
 /// are cut into parts of about [`FUZZY_PART_BYTES`], so no file grows with the vocabulary
 /// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
-/// the client reads every part of the keys it needs. Also returns each key's part count.
-fn fuzzy_files(postings: &[Posting]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String, usize>) {
-    let mut by_key: BTreeMap<String, Vec<(&str, u64)>> = BTreeMap::new();
+/// the client reads every part of the keys it needs. The files go into `files`; returns
+/// each key's part count.
+fn fuzzy_files(postings: &[Posting], files: &mut BTreeMap<String, Vec<u8>>) -> BTreeMap<String, usize> {
+    let mut by_key: BTreeMap<String, Vec<Weighted>> = BTreeMap::new();
     for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
         for key in fuzzy_keys(&p.term) {
             by_key.entry(key).or_default().push((&p.term, p.docs as u64 * 2 + u64::from(p.names)));
         }
     }
-    let mut parts: Vec<(&str, usize, &[(&str, u64)])> = Vec::new();
+    // (key, part, the part's words with their weights)
+    let mut parts: Vec<(&str, usize, &[Weighted])> = Vec::new();
     let mut counts = BTreeMap::new();
     for (key, words) in &by_key {
         let mut start = 0;
@@ -823,7 +824,7 @@ fn fuzzy_files(postings: &[Posting]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String
         }
         counts.insert(key.clone(), k);
     }
-    let files = parts
+    let written: Vec<(String, Vec<u8>)> = parts
         .into_par_iter()
         .map(|(key, k, words)| {
             let mut weights = String::new();
@@ -838,8 +839,12 @@ fn fuzzy_files(postings: &[Posting]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String
             )
         })
         .collect();
-    (files, counts)
+    files.extend(written);
+    counts
 }
+
+/// A word of the typo vocabulary with its weight.
+type Weighted<'a> = (&'a str, u64);
 
 /// The pinyin table, by block: `conceptbookSearch.pinyin(k, "wei|diao,tiao|…")`, one entry
 /// per code point of the block, its readings separated by commas.
