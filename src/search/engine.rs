@@ -36,7 +36,7 @@ use super::index::{fuzzy_keys, fuzzy_term, inflate, js_order, summary_text, FLAG
 use super::rank::{max_edits, osa, RANK};
 use super::tokenize::{tokenize, Folded, Kind, Mode, Token};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Hits shown for a query.
 pub const LIMIT: usize = RANK.limit;
@@ -55,9 +55,11 @@ struct PinyinTable {
 #[derive(Debug, Deserialize)]
 struct Manifest {
     docs: usize,
-    chunk: usize,
+    /// Notes per doc chunk, in base-64 numbers.
+    chunks: String,
     shards: Vec<String>,
-    fuzzy: Vec<String>,
+    /// Typo vocabulary keys, with how many parts each.
+    fuzzy: BTreeMap<String, usize>,
     pinyin: Option<PinyinTable>,
 }
 
@@ -71,10 +73,12 @@ pub struct DocData {
     pub tags: Vec<String>,
     pub aliases: Vec<String>,
     pub body: String,
+    /// The body is only the beginning of the note's ([`super::index::BODY_CAP`]).
+    pub cut: bool,
 }
 
-/// A doc chunk's record: slug, title, crumbs, summary, tags, aliases, body.
-type Record = (String, String, Vec<String>, String, Vec<String>, Vec<String>, String);
+/// A doc chunk's record: slug, title, crumbs, summary, tags, aliases, body, cut (0 or 1).
+type Record = (String, String, Vec<String>, String, Vec<String>, Vec<String>, String, u8);
 
 /// A loaded index.
 pub struct Index {
@@ -82,6 +86,8 @@ pub struct Index {
     /// Every term with its posting list, in JavaScript's string order, and its shard.
     terms: Vec<(String, String, usize)>,
     pub docs: Vec<DocData>,
+    /// The first note of each doc chunk.
+    doc_starts: Vec<usize>,
     /// The typo vocabulary by key: words and their weights.
     fuzzy: HashMap<String, Vec<(String, u64)>>,
     /// The pinyin table by block: readings per code point.
@@ -144,11 +150,21 @@ impl Index {
             terms.extend(names.into_iter().zip(lists).map(|(t, p)| (t, p, k)));
         }
         let mut docs = Vec::with_capacity(manifest.docs);
-        for k in 0..manifest.docs.div_ceil(manifest.chunk.max(1)) {
+        let mut doc_starts = Vec::new();
+        let mut r = Reader::new(&manifest.chunks);
+        let mut at = 0;
+        while !r.done() {
+            doc_starts.push(at);
+            at += r.read() as usize;
+        }
+        for (k, &start) in doc_starts.iter().enumerate() {
             let args = script_args(&get(&format!("search/docs-{k}.js"))?, "docs")?;
             let packed: String = json(&args[1])?;
             let records: Vec<Record> = serde_json::from_str(&inflate(&packed)?).map_err(|e| e.to_string())?;
-            docs.extend(records.into_iter().map(|(slug, title, crumbs, summary, tags, aliases, body)| DocData {
+            if docs.len() != start {
+                return Err(format!("search/docs-{}.js holds {} notes, not as the manifest says", k - 1, docs.len()));
+            }
+            docs.extend(records.into_iter().map(|(slug, title, crumbs, summary, tags, aliases, body, cut)| DocData {
                 slug,
                 title,
                 crumbs,
@@ -156,15 +172,21 @@ impl Index {
                 tags,
                 aliases,
                 body,
+                cut: cut == 1,
             }));
         }
         let mut fuzzy = HashMap::new();
-        for key in &manifest.fuzzy {
-            let args = script_args(&get(&format!("search/fuzzy-{key}.js"))?, "fuzzy")?;
-            let words: Vec<String> = json(&args[1])?;
-            let weights: String = json(&args[2])?;
-            let mut r = Reader::new(&weights);
-            fuzzy.insert(key.clone(), words.into_iter().map(|w| (w, r.read())).collect());
+        for (key, &parts) in &manifest.fuzzy {
+            let mut all: Vec<(String, u64)> = Vec::new();
+            for k in 0..parts {
+                let args = script_args(&get(&format!("search/fuzzy-{key}-{k}.js"))?, "fuzzy")?;
+                let packed: String = json(&args[2])?;
+                let (words, weights): (Vec<String>, String) =
+                    serde_json::from_str(&inflate(&packed)?).map_err(|e| e.to_string())?;
+                let mut r = Reader::new(&weights);
+                all.extend(words.into_iter().map(|w| (w, r.read())));
+            }
+            fuzzy.insert(key.clone(), all);
         }
         let mut pinyin = HashMap::new();
         for &k in manifest.pinyin.iter().flat_map(|p| &p.blocks) {
@@ -176,7 +198,7 @@ impl Index {
                 .collect();
             pinyin.insert(k, entries);
         }
-        Ok(Index { manifest, terms, docs, fuzzy, pinyin })
+        Ok(Index { manifest, terms, docs, doc_starts, fuzzy, pinyin })
     }
 
     /// Reads the index of a site built into `dir`.
@@ -238,7 +260,7 @@ impl Index {
     }
 
     fn doc_file(&self, doc: usize) -> String {
-        format!("search/docs-{}.js", doc / self.manifest.chunk.max(1))
+        format!("search/docs-{}.js", self.doc_starts.partition_point(|&s| s <= doc).saturating_sub(1))
     }
 
     /// What each token of `plan` matched.
@@ -313,7 +335,7 @@ impl Index {
             if c.verify {
                 files.insert(self.doc_file(c.doc));
                 let d = &self.docs[c.doc];
-                match verify(plan, &c, &summary_text(&d.summary, &d.tags), &d.body) {
+                match verify(plan, &c, &summary_text(&d.summary, &d.tags), &d.body, d.cut) {
                     Some(tier) => c.tier = tier,
                     None => continue,
                 }
@@ -410,7 +432,10 @@ impl Index {
         let mut found: Vec<(usize, u64, &str)> = Vec::new();
         for key in fuzzy_keys(term) {
             let Some(words) = self.fuzzy.get(&key) else { continue };
-            files.insert(format!("search/fuzzy-{key}.js"));
+            // the browser loads every part of the key before it looks
+            for k in 0..self.manifest.fuzzy[&key] {
+                files.insert(format!("search/fuzzy-{key}-{k}.js"));
+            }
             for (w, weight) in words {
                 if w == term || found.iter().any(|f| f.2 == w) {
                     continue;
@@ -780,8 +805,11 @@ fn candidates(plan: &Plan, toks: &[TokenDocs]) -> Vec<Cand> {
 }
 
 /// Checks the chunks only summary or body could hold against the text; the tier that
-/// holds up, or `None` when a chunk is in neither.
-fn verify(plan: &Plan, c: &Cand, summary: &str, body: &str) -> Option<u8> {
+/// holds up, or `None` when a chunk is in neither. A body `cut` at
+/// [`super::index::BODY_CAP`] may hold the phrase past the cut, where no text is kept to
+/// check: its tokens are all in the body (the posting lists say so), so it counts as
+/// found, rather than lose the hit.
+fn verify(plan: &Plan, c: &Cand, summary: &str, body: &str, cut: bool) -> Option<u8> {
     let summary = Folded::new(summary);
     let body = Folded::new(body);
     let mut all_upper = true;
@@ -796,7 +824,7 @@ fn verify(plan: &Plan, c: &Cand, summary: &str, body: &str) -> Option<u8> {
         if s && text_phrase(plan, r.clone(), &summary) {
             continue;
         }
-        if b && text_phrase(plan, r.clone(), &body) {
+        if b && (cut || text_phrase(plan, r.clone(), &body)) {
             all_upper = false;
             continue;
         }

@@ -9,16 +9,18 @@
 //! summaries and bodies are checked against the text of the few notes shown.
 //!
 //! Output, all classic scripts calling the global `conceptbookSearch` (so `file://` works):
-//! - `search/index.js`: the manifest (the first term of every shard, notes per doc chunk,
-//!   interface strings), a few kilobytes;
+//! - `search/index.js`: the manifest (the first term of every shard, the notes in each
+//!   doc chunk, interface strings), a few kilobytes;
 //! - `search/terms-N.js`: the posting lists of a range of terms in sorted order, cut at
 //!   about [`SHARD_BYTES`], so a query loads the few shards its terms fall in; deflated and
 //!   in base 64 like the doc chunks (a third of the size: sorted terms and lists of
 //!   base-64 digits compress well);
 //! - `search/docs-N.js`: slug, title, breadcrumb, summary, tags, aliases and body text of
-//!   a run of notes, loaded for the hits shown, deflated and in base 64;
-//! - `search/fuzzy-K.js`: the typo vocabulary (the ASCII words authors wrote), filed under
-//!   first letter and under last letter, read only when a word finds (almost) nothing;
+//!   a run of notes, loaded for the hits shown, deflated and in base 64; cut at about
+//!   [`DOC_CHUNK_BYTES`] of JSON (or one note alone), each body at most [`BODY_CAP`];
+//! - `search/fuzzy-K-N.js`: the typo vocabulary (the ASCII words authors wrote), filed under
+//!   first letter and under last letter (key `K`), in parts of about [`FUZZY_PART_BYTES`],
+//!   deflated; read only when a word finds (almost) nothing;
 //! - `search/pinyin-N.js` (Chinese sites): the pinyin of every Han character, in blocks of
 //!   code points, read only when Han characters find (almost) nothing.
 //!
@@ -36,11 +38,19 @@ use std::hash::Hasher;
 /// A term shard is cut once it passes this many bytes of terms and lists (deflated, about
 /// a third of it is written).
 pub const SHARD_BYTES: usize = 48 * 1024;
+/// A part of a typo vocabulary file is cut once it passes this many bytes of words and
+/// weights (deflated, about a third of it is written): far below the 1 MiB a file may
+/// take, and still one part per key on most sites.
+pub const FUZZY_PART_BYTES: usize = 192 * 1024;
 /// zlib's level for the term shards and doc chunks: 4 writes 3% more than the default 6
 /// in a third of the time (measured on the shards of 10,000 notes).
 const DEFLATE_LEVEL: u32 = 4;
-/// Doc chunks aim at this many bytes of JSON before they are deflated.
+/// Doc chunks hold at most this many bytes of JSON before they are deflated, or one note.
 pub const DOC_CHUNK_BYTES: usize = 32 * 1024;
+/// Bytes of JSON a note's body takes at most in its doc record: a note of megabytes keeps
+/// its first 256 KB for snippets and phrase checks, so its chunk stays far below 1 MiB.
+/// The record says the body was cut ([`engine`](super::engine)'s `verify`).
+pub const BODY_CAP: usize = 256 * 1024;
 /// BM25 parameters; `B` per field (names, summary, body).
 const K1: f64 = 1.2;
 const B: [f64; 3] = [0.3, 0.5, 0.75];
@@ -53,7 +63,7 @@ const IMPACT_MAX: u64 = 31;
 pub const PINYIN_VARIANTS: usize = 4;
 /// How many hash partitions the terms are gathered in.
 const PARTITIONS: usize = 16;
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 pub const FLAG_START: u32 = 2;
 pub const FLAG_END: u32 = 1;
@@ -565,11 +575,50 @@ struct Posting {
 }
 
 /// A note as the browser shows it in a hit: slug, title, breadcrumb titles, summary, tags,
-/// aliases, body text.
-type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a [String], &'a str);
+/// aliases, body text (its beginning, [`BODY_CAP`]), and 1 when the body was cut, else 0.
+type DocRecord<'a> = (&'a str, &'a str, &'a [String], &'a str, &'a [String], &'a [String], &'a str, u8);
 
 fn record(d: &Doc) -> DocRecord<'_> {
-    (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, &d.body)
+    let body = capped(&d.body, BODY_CAP);
+    (&d.slug, &d.title, &d.crumbs, &d.summary, &d.tags, &d.aliases, body, u8::from(body.len() < d.body.len()))
+}
+
+/// The longest beginning of `text` whose JSON takes at most `cap` bytes, each character
+/// counted as JSON may write it at worst (six bytes for a control character, two for a
+/// quote or a backslash).
+pub fn capped(text: &str, cap: usize) -> &str {
+    if text.len() <= cap / 6 {
+        return text;
+    }
+    let mut size = 0;
+    for (i, c) in text.char_indices() {
+        size += match c {
+            '"' | '\\' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        };
+        if size > cap {
+            return &text[..i];
+        }
+    }
+    text
+}
+
+/// Bytes of `v`'s JSON, without writing it.
+fn json_size(v: &impl Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, v).expect("serializes");
+    count.0
 }
 
 /// The pinyin table of the client, for the homophones of a query: readings of the code
@@ -590,13 +639,15 @@ struct PinyinTable {
 struct Manifest<'a> {
     version: u32,
     docs: usize,
-    /// Notes per doc chunk: note `i` is in `docs-{i / chunk}.js`.
-    chunk: usize,
+    /// The notes in each doc chunk, in base-64 numbers ([`encode`]): `docs-{k}.js` holds
+    /// the notes after those of the chunks before it.
+    chunks: String,
     /// The first term of each shard: shard `k` holds the terms from `shards[k]` up to
     /// `shards[k + 1]` (exclusive).
     shards: Vec<&'a str>,
-    /// The keys of the typo vocabulary files, `search/fuzzy-{key}.js`.
-    fuzzy: Vec<String>,
+    /// The keys of the typo vocabulary, each with its number of parts: `search/fuzzy-{key}-{k}.js`
+    /// for `k` below it.
+    fuzzy: BTreeMap<String, usize>,
     /// On Chinese sites, the pinyin table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pinyin: Option<PinyinTable>,
@@ -614,23 +665,37 @@ pub fn build(docs: &[Doc], pinyin: bool, labels: &Labels) -> BTreeMap<String, Ve
 /// The files of `search/` from notes whose terms were worked out already (`doc_terms`),
 /// in the same order: [`doc_files`] then [`term_files`].
 pub fn build_from(docs: &[&Doc], terms: &[&DocTerms], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
-    let (mut files, chunk) = doc_files(docs);
+    let (mut files, chunks) = doc_files(docs);
     let mut gathered = Gathered::default();
     gathered.add(terms);
-    files.extend(term_files(gathered, chunk, pinyin, labels));
+    files.extend(term_files(gathered, &chunks, pinyin, labels));
     files
 }
 
 /// The notes as hits show them, in deflated chunks (`search/docs-<k>.js`), and how many
-/// notes a chunk holds. Once these are made, the notes' texts are not needed.
-pub fn doc_files(docs: &[&Doc]) -> (BTreeMap<String, Vec<u8>>, usize) {
-    let avg: usize = docs.iter().map(|d| record_size(d)).sum::<usize>().checked_div(docs.len()).unwrap_or(1);
-    let chunk = (DOC_CHUNK_BYTES / avg.max(1)).clamp(1, 256);
-    let chunks: BTreeMap<String, Vec<u8>> = docs
-        .par_chunks(chunk)
+/// notes each chunk holds. A chunk is cut by the running size of its records' JSON, at
+/// [`DOC_CHUNK_BYTES`], or holds one note alone (its body bounded by [`BODY_CAP`]): a run
+/// of long notes among short ones gets chunks of its own, not the short notes' count.
+/// Once these are made, the notes' texts are not needed.
+pub fn doc_files(docs: &[&Doc]) -> (BTreeMap<String, Vec<u8>>, Vec<usize>) {
+    let sizes: Vec<usize> = docs.par_iter().map(|d| json_size(&record(d)) + 1).collect();
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < docs.len() {
+        let mut end = start;
+        let mut size = 0;
+        while end < docs.len() && (end == start || size + sizes[end] <= DOC_CHUNK_BYTES) {
+            size += sizes[end];
+            end += 1;
+        }
+        ranges.push(start..end);
+        start = end;
+    }
+    let chunks: BTreeMap<String, Vec<u8>> = ranges
+        .par_iter()
         .enumerate()
-        .map(|(k, ds)| {
-            let records: Vec<DocRecord> = ds.iter().map(|d| record(d)).collect();
+        .map(|(k, r)| {
+            let records: Vec<DocRecord> = docs[r.clone()].iter().map(|d| record(d)).collect();
             let json = serde_json::to_string(&records).expect("doc records serialize");
             (
                 format!("search/docs-{k}.js"),
@@ -638,12 +703,12 @@ pub fn doc_files(docs: &[&Doc]) -> (BTreeMap<String, Vec<u8>>, usize) {
             )
         })
         .collect();
-    (chunks, chunk)
+    (chunks, ranges.iter().map(ExactSizeIterator::len).collect())
 }
 
 /// The term shards, fuzzy and pinyin tables and the manifest, from every note's terms
-/// (`chunk` notes in each docs file).
-pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
+/// (`chunks[k]` notes in `docs-{k}.js`).
+pub fn term_files(gathered: Gathered, chunks: &[usize], pinyin: bool, labels: &Labels) -> BTreeMap<String, Vec<u8>> {
     let docs = gathered.len();
     let postings = all_postings(gathered);
     let mut files = BTreeMap::new();
@@ -661,11 +726,7 @@ pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Label
         files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
         start = end;
     }
-    let fuzzy = fuzzy_files(&postings);
-    let fuzzy_keys: Vec<String> = fuzzy.keys().cloned().collect();
-    for (key, js) in fuzzy {
-        files.insert(format!("search/fuzzy-{key}.js"), js);
-    }
+    let fuzzy_parts = fuzzy_files(&postings, &mut files);
     let pinyin = pinyin.then(|| {
         let mut blocks = Vec::new();
         for (k, js) in pinyin_files() {
@@ -677,9 +738,12 @@ pub fn term_files(gathered: Gathered, chunk: usize, pinyin: bool, labels: &Label
     let manifest = Manifest {
         version: FORMAT_VERSION,
         docs,
-        chunk,
+        chunks: chunks.iter().fold(String::new(), |mut s, &n| {
+            encode::push(&mut s, n as u64);
+            s
+        }),
         shards,
-        fuzzy: fuzzy_keys,
+        fuzzy: fuzzy_parts,
         pinyin,
         rank: &super::rank::RANK,
         labels,
@@ -726,27 +790,61 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
     [format!("f{}", b[0] as char), format!("l{}", b[b.len() - 1] as char)]
 }
 
-/// The typo vocabulary, by key: `conceptbookSearch.fuzzy(key, [words], "weights")`, the
-/// words in JavaScript order, a weight per word (notes holding it × 2, + 1 when a name
-/// holds it) in base-64 numbers.
-fn fuzzy_files(postings: &[Posting]) -> BTreeMap<String, Vec<u8>> {
-    let mut by_key: BTreeMap<String, (Vec<&str>, String)> = BTreeMap::new();
+/// The typo vocabulary, by key and part: `conceptbookSearch.fuzzy(key, part, "…")`, the
+/// deflated JSON of `[[words], "weights"]`, the words in JavaScript order, a weight per
+/// word (notes holding it × 2, + 1 when a name holds it) in base-64 numbers. A key's words
+/// are cut into parts of about [`FUZZY_PART_BYTES`], so no file grows with the vocabulary
+/// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
+/// the client reads every part of the keys it needs. The files go into `files`; returns
+/// each key's part count.
+fn fuzzy_files(postings: &[Posting], files: &mut BTreeMap<String, Vec<u8>>) -> BTreeMap<String, usize> {
+    let mut by_key: BTreeMap<String, Vec<Weighted>> = BTreeMap::new();
     for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
         for key in fuzzy_keys(&p.term) {
-            let e = by_key.entry(key).or_default();
-            e.0.push(&p.term);
-            encode::push(&mut e.1, p.docs as u64 * 2 + u64::from(p.names));
+            by_key.entry(key).or_default().push((&p.term, p.docs as u64 * 2 + u64::from(p.names)));
         }
     }
-    by_key
-        .into_iter()
-        .map(|(key, (words, weights))| {
-            let json = serde_json::to_string(&words).expect("strings serialize");
-            let js = format!("conceptbookSearch.fuzzy(\"{key}\",{json},\"{weights}\");\n");
-            (key, js.into_bytes())
+    // (key, part, the part's words with their weights)
+    let mut parts: Vec<(&str, usize, &[Weighted])> = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (key, words) in &by_key {
+        let mut start = 0;
+        let mut k = 0;
+        while start < words.len() {
+            let mut end = start;
+            let mut size = 0;
+            while end < words.len() && (size < FUZZY_PART_BYTES || end == start) {
+                // the word, its quotes and comma, its weight (a few digits)
+                size += words[end].0.len() + 6;
+                end += 1;
+            }
+            parts.push((key, k, &words[start..end]));
+            k += 1;
+            start = end;
+        }
+        counts.insert(key.clone(), k);
+    }
+    let written: Vec<(String, Vec<u8>)> = parts
+        .into_par_iter()
+        .map(|(key, k, words)| {
+            let mut weights = String::new();
+            for &(_, w) in words {
+                encode::push(&mut weights, w);
+            }
+            let list: Vec<&str> = words.iter().map(|w| w.0).collect();
+            let json = serde_json::to_string(&(list, weights)).expect("strings serialize");
+            (
+                format!("search/fuzzy-{key}-{k}.js"),
+                format!("conceptbookSearch.fuzzy(\"{key}\",{k},\"{}\");\n", deflate(&json)).into_bytes(),
+            )
         })
-        .collect()
+        .collect();
+    files.extend(written);
+    counts
 }
+
+/// A word of the typo vocabulary with its weight.
+type Weighted<'a> = (&'a str, u64);
 
 /// The pinyin table, by block: `conceptbookSearch.pinyin(k, "wei|diao,tiao|…")`, one entry
 /// per code point of the block, its readings separated by commas.
@@ -763,15 +861,6 @@ fn pinyin_files() -> Vec<(u32, Vec<u8>)> {
             Some((k, format!("conceptbookSearch.pinyin({k},\"{}\");\n", entries.join("|")).into_bytes()))
         })
         .collect()
-}
-
-fn record_size(d: &Doc) -> usize {
-    d.slug.len()
-        + d.title.len()
-        + d.summary.len()
-        + d.body.len()
-        + d.crumbs.iter().chain(&d.tags).chain(&d.aliases).map(|s| s.len() + 3).sum::<usize>()
-        + 20
 }
 
 fn shard_js(k: usize, terms: &[Posting]) -> Vec<u8> {
@@ -808,12 +897,21 @@ mod tests {
         let a = build(&docs, true, &labels);
         assert_eq!(a, build(&docs, true, &labels));
         let manifest = String::from_utf8(a["search/index.js"].clone()).unwrap();
-        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":3,\"docs\":50"));
+        assert!(manifest.starts_with("conceptbookSearch.manifest({\"version\":4,\"docs\":50"));
         let shard = String::from_utf8(a["search/terms-0.js"].clone()).unwrap();
         let packed = shard.strip_prefix("conceptbookSearch.terms(0,\"").unwrap().strip_suffix("\");\n").unwrap();
         let (terms, lists): (Vec<String>, Vec<String>) = serde_json::from_str(&inflate(packed).unwrap()).unwrap();
         assert_eq!(terms.len(), lists.len());
         assert!(terms.windows(2).all(|w| js_order(&w[0], &w[1]).is_lt()), "sorted, no term twice");
         assert!(js_order("\u{FFFD}", "𠀀").is_gt(), "UTF-16 order, as in JavaScript");
+    }
+
+    #[test]
+    fn a_body_is_capped_as_json_counts_it() {
+        assert_eq!(capped("short", 6), "short");
+        assert_eq!(capped("abcdefgh", 6), "abcdef");
+        assert_eq!(capped("a\"b\"cdefgh", 6), "a\"b\"");
+        assert_eq!(capped("\u{1}\u{1}", 6), "\u{1}", "a control character takes six bytes");
+        assert_eq!(capped("微调微调", 6), "微调", "cut between characters");
     }
 }

@@ -117,7 +117,7 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
             (Arc::new(doc(site, id)), None)
         })
         .unzip();
-    let (mut files, chunk) = index::doc_files(&docs.iter().map(Arc::as_ref).collect::<Vec<_>>());
+    let (mut files, chunks) = index::doc_files(&docs.iter().map(Arc::as_ref).collect::<Vec<_>>());
     let mut gathered = index::Gathered::default();
     match cache {
         // `serve` keeps every note's terms, to work out again only those of edited notes.
@@ -144,6 +144,6 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
             drop(docs);
         }
     }
-    files.extend(index::term_files(gathered, chunk, pinyin, labels));
+    files.extend(index::term_files(gathered, &chunks, pinyin, labels));
     files.into_iter().map(|(path, bytes)| (RelPath::new(&path), bytes)).collect()
 }

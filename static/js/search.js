@@ -133,11 +133,13 @@
   var R = null;
   var NAMES = 1, SUMMARY = 2, BODY = 4, FLAG_START = 2, FLAG_END = 1;
 
-  var manifest = null, shards = {}, chunks = {}, fuzzy = {}, pinyin = {}, pending = {}, waiting = {}, loaded = [];
+  /* starts: the first note of each doc chunk (the manifest's `chunks`). */
+  var manifest = null, starts = [], shards = {}, chunks = {}, fuzzy = {}, pinyin = {}, pending = {}, waiting = {}, loaded = [];
   var input = null, root = "";
 
   /* Loads search/<name> once; calls back (with an error or null) when its data is in
-     (for a term shard or a doc chunk: once it is decompressed). */
+     (for a term shard, a doc chunk or a part of the typo vocabulary: once it is
+     decompressed). */
   function load(name, cb) {
     if (waiting[name] === true) { cb(null); return; }
     if (waiting[name]) { waiting[name].push(cb); return; }
@@ -179,6 +181,17 @@
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text();
+  }
+
+  /* A string of base-64 numbers (src/search/encode.rs) → the numbers. */
+  function numbers(s) {
+    var out = [], i = 0;
+    while (i < s.length) {
+      var v = 0, x;
+      do { x = DIGIT[s.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
+      out.push(v);
+    }
+    return out;
   }
 
   function addOnce(list, n) { if (list.indexOf(n) < 0) list.push(n); }
@@ -423,6 +436,8 @@
         if (phrases(pl, from, to, sAt).length) continue;
       }
       if (st[2]) {
+        /* a body cut short may hold the phrase past the cut (engine.rs `verify`) */
+        if (doc.cut) { upper = false; continue; }
         bAt = bAt || byPos(tokens(doc.body, false));
         if (phrases(pl, from, to, bAt).length) { upper = false; continue; }
       }
@@ -483,14 +498,14 @@
   function corrections(term) {
     var max = maxEdits(term.length), found = [], seen = {};
     fuzzyKeys(term).forEach(function (key) {
-      var v = fuzzy[key];
-      if (!v) return;
-      for (var i = 0; i < v.words.length; i++) {
-        var w = v.words[i];
-        if (w === term || seen[w]) continue;
-        var dist = osa(term, w, max);
-        if (dist >= 0) { seen[w] = true; found.push([dist, v.weights[i], w]); }
-      }
+      (fuzzy[key] || []).forEach(function (v) {
+        for (var i = 0; i < v.words.length; i++) {
+          var w = v.words[i];
+          if (w === term || seen[w]) continue;
+          var dist = osa(term, w, max);
+          if (dist >= 0) { seen[w] = true; found.push([dist, v.weights[i], w]); }
+        }
+      });
     });
     found.sort(function (a, b) { return a[0] - b[0] || (b[1] & 1) - (a[1] & 1) || b[1] - a[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
     return found.slice(0, R.fuzzy_max_terms).map(function (f) { return f[2]; });
@@ -535,7 +550,11 @@
     pl.toks.forEach(function (t, i) {
       if (t.k === WORD && weak(i) && fuzzyTerm(t.t) && maxEdits(Array.from(t.t).length) > 0) {
         words.push(i);
-        fuzzyKeys(t.t).forEach(function (key) { if (manifest.fuzzy.indexOf(key) >= 0) addOnce(files, "fuzzy-" + key + ".js"); });
+        /* every part of the key: its words are cut in parts of bounded size */
+        fuzzyKeys(t.t).forEach(function (key) {
+          var parts = Object.prototype.hasOwnProperty.call(manifest.fuzzy, key) ? manifest.fuzzy[key] : 0;
+          for (var k = 0; k < parts; k++) addOnce(files, "fuzzy-" + key + "-" + k + ".js");
+        });
       }
     });
     if (manifest.pinyin) {
@@ -601,8 +620,13 @@
     return { plan: p, suggest: suggest };
   }
 
-  function chunkOf(doc) { return Math.floor(doc / Math.max(1, manifest.chunk)); }
-  function docOf(d) { var c = chunks[chunkOf(d)]; return c && c[d - chunkOf(d) * Math.max(1, manifest.chunk)]; }
+  /* The doc chunk holding note `doc`: the last whose first note is not after it. */
+  function chunkOf(doc) {
+    var lo = 0, hi = starts.length;
+    while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (starts[mid] <= doc) lo = mid; else hi = mid; }
+    return lo;
+  }
+  function docOf(d) { var k = chunkOf(d), c = chunks[k]; return c && c[d - starts[k]]; }
 
   /* Runs a query; calls back with {hits: [{doc, slug, tier, score, fuzzy, plan, data}],
      partial, suggest, plan, ms: time spent computing, not loading} or with an error. */
@@ -1025,6 +1049,8 @@
   window.conceptbookSearch = {
     manifest: function (m) {
       manifest = m; labels = m.labels; R = m.rank;
+      starts = [];
+      numbers(m.chunks).reduce(function (at, n) { starts.push(at); return at + n; }, 0);
       var keys = panel && panel.querySelector(".search-keys");
       if (keys) keys.textContent = labels.keys || "";
     },
@@ -1037,18 +1063,15 @@
     docs: function (k, packed) {
       pending["docs-" + k + ".js"] = inflate(packed).then(function (text) {
         chunks[k] = JSON.parse(text).map(function (r) {
-          return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6] };
+          return { slug: r[0], title: r[1], crumbs: r[2], summary: r[3], tags: r[4], aliases: r[5], body: r[6], cut: r[7] === 1 };
         });
       });
     },
-    fuzzy: function (key, words, weights) {
-      var w = [], i = 0;
-      while (i < weights.length) {
-        var v = 0, x;
-        do { x = DIGIT[weights.charCodeAt(i++)]; v = v * 32 + (x & 31); } while (x & 32);
-        w.push(v);
-      }
-      fuzzy[key] = { words: words, weights: w };
+    fuzzy: function (key, k, packed) {
+      pending["fuzzy-" + key + "-" + k + ".js"] = inflate(packed).then(function (text) {
+        var t = JSON.parse(text);
+        (fuzzy[key] = fuzzy[key] || [])[k] = { words: t[0], weights: numbers(t[1]) };
+      });
     },
     pinyin: function (k, table) { pinyin[k] = table.split("|"); },
     /* For tests and measurements. */

@@ -266,6 +266,145 @@ fn english_sites_forgive_typos_and_carry_no_pinyin_table() {
     assert!(!files.iter().any(|f| f.starts_with("search/pinyin-")), "no pinyin on an English site: {files:?}");
 }
 
+/// Every file of `search/` in `out`, with its size, none over the 1 MiB an output file may take.
+fn search_files_within_a_mebibyte(out: &Path) -> Vec<(String, u64)> {
+    let files: Vec<(String, u64)> = walkdir(&out.join("search"))
+        .into_iter()
+        .map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::metadata(&f).unwrap().len()))
+        .collect();
+    for (name, size) in &files {
+        assert!(*size <= 1 << 20, "search/{name} is {size} bytes");
+    }
+    files
+}
+
+/// A word of eight letters ending in `s`, as every plural of an English site does; `i`
+/// spreads the first seven over the alphabet.
+fn plural(i: u64) -> String {
+    let mut n = i.wrapping_mul(2_654_435_761) % 26u64.pow(7);
+    let mut w: String = (0..7)
+        .map(|_| {
+            let c = (b'a' + (n % 26) as u8) as char;
+            n /= 26;
+            c
+        })
+        .collect();
+    w.push('s');
+    w
+}
+
+/// The typo vocabulary filed under last letter `s` holds every plural: 100,000 of them
+/// (1.2 MB of words) are cut into parts, each far below 1 MiB, and a typo of a word in
+/// the last part is still corrected, by the Rust engine and by the browser, which loads
+/// every part of the key.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typo_vocabulary_of_a_large_vocabulary_is_cut_into_bounded_parts() {
+    let words: Vec<String> = (0..100_000).map(plural).collect();
+    let mut site = SiteTest::new().file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n");
+    for (k, part) in words.chunks(5000).enumerate() {
+        site = site.simple(&format!("n{k}"), &format!("Note {k}"), "", &part.join(" "));
+    }
+    site.build().ok();
+    let files = search_files_within_a_mebibyte(&site.out());
+    let parts: Vec<&String> = files.iter().map(|f| &f.0).filter(|f| f.starts_with("fuzzy-ls-")).collect();
+    assert!(parts.len() >= 3, "{parts:?}");
+    // The word that sorts last, with its first letter changed: only key `ls` holds it.
+    let (at, target) = words.iter().enumerate().max_by_key(|w| w.1).unwrap();
+    let typo = format!("{}{}", if target.starts_with('a') { 'b' } else { 'a' }, &target[1..]);
+    let want = format!("n{}", at / 5000);
+    let index = Index::open(&site.out()).unwrap();
+    let r = index.search(&typo, LIMIT);
+    assert_eq!(r.suggest.as_deref(), Some(target.as_str()), "{typo}");
+    assert_eq!(r.hits.first().map(|h| h.slug.as_str()), Some(want.as_str()), "{typo}: {:?}", r.hits);
+    let last = format!("search/fuzzy-ls-{}.js", parts.len() - 1);
+    assert!(r.files.contains(&last), "{:?}", r.files);
+    let dest = site.out();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = site;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, &typo).await;
+        assert_eq!(shown(&c).await.first(), Some(&want), "the client corrects {typo} like the Rust engine");
+        let loaded: Vec<String> =
+            serde_json::from_value(c.execute("return conceptbookSearch.loaded()", vec![]).await.unwrap()).unwrap();
+        assert!(loaded.contains(&last), "{loaded:?}");
+        no_console_errors(&c, "fuzzy parts").await;
+    })
+    .await;
+}
+
+/// `words` words of 30 hex digits, as little compressible as text gets (xorshift from `seed`).
+fn hex_words(seed: u64, words: usize) -> String {
+    let mut x = seed | 1;
+    let mut out = String::with_capacity(words * 31);
+    for k in 0..words {
+        if k > 0 {
+            out.push_str(if k % 20 == 0 { "\n\n" } else { " " });
+        }
+        for _ in 0..2 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push_str(&format!("{:015x}", x >> 4));
+        }
+    }
+    out
+}
+
+/// Doc chunks are cut by their bytes, not by the average note: forty long notes that sort
+/// together among 4,000 short ones made one file of megabytes when every chunk took as
+/// many notes as the average size allowed. Each long note now gets a chunk of its own,
+/// and every note is still found where the manifest says.
+#[test]
+fn long_notes_among_short_ones_share_no_oversized_doc_chunk() {
+    let mut site = SiteTest::new().file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n");
+    for k in 0..4000 {
+        site = site.simple(&format!("a{k:04}"), &format!("Short {k:04}"), "", &format!("short note {k}"));
+    }
+    for k in 0..40 {
+        site = site.simple(&format!("b{k:02}"), &format!("Tome {k:02}"), "", &hex_words(k + 1, 3300));
+    }
+    site.build().ok();
+    let files = search_files_within_a_mebibyte(&site.out());
+    assert!(files.iter().filter(|f| f.0.starts_with("docs-")).count() > 40, "{files:?}");
+    let index = Index::open(&site.out()).unwrap();
+    for (q, want) in [("Tome 07", "b07"), ("Short 3999", "a3999"), ("Short 0000", "a0000")] {
+        assert_eq!(top(&index, q).first().map(String::as_str), Some(want), "{q}");
+    }
+}
+
+/// A note of megabytes keeps the first 256 KB of its body for snippets and phrase checks,
+/// so its doc chunk stays far below 1 MiB; a phrase past the cut still finds it, in the
+/// Rust engine and in the browser.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enormous_note_keeps_a_bounded_record_and_is_found_past_the_cut() {
+    let body = format!("{}\n\nquantum marmalade at the very end.", hex_words(7, 50_000));
+    let site = SiteTest::new()
+        .file("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n")
+        .simple("huge", "Huge", "", &body)
+        .simple("apart", "Apart", "", "quantum physics, and marmalade on toast.")
+        .simple("small", "Small", "", "A small note with quantum marmalade in it.");
+    site.build().ok();
+    search_files_within_a_mebibyte(&site.out());
+    let index = Index::open(&site.out()).unwrap();
+    let huge = index.docs.iter().find(|d| d.slug == "huge").unwrap();
+    assert!(huge.cut && huge.body.len() <= 256 * 1024 && huge.body.starts_with(&body[..30]), "{}", huge.body.len());
+    assert!(!index.docs.iter().find(|d| d.slug == "small").unwrap().cut);
+    // `apart` holds both words but not the phrase: only a cut body is taken on trust
+    let found = top(&index, "quantum-marmalade");
+    let mut slugs = found.clone();
+    slugs.sort();
+    assert_eq!(slugs, ["huge", "small"]);
+    let dest = site.out();
+    with_browser((1280, 900), move |c| async move {
+        let _keep = site;
+        c.goto(&format!("file://{}/index.html", dest.display())).await.unwrap();
+        query(&c, "quantum-marmalade").await;
+        assert_eq!(shown(&c).await, found, "the client trusts a cut body like the Rust engine");
+        no_console_errors(&c, "cut body").await;
+    })
+    .await;
+}
+
 #[test]
 fn an_edit_that_shrinks_the_index_leaves_no_stale_files() {
     use conceptbook::incremental::Session;
