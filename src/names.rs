@@ -180,7 +180,22 @@ fn tag_key_wanted(tag: &str) -> String {
         words.truncate(words[..cut].trim_end_matches('-').len());
         words = format!("{words}-{}", short_hash(tag));
     }
+    // `tags/con.html` is a file Windows cannot hold.
+    if is_windows_device(&words) {
+        words.push_str("-tag");
+    }
     words
+}
+
+/// Whether `name` is a device name on Windows (`con`, `prn`, `aux`, `nul`, `com1`–`com9`,
+/// `lpt1`–`lpt9`): there, no file may be called `con.html` or `con.anything`, so a page of
+/// that name could not be written or checked out.
+pub fn is_windows_device(name: &str) -> bool {
+    matches!(name, "con" | "prn" | "aux" | "nul")
+        || name
+            .strip_prefix("com")
+            .or_else(|| name.strip_prefix("lpt"))
+            .is_some_and(|n| n.len() == 1 && (b'1'..=b'9').contains(&n.as_bytes()[0]))
 }
 
 /// 8 hex digits of the FNV-1a hash of `s`: the same on every machine and every build.

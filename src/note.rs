@@ -228,7 +228,19 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let (refs, headings, warnings) = references(&file, &split, &front)?;
+    let (refs, headings, mut warnings) = references(&file, &split, &front)?;
+    if crate::names::is_windows_device(&slug) {
+        let at = front.slug.as_ref().map_or(Pos { line: 1, column: 1 }, |_| {
+            shift(&file.text, &split, key_pos(&file.text[split.start..split.end], "slug"))
+        });
+        warnings.push(
+            Diagnostic::warning(&file.path, format!("the page `{slug}.html` cannot be written or checked out on Windows"))
+                .at(at)
+                .help(format!(
+                    "`{slug}` is a device name there: if the site is built or cloned on Windows, set `slug = \"{slug}-note\"`"
+                )),
+        );
+    }
     let title_key = crate::names::name_key(&front.title);
     let alias_keys = front.aliases.iter().map(|a| crate::names::name_key(a)).collect();
     Ok(Note {

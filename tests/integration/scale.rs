@@ -626,3 +626,21 @@ fn korean_and_japanese_glossaries_group_by_their_own_initials() {
     assert!(site.read("glossary/か.html").contains("id=\"n7\""), "ガ under か");
     check_links(&site.out());
 }
+
+/// Windows keeps `con`, `aux`, `nul`, `com1`… as device names: no file there may be called
+/// `aux.html` or `tags/con.html`. A note with such a slug is a warning at its file, with the
+/// fix; a tag with such a key gets another key.
+#[test]
+fn names_windows_cannot_hold_are_avoided_or_named() {
+    let site = SiteTest::new()
+        .simple("aux", "辅助损失", "tags = [\"CON\", \"模型\"]", "")
+        .simple("lpt1", "打印", "slug = \"lpt1\"", "")
+        .simple("com10", "不是设备名", "", "");
+    let run = site.build().ok();
+    run.says(&["content/aux.md:1:1: warning: the page `aux.html` cannot be written or checked out on Windows"]);
+    run.says(&["content/lpt1.md:4:1: warning: the page `lpt1.html`", "slug = \"lpt1-note\""]);
+    assert!(!run.stderr.contains("com10.html"), "{}", run.stderr);
+    let tags = site.read("tags.html");
+    assert!(tags.contains("id=\"tag-con-tag\"") && !tags.contains("id=\"tag-con\""), "{tags}");
+    check_links(&site.out());
+}
