@@ -230,9 +230,7 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     }
     let (refs, headings, mut warnings) = references(&file, &split, &front)?;
     if crate::names::is_windows_device(&slug) {
-        let at = front.slug.as_ref().map_or(Pos { line: 1, column: 1 }, |_| {
-            shift(&file.text, &split, key_pos(&file.text[split.start..split.end], "slug"))
-        });
+        let at = slug_key(&file, &split, &front).unwrap_or(Pos { line: 1, column: 1 });
         warnings.push(
             Diagnostic::warning(&file.path, format!("the page `{slug}.html` cannot be written or checked out on Windows"))
                 .at(at)
@@ -304,6 +302,12 @@ fn front_matter(file: &SourceFile, split: &Split) -> Result<FrontMatter, Vec<Dia
     })
 }
 
+/// Where the front matter's `slug =` line is, in file coordinates, when it has one (else
+/// the slug is the file's name).
+fn slug_key(file: &SourceFile, split: &Split, front: &FrontMatter) -> Option<Pos> {
+    front.slug.is_some().then(|| shift(&file.text, split, key_pos(&file.text[split.start..split.end], "slug")))
+}
+
 /// What can be checked inside one file: the slug's form, reserved page names, a title, a
 /// one-line summary, no empty alias.
 fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -> Vec<Diagnostic> {
@@ -316,7 +320,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     };
     let mut diags = Vec::new();
     if slug.len() > MAX_SLUG {
-        let at = front.slug.is_some().then(|| shift(text, split, key_pos(fm_text, "slug")));
+        let at = slug_key(file, split, front);
         diags.push(long_slug(path, text, slug, at));
     } else if !is_slug(slug) {
         let (pos, help) = if front.slug.is_some() {
@@ -335,7 +339,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
         diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
     }
     if is_reserved(slug) {
-        let at = front.slug.is_some().then(|| shift(text, split, key_pos(fm_text, "slug")));
+        let at = slug_key(file, split, front);
         diags.push(reserved_slug(path, text, slug, at));
     }
     let mut problem = |key: &str, message: &str, help: &str| {
