@@ -713,18 +713,10 @@ pub fn term_files(gathered: Gathered, chunks: &[usize], pinyin: bool, labels: &L
     let postings = all_postings(gathered);
     let mut files = BTreeMap::new();
     let mut shards: Vec<&str> = Vec::new();
-    let mut start = 0;
-    while start < postings.len() {
-        let mut end = start;
-        let mut size = 0;
-        while end < postings.len() && (size < SHARD_BYTES || end == start) {
-            size += postings[end].term.len() + postings[end].list.len() + 6;
-            end += 1;
-        }
+    for range in runs(postings.iter().map(|p| p.term.len() + p.list.len() + 6), SHARD_BYTES) {
         let k = shards.len();
-        shards.push(if k == 0 { "" } else { &postings[start].term });
-        files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[start..end]));
-        start = end;
+        shards.push(if k == 0 { "" } else { &postings[range.start].term });
+        files.insert(format!("search/terms-{k}.js"), shard_js(k, &postings[range]));
     }
     let fuzzy_parts = fuzzy_files(&postings, &mut files);
     let pinyin = pinyin.then(|| {
@@ -797,6 +789,24 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
 /// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
 /// the client reads every part of the keys it needs. The files go into `files`; returns
 /// each key's part count.
+/// Consecutive runs of items of these `sizes`, each closed by the item that brings it to
+/// `limit` or past: the term shards and the typo vocabulary's parts.
+fn runs(sizes: impl IntoIterator<Item = usize>, limit: usize) -> Vec<std::ops::Range<usize>> {
+    let (mut out, mut start, mut size, mut len) = (Vec::new(), 0, 0, 0);
+    for (i, n) in sizes.into_iter().enumerate() {
+        size += n;
+        len = i + 1;
+        if size >= limit {
+            out.push(start..len);
+            (start, size) = (len, 0);
+        }
+    }
+    if len > start {
+        out.push(start..len);
+    }
+    out
+}
+
 fn fuzzy_files(postings: &[Posting], files: &mut BTreeMap<String, Vec<u8>>) -> BTreeMap<String, usize> {
     let mut by_key: BTreeMap<String, Vec<Weighted>> = BTreeMap::new();
     for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
@@ -808,21 +818,10 @@ fn fuzzy_files(postings: &[Posting], files: &mut BTreeMap<String, Vec<u8>>) -> B
     let mut parts: Vec<(&str, usize, &[Weighted])> = Vec::new();
     let mut counts = BTreeMap::new();
     for (key, words) in &by_key {
-        let mut start = 0;
-        let mut k = 0;
-        while start < words.len() {
-            let mut end = start;
-            let mut size = 0;
-            while end < words.len() && (size < FUZZY_PART_BYTES || end == start) {
-                // the word, its quotes and comma, its weight (a few digits)
-                size += words[end].0.len() + 6;
-                end += 1;
-            }
-            parts.push((key, k, &words[start..end]));
-            k += 1;
-            start = end;
-        }
-        counts.insert(key.clone(), k);
+        // the word, its quotes and comma, its weight (a few digits)
+        let ranges = runs(words.iter().map(|w| w.0.len() + 6), FUZZY_PART_BYTES);
+        counts.insert(key.clone(), ranges.len());
+        parts.extend(ranges.into_iter().enumerate().map(|(k, r)| (key.as_str(), k, &words[r])));
     }
     let written: Vec<(String, Vec<u8>)> = parts
         .into_par_iter()
