@@ -267,15 +267,13 @@ fn run(root: &Path, site_url: Option<String>, keep_terms: bool) -> Result<Built,
     let Prepared { files, site, theme, warnings, mut timings } = prepare(root, site_url)?;
     let mut search = keep_terms.then(search::Cache::default);
     let mut print = keep_terms.then(render::PrintCache::default);
-    let rendered = timings.time("render", || match (search.as_mut(), print.as_mut()) {
-        (Some(search), Some(print)) => render_kept(&site, &theme, search, print),
-        _ => render(&site, &theme, None),
-    });
-    let output = match rendered {
+    let mut unkept = render::PrintCache::default();
+    let rendered = timings
+        .time("render", || render::site_warned(&site, &theme, search.as_mut(), print.as_mut().unwrap_or(&mut unkept)));
+    let (output, large) = match rendered {
         Ok(o) => o,
         Err(d) => return Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
     };
-    let large = render::large_files(&site, output.iter().map(|(p, b)| (p, b.len())));
     let warnings = sorted(warnings.into_iter().chain(large).collect());
     Ok(Built { files, theme, site, output, search, print, warnings, timings })
 }

@@ -49,7 +49,17 @@ pub fn site_kept(
     cache: Option<&mut search::Cache>,
     print: &mut PrintCache,
 ) -> Result<Output, Vec<Diagnostic>> {
-    in_memory(|sink| site_into(site, theme, cache, print, sink)).map(|(out, _)| out)
+    site_warned(site, theme, cache, print).map(|(out, _)| out)
+}
+
+/// [`site_kept`], with the warnings of [`site_into`].
+pub fn site_warned(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&mut search::Cache>,
+    print: &mut PrintCache,
+) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+    in_memory(|sink| site_into(site, theme, cache, print, sink))
 }
 
 /// Renders the whole site with compiled templates into `sink`, each file as soon as it is
@@ -72,13 +82,9 @@ pub fn site_into(
     let sections = note_pages_into(site, theme, &ids, &sink)?;
     index_pages_into(site, theme, &sink)?;
     *print = PrintCache::default();
-    let diags = Renderer::new(site, theme).print_into(print, sections, false, &sink);
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    Renderer::new(site, theme).print_into(print, sections, false, &sink)?;
     add_files(site, &theme.assets, &sink);
-    let large = sink.large.into_inner().unwrap_or_else(PoisonError::into_inner);
-    Ok(large_files(site, large.iter().map(|(p, n)| (p, *n))))
+    Ok(large_files(site, sink.large.into_inner().unwrap_or_else(PoisonError::into_inner)))
 }
 
 /// A sink that also notes the path of every page put into it, for the sitemap, and every
@@ -105,11 +111,10 @@ impl Sink for Listed<'_> {
 /// to stay under it; only one note's own text can pass it.
 pub const MAX_FILE: usize = 1024 * 1024;
 
-/// A warning for each of `files` (path, bytes) over [`MAX_FILE`]: on a note's own page,
-/// at the note's file; on another file (the print part that holds such a note), at that
-/// file. Sorted by path, so the report is the same on every build.
-pub fn large_files<'a>(site: &Site, files: impl IntoIterator<Item = (&'a RelPath, usize)>) -> Vec<Diagnostic> {
-    let mut large: Vec<(&RelPath, usize)> = files.into_iter().filter(|&(_, n)| n > MAX_FILE).collect();
+/// A warning for each of the `large` files (path, bytes) over [`MAX_FILE`]: on a note's
+/// own page, at the note's file; on another file (the print part that holds such a note),
+/// at that file. Sorted by path, so the report is the same on every build.
+fn large_files(site: &Site, mut large: Vec<(RelPath, usize)>) -> Vec<Diagnostic> {
     large.sort();
     let mib = |n: usize| format!("{:.1} MiB", n as f64 / MAX_FILE as f64);
     large
@@ -122,7 +127,7 @@ pub fn large_files<'a>(site: &Site, files: impl IntoIterator<Item = (&'a RelPath
                     format!("this note's page `{path}` is {} ({n} bytes), over the 1 MiB a page should stay under", mib(n)),
                 )
                 .help("split the note into several notes (children with `parent`): a reader's browser loads the page whole"),
-                None => Diagnostic::warning(path, format!("the output file `{path}` is {} ({n} bytes), over 1 MiB", mib(n)))
+                None => Diagnostic::warning(&path, format!("the output file `{path}` is {} ({n} bytes), over 1 MiB", mib(n)))
                     .help("it holds a note that is too long: see the warning about that note's page"),
             }
         })
@@ -144,6 +149,11 @@ fn put_pages(sink: &dyn Sink, pages: impl IntoIterator<Item = PageResult>) -> Re
             Err(d) => diags.extend(d),
         }
     }
+    failed_if_any(diags)
+}
+
+/// `Ok` when no problem was found, else every problem.
+fn failed_if_any(diags: Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
     if diags.is_empty() {
         Ok(())
     } else {
@@ -217,11 +227,7 @@ fn index_pages_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), V
     let maps: Vec<Vec<Diagnostic>> =
         (0..r.plan.maps.len()).into_par_iter().map(|m| put_pages(sink, [r.map(m)]).err().unwrap_or_default()).collect();
     diags.extend(maps.into_iter().flatten());
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(diags)
-    }
+    failed_if_any(diags)
 }
 
 /// The print pages after the notes of `dirty` (their new sections) changed: with the
@@ -235,14 +241,7 @@ pub fn print_pages(
     dirty: PrintSections,
 ) -> Result<(Output, usize), Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
-    let (pages, ()) = in_memory(|sink| {
-        let diags = r.print_into(cache, dirty, true, sink);
-        if diags.is_empty() {
-            Ok(())
-        } else {
-            Err(diags)
-        }
-    })?;
+    let (pages, ()) = in_memory(|sink| r.print_into(cache, dirty, true, sink))?;
     Ok((pages, cache.part_count()))
 }
 

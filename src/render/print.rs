@@ -8,7 +8,7 @@
 //! pass [`PART_BUDGET`] is split into `print.html`, `print-2.html`, … at note boundaries,
 //! and a link to a note in another part names that part's file.
 
-use super::{put_pages, Base, Labels, PageResult, PrintSections, Renderer};
+use super::{failed_if_any, put_pages, Base, Labels, PageResult, PrintSections, Renderer};
 use crate::error::Diagnostic;
 use crate::graph::NoteId;
 use crate::html::escape as escape_html;
@@ -16,6 +16,7 @@ use crate::output::Sink;
 use crate::paths::RelPath;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const PRINT: &str = "print.html";
@@ -73,18 +74,23 @@ struct Section<'a> {
     number: &'a str,
     title: &'a str,
     summary: &'a str,
-    body: String,
+    body: Cow<'a, str>,
 }
 
 /// A note's print section, deflated (zlib's fastest level) when it is long. Every section
 /// waits until all are made, for the cut into parts: kept as text, they held every body a
 /// second time (10,000 notes with three code blocks each: 200 MB of highlighted HTML).
 /// Short sections stay text: deflating them costs more time than their memory is worth.
-#[derive(Debug, Default, Clone)]
-pub struct Packed {
-    len: usize,
-    bytes: Vec<u8>,
-    deflated: bool,
+#[derive(Debug, Clone)]
+pub enum Packed {
+    Text(String),
+    Deflated { len: usize, bytes: Vec<u8> },
+}
+
+impl Default for Packed {
+    fn default() -> Packed {
+        Packed::Text(String::new())
+    }
 }
 
 /// Sections longer than this are deflated.
@@ -93,26 +99,35 @@ const DEFLATE_ABOVE: usize = 8 * 1024;
 impl Packed {
     pub fn new(text: String) -> Packed {
         use std::io::Write;
-        let len = text.len();
-        if len <= DEFLATE_ABOVE {
-            return Packed { len, bytes: text.into_bytes(), deflated: false };
+        if text.len() <= DEFLATE_ABOVE {
+            return Packed::Text(text);
         }
         let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
         z.write_all(text.as_bytes()).expect("writes to memory");
-        Packed { len, bytes: z.finish().expect("writes to memory"), deflated: true }
+        Packed::Deflated { len: text.len(), bytes: z.finish().expect("writes to memory") }
+    }
+
+    /// The section's length as text: what decides where the parts are cut.
+    fn len(&self) -> usize {
+        match self {
+            Packed::Text(t) => t.len(),
+            Packed::Deflated { len, .. } => *len,
+        }
     }
 
     /// The section's text again.
-    fn text(&self) -> String {
+    fn text(&self) -> Cow<'_, str> {
         use std::io::Read;
-        if !self.deflated {
-            return String::from_utf8(self.bytes.clone()).expect("a section is text");
+        match self {
+            Packed::Text(t) => Cow::Borrowed(t),
+            Packed::Deflated { len, bytes } => {
+                let mut out = String::with_capacity(*len);
+                flate2::read::DeflateDecoder::new(&bytes[..])
+                    .read_to_string(&mut out)
+                    .expect("a section deflated by Packed::new inflates");
+                Cow::Owned(out)
+            }
         }
-        let mut out = String::with_capacity(self.len);
-        flate2::read::DeflateDecoder::new(&self.bytes[..])
-            .read_to_string(&mut out)
-            .expect("a section deflated by Packed::new inflates");
-        out
     }
 }
 
@@ -120,9 +135,6 @@ impl Packed {
 /// edited notes' sections, and the parts that hold them, are rendered again.
 #[derive(Debug, Default)]
 pub struct PrintCache {
-    /// Each note's section rendered as if the print page were one file: the sizes that
-    /// decide where the parts are cut.
-    sizes: Vec<usize>,
     /// Each note's part (1-based).
     parts: Vec<usize>,
     /// Each note's section as if the print page were one file (a split page's links to
@@ -149,16 +161,16 @@ impl Renderer<'_> {
         mut sections: PrintSections,
         dirty: bool,
         sink: &dyn Sink,
-    ) -> Vec<Diagnostic> {
+    ) -> Result<(), Vec<Diagnostic>> {
         let site = self.site;
         if !site.config.print {
             *cache = PrintCache::default();
-            return Vec::new();
+            return Ok(());
         }
         let n = site.notes.len();
         let order = &site.graph.reading_order;
         let numbers = &self.numbers;
-        let kept = cache.whole.len() == n && cache.sizes.len() == n;
+        let kept = cache.whole.len() == n;
         if dirty && !kept {
             // Nothing kept (a failed rebuild emptied it): the other notes' sections again.
             let given: BTreeSet<NoteId> = sections.iter().map(|(id, _)| *id).collect();
@@ -169,18 +181,19 @@ impl Renderer<'_> {
         }
         let dirty = dirty && kept;
         if !dirty {
-            cache.sizes = vec![0; n];
             cache.whole = vec![Packed::default(); n];
         }
         let changed: Vec<NoteId> = sections.iter().map(|(id, _)| *id).collect();
         for (id, body) in sections {
-            cache.sizes[id] = body.len;
             cache.whole[id] = body;
         }
         // Cut into parts at note boundaries.
         let mut part_of = vec![1usize; n];
-        let parts =
-            super::bounded::cuts(order.iter().map(|&id| self.print_cost(id, cache.sizes[id])), usize::MAX, PART_BUDGET);
+        let parts = super::bounded::cuts(
+            order.iter().map(|&id| self.print_cost(id, cache.whole[id].len())),
+            usize::MAX,
+            PART_BUDGET,
+        );
         for (k, range) in parts.iter().enumerate() {
             for &id in &order[range.clone()] {
                 part_of[id] = k + 1;
@@ -218,26 +231,30 @@ impl Renderer<'_> {
         let diags: Vec<Vec<Diagnostic>> = members
             .into_par_iter()
             .map(|(n, ids)| {
-                // A split page's links to notes in other parts name their file.
-                let sections = ids
-                    .iter()
-                    .map(|&id| {
-                        let note = &site.notes[id];
-                        let whole = cache.whole[id].text();
-                        Section {
-                            slug: &note.slug,
-                            number: &numbers[id],
-                            title: note.title(),
-                            summary: note.front.summary.trim(),
-                            body: if part_count == 1 { whole } else { link_parts(&whole, site, &cache.parts, n) },
-                        }
-                    })
-                    .collect();
+                let sections = self.part_sections(cache, n, part_count, &ids);
                 let part = self.print_part(n, part_count, if n == 1 { &toc } else { &[] }, sections);
                 put_pages(sink, [part]).err().unwrap_or_default()
             })
             .collect();
-        diags.into_iter().flatten().collect()
+        failed_if_any(diags.into_iter().flatten().collect())
+    }
+
+    /// The sections of the notes `ids` in part `n` of `count`, from `cache`. A split page's
+    /// links to notes in other parts name their file.
+    fn part_sections<'a>(&'a self, cache: &'a PrintCache, n: usize, count: usize, ids: &[NoteId]) -> Vec<Section<'a>> {
+        ids.iter()
+            .map(|&id| {
+                let note = &self.site.notes[id];
+                let whole = cache.whole[id].text();
+                Section {
+                    slug: &note.slug,
+                    number: &self.numbers[id],
+                    title: note.title(),
+                    summary: note.front.summary.trim(),
+                    body: if count == 1 { whole } else { Cow::Owned(link_parts(&whole, self.site, &cache.parts, n)) },
+                }
+            })
+            .collect()
     }
 
     /// What a note's section of `body` bytes costs a print part: it also costs its heading,
