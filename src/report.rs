@@ -23,21 +23,54 @@ pub fn color_on_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Prints every diagnostic, numbered, with its source line, then a count line.
+/// Prints the diagnostics, numbered, with their source lines (at most [`PER_KIND`] of each
+/// kind), then a count line.
 pub fn diagnostics(out: &mut dyn Write, diags: &[Diagnostic], root: &Path, color: bool) -> std::io::Result<()> {
     out.write_all(render(diags, root, color).as_bytes())
 }
+
+/// How many diagnostics of one kind (see [`kind_of`]) are printed in full. Ten thousand
+/// imported notes with one problem in common (no links to them, the same title) printed
+/// ten thousand times six lines, and hid every other problem in the scroll; past this many,
+/// a line says how many more there are of that kind and `check --format json` lists them.
+pub const PER_KIND: usize = 25;
 
 /// The text [`diagnostics`] prints.
 pub fn render(diags: &[Diagnostic], root: &Path, color: bool) -> String {
     let mut sources = Sources { root, files: HashMap::new() };
     let mut text = String::new();
+    // Each kind in the order it first comes: how many of it there are, and its first message.
+    let mut kinds: Vec<(usize, &Diagnostic)> = Vec::new();
+    let mut kind_index: HashMap<(Severity, String), usize> = HashMap::new();
     for (i, d) in diags.iter().enumerate() {
+        let k = *kind_index.entry((d.severity, kind_of(&d.message))).or_insert_with(|| {
+            kinds.push((0, d));
+            kinds.len() - 1
+        });
+        kinds[k].0 += 1;
+        if kinds[k].0 > PER_KIND {
+            continue;
+        }
         text.push_str(&header(i + 1, diags.len(), d, color));
         text.push('\n');
         let line = (d.line > 0).then(|| sources.line(&d.path, d.line)).flatten();
         text.push_str(&body(d, line.as_deref(), color));
         text.push('\n');
+    }
+    let mut hidden = false;
+    for &(n, first) in kinds.iter().filter(|(n, _)| *n > PER_KIND) {
+        let severity = if first.is_error() { "error" } else { "warning" };
+        let more = n - PER_KIND;
+        let line =
+            format!("... and {more} more {severity}{} like: {}", if more == 1 { "" } else { "s" }, first.message);
+        text.push_str(&paint(color, Style::new().bold(), &line));
+        text.push('\n');
+        hidden = true;
+    }
+    if hidden {
+        text.push_str(&format!(
+            "(at most {PER_KIND} of each kind are shown; `conceptbook check --format json` lists every one)\n\n"
+        ));
     }
     if !diags.is_empty() {
         let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -47,6 +80,27 @@ pub fn render(diags: &[Diagnostic], root: &Path, color: bool) -> String {
         text.push('\n');
     }
     text
+}
+
+/// A diagnostic's message with its particulars taken out: what is in backticks, and every
+/// word with a path or a number in it. `title `Overview` is also the title of
+/// content/n0.md` and the same message about another note are one kind.
+fn kind_of(message: &str) -> String {
+    let mut shape = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        if i % 2 == 1 {
+            shape.push_str("`…`");
+            continue;
+        }
+        for (j, word) in part.split(' ').enumerate() {
+            if j > 0 {
+                shape.push(' ');
+            }
+            let particular = word.contains(['/', '\\']) || word.chars().any(|c| c.is_ascii_digit());
+            shape.push_str(if particular { "…" } else { word });
+        }
+    }
+    shape
 }
 
 const ERROR: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightRed)));
@@ -241,6 +295,15 @@ mod tests {
             std::fs::write(p, text).unwrap();
         }
         t
+    }
+
+    #[test]
+    fn a_kind_is_the_message_without_its_particulars() {
+        let a = kind_of("title `Overview` is also the title of content/n0.md");
+        assert_eq!(a, "title `…` is also the title of …");
+        assert_eq!(a, kind_of("title `概览` is also the title of content/sub/x.md"));
+        assert_ne!(kind_of("link `x` names no note"), kind_of("parent `x` names no note"));
+        assert_eq!(kind_of("a page of 1.2 MB"), kind_of("a page of 3.4 MB"));
     }
 
     #[test]

@@ -173,6 +173,30 @@ fn duplicate_alias_is_a_warning() {
 }
 
 #[test]
+fn many_problems_of_one_kind_are_counted_not_all_printed() {
+    // An imported set of notes, each with a problem the others share (an unknown key) and
+    // one note with a problem of its own: the shared kind is printed 25 times and then
+    // counted, and the other one still shows, above the total.
+    let mut site = base();
+    for i in 0..60 {
+        site = site.simple(&format!("n{i:02}"), &format!("名{i}"), "parent = \"peft\"\nauthor = \"x\"", "");
+    }
+    let site = site.simple("lone", "孤", "parent = \"petf\"", "");
+    let run = fails(&site, &["content/lone.md:4:11: error: parent `petf` names no note", "61 errors"]);
+    assert_eq!(run.stderr.matches("error: unknown front matter key `author`").count(), 25, "{}", run.stderr);
+    run.says(&[
+        "[1/61] content/lone.md",
+        "[26/61] content/n24.md",
+        "... and 35 more errors like: unknown front matter key `author`",
+        "`conceptbook check --format json` lists every one",
+    ]);
+    assert!(!run.stderr.contains("content/n25.md"), "{}", run.stderr);
+    // JSON keeps every one.
+    let json = site.run(&["check", "--format", "json"]);
+    assert_eq!(json.stdout.matches("unknown front matter key `author`").count(), 60);
+}
+
+#[test]
 fn parent_cycle() {
     let site = SiteTest::new().simple("a", "甲", "parent = \"c\"", "").simple("b", "乙", "parent = \"a\"", "").simple(
         "c",
