@@ -9,7 +9,7 @@
 
 use crate::config::{key_pos, Config};
 use crate::error::{suggest, Diagnostic, Pos, Suggester};
-use crate::names::{name_key, RefKind};
+use crate::names::{find_heading, name_key, RefKind};
 use crate::note::{Home, Note, Ref};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -356,7 +356,7 @@ fn orphans(notes: &[Arc<Note>], graph: &Graph, diags: &mut Vec<Diagnostic>) {
                 )
                 .at(pos)
                 .spanning(pos.rest_of_line(&notes[id].source))
-                .help("set `parent = \"...\"` or link to it from a related note"),
+                .help(format!("set `{}` or link to it from a related note", notes[id].fence().set("parent", "..."))),
             );
         }
     }
@@ -387,7 +387,10 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
             diags.push(
                 Diagnostic::error(&note.path, format!("slug `{}` is already used by {}", note.slug, notes[first].path))
                     .at(Pos { line: 1, column: 1 })
-                    .help("slugs are unique: rename one of the files or set `slug = \"...\"` in its front matter"),
+                    .help(format!(
+                        "slugs are unique: rename one of the files or set `{}` in its front matter",
+                        note.fence().set("slug", "...")
+                    )),
             );
         } else {
             graph.by_slug.insert(note.slug.clone(), id);
@@ -587,7 +590,7 @@ fn resolve_ref(
         let (message, help) = if known.is_draft(r) {
             (
                 format!("{what} `{}` points to a draft", r.target),
-                Some("publish it (remove `draft = true`) or remove the reference".to_string()),
+                Some("publish it (remove its `draft` line) or remove the reference".to_string()),
             )
         } else if r.kind == RefKind::File {
             (format!("{what} to `{}`: no such note file", r.target), known.hint(true, &r.target))
@@ -599,7 +602,7 @@ fn resolve_ref(
     };
     if let Some(anchor) = &r.anchor {
         let headings = &notes[id].headings;
-        if !headings.iter().any(|h| &h.id == anchor) {
+        if find_heading(headings, anchor).is_none() {
             let help = suggest(anchor, headings.iter().map(|h| h.id.as_str()))
                 .map(|a| format!("did you mean `#{a}`?"))
                 .or_else(|| {

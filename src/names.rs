@@ -105,6 +105,15 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// The heading an anchor names: by its id (`#lora-原理`), else by its text as Obsidian
+/// writes it (`[[LoRA#LoRA 原理]]`), made into an id the way [`slugify`] makes every id.
+pub fn find_heading<'h>(headings: &'h [Heading], anchor: &str) -> Option<&'h Heading> {
+    headings.iter().find(|h| h.id == anchor).or_else(|| {
+        let id = slugify(anchor);
+        headings.iter().find(|h| h.id == id)
+    })
+}
+
 /// [`slugify`] without its fallback: empty for a text with no letter or digit.
 fn slug_words(text: &str) -> String {
     let mut out = String::new();

@@ -83,6 +83,15 @@ impl Note {
     pub fn title(&self) -> &str {
         &self.front.title
     }
+
+    /// How its front matter is written (a note always has front matter).
+    pub fn fence(&self) -> Fence {
+        if self.source.starts_with(Fence::Yaml.marker()) {
+            Fence::Yaml
+        } else {
+            Fence::Toml
+        }
+    }
 }
 
 /// The home page body (`content/index.md`): Markdown with no front matter.
@@ -185,6 +194,15 @@ impl Fence {
             Fence::Yaml => "---",
         }
     }
+
+    /// A front-matter line setting `key` to the string `value`, as this fence writes it
+    /// (`slug = "x"` or `slug: x`): what a help tells the author to write.
+    pub fn set(self, key: &str, value: &str) -> String {
+        match self {
+            Fence::Toml => format!("{key} = \"{value}\""),
+            Fence::Yaml => format!("{key}: {value}"),
+        }
+    }
 }
 
 /// Where the front matter and body are, as byte offsets.
@@ -232,11 +250,15 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     if crate::names::is_windows_device(&slug) {
         let at = slug_key(&file, &split, &front).unwrap_or(Pos { line: 1, column: 1 });
         warnings.push(
-            Diagnostic::warning(&file.path, format!("the page `{slug}.html` cannot be written or checked out on Windows"))
-                .at(at)
-                .help(format!(
-                    "`{slug}` is a device name there: if the site is built or cloned on Windows, set `slug = \"{slug}-note\"`"
-                )),
+            Diagnostic::warning(
+                &file.path,
+                format!("the page `{slug}.html` cannot be written or checked out on Windows"),
+            )
+            .at(at)
+            .help(format!(
+                "`{slug}` is a device name there: if the site is built or cloned on Windows, set `{}`",
+                split.fence.set("slug", &format!("{slug}-note"))
+            )),
         );
     }
     let title_key = crate::names::name_key(&front.title);
@@ -321,7 +343,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     let mut diags = Vec::new();
     if slug.len() > MAX_SLUG {
         let at = slug_key(file, split, front);
-        diags.push(long_slug(path, text, slug, at));
+        diags.push(long_slug(path, text, slug, at, split.fence));
     } else if !is_slug(slug) {
         let (pos, help) = if front.slug.is_some() {
             (
@@ -332,7 +354,11 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
         } else {
             (
                 Pos { line: 1, column: 1 },
-                format!("rename the file to `{}.md` or set `slug = \"{}\"`", slugify_ascii(slug), slugify_ascii(slug)),
+                format!(
+                    "rename the file to `{0}.md` or set `{1}`",
+                    slugify_ascii(slug),
+                    split.fence.set("slug", &slugify_ascii(slug))
+                ),
             )
         };
         let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
@@ -340,7 +366,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     }
     if is_reserved(slug) {
         let at = slug_key(file, split, front);
-        diags.push(reserved_slug(path, text, slug, at));
+        diags.push(reserved_slug(path, text, slug, at, split.fence));
     }
     let mut problem = |key: &str, message: &str, help: &str| {
         let (pos, span) = line_of(key);
@@ -547,7 +573,7 @@ pub fn is_reserved(slug: &str) -> bool {
 
 /// A slug too long to name a file: at its `slug =` line, or at the top of the file when the
 /// slug is the file's name. The message shows its start, not all of it.
-fn long_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
+fn long_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>, fence: Fence) -> Diagnostic {
     let start: String = slug.chars().take(40).collect();
     let message = format!("the slug `{start}…` is {} bytes long; a slug may be at most {MAX_SLUG}", slug.len());
     let short = short_slug(slug);
@@ -556,25 +582,25 @@ fn long_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> D
         Some(pos) => Diagnostic::error(path, message)
             .at(pos)
             .spanning(pos.rest_of_line(text))
-            .help(format!("{why}: shorten it, e.g. `slug = \"{short}\"`")),
+            .help(format!("{why}: shorten it, e.g. `{}`", fence.set("slug", &short))),
         None => Diagnostic::error(path, message)
             .at(Pos { line: 1, column: 1 })
-            .help(format!("{why}: rename the file to `{short}.md` or set `slug = \"{short}\"`")),
+            .help(format!("{why}: rename the file to `{short}.md` or set `{}`", fence.set("slug", &short))),
     }
 }
 
 /// A note whose slug names a generated page: at its `slug =` line, or at the top of the
 /// file when the slug comes from the file's name.
-fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>) -> Diagnostic {
-    let better = format!("{slug}-note");
+fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>, fence: Fence) -> Diagnostic {
+    let better = fence.set("slug", &format!("{slug}-note"));
     let message = format!("the slug `{slug}` is reserved for conceptbook's own {slug} page");
     match slug_key {
         Some(pos) => Diagnostic::error(path, message)
             .at(pos)
             .spanning(pos.rest_of_line(text))
-            .help(format!("choose another slug, e.g. `slug = \"{better}\"`")),
+            .help(format!("choose another slug, e.g. `{better}`")),
         None => Diagnostic::error(path, message).at(Pos { line: 1, column: 1 }).help(format!(
-            "rename the file or set another slug in its front matter, e.g. `slug = \"{better}\"`; reserved: {}, print-2, print-3, …",
+            "rename the file or set another slug in its front matter, e.g. `{better}`; reserved: {}, print-2, print-3, …",
             RESERVED_SLUGS.join(", ")
         )),
     }

@@ -14,7 +14,7 @@ use crate::graphmap::{self, Plan};
 use crate::html::escape;
 use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
-use crate::names::{note_page, Heading, RefKind};
+use crate::names::{find_heading, note_page, Heading, RefKind};
 use crate::note::Ref;
 use crate::output::{Output, Sink};
 use crate::paths::RelPath;
@@ -646,9 +646,12 @@ impl Linker for PageLinker<'_> {
         let mut href = self.page.href_to(&note_page(&note.slug));
         let mut text = note.title().to_string();
         if let Some(a) = anchor {
-            href = format!("{href}#{a}");
-            if let Some(h) = note.headings.iter().find(|h| h.id == a) {
-                text = format!("{} › {}", note.title(), h.text);
+            match find_heading(&note.headings, a) {
+                Some(h) => {
+                    href = format!("{href}#{}", h.id);
+                    text = format!("{} › {}", note.title(), h.text);
+                }
+                None => href = format!("{href}#{a}"),
             }
         }
         Some(LinkTarget { href, slug: note.slug.clone(), text })

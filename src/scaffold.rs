@@ -122,7 +122,7 @@ fn resolve_parent(notes: &[Arc<Note>], name: &str) -> Result<String, Diagnostic>
         .chain(published.iter().map(|n| n.title()))
         .chain(published.iter().flat_map(|n| n.front.aliases.iter().map(String::as_str)));
     let help = match (draft, suggest(name, names)) {
-        (Some(d), _) => Some(format!("{} is a draft: publish it first (remove `draft = true`)", d.path)),
+        (Some(d), _) => Some(format!("{} is a draft: publish it first (remove its `draft` line)", d.path)),
         (None, Some(s)) => Some(format!("did you mean `{s}`?")),
         (None, None) if published.is_empty() => Some("the site has no notes yet: create the parent first".to_string()),
         (None, None) => None,

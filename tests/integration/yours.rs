@@ -65,6 +65,45 @@ fn yaml_errors_name_file_line_and_column() {
     site.build().failed().says(&["content/lora.md:1:1: error: missing required key `summary`", "summary: ..."]);
 }
 
+#[test]
+fn a_help_for_a_yaml_note_is_written_in_yaml() {
+    // An Obsidian file name is no slug: the fix is given in the note's own syntax.
+    let site =
+        SiteTest::peft_chain().file("content/My Note.md", "---\ntitle: My Note\nsummary: s\nparent: peft\n---\n");
+    site.build()
+        .failed()
+        .says(&["content/My Note.md:1:1: error: `My Note` is not a valid slug", "or set `slug: my-note`"]);
+    let run = site.file("content/My Note.md", "+++\ntitle = \"My Note\"\nsummary = \"s\"\n+++\n").build().failed();
+    run.says(&["or set `slug = \"my-note\"`"]);
+    // The orphan warning, the reserved slug and the Windows device name alike.
+    let site = yaml_note(SiteTest::peft_chain(), "alone", "title: Alone\nsummary: s", "");
+    site.build().ok().says(&["`alone` is an orphan", "set `parent: ...`"]);
+    let site = yaml_note(SiteTest::peft_chain(), "x", "title: X\nsummary: s\nslug: print\nparent: peft", "");
+    site.build().failed().says(&["e.g. `slug: print-note`"]);
+    let site = yaml_note(SiteTest::peft_chain(), "aux", "title: X\nsummary: s\nparent: peft", "");
+    site.build().ok().says(&["set `slug: aux-note`"]);
+}
+
+#[test]
+fn a_link_may_name_a_heading_by_its_text_as_obsidian_writes_it() {
+    let site = SiteTest::peft_chain()
+        .note("lora", "title = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"", "## Low-Rank Update\n\n## 常见 误解\n")
+        .note(
+            "qlora",
+            "title = \"QLoRA\"\nsummary = \"s\"\nparent = \"lora\"",
+            "见 [[LoRA#Low-Rank Update]]、[[lora#常见 误解|误解]] 和 [[lora#low-rank-update]]。",
+        );
+    site.build().ok();
+    let html = site.read("qlora.html");
+    assert_eq!(html.matches("href=\"lora.html#low-rank-update\"").count(), 2, "{html}");
+    assert!(html.contains("href=\"lora.html#常见-误解\""), "{html}");
+    assert!(html.contains(">LoRA › Low-Rank Update</a>"), "{html}");
+    // A text that is no heading is still an error, with the ids it could mean.
+    let site =
+        site.note("qlora", "title = \"QLoRA\"\nsummary = \"s\"\nparent = \"lora\"", "见 [[LoRA#Low Rank Updates]]。");
+    site.build().failed().says(&["error: `lora` has no heading `#Low Rank Updates`", "#low-rank-update"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
