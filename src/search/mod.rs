@@ -136,12 +136,17 @@ pub fn index_cached(site: &Site, labels: &Labels, cache: Option<&mut Cache>) -> 
         }
         // A build works the terms out a batch of notes at a time and keeps only their hits:
         // every note's terms at once were most of a large build's peak memory.
+        // Each batch's notes (their plain text above all) go as soon as their hits are in.
         None => {
-            for batch in docs.chunks(TERM_BATCH) {
+            let mut docs = docs.into_iter();
+            loop {
+                let batch: Vec<Arc<Doc>> = docs.by_ref().take(TERM_BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
                 let terms: Vec<index::DocTerms> = batch.par_iter().map(|d| index::doc_terms(d, pinyin)).collect();
                 gathered.add(&terms.iter().collect::<Vec<_>>());
             }
-            drop(docs);
         }
     }
     files.extend(index::term_files(gathered, &chunks, pinyin, labels));
