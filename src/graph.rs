@@ -251,7 +251,10 @@ fn resolve_all(
             };
             graph.link_count += 1;
             if target == id {
-                diags.push(self_reference(note, r));
+                // A link to one of its own headings (`[[#Setup]]`, `[[lora#setup]]`) is fine.
+                if r.anchor.is_none() || r.kind == RefKind::Parent {
+                    diags.push(self_reference(note, r));
+                }
                 continue;
             }
             match r.kind {

@@ -97,13 +97,14 @@ pub fn scan(body: &str) -> Scan {
 fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
     match link_type {
         LinkType::WikiLink { .. } => {
-            let (target, anchor) = split_anchor(dest);
+            // In a table Obsidian writes `[[note\|text]]`, since a bare `|` would end the cell.
+            let (target, anchor) = split_anchor(dest.strip_suffix('\\').unwrap_or(dest));
             Some(BodyRef { offset, len: 0, kind: RefKind::Wiki, target, anchor })
         }
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
             let is_relative = !path.contains(':') && !path.starts_with('/');
-            (is_relative && path.ends_with(".md")).then(|| BodyRef {
+            (is_relative && crate::names::is_note_file(&path)).then(|| BodyRef {
                 offset,
                 len: 0,
                 kind: RefKind::File,

@@ -14,6 +14,14 @@ pub enum RefKind {
     File,
 }
 
+/// Whether a file name is a note's: `.md` or `.markdown`, in any case (`Notes.MD`, as
+/// Windows and Hugo users have them). Any other file under content/ is no note.
+pub fn is_note_file(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && (ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+    })
+}
+
 /// A heading of a body, with its final id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {

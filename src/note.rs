@@ -246,7 +246,11 @@ pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let (refs, headings, mut warnings) = references(&file, &split, &front)?;
+    let (mut refs, headings, mut warnings) = references(&file, &split, &front)?;
+    // `[[#Setup]]`, Obsidian's link to a heading of the same note.
+    for r in refs.iter_mut().filter(|r| r.kind == RefKind::Wiki && r.target.is_empty() && r.anchor.is_some()) {
+        r.target = slug.clone();
+    }
     if crate::names::is_windows_device(&slug) {
         let at = slug_key(&file, &split, &front).unwrap_or(Pos { line: 1, column: 1 });
         warnings.push(
@@ -526,7 +530,14 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     // The span covers the string as written; point at its first character, past a quote.
     let start = toml_start + s.span().start;
     let start = if text[start..].starts_with(['"', '\'']) { start + 1 } else { start };
-    let (target, anchor) = split_anchor(s.get_ref());
+    // Obsidian's Properties write a picked note as a link, `parent: "[[Machine Learning]]"`
+    // or `"[[ml|ML]]"`: the link's target is the name.
+    let written = s.get_ref().trim();
+    let name = match written.strip_prefix("[[").and_then(|w| w.strip_suffix("]]")) {
+        Some(inner) => inner.split('|').next().unwrap_or(inner),
+        None => written,
+    };
+    let (target, anchor) = split_anchor(name);
     Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 

@@ -641,7 +641,13 @@ impl Linker for PageLinker<'_> {
             RefKind::File => self.source.parent().join(target).to_string(),
             _ => target.to_string(),
         };
-        let id = self.site.graph.resolve(kind, &target)?;
+        let id = match kind {
+            // `[[#Setup]]`: a heading of the note this body is.
+            RefKind::Wiki if target.trim().is_empty() && anchor.is_some() => {
+                self.site.graph.resolve(RefKind::File, self.source.as_str())?
+            }
+            _ => self.site.graph.resolve(kind, &target)?,
+        };
         let note = &self.site.notes[id];
         let mut href = self.page.href_to(&note_page(&note.slug));
         let mut text = note.title().to_string();

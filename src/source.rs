@@ -6,6 +6,7 @@
 //! and CRLF line endings become LF, so positions later are simple line counts.
 
 use crate::error::Diagnostic;
+use crate::names::is_note_file;
 use crate::paths::RelPath;
 use std::path::Path;
 use walkdir::WalkDir;
@@ -55,7 +56,7 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !name.ends_with(".md") {
+        if !entry.file_type().is_file() || !is_note_file(&name) {
             continue;
         }
         let Some(path) = RelPath::from_fs(root, entry.path()) else {
@@ -154,7 +155,7 @@ pub fn read_paths(root: &Path, paths: &[RelPath]) -> Option<Vec<SourceFile>> {
     let real_root = real_root(root);
     let simple = paths.iter().all(|p| {
         let fs = p.to_fs(root);
-        p.extension() == Some("md") && !fs.is_dir() && !fs.is_symlink() && inside_root(&real_root, &fs)
+        is_note_file(p.as_str()) && !fs.is_dir() && !fs.is_symlink() && inside_root(&real_root, &fs)
     });
     if !simple {
         return None;
@@ -171,9 +172,13 @@ pub fn read_paths(root: &Path, paths: &[RelPath]) -> Option<Vec<SourceFile>> {
     Some(files)
 }
 
-/// Hidden files, editor lock and backup files.
+/// Hidden files, editor lock and backup files (Emacs writes `#x.md#`; a name that only
+/// starts with `#`, such as Obsidian's `#Ideas.md` or `# Inbox/`, is the author's).
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
+    name.starts_with('.')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || name.ends_with(".swp")
 }
 
 /// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, the byte offset.
@@ -199,5 +204,6 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("lora.md"));
+        assert!(!is_ignored("#Ideas.md") && !is_ignored("# Inbox") && !is_ignored("#"));
     }
 }

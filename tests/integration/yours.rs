@@ -104,6 +104,47 @@ fn a_link_may_name_a_heading_by_its_text_as_obsidian_writes_it() {
     site.build().failed().says(&["error: `lora` has no heading `#Low Rank Updates`", "#low-rank-update"]);
 }
 
+#[test]
+fn notes_as_other_tools_keep_them_are_all_read() {
+    // `.MD` and `.markdown` files, a name and a folder that begin with `#` (Obsidian's
+    // `#Ideas.md`, `# Inbox/`) were dropped without a word; Emacs's `#x.md#` still is.
+    let site = SiteTest::peft_chain()
+        .file("content/upper.MD", "---\ntitle: Upper\nsummary: s\nparent: peft\n---\n")
+        .file("content/long.markdown", "---\ntitle: Long\nsummary: s\nparent: peft\n---\n")
+        .file("content/#Ideas.md", "---\ntitle: Ideas\nsummary: s\nslug: ideas\nparent: peft\n---\n")
+        .file("content/# Inbox/todo.md", "---\ntitle: Todo\nsummary: s\nparent: peft\n---\n")
+        .file("content/#autosave.md#", "not a note");
+    site.build().ok();
+    for page in ["upper.html", "long.html", "ideas.html", "todo.html"] {
+        site.expect_file(page);
+    }
+    // A file name that is no slug is an error, never a silent loss.
+    let site = site.file("content/#Idea 2.md", "---\ntitle: Idea 2\nsummary: s\n---\n");
+    site.build().failed().says(&["content/#Idea 2.md:1:1: error: `#Idea 2` is not a valid slug"]);
+}
+
+#[test]
+fn obsidian_links_in_properties_tables_and_to_own_headings() {
+    let site = SiteTest::peft_chain()
+        // Properties write a picked note as a link; a table escapes the link's `|`.
+        .file(
+            "content/lora.md",
+            "---\ntitle: LoRA\nsummary: s\nparent: \"[[参数高效微调|PEFT]]\"\nrelated: [\"[[fine-tuning]]\"]\n---\n| a | b |\n|---|---|\n| [[peft\\|高效]] | x |\n\n跳到 [[#Setup]]，或 [[#Setup|这里]]，或 [[lora#setup]]。\n\n## Setup\n",
+        );
+    let run = site.build().ok();
+    assert!(!run.stderr.contains("links to itself"), "{}", run.stderr);
+    let html = site.read("lora.html");
+    assert!(html.contains("<td><a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">高效</a></td>"), "{html}");
+    assert_eq!(html.matches("href=\"lora.html#setup\"").count(), 3, "{html}");
+    assert!(site.read("peft.html").contains("href=\"lora.html\""), "LoRA is listed as PEFT's child");
+    assert!(site.read("fine-tuning.html").contains("href=\"lora.html\""), "and as fine-tuning's related note");
+    // A heading the note does not have is still an error; a bare self-link still warns.
+    let site = site.note("lora", "title = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"", "[[#Setpu]]\n\n## Setup\n");
+    site.build().failed().says(&["error: `lora` has no heading `#Setpu`", "did you mean `#setup`?"]);
+    let site = site.note("lora", "title = \"LoRA\"\nsummary = \"s\"\nparent = \"peft\"", "[[lora]]\n");
+    site.build().ok().says(&["warning: `lora` links to itself"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
