@@ -172,12 +172,21 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
             .at(Pos { line: 1, column: 1 })
             .help(format!("content/index.md is the body of the home page: remove the {fence} block (the site title comes from book.toml)"))]);
     }
+    let file = uncommented(file, 0);
     let scan = markdown::scan(&file.text);
     if !scan.math_errors.is_empty() {
         return Err(math_diagnostics(&file.path, &file.text, 0, scan.math_errors));
     }
     let refs = body_refs(&file.text, 0, &file.path, scan.refs);
     Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
+}
+
+/// The file with its body's `%%comments%%` taken out ([`markdown::without_comments`]).
+fn uncommented(file: SourceFile, body_start: usize) -> SourceFile {
+    match markdown::without_comments(&file.text[body_start..]) {
+        Some(body) => SourceFile { text: format!("{}{body}", &file.text[..body_start]), path: file.path },
+        None => file,
+    }
 }
 
 /// How the front matter is written: TOML between `+++` lines or YAML between `---` lines.
@@ -240,6 +249,7 @@ pub fn split_front_matter(text: &str) -> Option<Result<Split, (Fence, usize)>> {
 /// the references of front matter and body.
 pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     let split = split(&file)?;
+    let file = uncommented(file, split.body_start);
     let front = front_matter(&file, &split)?;
     let slug = front.slug.clone().unwrap_or_else(|| file.path.file_stem().to_string());
     let diags = validate(&file, &split, &front, &slug);

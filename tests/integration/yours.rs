@@ -145,6 +145,42 @@ fn obsidian_links_in_properties_tables_and_to_own_headings() {
     site.build().ok().says(&["warning: `lora` links to itself"]);
 }
 
+#[test]
+fn obsidian_comments_reach_no_page_no_index_and_no_link() {
+    let body = "看得见 %% 私下的话 qqsecret %% 的字。\n\n%%\n草稿 [[fine-tuning]] qqdraft\n%%\n\n%% 开头 %% 行首的字。\n\n`代码 %% 留着 %%` 和\n\n```\n%% 代码块 %%\n```\n\n百分之百%% 没闭合 [[peft]]\n";
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", body).simple(
+        "other",
+        "其他",
+        "parent = \"peft\"",
+        "见 [[fine-tuning]]。",
+    );
+    site.build().ok();
+    let html = site.read("lora.html");
+    for hidden in ["私下的话", "qqsecret", "草稿", "qqdraft", "开头"] {
+        assert!(!html.contains(hidden), "{hidden}: {html}");
+        assert!(!site.read("print.html").contains(hidden), "{hidden} in print.html");
+    }
+    assert!(html.contains("<p>行首的字。</p>"), "the rest of the line stays a paragraph: {html}");
+    assert!(html.contains("<code>代码 %% 留着 %%</code>") && html.contains("%% 代码块 %%"), "code keeps it: {html}");
+    assert!(html.contains("百分之百%% 没闭合"), "an unclosed %% is text: {html}");
+    // The link inside the comment is no link: fine-tuning gets no backlink from LoRA.
+    let backlinks = |page: &str| {
+        let html = site.read(page);
+        html.split("class=\"connections backlinks")
+            .nth(1)
+            .and_then(|s| s.split("</section>").next())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(!backlinks("fine-tuning.html").contains("lora.html"), "no backlink from a comment");
+    assert!(backlinks("fine-tuning.html").contains("other.html"), "a link outside a comment is one");
+    let index = conceptbook::search::engine::Index::open(&site.out()).unwrap();
+    assert!(index.search("qqsecret", 10).hits.is_empty() && index.search("qqdraft", 10).hits.is_empty());
+    // A link after a comment is still checked, on its line.
+    let site = site.simple("lora", "LoRA", "parent = \"peft\"", "%% x %%\n\n[[petf]]\n");
+    site.build().failed().says(&["content/lora.md:9:1: error: link `petf` names no note"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
