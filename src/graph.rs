@@ -9,7 +9,7 @@
 
 use crate::config::{key_pos, Config};
 use crate::error::{suggest, Diagnostic, Pos, Suggester};
-use crate::names::{find_heading, name_key, RefKind};
+use crate::names::{find_heading, is_home_ref, name_key, RefKind};
 use crate::note::{Home, Note, Ref};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -244,8 +244,16 @@ fn resolve_all(
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
+    // A link to the home page is fine when there is one (it is no note: no backlink).
+    let to_home = |graph: &Graph, r: &Ref| {
+        home.is_some() && is_home_ref(r.kind, &r.target) && graph.resolve(r.kind, &r.target).is_none()
+    };
     for (id, note) in NoteId::enumerate(notes) {
         for r in &note.refs {
+            if to_home(graph, r) {
+                graph.link_count += 1;
+                continue;
+            }
             let Some(target) = resolve_ref(graph, known, &note.path, r, diags) else {
                 continue;
             };
@@ -269,7 +277,9 @@ fn resolve_all(
         }
     }
     for r in home.iter().flat_map(|h| &h.refs) {
-        if resolve_ref(graph, known, &home.expect("refs come from the home page").path, r, diags).is_some() {
+        if to_home(graph, r)
+            || resolve_ref(graph, known, &home.expect("refs come from the home page").path, r, diags).is_some()
+        {
             graph.link_count += 1;
         }
     }

@@ -386,11 +386,16 @@ impl<'a, 'l> Rewrite<'a, 'l> {
                 let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
                 match self.linker.resolve(r.kind, &r.target, r.anchor.as_deref()) {
                     Some(t) => {
-                        let open = format!(
-                            "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                            escape(&t.href),
-                            escape(&t.slug)
-                        );
+                        // The home page (`[home](index.md)`) is no note: no slug, no preview.
+                        let open = if t.slug.is_empty() {
+                            format!("<a class=\"note-link\" href=\"{}\">", escape(&t.href))
+                        } else {
+                            format!(
+                                "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
+                                escape(&t.href),
+                                escape(&t.slug)
+                            )
+                        };
                         self.events.push(Event::Html(open.into()));
                         if !piped {
                             self.events.push(Event::Text(t.text.into()));

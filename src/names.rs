@@ -22,6 +22,19 @@ pub fn is_note_file(name: &str) -> bool {
     })
 }
 
+/// The home page's Markdown file (`[home](index.md)` from a note at the top of content/).
+pub const HOME_FILE: &str = "content/index.md";
+
+/// Whether a reference means the home page: a link to its file, or `[[index]]`, the name
+/// no note may take (a reserved slug), as an Obsidian vault's index note is linked.
+pub fn is_home_ref(kind: RefKind, target: &str) -> bool {
+    match kind {
+        RefKind::File => target == HOME_FILE,
+        RefKind::Wiki => target.trim().eq_ignore_ascii_case("index"),
+        _ => false,
+    }
+}
+
 /// A heading of a body, with its final id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {

@@ -103,7 +103,7 @@ pub struct Home {
     pub headings: Vec<Heading>,
 }
 
-pub const HOME_FILE: &str = "content/index.md";
+pub use crate::names::HOME_FILE;
 
 /// Every file parsed: the notes, the home page, drafts apart, and what failed.
 #[derive(Debug, Default)]
@@ -181,6 +181,20 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
     Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
 }
 
+/// The tags as they are shown: Obsidian writes `#ai` where others write `ai`, and they are
+/// one tag; each once, in the order written.
+fn tag_names(tags: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for t in tags {
+        let name = t.trim().trim_start_matches('#').trim();
+        let name = if name.is_empty() { t } else { name.to_string() };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// The file with its body's `%%comments%%` taken out ([`markdown::without_comments`]).
 fn uncommented(file: SourceFile, body_start: usize) -> SourceFile {
     match markdown::without_comments(&file.text[body_start..]) {
@@ -250,7 +264,8 @@ pub fn split_front_matter(text: &str) -> Option<Result<Split, (Fence, usize)>> {
 pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
     let split = split(&file)?;
     let file = uncommented(file, split.body_start);
-    let front = front_matter(&file, &split)?;
+    let mut front = front_matter(&file, &split)?;
+    front.tags = tag_names(std::mem::take(&mut front.tags));
     let slug = front.slug.clone().unwrap_or_else(|| file.path.file_stem().to_string());
     let diags = validate(&file, &split, &front, &slug);
     if !diags.is_empty() {

@@ -181,6 +181,27 @@ fn obsidian_comments_reach_no_page_no_index_and_no_link() {
     site.build().failed().says(&["content/lora.md:9:1: error: link `petf` names no note"]);
 }
 
+#[test]
+fn links_to_the_home_page_and_tags_with_their_hash() {
+    let site = SiteTest::peft_chain()
+        .file("content/index.md", "首页。\n")
+        .file(
+            "content/sub/lora.md",
+            "---\ntitle: LoRA\nsummary: s\nparent: peft\ntags: [\"#微调\", 微调, \"#量化\"]\n---\n回到 [首页](../index.md#top)、[[index]] 或 [[Index|开头]]。\n",
+        );
+    site.build().ok();
+    let html = site.read("lora.html");
+    assert!(html.contains("<a class=\"note-link\" href=\"index.html#top\">首页</a>"), "{html}");
+    assert!(html.contains("<a class=\"note-link\" href=\"index.html\">测试站</a>"), "{html}");
+    assert!(html.contains("<a class=\"note-link\" href=\"index.html\">开头</a>"), "{html}");
+    let tags: Vec<String> = attrs(&html, "href").into_iter().filter(|h| h.starts_with("tags.html#")).collect();
+    assert_eq!(tags.len(), 2, "#微调 and 微调 are one tag: {tags:?}");
+    assert!(html.contains(">#微调<") && html.contains(">#量化<") && !html.contains("##"), "{html}");
+    // Without a home page, [[index]] names no note, as before.
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", "[[index]]");
+    site.build().failed().says(&["error: link `index` names no note"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
