@@ -76,7 +76,8 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: Common,
-    /// How to print problems: for people, or JSON lines for editors and CI
+    /// How to print problems: for people, or as one JSON array (an object per problem: path,
+    /// line, column, severity, message, help) for editors and CI
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
 }

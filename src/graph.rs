@@ -10,7 +10,7 @@
 use crate::config::{key_pos, Config};
 use crate::error::{suggest, Diagnostic, Pos, Suggester};
 use crate::names::{find_heading, is_home_ref, name_key, RefKind};
-use crate::note::{Home, Note, Ref};
+use crate::note::{FailedNotes, Home, Note, Ref};
 use crate::paths::RelPath;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -208,14 +208,14 @@ impl Graph {
 /// references, check the tree, fix the reading order, find the orphans. Diagnostics hold
 /// errors and warnings.
 ///
-/// `failed` holds the file stems of notes that did not parse: references to them are
-/// left out rather than reported, since their own errors say what to fix.
+/// `failed` names the notes that did not parse: references to them are left out rather
+/// than reported, since their own errors say what to fix.
 pub fn link(
     config: Config,
     notes: Vec<Arc<Note>>,
     home: Option<Home>,
     drafts: &[Arc<Note>],
-    failed: &[String],
+    failed: &FailedNotes,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut graph = Graph::default();
@@ -385,6 +385,17 @@ fn title_pos(note: &Note) -> Pos {
     }
 }
 
+/// The slug a help for a taken slug suggests: the folder's name for a folder's own page
+/// (mdBook's `readme.md` in every folder), else none in particular.
+fn free_slug(note: &Note) -> String {
+    let suggested = crate::note::suggested_slug(&note.path);
+    if note.front.slug.is_none() && suggested != note.slug {
+        suggested
+    } else {
+        "...".to_string()
+    }
+}
+
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
 fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     index_names_inner(notes, graph, diags);
@@ -402,7 +413,7 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
                     .at(Pos { line: 1, column: 1 })
                     .help(format!(
                         "slugs are unique: rename one of the files or set `{}` in its front matter",
-                        note.fence().set("slug", "...")
+                        note.fence().set("slug", &free_slug(note))
                     )),
             );
         } else {
@@ -468,6 +479,8 @@ struct Known<'a> {
     notes: &'a [Arc<Note>],
     /// The file stems of notes that did not parse.
     failed: HashSet<&'a str>,
+    /// Their titles, aliases and slugs (`name_key`), when their front matter was read.
+    failed_names: HashSet<&'a str>,
     draft_paths: HashSet<&'a str>,
     draft_slugs: HashSet<&'a str>,
     draft_titles: HashSet<String>,
@@ -487,10 +500,11 @@ struct Known<'a> {
 const SUGGESTION_BUDGET: u64 = 400_000_000;
 
 impl<'a> Known<'a> {
-    fn new(notes: &'a [Arc<Note>], drafts: &'a [Arc<Note>], failed: &'a [String]) -> Self {
+    fn new(notes: &'a [Arc<Note>], drafts: &'a [Arc<Note>], failed: &'a FailedNotes) -> Self {
         Known {
             notes,
-            failed: failed.iter().map(String::as_str).collect(),
+            failed: failed.stems.iter().map(String::as_str).collect(),
+            failed_names: failed.names.iter().map(String::as_str).collect(),
             draft_paths: drafts.iter().map(|d| d.path.as_str()).collect(),
             draft_slugs: drafts.iter().map(|d| d.slug.as_str()).collect(),
             draft_titles: drafts.iter().map(|d| name_key(d.title())).collect(),
@@ -597,7 +611,7 @@ fn resolve_ref(
             RefKind::File => RelPath::new(&r.target).file_stem().to_string(),
             _ => r.target.trim().to_string(),
         };
-        if known.failed.contains(stem.as_str()) {
+        if known.failed.contains(stem.as_str()) || known.failed_names.contains(name_key(&r.target).as_str()) {
             return None;
         }
         let (message, help) = if known.is_draft(r) {

@@ -90,12 +90,12 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         let g = &built.site.graph;
         let terms = built.site.notes.iter().filter(|n| n.front.glossary).count();
         println!(
-            "built {} notes ({} links, {} glossary terms) into {}: {} files, {} in {:.2} s",
-            built.site.notes.len(),
-            g.link_count,
-            terms,
+            "built {} ({}, {}) into {}: {}, {} in {:.2} s",
+            report::count(built.site.notes.len(), "note"),
+            report::count(g.link_count, "link"),
+            report::count(terms, "glossary term"),
             built.dest.display(),
-            built.written.files,
+            report::count(built.written.files, "file"),
             report::size(built.written.bytes),
             start.elapsed().as_secs_f64()
         );

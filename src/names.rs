@@ -97,10 +97,28 @@ pub fn is_slug(s: &str) -> bool {
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-/// A best-effort slug suggestion for a bad one.
+/// A best-effort slug suggestion for a bad one, made of what can be spelled in ASCII:
+/// accents dropped (`Café Bar` → `cafe-bar`), Han characters in toneless pinyin
+/// (`大语言模型` → `da-yu-yan-mo-xing`), a Notion export's trailing 32-hex-digit id left out
+/// (`My Page 8f3a…` → `my-page`). A name with nothing of that (`Привет`) gets `note-` and 8
+/// hex digits of a hash of it, so that no two such files are told to take the same slug.
 pub fn slugify_ascii(s: &str) -> String {
+    let name = without_notion_id(s);
+    let mut spelled = String::with_capacity(name.len());
+    for c in name.nfkd().filter(|&c| !unicode_normalization::char::is_combining_mark(c)) {
+        match (pinyin::ToPinyin::to_pinyin(&c), ascii_letters(c)) {
+            // A word of its own each: 微调 is `wei-tiao`, not `weitiao`.
+            (Some(p), _) => {
+                spelled.push(' ');
+                spelled.push_str(&p.plain().replace('ü', "v"));
+                spelled.push(' ');
+            }
+            (None, Some(letters)) => spelled.push_str(letters),
+            (None, None) => spelled.push(c),
+        }
+    }
     let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
+    for c in spelled.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -109,9 +127,35 @@ pub fn slugify_ascii(s: &str) -> String {
     }
     let out = out.trim_matches('-').to_string();
     if out.is_empty() {
-        "note".to_string()
+        format!("note-{}", short_hash(s))
     } else {
         out
+    }
+}
+
+/// The ASCII of a Latin letter that does not decompose into a letter and accents.
+fn ascii_letters(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'ø' | 'Ø' => "o",
+        'ł' | 'Ł' => "l",
+        'đ' | 'Đ' | 'ð' | 'Ð' => "d",
+        'þ' | 'Þ' => "th",
+        'ı' => "i",
+        _ => return None,
+    })
+}
+
+/// A Notion export's file name without the page id Notion appends (`My Page 8f3a…`, 32
+/// hex digits): the id says nothing to a reader of the URL.
+fn without_notion_id(s: &str) -> &str {
+    match s.trim_end().rsplit_once(' ') {
+        Some((name, id)) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) && !name.trim().is_empty() => {
+            name
+        }
+        _ => s,
     }
 }
 
@@ -259,5 +303,18 @@ mod tests {
     fn buckets_match_the_scripts() {
         // Math.imul(h ^ c, 16777619) >>> 0 over "lora", starting from 2166136261.
         assert_eq!(slug_bucket("lora", 1 << 31), 0xf132_4c41 % (1 << 31));
+    }
+
+    #[test]
+    fn slug_suggestions_spell_what_they_can() {
+        assert_eq!(slugify_ascii("大语言模型"), "da-yu-yan-mo-xing");
+        assert_eq!(slugify_ascii("LoRA注意力"), "lora-zhu-yi-li");
+        assert_eq!(slugify_ascii("Café Bar"), "cafe-bar");
+        assert_eq!(slugify_ascii("Straße Ærø"), "strasse-aero");
+        assert_eq!(slugify_ascii("绿"), "lv");
+        assert_eq!(slugify_ascii("My Page 8f3a2b1c9d4e4f5a8b7c6d5e4f3a2b1c"), "my-page");
+        assert_eq!(slugify_ascii("8f3a2b1c9d4e4f5a8b7c6d5e4f3a2b1c"), "8f3a2b1c9d4e4f5a8b7c6d5e4f3a2b1c");
+        let (a, b) = (slugify_ascii("Привет"), slugify_ascii("Мир"));
+        assert!(a.starts_with("note-") && is_slug(&a) && a != b, "{a} {b}");
     }
 }

@@ -11,7 +11,7 @@ mod yaml;
 use crate::config::{key_pos, toml_error};
 use crate::error::{suggest, Diagnostic, Pos, Positions};
 use crate::markdown;
-use crate::names::{is_slug, short_slug, slugify_ascii, split_anchor, Heading, RefKind, MAX_SLUG};
+use crate::names::{is_slug, short_slug, split_anchor, Heading, RefKind, MAX_SLUG};
 use crate::paths::RelPath;
 use crate::source::SourceFile;
 use serde::Deserialize;
@@ -111,10 +111,21 @@ pub struct Parsed {
     pub notes: Vec<Arc<Note>>,
     pub home: Option<Home>,
     pub drafts: Vec<Arc<Note>>,
-    /// File stems of notes that failed to parse: references to them are not reported
-    /// again, since their own errors say what to fix.
-    pub failed: Vec<String>,
+    /// The notes that failed to parse: references to them are not reported again, since
+    /// their own errors say what to fix.
+    pub failed: FailedNotes,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What names the notes that failed: a reference by one of these names is left out, not
+/// reported as naming no note (the author would fix the link rather than the note).
+#[derive(Debug, Default)]
+pub struct FailedNotes {
+    /// Their file stems.
+    pub stems: Vec<String>,
+    /// Their titles, aliases and slugs as lookups compare them (`names::name_key`), when
+    /// their front matter could be read.
+    pub names: Vec<String>,
 }
 
 /// One file, parsed.
@@ -123,7 +134,12 @@ pub enum ParsedFile {
     Note(Arc<Note>),
     Draft(Arc<Note>),
     Home(Home),
-    Failed { stem: String, diagnostics: Vec<Diagnostic> },
+    /// `names`: see [`FailedNotes::names`].
+    Failed {
+        stem: String,
+        names: Vec<String>,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 /// Parses one file of `content/`: the home page, a note, a draft, or what is wrong.
@@ -131,14 +147,14 @@ pub fn parse_file(file: SourceFile) -> ParsedFile {
     if file.path.as_str() == HOME_FILE {
         return match parse_home(file) {
             Ok(h) => ParsedFile::Home(h),
-            Err(diagnostics) => ParsedFile::Failed { stem: String::new(), diagnostics },
+            Err(diagnostics) => ParsedFile::Failed { stem: String::new(), names: Vec::new(), diagnostics },
         };
     }
     let stem = file.path.file_stem().to_string();
-    match parse(file) {
+    match parse_named(file) {
         Ok(n) if n.front.draft => ParsedFile::Draft(Arc::new(n)),
         Ok(n) => ParsedFile::Note(Arc::new(n)),
-        Err(diagnostics) => ParsedFile::Failed { stem, diagnostics },
+        Err(Failure { diagnostics, names }) => ParsedFile::Failed { stem, names, diagnostics },
     }
 }
 
@@ -153,10 +169,11 @@ pub fn assemble(files: impl IntoIterator<Item = ParsedFile>) -> Parsed {
             }
             ParsedFile::Draft(n) => parsed.drafts.push(n),
             ParsedFile::Home(h) => parsed.home = Some(h),
-            ParsedFile::Failed { stem, diagnostics } => {
+            ParsedFile::Failed { stem, names, diagnostics } => {
                 if !stem.is_empty() {
-                    parsed.failed.push(stem);
+                    parsed.failed.stems.push(stem);
                 }
+                parsed.failed.names.extend(names);
                 parsed.diagnostics.extend(diagnostics);
             }
         }
@@ -262,16 +279,53 @@ pub fn split_front_matter(text: &str) -> Option<Result<Split, (Fence, usize)>> {
 /// Parses one note file: split off the front matter, read it, validate it, then collect
 /// the references of front matter and body.
 pub fn parse(file: SourceFile) -> Result<Note, Vec<Diagnostic>> {
-    let split = split(&file)?;
+    parse_named(file).map_err(|f| f.diagnostics)
+}
+
+/// Why a note failed, and the names it would have had (see [`FailedNotes::names`]).
+struct Failure {
+    diagnostics: Vec<Diagnostic>,
+    names: Vec<String>,
+}
+
+/// Front matter that did not read cleanly: its problems, and what could be read of it
+/// (unknown keys left out, a missing `title` or `summary` empty), so that the note's other
+/// problems (its slug, an empty alias) are reported in the same round, not one at a time.
+struct Unread {
+    /// Boxed: the error is passed up through several returns, the front matter is large.
+    front: Option<Box<FrontMatter>>,
+    /// The required keys that are missing (already reported: not reported again as empty).
+    missing: Vec<&'static str>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Unread {
+    fn unreadable(diagnostics: Vec<Diagnostic>) -> Unread {
+        Unread { front: None, missing: Vec::new(), diagnostics }
+    }
+}
+
+/// [`parse`], with the names of a note that fails once its front matter is read.
+fn parse_named(file: SourceFile) -> Result<Note, Failure> {
+    let split = split(&file).map_err(|diagnostics| Failure { diagnostics, names: Vec::new() })?;
     let file = uncommented(file, split.body_start);
-    let mut front = front_matter(&file, &split)?;
+    let (mut front, mut diags, missing) = match front_matter(&file, &split) {
+        Ok(front) => (front, Vec::new(), Vec::new()),
+        Err(Unread { front: Some(front), missing, diagnostics }) => (*front, diagnostics, missing),
+        Err(Unread { front: None, diagnostics, .. }) => return Err(Failure { diagnostics, names: Vec::new() }),
+    };
     front.tags = tag_names(std::mem::take(&mut front.tags));
     let slug = front.slug.clone().unwrap_or_else(|| file.path.file_stem().to_string());
-    let diags = validate(&file, &split, &front, &slug);
+    diags.extend(validate(&file, &split, &front, &slug, &missing));
+    let failed = |diagnostics| {
+        let names = [front.title.as_str(), &slug].into_iter().chain(front.aliases.iter().map(String::as_str));
+        let names = names.filter(|n| !n.trim().is_empty()).map(crate::names::name_key).collect();
+        Failure { diagnostics, names }
+    };
     if !diags.is_empty() {
-        return Err(diags);
+        return Err(failed(diags));
     }
-    let (mut refs, headings, mut warnings) = references(&file, &split, &front)?;
+    let (mut refs, headings, mut warnings) = references(&file, &split, &front).map_err(failed)?;
     // `[[#Setup]]`, Obsidian's link to a heading of the same note.
     for r in refs.iter_mut().filter(|r| r.kind == RefKind::Wiki && r.target.is_empty() && r.anchor.is_some()) {
         r.target = slug.clone();
@@ -314,6 +368,7 @@ fn split(file: &SourceFile) -> Result<Split, Vec<Diagnostic>> {
         Some(Err((fence, _))) => Err(vec![Diagnostic::error(path, "front matter is not closed")
             .at(Pos { line: 1, column: 1 })
             .help(format!("end the front matter with a line holding only {}", fence.marker()))]),
+        None if !logseq_properties(text).is_empty() => Err(vec![logseq_page(path, text)]),
         None => {
             let what = if text.trim().is_empty() { "the file is empty" } else { "missing front matter" };
             Err(vec![Diagnostic::error(path, format!("{what}: a note starts with a +++ (TOML) or --- (YAML) block"))
@@ -323,6 +378,43 @@ fn split(file: &SourceFile) -> Result<Split, Vec<Diagnostic>> {
     }
 }
 
+/// The `key:: value` lines a Logseq page opens with (its properties), as (key, value).
+fn logseq_properties(text: &str) -> Vec<(&str, &str)> {
+    text.lines()
+        .map_while(|line| {
+            let (key, value) = line.split_once("::")?;
+            let key = key.trim();
+            let word = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            word.then(|| (key, value.trim()))
+        })
+        .collect()
+}
+
+/// A Logseq page: properties where a note has its front matter. The help writes the block
+/// from the page's own `title::` and `summary::` (or `description::`) lines.
+fn logseq_page(path: &RelPath, text: &str) -> Diagnostic {
+    let props = logseq_properties(text);
+    let value = |keys: &[&str]| {
+        props.iter().find(|(k, v)| keys.contains(&k.to_lowercase().as_str()) && !v.is_empty()).map_or("...", |p| p.1)
+    };
+    // A value YAML would read as something else (`a: b`, `[x]`, `#x`) goes in quotes.
+    let yaml = |v: &str| {
+        let plain =
+            !v.contains(": ") && !v.contains(" #") && !v.starts_with(|c: char| "[]{}&*!|>'\"%@`#,?:-".contains(c));
+        if plain || v == "..." {
+            v.to_string()
+        } else {
+            serde_json::to_string(v).unwrap_or_default()
+        }
+    };
+    let (title, summary) = (yaml(value(&["title"])), yaml(value(&["summary", "description"])));
+    Diagnostic::error(path, "missing front matter: these `key:: value` lines are Logseq page properties")
+        .at(Pos { line: 1, column: 1 })
+        .help(format!(
+            "a note starts with a front matter block: replace the property lines with\n  ---\n  title: {title}\n  summary: {summary}\n  ---"
+        ))
+}
+
 /// A position inside the front matter block, moved to file coordinates.
 fn shift(text: &str, split: &Split, p: Pos) -> Pos {
     Pos { line: p.line + text[..split.start].matches('\n').count(), column: p.column }
@@ -330,26 +422,24 @@ fn shift(text: &str, split: &Split, p: Pos) -> Pos {
 
 /// The front matter read as TOML or YAML into the raw [`FrontMatter`]; problems at their
 /// place in the file.
-fn front_matter(file: &SourceFile, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
+fn front_matter(file: &SourceFile, split: &Split) -> Result<FrontMatter, Unread> {
     let (path, text) = (&file.path, &file.text);
     let fm_text = &text[split.start..split.end];
     let front = match split.fence {
         Fence::Toml => parse_front(path, fm_text),
         Fence::Yaml => yaml::parse(path, fm_text),
     };
-    front.map_err(|ds| {
-        ds.into_iter()
-            .map(|mut d| {
-                let p = if d.line > 0 {
-                    shift(text, split, Pos { line: d.line, column: d.column })
-                } else {
-                    Pos { line: 1, column: 1 }
-                };
-                d.line = p.line;
-                d.column = p.column;
-                d
-            })
-            .collect()
+    front.map_err(|mut unread| {
+        for d in &mut unread.diagnostics {
+            let p = if d.line > 0 {
+                shift(text, split, Pos { line: d.line, column: d.column })
+            } else {
+                Pos { line: 1, column: 1 }
+            };
+            d.line = p.line;
+            d.column = p.column;
+        }
+        unread
     })
 }
 
@@ -360,8 +450,8 @@ fn slug_key(file: &SourceFile, split: &Split, front: &FrontMatter) -> Option<Pos
 }
 
 /// What can be checked inside one file: the slug's form, reserved page names, a title, a
-/// one-line summary, no empty alias.
-fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -> Vec<Diagnostic> {
+/// one-line summary, no empty alias. The `missing` required keys are reported already.
+fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str, missing: &[&str]) -> Vec<Diagnostic> {
     let (path, text) = (&file.path, &file.text);
     let fm_text = &text[split.start..split.end];
     // A key's whole `key = value` line, in file coordinates.
@@ -381,14 +471,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
                     .to_string(),
             )
         } else {
-            (
-                Pos { line: 1, column: 1 },
-                format!(
-                    "rename the file to `{0}.md` or set `{1}`",
-                    slugify_ascii(slug),
-                    split.fence.set("slug", &slugify_ascii(slug))
-                ),
-            )
+            (Pos { line: 1, column: 1 }, rename_help(path, split.fence))
         };
         let span = if front.slug.is_some() { pos.rest_of_line(text) } else { 0 };
         diags.push(Diagnostic::error(path, format!("`{slug}` is not a valid slug")).at(pos).spanning(span).help(help));
@@ -401,7 +484,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
         let (pos, span) = line_of(key);
         diags.push(Diagnostic::error(path, message).at(pos).spanning(span).help(help));
     };
-    if front.title.trim().is_empty() {
+    if front.title.trim().is_empty() && !missing.contains(&"title") {
         problem(
             "title",
             "`title` is empty",
@@ -410,11 +493,13 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str) -
     }
     let summary = front.summary.trim();
     if summary.is_empty() {
-        problem(
-            "summary",
-            "`summary` is empty",
-            "write one sentence: it is the glossary definition, the search snippet and the meta description",
-        );
+        if !missing.contains(&"summary") {
+            problem(
+                "summary",
+                "`summary` is empty",
+                "write one sentence: it is the glossary definition, the search snippet and the meta description",
+            );
+        }
     } else if summary.contains('\n') {
         problem("summary", "`summary` must be one line", "keep the summary to one sentence; put the rest in the body");
     }
@@ -566,35 +651,93 @@ fn span_ref(text: &str, toml_start: usize, s: &Spanned<String>, kind: RefKind) -
     Ref { target, anchor, pos: Pos::of_offset(text, start), len: s.get_ref().chars().count(), kind }
 }
 
-fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let table: toml::Table = toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])?;
+fn parse_front(path: &RelPath, fm: &str) -> Result<FrontMatter, Unread> {
+    let mut table: toml::Table = toml::from_str(fm).map_err(|e| Unread::unreadable(vec![toml_error(path, fm, &e)]))?;
     let mut diags = Vec::new();
     for key in table.keys() {
         if !KEYS.contains(&key.as_str()) {
-            let help = match suggest(key, KEYS.iter().copied()) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known keys: {}", KEYS.join(", ")),
-            };
             diags.push(
                 Diagnostic::error(path, format!("unknown front matter key `{key}`"))
                     .at(key_pos(fm, key))
                     .spanning(key.chars().count())
-                    .help(help),
+                    .help(unknown_key_help(key)),
             );
         }
     }
+    let mut missing = Vec::new();
     for key in ["title", "summary"] {
         if !table.contains_key(key) {
+            missing.push(key);
             diags.push(
                 Diagnostic::error(path, format!("missing required key `{key}`"))
                     .help(format!("add `{key} = \"...\"` to the front matter")),
             );
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if diags.is_empty() {
+        return toml::from_str(fm).map_err(|e| Unread::unreadable(vec![toml_error(path, fm, &e)]));
     }
-    toml::from_str(fm).map_err(|e| vec![toml_error(path, fm, &e)])
+    // The rest, read again without the unknown keys and with the missing ones empty. Its
+    // spans are those of the text written here, not of the file: they are never shown,
+    // since this note fails whatever else is found.
+    table.retain(|key, _| KEYS.contains(&key));
+    for key in &missing {
+        table.insert(key.to_string(), toml::Value::String(String::new()));
+    }
+    let front = toml::to_string(&table).ok().and_then(|rest| toml::from_str(&rest).ok()).map(Box::new);
+    Err(Unread { front, missing, diagnostics: diags })
+}
+
+/// Keys other tools write (Hugo, Zola, Jekyll, Obsidian, Notion) for what conceptbook has
+/// a key of its own.
+const FOREIGN_RENAMED: &[(&str, &str)] = &[
+    ("description", "summary"),
+    ("desc", "summary"),
+    ("excerpt", "summary"),
+    ("weight", "order"),
+    ("categories", "tags"),
+    ("keywords", "tags"),
+];
+
+/// Keys other tools write for what conceptbook does not do: dates, authors, layouts.
+const FOREIGN_DROPPED: &[&str] = &[
+    "date",
+    "created",
+    "updated",
+    "lastmod",
+    "modified",
+    "author",
+    "authors",
+    "layout",
+    "permalink",
+    "cssclass",
+    "cssclasses",
+    "publish",
+    "id",
+];
+
+/// The help for an unknown front matter key: what conceptbook calls a key other tools
+/// write, else a known key a typo or two away, else the known keys. A key is suggested
+/// only when the edits are few for its length (`realted` → `related`, 1 of 7) or it is a
+/// part of the key (`alias` → `aliases`): `created` is 2 edits from `related`, and means
+/// something else.
+fn unknown_key_help(key: &str) -> String {
+    let lower = key.to_lowercase();
+    if let Some((_, ours)) = FOREIGN_RENAMED.iter().find(|(theirs, _)| *theirs == lower) {
+        return format!("conceptbook calls it `{ours}`: rename the key");
+    }
+    if FOREIGN_DROPPED.contains(&lower.as_str()) {
+        let also = if lower == "publish" { " (`draft` keeps a note off the site)" } else { "" };
+        return format!("conceptbook has no `{key}` key: remove the line{also}");
+    }
+    let close = suggest(key, KEYS.iter().copied()).filter(|k| {
+        let edits = strsim::osa_distance(&lower, k);
+        edits <= 1 || 4 * edits <= lower.chars().count() || (lower.len() >= 3 && k.contains(lower.as_str()))
+    });
+    match close {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!("known keys: {}", KEYS.join(", ")),
+    }
 }
 
 /// The names of the pages conceptbook generates: a note with one of these slugs would be
@@ -628,17 +771,58 @@ fn long_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>, fenc
 /// A note whose slug names a generated page: at its `slug =` line, or at the top of the
 /// file when the slug comes from the file's name.
 fn reserved_slug(path: &RelPath, text: &str, slug: &str, slug_key: Option<Pos>, fence: Fence) -> Diagnostic {
-    let better = fence.set("slug", &format!("{slug}-note"));
     let message = format!("the slug `{slug}` is reserved for conceptbook's own {slug} page");
     match slug_key {
         Some(pos) => Diagnostic::error(path, message)
             .at(pos)
             .spanning(pos.rest_of_line(text))
-            .help(format!("choose another slug, e.g. `{better}`")),
+            .help(format!("choose another slug, e.g. `{}`", fence.set("slug", &format!("{slug}-note")))),
         None => Diagnostic::error(path, message).at(Pos { line: 1, column: 1 }).help(format!(
-            "rename the file or set another slug in its front matter, e.g. `{better}`; reserved: {}, print-2, print-3, …",
+            "{}; reserved: {}, print-2, print-3, …",
+            rename_help(path, fence),
             RESERVED_SLUGS.join(", ")
         )),
+    }
+}
+
+/// The help for a note whose file name is no slug it can have: the slug to take, and how.
+fn rename_help(path: &RelPath, fence: Fence) -> String {
+    let slug = suggested_slug(path);
+    let set = fence.set("slug", &slug);
+    match folder_slug(path) {
+        Some(_) => format!(
+            "`{}.md` is named alike in every folder: set `{set}` (the folder's name) in its front matter",
+            path.file_stem()
+        ),
+        None => format!("rename the file to `{slug}.md` or set `{set}`"),
+    }
+}
+
+/// The stems tools give a folder's own page: Hugo's and Zola's `index.md` and `_index.md`,
+/// mdBook's and GitHub's `README.md`. Their slug would be the same in every folder.
+const FOLDER_PAGES: &[&str] = &["index", "_index", "readme"];
+
+/// The slug of a folder's own page (`content/about/index.md` → `about`): its folder's name.
+/// `None` for any other file, and for one right in `content/`.
+fn folder_slug(path: &RelPath) -> Option<String> {
+    if !FOLDER_PAGES.contains(&path.file_stem().to_lowercase().as_str()) {
+        return None;
+    }
+    let folder = path.parent();
+    let (rest, name) = folder.as_str().rsplit_once('/')?;
+    // `content/x.md` has the folder `content`, whose name says nothing of the note.
+    (!rest.is_empty()).then(|| short_slug(name))
+}
+
+/// The slug a help suggests for a note named by its file: the folder's name for a folder's
+/// own page, else the file's name made a slug; never a reserved one (`Glossary.md` →
+/// `glossary-note`), so that following the help does not lead to the next error.
+pub fn suggested_slug(path: &RelPath) -> String {
+    let slug = folder_slug(path).unwrap_or_else(|| short_slug(path.file_stem()));
+    if is_reserved(&slug) {
+        format!("{slug}-note")
+    } else {
+        slug
     }
 }
 

@@ -273,6 +273,15 @@ pub fn timings(out: &mut dyn Write, timings: &Timings) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `1 note`, `2 notes`: a count with its noun (one that takes an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `1.9 MB`, `840 KB`, `12 B`.
 pub fn size(bytes: u64) -> String {
     match bytes {

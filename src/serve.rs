@@ -356,7 +356,7 @@ impl Log {
         let verb = if self.failing { "fixed: built" } else { "built" };
         match &good.files {
             Some(_) if !self.quiet || self.failing => {
-                println!("{verb} {} notes{what} in {ms:.0} ms{scope}", good.notes)
+                println!("{verb} {}{what} in {ms:.0} ms{scope}", report::count(good.notes, "note"))
             }
             None if !self.quiet => println!("nothing on the site changed{what} ({ms:.0} ms)"),
             _ => {}

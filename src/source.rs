@@ -65,10 +65,7 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         match std::fs::read(entry.path()) {
             Ok(bytes) => match decode(bytes) {
                 Ok(text) => files.push(SourceFile { path, text }),
-                Err(offset) => diags.push(
-                    Diagnostic::error(&path, format!("not UTF-8: invalid byte at offset {offset}"))
-                        .help("save the file as UTF-8"),
-                ),
+                Err(e) => diags.push(e.diagnostic(&path)),
             },
             Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read: {e}"))),
         }
@@ -181,9 +178,31 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".swp")
 }
 
-/// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, the byte offset.
-pub fn decode(bytes: Vec<u8>) -> Result<String, usize> {
-    let text = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())?;
+/// Why a file is not text: the offset of its first byte that is not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8 {
+    pub offset: usize,
+    /// It opens with a UTF-16 byte order mark (FF FE or FE FF), as Windows editors and
+    /// exporters write: "invalid byte at offset 0" would not say what to do.
+    pub utf16: bool,
+}
+
+impl NotUtf8 {
+    pub fn diagnostic(self, path: &RelPath) -> Diagnostic {
+        if self.utf16 {
+            Diagnostic::error(path, "this file is UTF-16: save it as UTF-8")
+                .help("in the editor's \"Save as\" or encoding menu, choose UTF-8")
+        } else {
+            Diagnostic::error(path, format!("not UTF-8: invalid byte at offset {}", self.offset))
+                .help("save the file as UTF-8")
+        }
+    }
+}
+
+/// UTF-8 text with a BOM dropped and CRLF/CR turned into LF; on failure, where and why.
+pub fn decode(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    let text = String::from_utf8(bytes).map_err(|e| NotUtf8 { offset: e.utf8_error().valid_up_to(), utf16 })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
@@ -195,7 +214,8 @@ mod tests {
     #[test]
     fn decodes_bom_and_crlf() {
         assert_eq!(decode(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(), "a\nb\nc");
-        assert_eq!(decode(b"ab\xffcd".to_vec()), Err(2));
+        assert_eq!(decode(b"ab\xffcd".to_vec()), Err(NotUtf8 { offset: 2, utf16: false }));
+        assert_eq!(decode(b"\xff\xfea\x00".to_vec()), Err(NotUtf8 { offset: 0, utf16: true }));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! writes them. Anchors and aliases (`&x`, `*x`) are refused: front matter has no use for
 //! them, and refusing them rules out exponential expansion.
 
-use super::{FrontMatter, KEYS};
-use crate::error::{suggest, Diagnostic, Pos};
+use super::{unknown_key_help, FrontMatter, Unread, KEYS};
+use crate::error::{Diagnostic, Pos};
 use crate::paths::RelPath;
 use toml::Spanned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -111,8 +111,15 @@ impl MarkedEventReceiver for Builder {
 }
 
 /// Reads YAML front matter (the text between the `---` lines). Positions in the
-/// diagnostics are relative to `fm` (line 0 when the problem has no place).
-pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+/// diagnostics are relative to `fm` (line 0 when the problem has no place). A mapping with
+/// unknown, doubled or missing keys or values of the wrong type comes back read as far as
+/// it goes.
+pub(super) fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Unread> {
+    parse_mapping(path, fm).map_err(Unread::unreadable)?
+}
+
+/// [`parse`]; the outer error when nothing could be read.
+fn parse_mapping(path: &RelPath, fm: &str) -> Result<Result<FrontMatter, Unread>, Vec<Diagnostic>> {
     let at = |offset: usize| Pos::of_offset(fm, offset);
     let mut builder = Builder::new(fm);
     let mut parser = Parser::new_from_str(fm);
@@ -144,6 +151,7 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         }
     };
     let (values, mut diags) = keys(path, fm, entries);
+    let missing = ["title", "summary"].into_iter().filter(|k| !values.iter().any(|(v, _)| v == k)).collect();
     let mut front = FrontMatter {
         title: String::new(),
         summary: String::new(),
@@ -159,11 +167,11 @@ pub fn parse(path: &RelPath, fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     for (key, value) in values {
         set(&mut front, &key, &value, &mut diags, path, fm);
     }
-    if diags.is_empty() {
+    Ok(if diags.is_empty() {
         Ok(front)
     } else {
-        Err(diags)
-    }
+        Err(Unread { front: Some(Box::new(front)), missing, diagnostics: diags })
+    })
 }
 
 /// Sets one known key of `front` from its YAML value, or says what the value should be.
@@ -243,15 +251,11 @@ fn keys(path: &RelPath, fm: &str, entries: Vec<Node>) -> (Vec<(String, Node)>, V
             }
         };
         if !KEYS.contains(&name.as_str()) {
-            let help = match suggest(&name, KEYS.iter().copied()) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known keys: {}", KEYS.join(", ")),
-            };
             diags.push(
                 Diagnostic::error(path, format!("unknown front matter key `{name}`"))
                     .at(at(key_at))
                     .spanning(name.chars().count())
-                    .help(help),
+                    .help(unknown_key_help(&name)),
             );
         } else if values.iter().any(|(k, _)| *k == name) {
             diags.push(
@@ -304,7 +308,7 @@ mod tests {
     use super::*;
 
     fn p(fm: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
-        parse(&RelPath::new("content/a.md"), fm)
+        parse(&RelPath::new("content/a.md"), fm).map_err(|u| u.diagnostics)
     }
 
     #[test]

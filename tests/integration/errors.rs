@@ -264,3 +264,155 @@ fn missing_book_toml() {
     std::fs::remove_file(site.root().join("book.toml")).unwrap();
     fails(&site, &["book.toml: error: no book.toml"]);
 }
+
+/// Notes written for other tools (Obsidian, Hugo, Zola, mdBook, Notion): the slug a help
+/// suggests is itself a valid slug, not a reserved one, and differs from file to file.
+#[test]
+fn slug_helps_suggest_slugs_that_work() {
+    let note = "+++\ntitle = \"T\"\nsummary = \"s\"\n+++\n";
+    let yaml = "---\ntitle: T\nsummary: s\n---\n";
+    let site = SiteTest::new()
+        .file("content/Glossary.md", note)
+        .file("content/大语言模型.md", note)
+        .file("content/注意力机制.md", note)
+        .file("content/Café Bar.md", note)
+        .file("content/Привет.md", note)
+        .file("content/Мир.md", note)
+        .file("content/about/index.md", note)
+        .file("content/guide/_index.md", yaml)
+        .file("content/setup/README.md", note)
+        .file("content/My Page 8f3a2b1c9d4e4f5a8b7c6d5e4f3a2b1c.md", note);
+    let run = fails(
+        &site,
+        &[
+            "content/Glossary.md:1:1: error: `Glossary` is not a valid slug",
+            "rename the file to `glossary-note.md` or set `slug = \"glossary-note\"`",
+            "rename the file to `da-yu-yan-mo-xing.md` or set `slug = \"da-yu-yan-mo-xing\"`",
+            "`zhu-yi-li-ji-zhi.md`",
+            "rename the file to `cafe-bar.md`",
+            "content/about/index.md:1:1: error: the slug `index` is reserved",
+            "set `slug = \"about\"`",
+            "content/guide/_index.md:1:1: error: `_index` is not a valid slug",
+            "set `slug: guide`",
+            "content/setup/README.md:1:1: error: `README` is not a valid slug",
+            "set `slug = \"setup\"`",
+            "rename the file to `my-page.md` or set `slug = \"my-page\"`",
+        ],
+    );
+    for bad in ["`glossary.md`", "`note.md`", "slug = \"note\"", "slug = \"index\"", "my-page-8f3a"] {
+        assert!(!run.stderr.contains(bad), "suggests {bad}:\n{}", run.stderr);
+    }
+    // Scripts with no ASCII form get a fallback of their own each.
+    let cyrillic: Vec<&str> = run.stderr.lines().filter(|l| l.contains("help: rename the file to `note-")).collect();
+    assert_eq!(cyrillic.len(), 2, "{}", run.stderr);
+    assert_ne!(cyrillic[0], cyrillic[1]);
+}
+
+/// mdBook's `readme.md` in every folder: the slug is taken twice, and the help names a
+/// slug that is free, the folder's.
+#[test]
+fn a_readme_in_each_folder_is_told_to_take_the_folder_name() {
+    let site = base().simple("setup/readme", "安装", "", "").simple("usage/readme", "使用", "", "");
+    fails(
+        &site,
+        &[
+            "content/usage/readme.md:1:1: error: slug `readme` is already used by content/setup/readme.md",
+            "`slug = \"usage\"`",
+        ],
+    );
+}
+
+/// Keys other tools write get the advice that fits, and remain errors (SPEC).
+#[test]
+fn foreign_front_matter_keys_are_explained() {
+    let site = base()
+        .simple(
+            "lora",
+            "LoRA",
+            "parent = \"peft\"\ndescription = \"d\"\nweight = 3\ncreated = 2024-01-01\ncategories = [\"ml\"]",
+            "",
+        )
+        .file(
+            "content/qlora.md",
+            "---\ntitle: QLoRA\nsummary: s\nparent: peft\ndate: 2024-01-01\ndesc: d\ncssclasses: [wide]\nkeywords: [a]\n---\n",
+        );
+    let run = fails(
+        &site,
+        &[
+            "content/lora.md:5:1: error: unknown front matter key `description`",
+            "help: conceptbook calls it `summary`",
+            "content/lora.md:6:1: error: unknown front matter key `weight`",
+            "help: conceptbook calls it `order`",
+            "content/lora.md:7:1: error: unknown front matter key `created`",
+            "help: conceptbook has no `created` key: remove the line",
+            "content/lora.md:8:1: error: unknown front matter key `categories`",
+            "help: conceptbook calls it `tags`",
+            "content/qlora.md:5:1: error: unknown front matter key `date`",
+            "help: conceptbook has no `date` key: remove the line",
+            "content/qlora.md:6:1: error: unknown front matter key `desc`",
+            "content/qlora.md:7:1: error: unknown front matter key `cssclasses`",
+            "help: conceptbook has no `cssclasses` key: remove the line",
+            "content/qlora.md:8:1: error: unknown front matter key `keywords`",
+        ],
+    );
+    assert!(!run.stderr.contains("did you mean `related`"), "{}", run.stderr);
+}
+
+/// A Logseq page: `key:: value` lines instead of a front matter block.
+#[test]
+fn logseq_properties_are_recognised() {
+    let site = base().file("content/lora.md", "title:: LoRA\nsummary:: 低秩适配\n\n- 正文\n");
+    fails(
+        &site,
+        &[
+            "content/lora.md:1:1: error: missing front matter",
+            "Logseq",
+            "---\n",
+            "title: LoRA\n",
+            "summary: 低秩适配\n",
+        ],
+    );
+}
+
+/// A note that failed is not reported again by every link to its title or alias, and
+/// all of its own problems come in one round.
+#[test]
+fn links_to_a_failed_note_are_not_reported_again() {
+    let site = base().file("content/Note A.md", "+++\ntitle = \"A\"\naliases = [\"Alpha\"]\n+++\n").simple(
+        "lora",
+        "LoRA",
+        "parent = \"peft\"",
+        "[[A]] [[Alpha]] [[Note A]] [[nowhere]]",
+    );
+    let run = fails(
+        &site,
+        &[
+            "content/Note A.md:1:1: error: missing required key `summary`",
+            "content/Note A.md:1:1: error: `Note A` is not a valid slug",
+            "link `nowhere` names no note",
+        ],
+    );
+    for link in ["`A`", "`Alpha`", "`Note A`"] {
+        assert!(!run.stderr.contains(&format!("link {link} names no note")), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_utf16_file_is_named_as_such() {
+    let mut bytes = vec![0xff, 0xfe];
+    for u in "+++\ntitle = \"A\"\nsummary = \"s\"\n+++\n".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let site = base().bytes("content/a.md", &bytes);
+    fails(&site, &["content/a.md: error: this file is UTF-16: save it as UTF-8"]);
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    let site = SiteTest::new().simple("lora", "LoRA", "", "");
+    let run = site.build().ok();
+    assert!(run.stdout.contains("built 1 note (0 links, 1 glossary term) into"), "{}", run.stdout);
+    let help = site.run(&["check", "--help"]);
+    assert!(!help.stdout.contains("JSON lines"), "{}", help.stdout);
+    assert!(help.stdout.contains("one JSON array"), "{}", help.stdout);
+}

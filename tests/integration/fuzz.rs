@@ -211,8 +211,8 @@ proptest! {
                     prop_assert_eq!(text.as_bytes(), &bytes[..]);
                 }
             }
-            Err(offset) => {
-                prop_assert!(std::str::from_utf8(&bytes[..offset]).is_ok());
+            Err(e) => {
+                prop_assert!(std::str::from_utf8(&bytes[..e.offset]).is_ok());
                 prop_assert!(std::str::from_utf8(&bytes).is_err());
             }
         }

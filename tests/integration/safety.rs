@@ -372,10 +372,11 @@ fn slugs_of_generated_pages_are_refused_with_a_suggestion() {
     let run = site.build().failed();
     run.says(&[
         "content/glossary.md:1:1: error: the slug `glossary` is reserved for conceptbook's own glossary page",
-        "help: rename the file or set another slug in its front matter, e.g. `slug = \"glossary-note\"`",
+        "help: rename the file to `glossary-note.md` or set `slug = \"glossary-note\"`",
         "content/tags-note.md:4:1: error: the slug `tags` is reserved",
         "help: choose another slug, e.g. `slug = \"tags-note\"`",
         "content/sub/index.md:1:1: error: the slug `index` is reserved",
+        "set `slug = \"sub\"` (the folder's name)",
         "content/x404.md:4:1: error: the slug `404` is reserved",
     ]);
     assert!(!site.out().exists(), "nothing is written");
