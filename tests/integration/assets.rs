@@ -2,6 +2,7 @@
 //! vaults, Zola and mdBook keep them: published at their place below `content/`, and every
 //! reference to one checked and written relative to the page that shows it.
 
+use crate::browser::*;
 use crate::serve::Served;
 use crate::support::*;
 use std::path::Path;
@@ -233,4 +234,29 @@ fn serve_publishes_an_image_added_or_changed_while_serving() {
     s.get_until("/a.html", |r| r.body.contains("src=\"img/new.png\""), "the page showing it");
     std::fs::remove_file(site.root().join("content/img/new.png")).unwrap();
     s.get_until("/a.html", |r| r.body.contains("no such file"), "the error once it is gone");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_images_load_in_a_browser_from_disk_and_over_http() {
+    let site = SiteTest::new().bytes("content/图/示意 图.png", PNG).bytes("content/img/pic.png", PNG).simple(
+        "a",
+        "甲",
+        "",
+        "![图](图/示意%20图.png)\n\n![[pic.png|300]]\n",
+    );
+    {
+        std::fs::create_dir_all(site.root().join("content/sub")).unwrap();
+        std::fs::rename(site.root().join("content/a.md"), site.root().join("content/sub/a.md")).unwrap();
+    }
+    site.build().ok();
+    let out = site.out();
+    let http = serve(out.clone(), "/");
+    with_browser((1280, 900), move |c| async move {
+        for base in [format!("file://{}/", out.display()), http] {
+            c.goto(&format!("{base}a.html")).await.unwrap();
+            let widths = js(&c, "return [...document.querySelectorAll('article img, main img')].map(i => i.complete ? i.naturalWidth : -1)").await;
+            assert_eq!(widths, serde_json::json!([1, 1]), "{base}a.html: every image loads");
+        }
+    })
+    .await;
 }
