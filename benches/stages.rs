@@ -38,14 +38,19 @@ fn corpus() -> PathBuf {
 fn stages(c: &mut Criterion) {
     let root = corpus();
     let config = pipeline::configure(&root, None).expect("config");
-    let (sources, _) = pipeline::read(&root);
+    let read = pipeline::read(&root);
+    let sources = read.files.clone();
+    let theme = pipeline::theme(&root, &config).expect("theme");
+    let attachments = pipeline::attachments(read.attachments, &theme);
     let mut g = c.benchmark_group("stages-1000-notes");
     g.sample_size(10);
     g.bench_function("read", |b| b.iter(|| pipeline::read(&root)));
     g.bench_function("parse", |b| b.iter(|| pipeline::parse(sources.clone())));
     let files = pipeline::parse(sources.clone());
-    g.bench_function("link", |b| b.iter(|| pipeline::link(config.clone(), &files, Vec::new()).is_ok()));
-    let (site, _) = pipeline::link(config.clone(), &files, Vec::new()).expect("link");
+    g.bench_function("link", |b| {
+        b.iter(|| pipeline::link(config.clone(), &files, attachments.clone(), Vec::new()).is_ok())
+    });
+    let (site, _) = pipeline::link(config.clone(), &files, attachments.clone(), Vec::new()).expect("link");
     let bodies: Vec<(&str, &[names::Heading])> = site.notes.iter().map(|n| (n.body(), n.headings.as_slice())).collect();
     struct NoLinks;
     impl markdown::Linker for NoLinks {
@@ -63,7 +68,6 @@ fn stages(c: &mut Criterion) {
     g.bench_function("highlight-500-blocks", |b| {
         b.iter(|| (0..500).map(|_| highlight::code_block(code, "python").len()).sum::<usize>())
     });
-    let theme = pipeline::theme(&root, &config).expect("theme");
     g.bench_function("render-site", |b| b.iter(|| pipeline::render(&site, &theme, None).map(|o| o.len())));
     g.bench_function("search-index", |b| b.iter(|| search::index(&site, &theme.labels.search_panel).len()));
     let out = pipeline::render(&site, &theme, None).expect("render");

@@ -7,6 +7,7 @@
 //! slug, then title, then alias (titles and aliases compare NFKC-folded and case-blind).
 //! `check` stops after this stage.
 
+use crate::attachments::{Attachments, Miss};
 use crate::config::{key_pos, Config};
 use crate::error::{suggest, Diagnostic, Pos, Suggester};
 use crate::names::{find_heading, is_home_ref, name_key, RefKind};
@@ -71,6 +72,8 @@ pub struct Site {
     pub notes: Vec<Arc<Note>>,
     pub home: Option<Home>,
     pub graph: Graph,
+    /// The images and documents beside the notes, which their references lead to.
+    pub attachments: Arc<Attachments>,
 }
 
 /// What a trail shows for the levels it leaves out.
@@ -168,6 +171,7 @@ impl Graph {
     pub fn resolve(&self, kind: RefKind, target: &str) -> Option<NoteId> {
         match kind {
             RefKind::File => self.by_path.get(target).copied(),
+            RefKind::Attachment { .. } => None,
             _ => self.resolve_name(target),
         }
     }
@@ -209,26 +213,29 @@ impl Graph {
 /// errors and warnings.
 ///
 /// `failed` names the notes that did not parse: references to them are left out rather
-/// than reported, since their own errors say what to fix.
+/// than reported, since their own errors say what to fix. References to attachments are
+/// checked against `attachments`.
 pub fn link(
     config: Config,
     notes: Vec<Arc<Note>>,
     home: Option<Home>,
     drafts: &[Arc<Note>],
     failed: &FailedNotes,
+    attachments: Arc<Attachments>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut graph = Graph::default();
     index_names(&notes, &mut graph, &mut diags);
     let mut known = Known::new(&notes, drafts, failed);
     let backlinks = resolve_all(&notes, home.as_ref(), &mut known, &mut graph, &mut diags);
+    attachment_problems(&notes, home.as_ref(), &attachments, &mut diags);
     break_cycles(&notes, &mut graph, &mut diags);
     tree(&notes, &mut graph);
     reading_order(&mut graph, backlinks);
     if !diags.iter().any(Diagnostic::is_error) {
         orphans(&notes, &graph, &mut diags);
     }
-    (Site { config, notes, home, graph }, diags)
+    (Site { config, notes, home, graph, attachments }, diags)
 }
 
 /// Resolves the references of every note and of the home page: parents and related notes
@@ -249,7 +256,7 @@ fn resolve_all(
         home.is_some() && is_home_ref(r.kind, &r.target) && graph.resolve(r.kind, &r.target).is_none()
     };
     for (id, note) in NoteId::enumerate(notes) {
-        for r in &note.refs {
+        for r in note.refs.iter().filter(|r| !matches!(r.kind, RefKind::Attachment { .. })) {
             if to_home(graph, r) {
                 graph.link_count += 1;
                 continue;
@@ -271,12 +278,12 @@ fn resolve_all(
                     graph.related[id].push(target);
                     graph.related[target].push(id);
                 }
-                RefKind::Wiki | RefKind::File => {}
+                RefKind::Wiki | RefKind::File | RefKind::Attachment { .. } => {}
             }
             backlinks[target].insert(id);
         }
     }
-    for r in home.iter().flat_map(|h| &h.refs) {
+    for r in home.iter().flat_map(|h| &h.refs).filter(|r| !matches!(r.kind, RefKind::Attachment { .. })) {
         if to_home(graph, r)
             || resolve_ref(graph, known, &home.expect("refs come from the home page").path, r, diags).is_some()
         {
@@ -599,8 +606,7 @@ fn resolve_ref(
     let what = match r.kind {
         RefKind::Parent => "parent",
         RefKind::Related => "related note",
-        RefKind::Wiki => "link",
-        RefKind::File => "link",
+        RefKind::Wiki | RefKind::File | RefKind::Attachment { .. } => "link",
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
         if let Some(sharing) = (r.kind != RefKind::File).then(|| graph.shared_alias(&r.target)).flatten() {
@@ -650,6 +656,76 @@ fn resolve_ref(
         }
     }
     Some(id)
+}
+
+/// Every reference to an attachment that leads nowhere (a file that is not there, an SVG
+/// below `content/`, a name several files have), at its place; and every published
+/// attachment that a static file of the same output path would hide.
+fn attachment_problems(
+    notes: &[Arc<Note>],
+    home: Option<&Home>,
+    attachments: &Attachments,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for path in attachments.shadowed() {
+        diags.push(
+            Diagnostic::error(
+                &RelPath::new(crate::paths::CONTENT_DIR).join(path.as_str()),
+                format!("`content/{path}` and `static/{path}` land on the same output path `{path}`"),
+            )
+            .help("rename or move one of them: each would replace the other in the site"),
+        );
+    }
+    // "did you mean", prepared at the first reference that needs one.
+    let mut near = None;
+    let bodies = notes.iter().map(|n| (&n.path, &n.refs)).chain(home.map(|h| (&h.path, &h.refs)));
+    for (from, refs) in bodies {
+        for r in refs {
+            let RefKind::Attachment { by_name, .. } = r.kind else { continue };
+            if let Err(miss) = attachments.resolve(from, &r.target, by_name) {
+                let near = &mut near
+                    .get_or_insert_with(|| Suggester::new(attachments.candidates()).with_budget(SUGGESTION_BUDGET));
+                diags.push(attachment_error(from, r, miss, near));
+            }
+        }
+    }
+}
+
+/// The error for a reference `r` (in `from`) to an attachment that `miss` says is not there.
+fn attachment_error(from: &RelPath, r: &Ref, miss: Miss, near: &mut Suggester) -> Diagnostic {
+    let what = if matches!(r.kind, RefKind::Attachment { image: true, .. }) { "image" } else { "link" };
+    let target = r.target.trim();
+    let (message, help) = match miss {
+        Miss::Svg(svg) => (
+            format!("{what} `{target}` is an SVG in content/, which is not published"),
+            format!(
+                "an SVG opened on its own runs its scripts on the site: convert it to PNG, or, if you trust it, move it to `static/{svg}` and reference it as `{svg}`"
+            ),
+        ),
+        Miss::Ambiguous(paths) => {
+            let named: Vec<String> = paths.iter().take(NAMED_NOTES).map(|p| format!("`content/{p}`")).collect();
+            let more = paths.len().saturating_sub(NAMED_NOTES);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            (
+                format!("{what} `{target}` names {} files: {}{more}", paths.len(), named.join(", ")),
+                format!("write the path of the one you mean, e.g. `![[{}]]`", paths[0]),
+            )
+        }
+        Miss::Missing { here, top } => {
+            let written = crate::paths::percent_decode(target).unwrap_or_else(|| target.to_string());
+            // What was meant, as one writes it from `content/` (which any note may do).
+            let hint = [&top, &here].into_iter().flatten().find_map(|p| near.suggest(p.as_str()));
+            let hint = hint.or_else(|| (here.is_none() && top.is_none()).then(|| near.suggest(&written)).flatten());
+            let help = match (hint, &here, &top) {
+                (Some(p), _, _) => format!("did you mean `{p}`?"),
+                (None, Some(h), Some(t)) => format!("put the file at `content/{h}` or `static/{t}`"),
+                (None, Some(h), None) => format!("put the file at `content/{h}`"),
+                _ => "a reference leads to a file below content/ or static/; this one leads out of them".to_string(),
+            };
+            (format!("{what} `{target}`: no such file"), help)
+        }
+    };
+    Diagnostic::error(from, message).at(r.pos).spanning(r.len).help(help)
 }
 
 /// Reports each parent cycle once, at its first note, and cuts it there.

@@ -9,12 +9,15 @@
 //!   and the pages that link into an edited note whose headings changed; the home page if
 //!   `content/index.md` changed; and then, in [`Session::refresh_search`], the search
 //!   index, reusing each unchanged note's terms;
+//! - reads an attachment edited in place (`content/img/pic.png`) into the output again;
+//!   one added or removed starts over, as references may lead elsewhere;
 //! - otherwise renders every page again with the compiled templates;
 //! - and when `book.toml`, `templates/` or `static/` changed, starts over.
 //!
 //! A failed rebuild keeps the last good output and returns every problem.
 
 use crate::assets::{STATIC_DIR, TEMPLATES_DIR};
+use crate::attachments::Attachments;
 use crate::config;
 use crate::error::Diagnostic;
 use crate::graph::{NoteId, Site};
@@ -114,17 +117,43 @@ impl Session {
         let content: Vec<RelPath> =
             rels.into_iter().filter(|p| p.as_str().starts_with(&format!("{CONTENT_DIR}/"))).collect();
         let mut timings = Timings::default();
-        let edited = timings.time("read", || self.reread(&content));
+        let (edited, found) = timings.time("read", || self.reread(&content));
+        if found.is_some_and(|found| !found.same_files(&self.site.attachments)) {
+            // An attachment added or removed: references may lead elsewhere now.
+            *self = Session::new(&self.root)?;
+            return Ok(Report { rebuilt: Rebuilt::Full, timings });
+        }
+        let attachments = timings.time("render", || self.refresh_attachments(&content))?;
         if edited.is_empty() {
-            return Ok(Report { rebuilt: Rebuilt::Nothing, timings });
+            let rebuilt = if attachments == 0 { Rebuilt::Nothing } else { Rebuilt::Pages(attachments) };
+            return Ok(Report { rebuilt, timings });
         }
         let (site, warnings) = timings
-            .time("link", || pipeline::link(self.site.config.clone(), &self.files, Vec::new()))
+            .time("link", || {
+                pipeline::link(self.site.config.clone(), &self.files, self.site.attachments.clone(), Vec::new())
+            })
             .map_err(|d| Failed::new(d, Timings::default()))?;
         let rebuilt = timings.time("render", || self.render_changes(&site, &edited))?;
         self.site = site;
         self.warnings = warnings;
         Ok(Report { rebuilt, timings })
+    }
+
+    /// Reads again the published attachments among the changed content `paths` (an image
+    /// edited in place) into the output; returns how many.
+    fn refresh_attachments(&mut self, paths: &[RelPath]) -> Result<usize, Failed> {
+        let changed: Vec<RelPath> = paths
+            .iter()
+            .filter_map(|p| p.as_str().strip_prefix(&format!("{CONTENT_DIR}/")).map(RelPath::new))
+            .filter(|p| self.site.attachments.is_published(p))
+            .collect();
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        let fresh =
+            pipeline::render_attachments(&self.site, &changed).map_err(|d| Failed::new(d, Timings::default()))?;
+        self.output.extend(fresh);
+        Ok(changed.len())
     }
 
     fn relative(&self, p: &Path) -> Option<RelPath> {
@@ -136,11 +165,18 @@ impl Session {
     }
 
     /// Reads and parses the changed content paths again; returns those whose text really
-    /// changed. A folder, or anything unexpected, makes it re-read the whole of `content/`.
-    fn reread(&mut self, paths: &[RelPath]) -> BTreeSet<RelPath> {
+    /// changed. A folder, or anything unexpected (an attachment), makes it re-read the
+    /// whole of `content/`: then the attachments found there come back too.
+    fn reread(&mut self, paths: &[RelPath]) -> (BTreeSet<RelPath>, Option<Attachments>) {
         let some = pipeline::read_paths(&self.root, paths);
         let simple = some.is_some();
-        let fresh = some.unwrap_or_else(|| pipeline::read(&self.root).0);
+        let (fresh, found) = match some {
+            Some(files) => (files, None),
+            None => {
+                let read = pipeline::read(&self.root);
+                (read.files, Some(read.attachments))
+            }
+        };
         let mut edited = BTreeSet::new();
         let present: BTreeSet<RelPath> = fresh.iter().map(|f| f.path.clone()).collect();
         let gone: Vec<RelPath> = if simple {
@@ -159,7 +195,7 @@ impl Session {
             edited.insert(f.path.clone());
             self.files.insert(f.path.clone(), pipeline::parse_file(f));
         }
-        edited
+        (edited, found)
     }
 
     /// Renders what `edited` can have changed into the output, or fails keeping it.

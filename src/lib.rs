@@ -5,6 +5,7 @@
 //! command and prints what happened.
 
 pub mod assets;
+pub mod attachments;
 pub(crate) mod callout;
 pub mod cli;
 pub mod config;

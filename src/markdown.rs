@@ -88,13 +88,36 @@ pub fn scan(body: &str) -> Scan {
                     scan.refs.push(r);
                 }
             }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                if let Some(mut r) = attachment(link_type, &dest_url, range.start, true) {
+                    r.len = body[range].chars().count();
+                    scan.refs.push(r);
+                }
+            }
             _ => {}
         }
     }
     scan
 }
 
+/// A link or image to an attachment (`img/pic.png`, `doc.pdf`, `![[pic.png]]`), if it is one.
+fn attachment(link_type: LinkType, dest: &str, offset: usize, image: bool) -> Option<BodyRef> {
+    let by_name = matches!(link_type, LinkType::WikiLink { .. });
+    let written = by_name
+        || matches!(link_type, LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut);
+    (written && crate::attachments::is_reference(dest)).then(|| BodyRef {
+        offset,
+        len: 0,
+        kind: RefKind::Attachment { by_name, image },
+        target: dest.to_string(),
+        anchor: None,
+    })
+}
+
 fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
+    if let Some(r) = attachment(link_type, dest, offset, false) {
+        return Some(r);
+    }
     match link_type {
         LinkType::WikiLink { .. } => {
             // In a table Obsidian writes `[[note\|text]]`, since a bare `|` would end the cell.
@@ -155,6 +178,12 @@ pub trait Linker {
 
     /// The accessible name of a heading's `#` anchor link, in the site's language.
     fn anchor_label(&self) -> &str;
+
+    /// The URL to write for a reference to an attachment (`img/pic.png`, `![[pic.png]]`
+    /// when `by_name`), relative to the page; `None` keeps the URL as written.
+    fn attachment(&self, _url: &str, _by_name: bool) -> Option<String> {
+        None
+    }
 
     /// The terms to link on first mention (`[build] auto-link`), when the site wants it.
     fn auto_link(&self) -> Option<AutoLink<'_>> {
@@ -301,11 +330,13 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             | Event::End(TagEnd::Table)
             | Event::Start(Tag::TableCell)
             | Event::End(TagEnd::TableCell) => self.table(event),
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
-                match event {
-                    Event::Start(_) => self.image_depth += 1,
-                    _ => self.image_depth = self.image_depth.saturating_sub(1),
-                }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                self.image_depth += 1;
+                let dest_url = self.attachment_url(link_type, dest_url, offset, true);
+                self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                self.image_depth = self.image_depth.saturating_sub(1);
                 self.events.push(event);
             }
             Event::Start(Tag::FootnoteDefinition(_)) | Event::End(TagEnd::FootnoteDefinition) => {
@@ -381,6 +412,11 @@ impl<'a, 'l> Rewrite<'a, 'l> {
         offset: usize,
     ) {
         match classify_link(link_type, &dest_url, offset) {
+            Some(r) if matches!(r.kind, RefKind::Attachment { .. }) => {
+                let dest_url = self.attachment_url(link_type, dest_url, offset, false);
+                self.link_depth += 1;
+                self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+            }
             Some(r) => {
                 self.in_special_link = true;
                 let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
@@ -414,6 +450,17 @@ impl<'a, 'l> Rewrite<'a, 'l> {
                 self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
             }
+        }
+    }
+
+    /// The URL of a link or image: where the attachment it names is, from this page, when
+    /// it names one; else as written.
+    fn attachment_url(&self, link_type: LinkType, dest_url: CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
+        match attachment(link_type, &dest_url, offset, image).map(|r| r.kind) {
+            Some(RefKind::Attachment { by_name, .. }) => {
+                self.linker.attachment(&dest_url, by_name).map_or(dest_url, CowStr::from)
+            }
+            _ => dest_url,
         }
     }
 

@@ -12,6 +12,13 @@ pub enum RefKind {
     Wiki,
     /// `[text](other.md#x)` in the body; the target is the linked file's `RelPath`.
     File,
+    /// `![x](img/pic.png)` or `[x](doc.pdf)` in the body, or an Obsidian embed
+    /// `![[pic.png]]` (`by_name`: found by file name too): an attachment, not a note; the
+    /// target is the URL as written (see `crate::attachments`). `image`: shown, not linked.
+    Attachment {
+        by_name: bool,
+        image: bool,
+    },
 }
 
 /// Whether a file name is a note's: `.md` or `.markdown`, in any case (`Notes.MD`, as

@@ -9,6 +9,9 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The folder of the notes (and the files kept next to them), below the site root.
+pub const CONTENT_DIR: &str = "content";
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct RelPath(String);
 
@@ -49,6 +52,22 @@ impl RelPath {
             Some(i) => RelPath(self.0[..i].to_string()),
             None => RelPath(String::new()),
         }
+    }
+
+    /// `self` joined with `rel`, or `None` when a `..` of `rel` climbs above `self`'s root:
+    /// for references that must stay inside one folder (`../../etc/x.png` from a note).
+    pub fn join_inside(&self, rel: &str) -> Option<RelPath> {
+        let mut parts: Vec<&str> = self.0.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in rel.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                other => parts.push(other),
+            }
+        }
+        Some(RelPath(parts.join("/")))
     }
 
     /// `self` joined with a relative reference such as `../x.md`.
@@ -109,6 +128,22 @@ pub fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// `s` with every byte outside the URL path characters that need no escape (ASCII
+/// letters, digits, `-._~/`) percent-encoded, UTF-8 first: `示意 图.png` becomes
+/// `%E7%A4%BA%E6%84%8F%20%E5%9B%BE.png`. A relative URL written so holds no space, no `#` or
+/// `?` that would end its path, and no `:` that would make its first segment a scheme.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +154,21 @@ mod tests {
         assert_eq!(RelPath::new("content/x/y.md").parent().as_str(), "content/x");
         assert_eq!(RelPath::new("content/x").join("../z.md").as_str(), "content/z.md");
         assert_eq!(RelPath::new("a/lora.md").file_stem(), "lora");
+    }
+
+    #[test]
+    fn joins_that_stay_inside() {
+        let dir = RelPath::new("sub");
+        assert_eq!(dir.join_inside("../img/pic.png"), Some(RelPath::new("img/pic.png")));
+        assert_eq!(dir.join_inside("../../pic.png"), None);
+        assert_eq!(RelPath::new("").join_inside("./a//b.png"), Some(RelPath::new("a/b.png")));
+    }
+
+    #[test]
+    fn percent_encoding() {
+        assert_eq!(percent_encode("图/示意 图.png"), "%E5%9B%BE/%E7%A4%BA%E6%84%8F%20%E5%9B%BE.png");
+        assert_eq!(percent_encode("a b#c?d:e.png"), "a%20b%23c%3Fd%3Ae.png");
+        assert_eq!(percent_decode(&percent_encode("示意 #图.png")).as_deref(), Some("示意 #图.png"));
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //!
 //! ```text
 //! configure  book.toml                     -> Config            (config::load)
-//! read       content/**/*.md               -> Vec<SourceFile>   (source::read_all)
+//! read       content/**/*.md, attachments  -> Read              (source::read_all)
 //! parse      each file                     -> Files             (note::parse_file)
-//! link       resolve every reference       -> Site              (graph::link)
 //! theme      templates/, static/           -> Theme             (assets::load, render::compile)
+//! link       resolve every reference       -> Site              (graph::link)
 //! render     pages, glossary, maps, search -> into a Sink       (render::site_into)
 //! write      staging folder, then swap     -> Written           (output::Staging)
 //! ```
@@ -24,6 +24,7 @@
 //! that found an error, so later stages never see broken input, and nothing is written.
 
 use crate::assets;
+use crate::attachments::Attachments;
 use crate::config::{self, Config};
 use crate::error::{sorted, Diagnostic};
 use crate::graph::{self, NoteId, Site};
@@ -32,7 +33,7 @@ use crate::output::{self, Output, Written};
 use crate::paths::RelPath;
 use crate::render::{self, Theme};
 use crate::search;
-use crate::source::{self, SourceFile};
+use crate::source::{self, Read, SourceFile};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -105,8 +106,8 @@ pub fn configure(root: &Path, site_url: Option<String>) -> Result<Config, Vec<Di
     Ok(config)
 }
 
-/// Stage 2: every note's text, sorted by path.
-pub fn read(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// Stage 2: every note's text, sorted by path, and the attachments beside them.
+pub fn read(root: &Path) -> Read {
     source::read_all(root)
 }
 
@@ -133,16 +134,24 @@ pub fn parse_file(file: SourceFile) -> Parsed {
     Parsed { digest: digest(&file.text), file: note::parse_file(file) }
 }
 
-/// Stage 4: every reference resolved, the tree checked. `diags` are the problems found so
+/// The attachments that references may lead to: those `read` found below `content/`, and
+/// the theme's static files.
+pub fn attachments(found: Attachments, theme: &Theme) -> Arc<Attachments> {
+    Arc::new(found.with_statics(theme.assets.files.keys()))
+}
+
+/// Stage 5: every reference resolved, the tree checked. `diags` are the problems found so
 /// far (reading); they come back with the link's own, sorted.
 pub fn link(
     config: Config,
     files: &Files,
+    attachments: Arc<Attachments>,
     mut diags: Vec<Diagnostic>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let parsed = note::assemble(files.values().map(|p| p.file.clone()));
     diags.extend(parsed.diagnostics);
-    let (site, link_diags) = graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed);
+    let (site, link_diags) =
+        graph::link(config, parsed.notes, parsed.home, &parsed.drafts, &parsed.failed, attachments);
     diags.extend(link_diags);
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)
@@ -151,8 +160,8 @@ pub fn link(
     }
 }
 
-/// Stage 5: the static files, the compiled templates and the labels of the site's
-/// language.
+/// Stage 4: the static files, the compiled templates and the labels of the site's
+/// language. Before the link, which checks references to the static files too.
 pub fn theme(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let (assets, diags) = assets::load(root);
     if !diags.is_empty() {
@@ -211,6 +220,11 @@ pub fn render_search(site: &Site, theme: &Theme, search: &mut search::Cache) -> 
     render::search_index(site, theme, Some(search))
 }
 
+/// Stage 6 for a rebuild: the attachments at `paths` (output paths), read again.
+pub fn render_attachments(site: &Site, paths: &[RelPath]) -> Result<Output, Vec<Diagnostic>> {
+    render::attachments(site, paths)
+}
+
 pub use output::WriteError;
 
 /// Stage 7 for an output held in memory ([`build`]): written to `dest` through a staging
@@ -244,22 +258,23 @@ struct Prepared {
     timings: Timings,
 }
 
-/// Stages 1 to 5: configure, read, parse, link, theme.
+/// Stages 1 to 5: configure, read, parse, theme, link.
 fn prepare(root: &Path, site_url: Option<String>) -> Result<Prepared, Failed> {
     let mut timings = Timings::default();
     let config = match timings.time("config", || configure(root, site_url)) {
         Ok(c) => c,
         Err(d) => return Err(Failed::new(d, timings)),
     };
-    let (sources, read_diags) = timings.time("read", || read(root));
-    let files = timings.time("parse", || parse(sources));
-    let (site, warnings) = match timings.time("link", || link(config, &files, read_diags)) {
-        Ok(x) => x,
-        Err(d) => return Err(Failed::new(d, timings)),
+    let read = timings.time("read", || read(root));
+    let files = timings.time("parse", || parse(read.files));
+    let theme = match timings.time("theme", || theme(root, &config)) {
+        Ok(theme) => theme,
+        Err(d) => return Err(Failed::new(d.into_iter().chain(read.diagnostics).collect(), timings)),
     };
-    match timings.time("theme", || theme(root, &site.config)) {
-        Ok(theme) => Ok(Prepared { files, site, theme, warnings, timings }),
-        Err(d) => Err(Failed::new(d.into_iter().chain(warnings).collect(), timings)),
+    let attachments = attachments(read.attachments, &theme);
+    match timings.time("link", || link(config, &files, attachments, read.diagnostics)) {
+        Ok((site, warnings)) => Ok(Prepared { files, site, theme, warnings, timings }),
+        Err(d) => Err(Failed::new(d, timings)),
     }
 }
 
@@ -356,18 +371,19 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     }
 }
 
-/// The linked site at `root` (configure, read, parse, link): for tools that measure the
-/// later stages on their own.
+/// The linked site at `root` (configure, read, parse, theme, link): for tools that
+/// measure the later stages on their own.
 pub fn load(root: &Path) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let config = configure(root, None)?;
-    let (sources, diags) = read(root);
-    link(config, &parse(sources), diags)
+    let read = read(root);
+    let attachments = attachments(read.attachments, &theme(root, &config)?);
+    link(config, &parse(read.files), attachments, read.diagnostics)
 }
 
 /// The notes at `root` as parsed (read and parse, no link): what `new` checks a request
 /// against. Files that fail to parse are left out.
 pub fn notes(root: &Path) -> Vec<Arc<Note>> {
-    parse(read(root).0)
+    parse(read(root).files)
         .into_values()
         .filter_map(|p| match p.file {
             ParsedFile::Note(n) | ParsedFile::Draft(n) => Some(n),

@@ -83,7 +83,7 @@ pub fn site_into(
     index_pages_into(site, theme, &sink)?;
     *print = PrintCache::default();
     Renderer::new(site, theme).print_into(print, sections, false, &sink)?;
-    add_files(site, &theme.assets, &sink);
+    add_files(site, &theme.assets, &sink)?;
     Ok(large_files(site, sink.large.into_inner().unwrap_or_else(PoisonError::into_inner)))
 }
 
@@ -112,8 +112,9 @@ impl Sink for Listed<'_> {
 pub const MAX_FILE: usize = 1024 * 1024;
 
 /// A warning for each of the `large` files (path, bytes) over [`MAX_FILE`]: on a note's
-/// own page, at the note's file; on another file (the print part that holds such a note),
-/// at that file. Sorted by path, so the report is the same on every build.
+/// own page, at the note's file; on an attachment, at its file below `content/`; on
+/// another file (the print part that holds such a note), at that file. Sorted by path, so
+/// the report is the same on every build.
 fn large_files(site: &Site, mut large: Vec<(RelPath, usize)>) -> Vec<Diagnostic> {
     large.sort();
     let mib = |n: usize| format!("{:.1} MiB", n as f64 / MAX_FILE as f64);
@@ -127,6 +128,11 @@ fn large_files(site: &Site, mut large: Vec<(RelPath, usize)>) -> Vec<Diagnostic>
                     format!("this note's page `{path}` is {} ({n} bytes), over the 1 MiB a page should stay under", mib(n)),
                 )
                 .help("split the note into several notes (children with `parent`): a reader's browser loads the page whole"),
+                None if site.attachments.is_published(&path) => Diagnostic::warning(
+                    &RelPath::new(crate::paths::CONTENT_DIR).join(path.as_str()),
+                    format!("this file is {} ({n} bytes), over 1 MiB", mib(n)),
+                )
+                .help("a reader's browser loads it whole with the page that shows it: resize or compress it, or split it"),
                 None => Diagnostic::warning(&path, format!("the output file `{path}` is {} ({n} bytes), over 1 MiB", mib(n)))
                     .help("it holds a note that is too long: see the warning about that note's page"),
             }
@@ -245,12 +251,42 @@ pub fn print_pages(
     Ok((pages, cache.part_count()))
 }
 
-/// Everything that is neither a page nor the search index: static files, `.nojekyll`, and
-/// the sitemap (which lists the pages already put).
-fn add_files(site: &Site, assets: &Assets, out: &Listed) {
+/// The attachments at `paths` (output paths), read from `content/` into `sink`, each as
+/// soon as it is read, so that a site's images never sit in memory together; the files
+/// that cannot be read are errors.
+fn put_attachments<'p>(
+    site: &Site,
+    paths: impl IntoIterator<Item = &'p RelPath>,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    for path in paths {
+        match std::fs::read(site.attachments.source(path)) {
+            Ok(bytes) => sink.put(path.clone(), bytes),
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    &RelPath::new(crate::paths::CONTENT_DIR).join(path.as_str()),
+                    format!("cannot read: {e}"),
+                )
+                .help("check the file's permissions"),
+            ),
+        }
+    }
+    failed_if_any(diags)
+}
+
+/// The attachments at `paths`, read again (for a rebuild after they changed).
+pub fn attachments(site: &Site, paths: &[RelPath]) -> Result<Output, Vec<Diagnostic>> {
+    in_memory(|sink| put_attachments(site, paths, sink)).map(|(out, ())| out)
+}
+
+/// Everything that is neither a page nor the search index: static files, the attachments
+/// beside the notes, `.nojekyll`, and the sitemap (which lists the pages already put).
+fn add_files(site: &Site, assets: &Assets, out: &Listed) -> Result<(), Vec<Diagnostic>> {
     for (path, bytes) in &assets.files {
         out.put(path.clone(), bytes.clone());
     }
+    put_attachments(site, site.attachments.files(), out)?;
     out.put(RelPath::new(".nojekyll"), Vec::new());
     if let Some(url) = &site.config.site_url {
         let mut pages = std::mem::take(&mut *out.pages.lock().unwrap_or_else(PoisonError::into_inner));
@@ -259,6 +295,7 @@ fn add_files(site: &Site, assets: &Assets, out: &Listed) {
             out.put(path, xml.into_bytes());
         }
     }
+    Ok(())
 }
 
 /// One rendered page, or what went wrong rendering it.
@@ -668,6 +705,10 @@ impl Linker for PageLinker<'_> {
             }
         }
         Some(LinkTarget { href, slug: note.slug.clone(), text })
+    }
+
+    fn attachment(&self, url: &str, by_name: bool) -> Option<String> {
+        self.site.attachments.href(self.page, self.source, url, by_name)
     }
 
     fn auto_link(&self) -> Option<AutoLink<'_>> {

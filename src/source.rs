@@ -1,17 +1,19 @@
-//! Reading the notes: every `content/**/*.md`, as text, sorted by path.
+//! Reading the notes: every `content/**/*.md`, as text, sorted by path, and the list of
+//! the attachments beside them (`content/img/pic.png`, see [`crate::attachments`]).
 //!
 //! Editor droppings (`.#x.md`, `x.md~`, `.DS_Store`, hidden files and folders) are skipped,
 //! and so are symbolic links that loop or lead nowhere (with a warning).
 //! A file that is not UTF-8 is a diagnostic naming the byte offset; a UTF-8 BOM is dropped
 //! and CRLF line endings become LF, so positions later are simple line counts.
 
+use crate::attachments::{self, Attachments};
 use crate::error::Diagnostic;
 use crate::names::is_note_file;
 use crate::paths::RelPath;
 use std::path::Path;
 use walkdir::WalkDir;
 
-pub const CONTENT_DIR: &str = "content";
+pub use crate::paths::CONTENT_DIR;
 
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -20,17 +22,29 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Reads every Markdown file below `root/content`, sorted by path.
-pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// What the read stage found below `content/`.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// Every Markdown file, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// The images and documents kept next to the notes.
+    pub attachments: Attachments,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every Markdown file below `root/content`, sorted by path, and lists the
+/// attachments there (one walk for both: the same files skipped, the same links refused).
+pub fn read_all(root: &Path) -> Read {
     let content = root.join(CONTENT_DIR);
     let mut files = Vec::new();
+    let mut found = Vec::new();
     let mut diags = Vec::new();
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(&RelPath::new(CONTENT_DIR), "no content/ folder")
                 .help("create content/ and add notes, e.g. `conceptbook new my-first-note`"),
         );
-        return (files, diags);
+        return Read { diagnostics: diags, ..Read::default() };
     }
     let real_root = real_root(root);
     let mut walker = WalkDir::new(&content)
@@ -56,7 +70,13 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !is_note_file(&name) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if !is_note_file(&name) {
+            if attachments::kind(&name).is_some() {
+                found.extend(RelPath::from_fs(&content, entry.path()));
+            }
             continue;
         }
         let Some(path) = RelPath::from_fs(root, entry.path()) else {
@@ -77,7 +97,7 @@ pub fn read_all(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 .help("create one with `conceptbook new my-first-note`"),
         );
     }
-    (files, diags)
+    Read { files, attachments: Attachments::new(content, found), diagnostics: diags }
 }
 
 /// The site root with every symbolic link resolved, to compare real paths with.

@@ -5,6 +5,7 @@ mod browser;
 mod support;
 
 mod a11y;
+mod assets;
 mod build;
 mod content;
 mod errors;

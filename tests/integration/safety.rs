@@ -142,7 +142,8 @@ Inline <span onclick=\"alert(3)\">span</span> and <a href=\"javascript:alert(4)\
 
 </details>
 ";
-    let site = base().simple("hostile", "恶意笔记", "parent = \"peft\"", body);
+    // img/b.png is there: a relative image that is not is an error (tests/integration/assets.rs).
+    let site = base().simple("hostile", "恶意笔记", "parent = \"peft\"", body).file("content/img/b.png", "png");
     site.build().ok();
     let page = site.read("hostile.html");
     let html = body_of(&page);

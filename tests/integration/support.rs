@@ -244,7 +244,8 @@ pub fn check_links(out: &Path) -> usize {
                 problems.push(format!("{}: {link} → missing file", page.display()));
                 continue;
             }
-            if let Some(frag) = frag.filter(|f| !f.is_empty()) {
+            // A fragment names an id of a page; of a PDF (`#page=2`), a place the viewer opens.
+            if let Some(frag) = frag.filter(|f| !f.is_empty() && target.extension().is_some_and(|e| e == "html")) {
                 let text = std::fs::read_to_string(&target).unwrap_or_default();
                 if !ids(&text).contains(&percent_decode(frag)) {
                     problems.push(format!("{}: {link} → no id {frag}", page.display()));
