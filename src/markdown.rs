@@ -89,7 +89,9 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::Start(Tag::Image { link_type, dest_url, .. }) => {
-                if let Some(mut r) = attachment(link_type, &dest_url, range.start, true) {
+                if let Some(mut r) = attachment(link_type, &dest_url, range.start, true)
+                    .or_else(|| embed(link_type, &dest_url, range.start))
+                {
                     r.len = body[range].chars().count();
                     scan.refs.push(r);
                 }
@@ -112,6 +114,12 @@ fn attachment(link_type: LinkType, dest: &str, offset: usize, image: bool) -> Op
         target: dest.to_string(),
         anchor: None,
     })
+}
+
+/// Obsidian's `![[Note]]`, which embeds a note where an attachment's name would embed the
+/// file: a reference to the note, which the page links to ([`Rewrite::embed_start`]).
+fn embed(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
+    matches!(link_type, LinkType::WikiLink { .. }).then(|| classify_link(link_type, dest, offset)).flatten()
 }
 
 fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
@@ -271,6 +279,8 @@ struct Rewrite<'a, 'l> {
     skip_link_text: bool,
     /// Inside a link conceptbook wrote itself (a note link, or one whose URL was unsafe).
     in_special_link: bool,
+    /// Inside `![[Note]]`: its alt text is dropped, the link ends with the image.
+    in_embed: bool,
     in_heading: bool,
     link_depth: usize,
     image_depth: usize,
@@ -294,6 +304,7 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             code: None,
             skip_link_text: false,
             in_special_link: false,
+            in_embed: false,
             in_heading: false,
             link_depth: 0,
             image_depth: 0,
@@ -308,6 +319,13 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             return self.code_text(event);
         }
         if self.skip_link_text && !matches!(event, Event::End(TagEnd::Link)) {
+            return;
+        }
+        if self.in_embed {
+            if matches!(event, Event::End(TagEnd::Image)) {
+                self.in_embed = false;
+                self.events.push(Event::Html("</a>".into()));
+            }
             return;
         }
         match event {
@@ -330,6 +348,12 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             | Event::End(TagEnd::Table)
             | Event::Start(Tag::TableCell)
             | Event::End(TagEnd::TableCell) => self.table(event),
+            Event::Start(Tag::Image { link_type, dest_url, .. })
+                if attachment(link_type, &dest_url, offset, true).is_none()
+                    && embed(link_type, &dest_url, offset).is_some() =>
+            {
+                self.embed_start(&dest_url, offset, link_type)
+            }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_depth += 1;
                 let dest_url = self.attachment_url(link_type, dest_url, offset, true);
@@ -450,6 +474,25 @@ impl<'a, 'l> Rewrite<'a, 'l> {
                 self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
             }
+        }
+    }
+
+    /// `![[Note]]`: Obsidian shows the note inside this one; here it is a link to it, with
+    /// the note's title (an image of a page that is no image was a broken picture).
+    fn embed_start(&mut self, dest_url: &str, offset: usize, link_type: LinkType) {
+        self.in_embed = true;
+        let Some(r) = embed(link_type, dest_url, offset) else { return };
+        match self.linker.resolve(r.kind, &r.target, r.anchor.as_deref()) {
+            Some(t) => {
+                let open = format!(
+                    "<a class=\"note-link embed\" href=\"{}\" data-slug=\"{}\">",
+                    escape(&t.href),
+                    escape(&t.slug)
+                );
+                self.events.push(Event::Html(open.into()));
+                self.events.push(Event::Text(t.text.into()));
+            }
+            None => self.events.push(Event::Html("<a class=\"note-link broken\">".into())),
         }
     }
 

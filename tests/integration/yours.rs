@@ -202,6 +202,28 @@ fn links_to_the_home_page_and_tags_with_their_hash() {
     site.build().failed().says(&["error: link `index` names no note"]);
 }
 
+#[test]
+fn an_obsidian_note_embed_links_to_the_note_and_is_checked() {
+    // `![[Note]]` embeds a note in Obsidian; it was a broken <img src="Note">, unchecked.
+    let site = SiteTest::peft_chain().simple(
+        "lora",
+        "LoRA",
+        "parent = \"peft\"",
+        "## 原理\n\n![[参数高效微调]]\n\n又见 ![[lora#原理]]。\n",
+    );
+    site.build().ok();
+    let html = site.read("lora.html");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains("<a class=\"note-link embed\" href=\"peft.html\" data-slug=\"peft\">参数高效微调</a>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"lora.html#原理\""), "{html}");
+    assert!(site.read("peft.html").contains("lora.html"), "the embed is a backlink");
+    let site = site.simple("lora", "LoRA", "parent = \"peft\"", "![[不存在的笔记]]\n");
+    site.build().failed().says(&["content/lora.md:7:1: error: link `不存在的笔记` names no note"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
