@@ -124,6 +124,8 @@ pub struct Graph {
     /// Aliases that name more than one note (name key → the notes, in file order): a link
     /// by one of them is an error, and auto-linking leaves them alone.
     shared_aliases: HashMap<String, Vec<NoteId>>,
+    /// Titles that several notes have, with those notes: a link by one is an error too.
+    shared_titles: HashMap<String, Vec<NoteId>>,
     by_path: HashMap<String, NoteId>,
     pub parent: Vec<Option<NoteId>>,
     /// Sorted by `order`, then title.
@@ -149,22 +151,33 @@ impl Graph {
         self.by_slug.get(slug).copied()
     }
 
-    /// The notes that share the alias `name`, when more than one does (and no note has it
-    /// as its title, which wins).
-    pub fn shared_alias(&self, name: &str) -> Option<&[NoteId]> {
+    /// The notes that share the name `name` when a link by it cannot tell them apart: the
+    /// title of several notes, or (when no note has it as its slug or title, which win) the
+    /// alias of several. `Shared::Title` or `Shared::Alias` says which.
+    pub fn shared_name(&self, name: &str) -> Option<(&[NoteId], Shared)> {
         let key = name_key(name);
-        if self.by_slug.contains_key(name.trim()) || self.by_title.contains_key(&key) {
+        if self.by_slug.contains_key(name.trim()) {
             return None;
         }
-        self.shared_aliases.get(&key).map(Vec::as_slice)
+        if let Some(ids) = self.shared_titles.get(&key) {
+            return Some((ids, Shared::Title));
+        }
+        if self.by_title.contains_key(&key) {
+            return None;
+        }
+        self.shared_aliases.get(&key).map(|ids| (ids.as_slice(), Shared::Alias))
     }
 
-    /// Slug, then title, then alias (an alias that several notes share resolves to none).
+    /// Slug, then title, then alias (a title or an alias that several notes share resolves
+    /// to none).
     pub fn resolve_name(&self, target: &str) -> Option<NoteId> {
         if let Some(&id) = self.by_slug.get(target.trim()) {
             return Some(id);
         }
         let key = name_key(target);
+        if self.shared_titles.contains_key(&key) {
+            return None;
+        }
         self.by_title.get(&key).or_else(|| self.by_alias.get(&key)).copied()
     }
 
@@ -403,6 +416,13 @@ fn free_slug(note: &Note) -> String {
     }
 }
 
+/// Which kind of name several notes share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    Title,
+    Alias,
+}
+
 /// Fills the slug, title, alias and path lookups; duplicates are diagnostics.
 fn index_names(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     index_names_inner(notes, graph, diags);
@@ -428,6 +448,7 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
         }
         let title = note.title_key.clone();
         if let Some(&first) = graph.by_title.get(&title) {
+            graph.shared_titles.entry(title).or_insert_with(|| vec![first]).push(id);
             diags.push(
                 Diagnostic::warning(
                     &note.path,
@@ -435,7 +456,7 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
                 )
                 .at(title_pos(note))
                 .spanning(title_pos(note).rest_of_line(&note.source))
-                .help("[[title]] links go to the first; give the notes distinct titles"),
+                .help("a link by this title will be an error, and auto-linking skips it: give the notes distinct titles, or link by slug"),
             );
         } else {
             graph.by_title.insert(title, id);
@@ -464,7 +485,7 @@ fn index_names_inner(notes: &[Arc<Note>], graph: &mut Graph, diags: &mut Vec<Dia
                     graph.by_alias.insert(key.clone(), id);
                 }
             }
-            let shadow = graph.by_title.get(&key).or_else(|| graph.by_slug.get(alias.trim()));
+            let shadow = graph.by_slug.get(alias.trim()).or_else(|| graph.by_title.get(&key));
             if let Some(&other) = shadow.filter(|&&o| o != id) {
                 diags.push(
                     Diagnostic::warning(
@@ -577,7 +598,13 @@ impl<'a> Known<'a> {
 const NAMED_NOTES: usize = 10;
 
 /// An error for a reference by an alias several notes share, naming the first few of them.
-fn shared_alias_error(notes: &[Arc<Note>], sharing: &[NoteId], from: &RelPath, what: &str, r: &Ref) -> Diagnostic {
+fn shared_name_error(
+    notes: &[Arc<Note>],
+    (sharing, shared): (&[NoteId], Shared),
+    from: &RelPath,
+    what: &str,
+    r: &Ref,
+) -> Diagnostic {
     let named = &sharing[..sharing.len().min(NAMED_NOTES)];
     let more = sharing.len() - named.len();
     let names: Vec<String> = named.iter().map(|&n| format!("`{}` ({})", notes[n].slug, notes[n].path)).collect();
@@ -588,7 +615,12 @@ fn shared_alias_error(notes: &[Arc<Note>], sharing: &[NoteId], from: &RelPath, w
     };
     Diagnostic::error(
         from,
-        format!("{what} `{}` is an alias of several notes: {}{names_more}", r.target.trim(), names.join(", ")),
+        format!(
+            "{what} `{}` is {} of several notes: {}{names_more}",
+            r.target.trim(),
+            if shared == Shared::Title { "the title" } else { "an alias" },
+            names.join(", ")
+        ),
     )
     .at(r.pos)
     .spanning(r.len)
@@ -609,8 +641,8 @@ fn resolve_ref(
         RefKind::Wiki | RefKind::File | RefKind::Attachment { .. } => "link",
     };
     let Some(id) = graph.resolve(r.kind, &r.target) else {
-        if let Some(sharing) = (r.kind != RefKind::File).then(|| graph.shared_alias(&r.target)).flatten() {
-            diags.push(shared_alias_error(notes, sharing, from, what, r));
+        if let Some(sharing) = (r.kind != RefKind::File).then(|| graph.shared_name(&r.target)).flatten() {
+            diags.push(shared_name_error(notes, sharing, from, what, r));
             return None;
         }
         let stem = match r.kind {

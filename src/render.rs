@@ -654,7 +654,7 @@ fn auto_link_terms(site: &Site) -> Terms {
         let skip = &skip;
         std::iter::once(n.title()).chain(n.front.aliases.iter().map(String::as_str)).map(move |name| {
             // A name that several notes share as an alias links to none of them.
-            let linked = !skip.contains(&crate::names::name_key(name)) && site.graph.shared_alias(name).is_none();
+            let linked = !skip.contains(&crate::names::name_key(name)) && site.graph.shared_name(name).is_none();
             (name, linked.then_some(n.slug.as_str()))
         })
     }))

@@ -396,6 +396,29 @@ fn a_link_by_a_shared_alias_is_an_error_naming_the_notes_it_could_mean() {
     ]);
 }
 
+#[test]
+fn a_link_by_a_shared_title_is_an_error_too() {
+    // Obsidian vaults have an `Index.md` or `Overview.md` in many folders. [[Overview]]
+    // went to the first of them with only a warning at the second.
+    let site = SiteTest::new()
+        .file("content/a/overview.md", "---\ntitle: Overview\nsummary: s\nslug: a-overview\n---\n")
+        .file("content/b/overview.md", "---\ntitle: Overview\nsummary: s\nslug: b-overview\n---\n")
+        .simple("user", "用户", "aliases = [\"b-overview\"]", "见 [[a-overview]]、[[b-overview]]。");
+    let run = site.build().ok();
+    run.says(&[
+        "content/b/overview.md:2:1: warning: title `Overview` is also the title of content/a/overview.md",
+        "a link by this title will be an error",
+        // The slug wins over the alias, and the warning says so.
+        "warning: alias `b-overview` is the title or slug of content/b/overview.md",
+    ]);
+    assert!(site.read("user.html").contains("href=\"b-overview.html\""));
+    let site = site.simple("user", "用户", "", "见 [[overview]]。");
+    site.build().failed().says(&[
+        "content/user.md:6:3: error: link `overview` is the title of several notes: `a-overview` (content/a/overview.md), `b-overview` (content/b/overview.md)",
+        "[[a-overview]] or [[b-overview]]",
+    ]);
+}
+
 /// Forty notes share an alias: the error names the first ten, in message and help, and
 /// says how many more there are, so that a link to a popular alias writes one short line.
 #[test]
