@@ -44,6 +44,16 @@ pub struct Scan {
     /// Where the body's raw HTML passes [`MAX_HTML_TAGS`] (a byte offset), if it does: then
     /// all of it is written as text.
     pub html_over: Option<usize>,
+    /// Links and images whose URL starts at a server's root (`/posts/x/`), with where they
+    /// are (a byte offset): see [`is_rooted`].
+    pub rooted: Vec<(usize, String)>,
+}
+
+/// Whether a URL starts at the root of whatever server the site is on (`/img/a.png`, not
+/// `//host/x`): from a GitHub Pages project site (`user.github.io/repo/`) or `file://` it
+/// misses the site.
+pub fn is_rooted(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// Finds the references and headings of a body.
@@ -81,6 +91,9 @@ pub fn scan(body: &str) -> Scan {
                 if let Some((_, _, text)) = &mut heading {
                     text.push_str(&t);
                 }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if is_rooted(&dest_url) => {
+                scan.rooted.push((range.start, dest_url.to_string()));
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(mut r) = classify_link(link_type, &dest_url, range.start) {

@@ -586,7 +586,16 @@ fn references(file: &SourceFile, split: &Split, front: &FrontMatter) -> Result<R
         return Err(math_diagnostics(path, text, split.body_start, scan.math_errors));
     }
     refs.extend(body_refs(text, split.body_start, path, scan.refs));
-    let warnings = scan.html_over.map(|at| html_warning(path, text, split.body_start + at)).into_iter().collect();
+    let mut warnings: Vec<Diagnostic> =
+        scan.html_over.map(|at| html_warning(path, text, split.body_start + at)).into_iter().collect();
+    let mut positions = Positions::new(text);
+    for (at, url) in scan.rooted {
+        warnings.push(
+            Diagnostic::warning(path, format!("the link `{url}` starts at the server's root"))
+                .at(positions.at(split.body_start + at))
+                .help("it misses the site when it is published below a folder (a GitHub Pages project site, user.github.io/repo/) or opened from disk: link a note as [[slug]] or other.md, a file by its path from this note, or write the whole URL (https://…)"),
+        );
+    }
     Ok((refs, scan.headings, warnings))
 }
 

@@ -224,6 +224,25 @@ fn an_obsidian_note_embed_links_to_the_note_and_is_checked() {
     site.build().failed().says(&["content/lora.md:7:1: error: link `不存在的笔记` names no note"]);
 }
 
+#[test]
+fn a_link_from_the_servers_root_is_a_warning() {
+    // Hugo and Jekyll notes link `/posts/x/`: on a project site (user.github.io/repo/) and
+    // from disk that misses the site, silently.
+    let site = SiteTest::peft_chain().simple(
+        "lora",
+        "LoRA",
+        "parent = \"peft\"",
+        "见 [旧文](/posts/old/) 和 ![图](/img/a.png)，而 [外站](//example.com/x) 与 [全址](https://example.com/) 无妨。",
+    );
+    let run = site.build().ok();
+    run.says(&[
+        "content/lora.md:7:3: warning: the link `/posts/old/` starts at the server's root",
+        "warning: the link `/img/a.png` starts at the server's root",
+        "GitHub Pages project site",
+        "2 warnings",
+    ]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
