@@ -13,7 +13,7 @@ use crate::error::{suggest, Diagnostic, Pos, Suggester};
 use crate::names::{find_heading, is_home_ref, name_key, RefKind};
 use crate::note::{FailedNotes, Home, Note, Ref};
 use crate::paths::RelPath;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// A note's place in [`Site::notes`] (and in every per-note vector of the [`Graph`]).
@@ -230,7 +230,7 @@ impl Graph {
 /// checked against `attachments`.
 pub fn link(
     config: Config,
-    notes: Vec<Arc<Note>>,
+    mut notes: Vec<Arc<Note>>,
     home: Option<Home>,
     drafts: &[Arc<Note>],
     failed: &FailedNotes,
@@ -238,6 +238,7 @@ pub fn link(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut graph = Graph::default();
+    one_spelling_per_tag(&mut notes);
     index_names(&notes, &mut graph, &mut diags);
     let mut known = Known::new(&notes, drafts, failed);
     let backlinks = resolve_all(&notes, home.as_ref(), &mut known, &mut graph, &mut diags);
@@ -413,6 +414,41 @@ fn free_slug(note: &Note) -> String {
         suggested
     } else {
         "...".to_string()
+    }
+}
+
+/// Tags that differ only in case or width (`AI`, `ai`, `ＡＩ`) are one tag, as in Obsidian:
+/// each takes the spelling most notes give it (then the first in byte order), and a note
+/// that spells it otherwise gets a copy with the site's spelling.
+fn one_spelling_per_tag(notes: &mut [Arc<Note>]) {
+    let mut spellings: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
+    for tag in notes.iter().flat_map(|n| &n.front.tags) {
+        *spellings.entry(name_key(tag)).or_default().entry(tag.clone()).or_default() += 1;
+    }
+    let site_spelling: HashMap<String, String> = spellings
+        .into_iter()
+        .filter(|(_, s)| s.len() > 1)
+        .filter_map(|(key, s)| {
+            let best = s.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?.0.clone();
+            Some((key, best))
+        })
+        .collect();
+    if site_spelling.is_empty() {
+        return;
+    }
+    let spelled = |t: &String| site_spelling.get(&name_key(t)).unwrap_or(t).clone();
+    for note in notes.iter_mut() {
+        if note.front.tags.iter().all(|t| spelled(t) == *t) {
+            continue;
+        }
+        let note = Arc::make_mut(note);
+        let mut tags: Vec<String> = Vec::with_capacity(note.front.tags.len());
+        for t in note.front.tags.iter().map(spelled) {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        note.front.tags = tags;
     }
 }
 

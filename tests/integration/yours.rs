@@ -243,6 +243,21 @@ fn a_link_from_the_servers_root_is_a_warning() {
     ]);
 }
 
+#[test]
+fn tags_that_differ_only_in_case_are_one_tag_spelled_as_most_notes_spell_it() {
+    let site = SiteTest::peft_chain()
+        .simple("a", "甲", "parent = \"peft\"\ntags = [\"LLM\", \"训练\"]", "")
+        .simple("b", "乙", "parent = \"peft\"\ntags = [\"LLM\"]", "")
+        .simple("c", "丙", "parent = \"peft\"\ntags = [\"llm\", \"Llm\"]", "");
+    site.build().ok();
+    let c = site.read("c.html");
+    let tags: Vec<String> = attrs(&c, "href").into_iter().filter(|h| h.starts_with("tags.html#")).collect();
+    assert_eq!(tags, ["tags.html#tag-llm"], "{c}");
+    assert!(c.contains(">#LLM<"), "{c}");
+    let index = site.read("tags.html");
+    assert!(!index.contains("tag-llm-2") && !index.contains(">llm<") && !index.contains(">Llm<"), "{index}");
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
