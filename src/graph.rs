@@ -703,7 +703,21 @@ fn resolve_ref(
     };
     if let Some(anchor) = &r.anchor {
         let headings = &notes[id].headings;
-        if find_heading(headings, anchor).is_none() {
+        if anchor.starts_with('^') {
+            // Obsidian's block reference: no block has an id on a page here.
+            diags.push(
+                Diagnostic::warning(
+                    from,
+                    format!("`#{anchor}` is a block reference, which conceptbook does not support"),
+                )
+                .at(r.pos)
+                .spanning(r.len)
+                .help(format!(
+                    "the link goes to the top of `{}`; link a heading (`#heading`) to go further",
+                    notes[id].slug
+                )),
+            );
+        } else if find_heading(headings, anchor).is_none() {
             let help = suggest(anchor, headings.iter().map(|h| h.id.as_str()))
                 .map(|a| format!("did you mean `#{a}`?"))
                 .or_else(|| {

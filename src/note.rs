@@ -508,6 +508,10 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str, m
             problem("aliases", "an alias is empty", "remove the empty string from `aliases`");
         }
     }
+    // `#` alone, or nothing: a nameless tag, shown as `##` with a page of its own.
+    if front.tags.iter().any(|t| t.trim().trim_start_matches('#').trim().is_empty()) {
+        problem("tags", "a tag is empty", "remove the empty tag (or the lone `#`) from `tags`");
+    }
     for (key, message, help) in limits(front) {
         problem(key, &message, help);
     }

@@ -701,6 +701,8 @@ impl Linker for PageLinker<'_> {
                     href = format!("{href}#{}", h.id);
                     text = format!("{} › {}", note.title(), h.text);
                 }
+                // A block reference (`#^id`, a warning) goes to the top of the page.
+                None if a.starts_with('^') => {}
                 None => href = format!("{href}#{a}"),
             }
         }

@@ -258,6 +258,18 @@ fn tags_that_differ_only_in_case_are_one_tag_spelled_as_most_notes_spell_it() {
     assert!(!index.contains("tag-llm-2") && !index.contains(">llm<") && !index.contains(">Llm<"), "{index}");
 }
 
+#[test]
+fn block_references_link_to_the_note_with_a_warning_and_empty_tags_are_errors() {
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", "见 [[peft#^abc123]]。");
+    site.build().ok().says(&[
+        "content/lora.md:7:3: warning: `#^abc123` is a block reference, which conceptbook does not support",
+        "the link goes to the top of `peft`",
+    ]);
+    assert!(site.read("lora.html").contains("<a class=\"note-link\" href=\"peft.html\" data-slug=\"peft\">"));
+    let site = site.simple("lora", "LoRA", "parent = \"peft\"\ntags = [\"#\", \"微调\"]", "");
+    site.build().failed().says(&["content/lora.md:5:1: error: a tag is empty", "the lone `#`"]);
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
