@@ -879,10 +879,10 @@ fn in_any(ranges: &[std::ops::Range<usize>], i: usize) -> bool {
 /// `body` with Obsidian's comments (`%%…%%`, inline or over several lines) blanked out,
 /// or `None` when it has none. A comment is the author's note to self: it must not reach a
 /// page, the search index or the links. A comment's line breaks stay, so every line after
-/// it keeps its number (a column after a comment on the same line moves left: spaces in
-/// its place could turn the rest of the line into an indented code block). `%%` inside
-/// code or math is text, and an unclosed `%%` stays as written.
-pub fn without_comments(body: &str) -> Option<String> {
+/// it keeps its number; a column after a comment on the same line moves left (spaces in its
+/// place could turn the rest of the line into an indented code block), by what each [`Cut`]
+/// says. `%%` inside code or math is text, and an unclosed `%%` stays as written.
+pub fn without_comments(body: &str) -> Option<(String, Vec<Cut>)> {
     if !body.contains("%%") {
         return None;
     }
@@ -906,14 +906,27 @@ pub fn without_comments(body: &str) -> Option<String> {
         return None;
     }
     let mut out = String::with_capacity(body.len());
+    let mut cuts = Vec::with_capacity(comments.len());
     let mut at = 0;
     for c in comments {
         out.push_str(&body[at..c.start]);
-        out.extend(body[c.clone()].chars().filter(|&ch| ch == '\n'));
+        let comment = &body[c.clone()];
+        out.extend(comment.chars().filter(|&ch| ch == '\n'));
+        let last_line = comment.rsplit('\n').next().unwrap_or(comment);
+        cuts.push(Cut { at: out.len(), chars: last_line.chars().count() });
         at = c.end;
     }
     out.push_str(&body[at..]);
-    Some(out)
+    Some((out, cuts))
+}
+
+/// Where [`without_comments`] took a comment out: the byte of the text without comments
+/// that followed it, and how many characters of the comment's last line stood before it
+/// (what a column after it on that line lacks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub at: usize,
+    pub chars: usize,
 }
 
 /// The most tags (start or end) the raw HTML of one body may hold. The HTML parser under
@@ -1425,7 +1438,10 @@ mod tests {
     #[test]
     fn comments_go_but_not_from_code_among_many_spans() {
         let body = "a `%%` b %%gone%% c `x` %%also\ngone%% d\n\n```\n%%kept%%\n```\n".repeat(3);
-        let out = without_comments(&body).expect("has comments");
+        let (out, cuts) = without_comments(&body).expect("has comments");
+        assert_eq!(cuts.len(), 6);
+        assert_eq!(cuts[0], Cut { at: 9, chars: 8 }, "after `a `%%` b `, 8 characters of `%%gone%%`");
+        assert_eq!(cuts[1].chars, 6, "the last line of `%%also\\ngone%%`");
         assert_eq!(out.matches("gone").count(), 0, "{out}");
         assert_eq!(out.matches("`%%`").count(), 3, "{out}");
         assert_eq!(out.matches("%%kept%%").count(), 3, "{out}");

@@ -189,12 +189,15 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
             .at(Pos { line: 1, column: 1 })
             .help(format!("content/index.md is the body of the home page: remove the {fence} block (the site title comes from book.toml)"))]);
     }
-    let file = uncommented(file, 0);
+    let (file, shifts) = uncommented(file, 0);
     let scan = markdown::scan(&file.text);
     if !scan.math_errors.is_empty() {
-        return Err(math_diagnostics(&file.path, &file.text, 0, scan.math_errors));
+        let mut diags = math_diagnostics(&file.path, &file.text, 0, scan.math_errors);
+        shifts.restore_all(&mut [], &mut diags);
+        return Err(diags);
     }
-    let refs = body_refs(&file.text, 0, &file.path, scan.refs);
+    let mut refs = body_refs(&file.text, 0, &file.path, scan.refs);
+    shifts.restore_all(&mut refs, &mut []);
     Ok(Home { path: file.path, refs, headings: scan.headings, source: file.text.into() })
 }
 
@@ -212,11 +215,50 @@ fn tag_names(tags: Vec<String>) -> Vec<String> {
     out
 }
 
-/// The file with its body's `%%comments%%` taken out ([`markdown::without_comments`]).
-fn uncommented(file: SourceFile, body_start: usize) -> SourceFile {
+/// The file with its body's `%%comments%%` taken out ([`markdown::without_comments`]), and
+/// where, for [`Shifts::restore`].
+fn uncommented(file: SourceFile, body_start: usize) -> (SourceFile, Shifts) {
     match markdown::without_comments(&file.text[body_start..]) {
-        Some(body) => SourceFile { text: format!("{}{body}", &file.text[..body_start]), path: file.path },
-        None => file,
+        Some((body, cuts)) => {
+            let text = format!("{}{body}", &file.text[..body_start]);
+            let mut positions = Positions::new(&text);
+            let shifts = cuts.iter().map(|c| (positions.at(body_start + c.at), c.chars)).collect();
+            (SourceFile { text, path: file.path }, Shifts(shifts))
+        }
+        None => (file, Shifts(Vec::new())),
+    }
+}
+
+/// Where comments were taken out of a line: the position (in the text without them) of
+/// what followed each, and how many characters of that line it lacks there.
+struct Shifts(Vec<(Pos, usize)>);
+
+impl Shifts {
+    /// A position in the text without comments, as the author sees it in the file: the same
+    /// line (a comment keeps its line breaks), the column moved right past the comments
+    /// taken out before it on that line.
+    fn restore(&self, pos: Pos) -> Pos {
+        // In the order of the text: those of this line start where the earlier lines' end.
+        let first = self.0.partition_point(|(p, _)| p.line < pos.line);
+        let shift: usize = self.0[first..]
+            .iter()
+            .take_while(|(p, _)| p.line == pos.line && p.column <= pos.column)
+            .map(|(_, n)| n)
+            .sum();
+        Pos { line: pos.line, column: pos.column + shift }
+    }
+
+    fn restore_all(&self, refs: &mut [Ref], diags: &mut [Diagnostic]) {
+        if self.0.is_empty() {
+            return;
+        }
+        for r in refs {
+            r.pos = self.restore(r.pos);
+        }
+        for d in diags.iter_mut().filter(|d| d.line > 0 && d.column > 0) {
+            let p = self.restore(Pos { line: d.line, column: d.column });
+            d.column = p.column;
+        }
     }
 }
 
@@ -308,7 +350,7 @@ impl Unread {
 /// [`parse`], with the names of a note that fails once its front matter is read.
 fn parse_named(file: SourceFile) -> Result<Note, Failure> {
     let split = split(&file).map_err(|diagnostics| Failure { diagnostics, names: Vec::new() })?;
-    let file = uncommented(file, split.body_start);
+    let (file, shifts) = uncommented(file, split.body_start);
     let (mut front, mut diags, missing) = match front_matter(&file, &split) {
         Ok(front) => (front, Vec::new(), Vec::new()),
         Err(Unread { front: Some(front), missing, diagnostics }) => (*front, diagnostics, missing),
@@ -325,7 +367,11 @@ fn parse_named(file: SourceFile) -> Result<Note, Failure> {
     if !diags.is_empty() {
         return Err(failed(diags));
     }
-    let (mut refs, headings, mut warnings) = references(&file, &split, &front).map_err(failed)?;
+    let (mut refs, headings, mut warnings) = references(&file, &split, &front).map_err(|mut diags| {
+        shifts.restore_all(&mut [], &mut diags);
+        failed(diags)
+    })?;
+    shifts.restore_all(&mut refs, &mut warnings);
     // `[[#Setup]]`, Obsidian's link to a heading of the same note.
     for r in refs.iter_mut().filter(|r| r.kind == RefKind::Wiki && r.target.is_empty() && r.anchor.is_some()) {
         r.target = slug.clone();

@@ -177,8 +177,11 @@ fn obsidian_comments_reach_no_page_no_index_and_no_link() {
     let index = conceptbook::search::engine::Index::open(&site.out()).unwrap();
     assert!(index.search("qqsecret", 10).hits.is_empty() && index.search("qqdraft", 10).hits.is_empty());
     // A link after a comment is still checked, on its line.
-    let site = site.simple("lora", "LoRA", "parent = \"peft\"", "%% x %%\n\n[[petf]]\n");
-    site.build().failed().says(&["content/lora.md:9:1: error: link `petf` names no note"]);
+    let site = site.simple("lora", "LoRA", "parent = \"peft\"", "%% x %%\n\n[[petf]]\n\n前文 %%注%% 后 [[petf]]\n");
+    let run = site.build().failed();
+    run.says(&["content/lora.md:9:1: error: link `petf` names no note"]);
+    // A column after a comment on its line is where the author sees it.
+    run.says(&["content/lora.md:11:12: error: link `petf` names no note"]);
 }
 
 #[test]
