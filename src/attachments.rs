@@ -82,6 +82,16 @@ pub struct Attachments {
     /// The output paths of `static/` (and the embedded defaults) with an attachment's
     /// extension.
     statics: BTreeSet<RelPath>,
+    /// Each file's path (SVGs too) in NFC, for a reference typed in the other Unicode form:
+    /// macOS has written names decomposed (`naïve` as `nai\u{308}ve`), notes type them
+    /// composed, and both look alike.
+    nfc: BTreeMap<String, RelPath>,
+}
+
+/// `s` in Unicode's composed form (NFC).
+fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
 }
 
 impl Attachments {
@@ -90,8 +100,9 @@ impl Attachments {
         let mut a = Attachments { dir, ..Attachments::default() };
         for path in found {
             let Some(kind) = kind(path.as_str()) else { continue };
-            let name = path.as_str().rsplit('/').next().unwrap_or("").to_string();
+            let name = nfc(path.as_str().rsplit('/').next().unwrap_or(""));
             a.by_name.entry(name).or_default().push(path.clone());
+            a.nfc.insert(nfc(path.as_str()), path.clone());
             match kind {
                 Kind::Published => a.files.insert(path),
                 Kind::Svg => a.svgs.insert(path),
@@ -145,17 +156,17 @@ impl Attachments {
         let here = RelPath::new(folder).join_inside(&path);
         let top = RelPath::new("").join_inside(&path);
         for p in [&here, &top].into_iter().flatten() {
-            if self.files.contains(p) {
-                return Ok(p.clone());
-            }
-            if self.svgs.contains(p) {
-                return Err(Miss::Svg(p.clone()));
+            let known = self.files.contains(p) || self.svgs.contains(p);
+            match if known { Some(p) } else { self.nfc.get(&nfc(p.as_str())) } {
+                Some(found) if self.svgs.contains(found) => return Err(Miss::Svg(found.clone())),
+                Some(found) => return Ok(found.clone()),
+                None => {}
             }
         }
         if let Some(p) = top.as_ref().filter(|p| self.statics.contains(*p)) {
             return Ok(p.clone());
         }
-        let named = by_name.then(|| self.by_name.get(path.rsplit('/').next().unwrap_or(""))).flatten();
+        let named = by_name.then(|| self.by_name.get(&nfc(path.rsplit('/').next().unwrap_or("")))).flatten();
         match named.map(Vec::as_slice) {
             Some([one]) if self.svgs.contains(one) => Err(Miss::Svg(one.clone())),
             Some([one]) => Ok(one.clone()),
@@ -207,6 +218,19 @@ mod tests {
         assert_eq!(at("content/sub/b.md", "../../etc/x.png", false), Err(Miss::Missing { here: None, top: None }));
         let (here, top) = (Some(RelPath::new("sub/x/y.png")), Some(RelPath::new("x/y.png")));
         assert_eq!(at("content/sub/b.md", "x/y.png", false), Err(Miss::Missing { here, top }));
+    }
+
+    #[test]
+    fn a_name_typed_in_the_other_unicode_form_finds_its_file() {
+        let decomposed = "img/nai\u{308}ve.png";
+        let a = Attachments::new(PathBuf::new(), [RelPath::new(decomposed), RelPath::new("caf\u{e9}.png")]);
+        let at = |url: &str, by_name: bool| a.resolve(&RelPath::new("content/n.md"), url, by_name);
+        assert_eq!(at("img/na\u{ef}ve.png", false), Ok(RelPath::new(decomposed)));
+        assert_eq!(at("na\u{ef}ve.png", true), Ok(RelPath::new(decomposed)));
+        assert_eq!(at("cafe\u{301}.png", false), Ok(RelPath::new("caf\u{e9}.png")));
+        // The page links the file as it is on disk.
+        let href = a.href(&RelPath::new("n.html"), &RelPath::new("content/n.md"), "img/na\u{ef}ve.png", false);
+        assert_eq!(href.as_deref(), Some("img/nai%CC%88ve.png"));
     }
 
     #[test]
