@@ -290,8 +290,10 @@ fn tag_links_reach(site: &SiteTest, slug: &str) -> Vec<String> {
     chips.into_iter().map(|(h, _)| h).collect()
 }
 
-/// Tags that `slugify` alike: C++ and C# are both `c`, the emoji and punctuation nothing.
-const ALIKE: [&str; 10] = ["C++", "C#", "F#", "🔥", "🚀", "😀", "!!!", "???", "Ω", "ω"];
+/// Tags that `slugify` alike: C++ and C# are both `c`, the emoji and punctuation nothing,
+/// `ω!` and `ω` both `ω`. (`Ω` and `ω` were a pair here too; tags that differ only in case
+/// are one tag now, spelled as most notes spell it.)
+const ALIKE: [&str; 10] = ["C++", "C#", "F#", "🔥", "🚀", "😀", "!!!", "???", "ω!", "ω"];
 
 #[test]
 fn tags_that_slugify_alike_keep_their_notes_apart_on_a_small_site() {
