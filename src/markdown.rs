@@ -129,6 +129,17 @@ fn attachment(link_type: LinkType, dest: &str, offset: usize, image: bool) -> Op
     })
 }
 
+/// Obsidian's size of an embedded image, `300` or `300x200` (at most 4 digits each).
+fn image_size(text: &str) -> Option<(u32, Option<u32>)> {
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    match text.trim().split_once('x') {
+        Some((w, h)) => Some((number(w)?, Some(number(h)?))),
+        None => Some((number(text.trim())?, None)),
+    }
+}
+
 /// Obsidian's `![[Note]]`, which embeds a note where an attachment's name would embed the
 /// file: a reference to the note, which the page links to ([`Rewrite::embed_start`]).
 fn embed(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
@@ -297,6 +308,9 @@ struct Rewrite<'a, 'l> {
     in_heading: bool,
     link_depth: usize,
     image_depth: usize,
+    /// Inside Obsidian's `![[pic.png|300]]`: where its start is in `events`, and the width
+    /// and height its "alt text" gives, once read.
+    sized_image: Option<(usize, Option<(u32, Option<u32>)>)>,
     /// Citations keep their words: no auto-links in footnotes.
     in_footnote: bool,
     /// The table cell being read: where its start is, and its text's width in ems so far.
@@ -321,6 +335,7 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             in_heading: false,
             link_depth: 0,
             image_depth: 0,
+            sized_image: None,
             in_footnote: false,
             cell: None,
             linkable: Vec::new(),
@@ -369,12 +384,23 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_depth += 1;
+                if matches!(link_type, LinkType::WikiLink { .. }) {
+                    self.sized_image = Some((self.events.len(), None));
+                }
                 let dest_url = self.attachment_url(link_type, dest_url, offset, true);
                 self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
+            Event::Text(t) if self.sized_image.is_some_and(|(_, size)| size.is_none()) && image_size(&t).is_some() => {
+                if let Some((_, size)) = &mut self.sized_image {
+                    *size = image_size(&t);
+                }
+            }
             Event::End(TagEnd::Image) => {
                 self.image_depth = self.image_depth.saturating_sub(1);
-                self.events.push(event);
+                match self.sized_image.take() {
+                    Some((start, Some(size))) => self.sized_img(start, size),
+                    _ => self.events.push(event),
+                }
             }
             Event::Start(Tag::FootnoteDefinition(_)) | Event::End(TagEnd::FootnoteDefinition) => {
                 self.in_footnote = matches!(event, Event::Start(_));
@@ -488,6 +514,26 @@ impl<'a, 'l> Rewrite<'a, 'l> {
                 self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
             }
         }
+    }
+
+    /// `![[pic.png|300]]` or `|300x200`: Obsidian's size, not an alt text for a screen
+    /// reader to read out. The image from `start` on is written as one `<img>` with that
+    /// width (and height), its alt text the file's name.
+    fn sized_img(&mut self, start: usize, (width, height): (u32, Option<u32>)) {
+        let Some(Event::Start(Tag::Image { dest_url, title, .. })) = self.events.get(start).cloned() else { return };
+        self.events.truncate(start);
+        let name = dest_url.rsplit('/').next().unwrap_or(&dest_url);
+        let name = crate::paths::percent_decode(name).unwrap_or_else(|| name.to_string());
+        let alt = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_string();
+        let mut img = format!("<img src=\"{}\" alt=\"{}\" width=\"{width}\"", escape(&dest_url), escape(&alt));
+        if let Some(h) = height {
+            img.push_str(&format!(" height=\"{h}\""));
+        }
+        if !title.is_empty() {
+            img.push_str(&format!(" title=\"{}\"", escape(&title)));
+        }
+        img.push_str(" />");
+        self.events.push(Event::Html(img.into()));
     }
 
     /// `![[Note]]`: Obsidian shows the note inside this one; here it is a link to it, with

@@ -273,6 +273,25 @@ fn block_references_link_to_the_note_with_a_warning_and_empty_tags_are_errors() 
     site.build().failed().says(&["content/lora.md:5:1: error: a tag is empty", "the lone `#`"]);
 }
 
+#[test]
+fn an_obsidian_image_size_is_its_width_not_its_alt_text() {
+    // `![[pic.png|300]]` gave alt="300", which a screen reader reads out.
+    let site = SiteTest::peft_chain().bytes("content/img/示意 图.png", b"\x89PNG\r\n\x1a\n0000").simple(
+        "lora",
+        "LoRA",
+        "parent = \"peft\"",
+        "![[示意 图.png|300]] ![[示意 图.png|300x200]] ![[示意 图.png|说明]]",
+    );
+    site.build().ok();
+    let html = site.read("lora.html");
+    let src = "img/%E7%A4%BA%E6%84%8F%20%E5%9B%BE.png";
+    assert!(html.contains(&format!("<img src=\"{src}\" alt=\"示意 图\" width=\"300\" />")), "{html}");
+    assert!(html.contains(&format!("<img src=\"{src}\" alt=\"示意 图\" width=\"300\" height=\"200\" />")), "{html}");
+    assert!(html.contains(&format!("<img src=\"{src}\" alt=\"说明\" />")), "a caption stays the alt text: {html}");
+    assert!(!html.contains("alt=\"300"), "{html}");
+    check_links(&site.out());
+}
+
 /// A note with a callout of every GitHub kind and Obsidian's titled and foldable forms.
 pub fn callout_body() -> &'static str {
     "开头一段。\n\n> [!NOTE]\n> 说明。\n\n> [!TIP]\n> 提示。\n\n> [!IMPORTANT]\n> 重要。\n\n> [!WARNING]\n> 警告。\n\n> [!CAUTION]\n> 当心。\n\n> [!warning] 显存不够时\n> 换用 [[fine-tuning]]。\n\n> [!tip]- 点开看\n> 折起来的内容。\n\n> [!question]+ 还有问题？\n> 展开的内容。\n\n> 普通引文。\n"
