@@ -129,8 +129,11 @@ fn attachment(link_type: LinkType, dest: &str, offset: usize, image: bool) -> Op
     })
 }
 
+/// An image's width, and its height when given.
+type ImageSize = (u32, Option<u32>);
+
 /// Obsidian's size of an embedded image, `300` or `300x200` (at most 4 digits each).
-fn image_size(text: &str) -> Option<(u32, Option<u32>)> {
+fn image_size(text: &str) -> Option<ImageSize> {
     let number = |s: &str| {
         (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
     };
@@ -310,7 +313,7 @@ struct Rewrite<'a, 'l> {
     image_depth: usize,
     /// Inside Obsidian's `![[pic.png|300]]`: where its start is in `events`, and the width
     /// and height its "alt text" gives, once read.
-    sized_image: Option<(usize, Option<(u32, Option<u32>)>)>,
+    sized_image: Option<(usize, Option<ImageSize>)>,
     /// Citations keep their words: no auto-links in footnotes.
     in_footnote: bool,
     /// The table cell being read: where its start is, and its text's width in ems so far.
@@ -519,7 +522,7 @@ impl<'a, 'l> Rewrite<'a, 'l> {
     /// `![[pic.png|300]]` or `|300x200`: Obsidian's size, not an alt text for a screen
     /// reader to read out. The image from `start` on is written as one `<img>` with that
     /// width (and height), its alt text the file's name.
-    fn sized_img(&mut self, start: usize, (width, height): (u32, Option<u32>)) {
+    fn sized_img(&mut self, start: usize, (width, height): ImageSize) {
         let Some(Event::Start(Tag::Image { dest_url, title, .. })) = self.events.get(start).cloned() else { return };
         self.events.truncate(start);
         let name = dest_url.rsplit('/').next().unwrap_or(&dest_url);
