@@ -265,10 +265,9 @@ fn resolve_all(
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
-    // A link to the home page is fine when there is one (it is no note: no backlink).
-    let to_home = |graph: &Graph, r: &Ref| {
-        home.is_some() && is_home_ref(r.kind, &r.target) && graph.resolve(r.kind, &r.target).is_none()
-    };
+    // A link to the home page is fine (it is no note: no backlink). The page is always
+    // made; content/index.md is only its body.
+    let to_home = |graph: &Graph, r: &Ref| is_home_ref(r.kind, &r.target) && graph.resolve(r.kind, &r.target).is_none();
     for (id, note) in NoteId::enumerate(notes) {
         for r in note.refs.iter().filter(|r| !matches!(r.kind, RefKind::Attachment { .. })) {
             if to_home(graph, r) {

@@ -32,8 +32,9 @@ pub fn is_note_file(name: &str) -> bool {
 /// The home page's Markdown file (`[home](index.md)` from a note at the top of content/).
 pub const HOME_FILE: &str = "content/index.md";
 
-/// Whether a reference means the home page: a link to its file, or `[[index]]`, the name
-/// no note may take (a reserved slug), as an Obsidian vault's index note is linked.
+/// Whether a reference means the home page (`index.html`, always made): a link to its
+/// body's file, or `[[index]]`, the name no note may take (a reserved slug), as an
+/// Obsidian vault's index note is linked.
 pub fn is_home_ref(kind: RefKind, target: &str) -> bool {
     match kind {
         RefKind::File => target == HOME_FILE,

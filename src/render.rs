@@ -678,7 +678,7 @@ impl Linker for PageLinker<'_> {
             RefKind::File => self.source.parent().join(target).to_string(),
             _ => target.to_string(),
         };
-        if self.site.home.is_some() && is_home_ref(kind, &target) && self.site.graph.resolve(kind, &target).is_none() {
+        if is_home_ref(kind, &target) && self.site.graph.resolve(kind, &target).is_none() {
             let mut href = self.page.href_to(&RelPath::new("index.html"));
             if let Some(a) = anchor {
                 href = format!("{href}#{a}");

@@ -200,9 +200,11 @@ fn links_to_the_home_page_and_tags_with_their_hash() {
     let tags: Vec<String> = attrs(&html, "href").into_iter().filter(|h| h.starts_with("tags.html#")).collect();
     assert_eq!(tags.len(), 2, "#微调 and 微调 are one tag: {tags:?}");
     assert!(html.contains(">#微调<") && html.contains(">#量化<") && !html.contains("##"), "{html}");
-    // Without a home page, [[index]] names no note, as before.
-    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", "[[index]]");
-    site.build().failed().says(&["error: link `index` names no note"]);
+    // Without content/index.md the home page is still made, and still linked (the did-you-mean
+    // sent `[home](index.md)` to another note).
+    let site = SiteTest::peft_chain().simple("lora", "LoRA", "parent = \"peft\"", "[[index]] [首页](index.md)");
+    site.build().ok();
+    assert_eq!(site.read("lora.html").matches("<a class=\"note-link\" href=\"index.html\">").count(), 2);
 }
 
 #[test]
