@@ -782,13 +782,6 @@ pub fn fuzzy_keys(t: &str) -> [String; 2] {
     [format!("f{}", b[0] as char), format!("l{}", b[b.len() - 1] as char)]
 }
 
-/// The typo vocabulary, by key and part: `conceptbookSearch.fuzzy(key, part, "…")`, the
-/// deflated JSON of `[[words], "weights"]`, the words in JavaScript order, a weight per
-/// word (notes holding it × 2, + 1 when a name holds it) in base-64 numbers. A key's words
-/// are cut into parts of about [`FUZZY_PART_BYTES`], so no file grows with the vocabulary
-/// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
-/// the client reads every part of the keys it needs. The files go into `files`; returns
-/// each key's part count.
 /// Consecutive runs of items of these `sizes`, each closed by the item that brings it to
 /// `limit` or past: the term shards and the typo vocabulary's parts.
 fn runs(sizes: impl IntoIterator<Item = usize>, limit: usize) -> Vec<std::ops::Range<usize>> {
@@ -807,6 +800,13 @@ fn runs(sizes: impl IntoIterator<Item = usize>, limit: usize) -> Vec<std::ops::R
     out
 }
 
+/// The typo vocabulary, by key and part: `conceptbookSearch.fuzzy(key, part, "…")`, the
+/// deflated JSON of `[[words], "weights"]`, the words in JavaScript order, a weight per
+/// word (notes holding it × 2, + 1 when a name holds it) in base-64 numbers. A key's words
+/// are cut into parts of about [`FUZZY_PART_BYTES`], so no file grows with the vocabulary
+/// (every plural of an English site ends in `s`: 1.4 MB in one file at 10,000 notes);
+/// the client reads every part of the keys it needs. The files go into `files`; returns
+/// each key's part count.
 fn fuzzy_files(postings: &[Posting], files: &mut BTreeMap<String, Vec<u8>>) -> BTreeMap<String, usize> {
     let mut by_key: BTreeMap<String, Vec<Weighted>> = BTreeMap::new();
     for p in postings.iter().filter(|p| p.spelled && fuzzy_term(&p.term)) {
