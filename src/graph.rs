@@ -181,6 +181,13 @@ impl Graph {
         self.by_title.get(&key).or_else(|| self.by_alias.get(&key)).copied()
     }
 
+    /// Whether a reference leads to the home page rather than to a note: `[home](index.md)`,
+    /// or `[[index]]` when no note has that title or alias. The page is always made;
+    /// `content/index.md` is only its body.
+    pub fn links_home(&self, kind: RefKind, target: &str) -> bool {
+        is_home_ref(kind, target) && self.resolve(kind, target).is_none()
+    }
+
     pub fn resolve(&self, kind: RefKind, target: &str) -> Option<NoteId> {
         match kind {
             RefKind::File => self.by_path.get(target).copied(),
@@ -265,9 +272,8 @@ fn resolve_all(
     graph.parent = vec![None; n];
     graph.related = vec![Vec::new(); n];
     let mut backlinks: Vec<BTreeSet<NoteId>> = vec![BTreeSet::new(); n];
-    // A link to the home page is fine (it is no note: no backlink). The page is always
-    // made; content/index.md is only its body.
-    let to_home = |graph: &Graph, r: &Ref| is_home_ref(r.kind, &r.target) && graph.resolve(r.kind, &r.target).is_none();
+    // A link to the home page is fine (it is no note: no backlink).
+    let to_home = |graph: &Graph, r: &Ref| graph.links_home(r.kind, &r.target);
     for (id, note) in NoteId::enumerate(notes) {
         for r in note.refs.iter().filter(|r| !matches!(r.kind, RefKind::Attachment { .. })) {
             if to_home(graph, r) {

@@ -146,7 +146,24 @@ fn image_size(text: &str) -> Option<ImageSize> {
 /// Obsidian's `![[Note]]`, which embeds a note where an attachment's name would embed the
 /// file: a reference to the note, which the page links to ([`Rewrite::embed_start`]).
 fn embed(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
-    matches!(link_type, LinkType::WikiLink { .. }).then(|| classify_link(link_type, dest, offset)).flatten()
+    matches!(link_type, LinkType::WikiLink { .. }).then(|| wiki_ref(dest, offset))
+}
+
+/// `[[target#anchor]]` as a reference to a note.
+fn wiki_ref(dest: &str, offset: usize) -> BodyRef {
+    // In a table Obsidian writes `[[note\|text]]`, since a bare `|` would end the cell.
+    let (target, anchor) = split_anchor(dest.strip_suffix('\\').unwrap_or(dest));
+    BodyRef { offset, len: 0, kind: RefKind::Wiki, target, anchor }
+}
+
+/// The opening tag of a link conceptbook writes to a note, of these `class`es. The home
+/// page (`[home](index.md)`) is no note: no slug, so no hover preview.
+fn note_link_open(class: &str, t: &LinkTarget) -> String {
+    if t.slug.is_empty() {
+        format!("<a class=\"{class}\" href=\"{}\">", escape(&t.href))
+    } else {
+        format!("<a class=\"{class}\" href=\"{}\" data-slug=\"{}\">", escape(&t.href), escape(&t.slug))
+    }
 }
 
 fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyRef> {
@@ -154,11 +171,7 @@ fn classify_link(link_type: LinkType, dest: &str, offset: usize) -> Option<BodyR
         return Some(r);
     }
     match link_type {
-        LinkType::WikiLink { .. } => {
-            // In a table Obsidian writes `[[note\|text]]`, since a bare `|` would end the cell.
-            let (target, anchor) = split_anchor(dest.strip_suffix('\\').unwrap_or(dest));
-            Some(BodyRef { offset, len: 0, kind: RefKind::Wiki, target, anchor })
-        }
+        LinkType::WikiLink { .. } => Some(wiki_ref(dest, offset)),
         LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
             let (path, anchor) = split_anchor(dest);
             let is_relative = !path.contains(':') && !path.starts_with('/');
@@ -379,19 +392,8 @@ impl<'a, 'l> Rewrite<'a, 'l> {
             | Event::End(TagEnd::Table)
             | Event::Start(Tag::TableCell)
             | Event::End(TagEnd::TableCell) => self.table(event),
-            Event::Start(Tag::Image { link_type, dest_url, .. })
-                if attachment(link_type, &dest_url, offset, true).is_none()
-                    && embed(link_type, &dest_url, offset).is_some() =>
-            {
-                self.embed_start(&dest_url, offset, link_type)
-            }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                self.image_depth += 1;
-                if matches!(link_type, LinkType::WikiLink { .. }) {
-                    self.sized_image = Some((self.events.len(), None));
-                }
-                let dest_url = self.attachment_url(link_type, dest_url, offset, true);
-                self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                self.image_start(link_type, dest_url, title, id, offset)
             }
             Event::Text(t) if self.sized_image.is_some_and(|(_, size)| size.is_none()) && image_size(&t).is_some() => {
                 if let Some((_, size)) = &mut self.sized_image {
@@ -478,8 +480,8 @@ impl<'a, 'l> Rewrite<'a, 'l> {
         offset: usize,
     ) {
         match classify_link(link_type, &dest_url, offset) {
-            Some(r) if matches!(r.kind, RefKind::Attachment { .. }) => {
-                let dest_url = self.attachment_url(link_type, dest_url, offset, false);
+            Some(BodyRef { kind: RefKind::Attachment { by_name, .. }, .. }) => {
+                let dest_url = self.attachment_url(dest_url, by_name);
                 self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }))
             }
@@ -488,17 +490,7 @@ impl<'a, 'l> Rewrite<'a, 'l> {
                 let piped = !matches!(link_type, LinkType::WikiLink { has_pothole: false });
                 match self.linker.resolve(r.kind, &r.target, r.anchor.as_deref()) {
                     Some(t) => {
-                        // The home page (`[home](index.md)`) is no note: no slug, no preview.
-                        let open = if t.slug.is_empty() {
-                            format!("<a class=\"note-link\" href=\"{}\">", escape(&t.href))
-                        } else {
-                            format!(
-                                "<a class=\"note-link\" href=\"{}\" data-slug=\"{}\">",
-                                escape(&t.href),
-                                escape(&t.slug)
-                            )
-                        };
-                        self.events.push(Event::Html(open.into()));
+                        self.events.push(Event::Html(note_link_open("note-link", &t).into()));
                         if !piped {
                             self.events.push(Event::Text(t.text.into()));
                             self.skip_link_text = true;
@@ -539,34 +531,47 @@ impl<'a, 'l> Rewrite<'a, 'l> {
         self.events.push(Event::Html(img.into()));
     }
 
+    /// An image: an attachment's (its URL from this page), Obsidian's `![[Note]]` (a link
+    /// to the note), or any other, as written.
+    fn image_start(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let dest_url = match attachment(link_type, &dest_url, offset, true) {
+            Some(BodyRef { kind: RefKind::Attachment { by_name, .. }, .. }) => self.attachment_url(dest_url, by_name),
+            _ => match embed(link_type, &dest_url, offset) {
+                Some(r) => return self.embed_start(&r),
+                None => dest_url,
+            },
+        };
+        self.image_depth += 1;
+        if matches!(link_type, LinkType::WikiLink { .. }) {
+            self.sized_image = Some((self.events.len(), None));
+        }
+        self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+    }
+
     /// `![[Note]]`: Obsidian shows the note inside this one; here it is a link to it, with
     /// the note's title (an image of a page that is no image was a broken picture).
-    fn embed_start(&mut self, dest_url: &str, offset: usize, link_type: LinkType) {
+    fn embed_start(&mut self, r: &BodyRef) {
         self.in_embed = true;
-        let Some(r) = embed(link_type, dest_url, offset) else { return };
         match self.linker.resolve(r.kind, &r.target, r.anchor.as_deref()) {
             Some(t) => {
-                let open = format!(
-                    "<a class=\"note-link embed\" href=\"{}\" data-slug=\"{}\">",
-                    escape(&t.href),
-                    escape(&t.slug)
-                );
-                self.events.push(Event::Html(open.into()));
+                self.events.push(Event::Html(note_link_open("note-link embed", &t).into()));
                 self.events.push(Event::Text(t.text.into()));
             }
             None => self.events.push(Event::Html("<a class=\"note-link broken\">".into())),
         }
     }
 
-    /// The URL of a link or image: where the attachment it names is, from this page, when
-    /// it names one; else as written.
-    fn attachment_url(&self, link_type: LinkType, dest_url: CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
-        match attachment(link_type, &dest_url, offset, image).map(|r| r.kind) {
-            Some(RefKind::Attachment { by_name, .. }) => {
-                self.linker.attachment(&dest_url, by_name).map_or(dest_url, CowStr::from)
-            }
-            _ => dest_url,
-        }
+    /// Where the attachment a link or image names is, from this page (`by_name`: an
+    /// Obsidian embed, found by its file name too); as written when the linker cannot say.
+    fn attachment_url(&self, dest_url: CowStr<'a>, by_name: bool) -> CowStr<'a> {
+        self.linker.attachment(&dest_url, by_name).map_or(dest_url, CowStr::from)
     }
 
     fn link_end(&mut self) {

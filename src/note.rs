@@ -206,13 +206,18 @@ fn parse_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
 fn tag_names(tags: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tags.len());
     for t in tags {
-        let name = t.trim().trim_start_matches('#').trim();
+        let name = bare_tag(&t);
         let name = if name.is_empty() { t } else { name.to_string() };
         if !out.contains(&name) {
             out.push(name);
         }
     }
     out
+}
+
+/// A tag without its `#` and the spaces around: empty for a tag that is nothing else.
+fn bare_tag(tag: &str) -> &str {
+    tag.trim().trim_start_matches('#').trim()
 }
 
 /// The file with its body's `%%comments%%` taken out ([`markdown::without_comments`]), and
@@ -555,7 +560,7 @@ fn validate(file: &SourceFile, split: &Split, front: &FrontMatter, slug: &str, m
         }
     }
     // `#` alone, or nothing: a nameless tag, shown as `##` with a page of its own.
-    if front.tags.iter().any(|t| t.trim().trim_start_matches('#').trim().is_empty()) {
+    if front.tags.iter().any(|t| bare_tag(t).is_empty()) {
         problem("tags", "a tag is empty", "remove the empty tag (or the lone `#`) from `tags`");
     }
     for (key, message, help) in limits(front) {

@@ -14,7 +14,7 @@ use crate::graphmap::{self, Plan};
 use crate::html::escape;
 use crate::labels::{self, Labels};
 use crate::markdown::{self, AutoLink, LinkTarget, Linker, Terms};
-use crate::names::{find_heading, is_home_ref, note_page, Heading, RefKind};
+use crate::names::{find_heading, note_page, Heading, RefKind};
 use crate::note::Ref;
 use crate::output::{Output, Sink};
 use crate::paths::RelPath;
@@ -678,7 +678,7 @@ impl Linker for PageLinker<'_> {
             RefKind::File => self.source.parent().join(target).to_string(),
             _ => target.to_string(),
         };
-        if is_home_ref(kind, &target) && self.site.graph.resolve(kind, &target).is_none() {
+        if self.site.graph.links_home(kind, &target) {
             let mut href = self.page.href_to(&RelPath::new("index.html"));
             if let Some(a) = anchor {
                 href = format!("{href}#{a}");
